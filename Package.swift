@@ -1,0 +1,74 @@
+// swift-tools-version: 6.0
+//
+// libiotevents: an embeddable runtime for AWS IoT Events models.
+//
+// Layers, one target each (see docs/conventions.md):
+//   IoTEvents      the C ABI (@_cdecl entry points, handles, status codes); no logic
+//   IoTEventsAPI   JSON (jansson) <-> typed requests/responses, validation against the service model
+//   IoTEventsCore  inputs, models, expressions, detectors, alarms, timers; never sees json_t
+//   CJanssonShim   jansson for Swift (macros as inline functions)
+//   CLibcShim      the libc this library uses, in both build profiles
+//
+// jansson comes from the Makefile: by default a private, hidden-visibility static build in
+// .build-deps/jansson (IOTEVENTS_JANSSON_DIR overrides); IOTEVENTS_JANSSON=system links the
+// system's shared libjansson instead. Always build through `make` unless you know these.
+import PackageDescription
+
+let environment = Context.environment
+let useSystemJansson = environment["IOTEVENTS_JANSSON"] == "system"
+let janssonDir = environment["IOTEVENTS_JANSSON_DIR"] ?? (Context.packageDirectory + "/.build-deps/jansson")
+let version = environment["IOTEVENTS_SONAME_MAJOR"] ?? "0"
+
+let janssonCFlags: [String] = useSystemJansson ? [] : ["-I", janssonDir + "/include"]
+// Swift modules that (transitively) import CJanssonShim need jansson.h on the clang importer's path.
+let janssonSwiftSettings: [SwiftSetting] = useSystemJansson ? [] : [.unsafeFlags(["-Xcc", "-I" + janssonDir + "/include"])]
+let janssonLink: [LinkerSetting] = useSystemJansson
+    ? [.linkedLibrary("jansson")]
+    : [.unsafeFlags(["-L", janssonDir + "/lib", "-l:libjansson.a"])]
+
+// The shipped shared library: Swift runtime, libstdc++ and libgcc linked in; only iotevents_* exported.
+let sharedLibraryFlags: [String] = [
+    "-static-stdlib",
+    "-use-ld=lld",
+    "-Xlinker", "-soname=libiotevents.so.\(version)",
+    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/IoTEvents/exports.map",
+    "-Xlinker", "-z", "-Xlinker", "defs",
+    "-Xlinker", "--gc-sections",
+    "-L", Context.packageDirectory + "/.build-deps/libstdcxx",
+    "-Xclang-linker", "-static-libgcc",
+]
+
+let package = Package(
+    name: "libiotevents",
+    products: [
+        .library(name: "iotevents", type: .dynamic, targets: ["IoTEvents"]),
+    ],
+    targets: [
+        .target(name: "CLibcShim"),
+        .target(
+            name: "CJanssonShim",
+            exclude: ["build-jansson.sh"],
+            cSettings: [.unsafeFlags(janssonCFlags)],
+            linkerSettings: janssonLink
+        ),
+        .target(
+            name: "IoTEventsCore",
+            dependencies: ["CLibcShim"]
+        ),
+        .target(
+            name: "IoTEventsAPI",
+            dependencies: ["IoTEventsCore", "CJanssonShim", "CLibcShim"],
+            exclude: ["ServiceModel/generate-schema.py", "ServiceModel/operations.txt"],
+            swiftSettings: janssonSwiftSettings
+        ),
+        .target(
+            name: "IoTEvents",
+            dependencies: ["IoTEventsAPI", "IoTEventsCore", "CLibcShim"],
+            exclude: ["exports.map"],
+            swiftSettings: janssonSwiftSettings,
+            linkerSettings: [.unsafeFlags(sharedLibraryFlags, .when(configuration: .release))]
+        ),
+        .testTarget(name: "IoTEventsCoreTests", dependencies: ["IoTEventsCore"]),
+        .testTarget(name: "IoTEventsAPITests", dependencies: ["IoTEventsAPI"], swiftSettings: janssonSwiftSettings),
+    ]
+)

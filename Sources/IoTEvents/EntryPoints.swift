@@ -1,0 +1,93 @@
+import IoTEventsAPI
+import IoTEventsCore
+import CLibcShim
+
+// The C ABI of include/iotevents.h (its contracts are stated there, not repeated here).
+
+@_cdecl("iotevents_version_number")
+public func iotevents_version_number() -> Int32 {
+    Int32(LibraryVersion.major * 1_000_000 + LibraryVersion.minor * 1_000 + LibraryVersion.patch)
+}
+
+@_cdecl("iotevents_version_string")
+public func iotevents_version_string() -> UnsafePointer<CChar> {
+    UnsafeRawPointer(LibraryVersion.text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("iotevents_open")
+public func iotevents_open(
+    _ config: UnsafePointer<CChar>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> OpaquePointer? {
+    errorOut?.pointee = nil
+    let service: Service
+    do throws(ServiceError) {
+        service = try Service(configuration: config)
+    } catch {
+        errorOut?.pointee = Service.errorText(error)
+        return nil
+    }
+    guard let lock = ie_mutex_create() else {
+        errorOut?.pointee = Service.errorText(ServiceError(.internalFailure, "Out of memory opening the engine"))
+        return nil
+    }
+    let handle = EngineHandle(service: service, lock: lock)
+    return OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
+}
+
+@_cdecl("iotevents_close")
+public func iotevents_close(_ engine: OpaquePointer?) {
+    guard let engine else { return }
+    Unmanaged<EngineHandle>.fromOpaque(UnsafeRawPointer(engine)).release()
+}
+
+@_cdecl("iotevents_call")
+public func iotevents_call(
+    _ engine: OpaquePointer?, _ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<CChar>?,
+    _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    EngineHandle.call(engine, nil, operation, request, response)
+}
+
+@_cdecl("iotevents_tick")
+public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int64 {
+    guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
+    return handle.service.tick(nowMillis)
+}
+
+@_cdecl("iotevents_next_deadline")
+public func iotevents_next_deadline(_ engine: OpaquePointer?) -> Int64 {
+    guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
+    return handle.service.nextDeadline()
+}
+
+@_cdecl("iotevents_set_action_handler")
+public func iotevents_set_action_handler(
+    _ engine: OpaquePointer?, _ fn: (@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?,
+    _ payload: UnsafeMutableRawPointer?
+) {
+    EngineHandle.from(engine)?.setHandler(fn, payload)
+}
+
+@_cdecl("iotevents_free")
+public func iotevents_free(_ pointer: UnsafeMutableRawPointer?) {
+    free(pointer)
+}
+
+@_cdecl("iotevents_strerror")
+public func iotevents_strerror(_ status: Int32) -> UnsafePointer<CChar> {
+    let text: StaticString
+    switch status {
+    case 0: text = "OK"
+    case 1: text = "InvalidRequestException: the request is malformed or violates a constraint"
+    case 2: text = "ResourceNotFoundException: the named resource does not exist"
+    case 3: text = "ResourceAlreadyExistsException: a resource with that name already exists"
+    case 4: text = "ResourceInUseException: the resource is in use"
+    case 5: text = "LimitExceededException: a resource limit would be exceeded"
+    case 6: text = "ThrottlingException: the request was throttled"
+    case 7: text = "InternalFailureException: internal failure in the engine"
+    case 8: text = "ServiceUnavailableException: the engine is unavailable"
+    case 9: text = "UnsupportedOperationException: the operation is unknown or not supported"
+    default: text = "unknown iotevents status code"
+    }
+    return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}

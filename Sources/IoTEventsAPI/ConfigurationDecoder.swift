@@ -1,0 +1,95 @@
+import CJanssonShim
+import IoTEventsCore
+
+/// The configuration document of `iotevents_open` → `EngineConfiguration`.
+/// Every key is optional; an unknown key, a wrong type or a value out of range is an error.
+enum ConfigurationDecoder {
+    static func decode(_ text: UnsafePointer<CChar>?) throws(ServiceError) -> EngineConfiguration {
+        var config = EngineConfiguration()
+        guard let text else { return config }
+        let length = strnlen_bounded(text, Limits().maxRequestBytes)
+        let document = try JSONDocument.parse(text, length: length, maxDepth: 8, what: "The configuration")
+        let root = document.root
+        guard root.isObject else { throw .invalidRequest("The configuration must be a JSON object") }
+        var failure: ServiceError?
+        root.forEachMember { keyPointer, value in
+            guard failure == nil else { return }
+            let key = String(cString: keyPointer)
+            do throws(ServiceError) { try apply(key, value, to: &config) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        if config.timerThread && config.clock == .manual {
+            throw .invalidRequest("Configuration timerThread needs the system clock; clock is \"manual\"")
+        }
+        return config
+    }
+
+    private static func apply(_ key: String, _ value: JSONValue, to config: inout EngineConfiguration) throws(ServiceError) {
+        switch key {
+        case "clock":
+            switch value.string {
+            case "system": config.clock = .system
+            case "manual": config.clock = .manual
+            default: throw .invalidRequest("Configuration clock must be \"system\" or \"manual\"")
+            }
+        case "startTimeMillis":
+            guard let n = value.integer, n >= 0 else {
+                throw .invalidRequest("Configuration startTimeMillis must be an integer >= 0 (epoch milliseconds)")
+            }
+            config.startTimeMillis = n
+        case "timerThread":
+            guard let b = value.bool else { throw .invalidRequest("Configuration timerThread must be a boolean") }
+            if b {
+                throw ServiceError(.unsupportedOperation, "Configuration timerThread: the timer thread arrives with detector timers and is not supported by this version")
+            }
+            config.timerThread = b
+        case "stateDirectory":
+            guard let s = value.string, !s.isEmpty else {
+                throw .invalidRequest("Configuration stateDirectory must be a non-empty string")
+            }
+            throw ServiceError(.unsupportedOperation, "Configuration stateDirectory: durable state is not supported by this version")
+        case "region":
+            guard let s = value.string, isRegion(s) else {
+                throw .invalidRequest("Configuration region must be a region name such as \"us-east-1\" (lower-case letters, digits and '-')")
+            }
+            config.region = s
+        case "accountId":
+            guard let s = value.string, s.utf8.count == 12, s.utf8.allSatisfy(Chars.isDigit) else {
+                throw .invalidRequest("Configuration accountId must be a string of 12 digits")
+            }
+            config.accountId = s
+        case "limits":
+            guard value.isObject else { throw .invalidRequest("Configuration limits must be a JSON object") }
+            var failure: ServiceError?
+            value.forEachMember { keyPointer, limit in
+                guard failure == nil else { return }
+                do throws(ServiceError) { try applyLimit(String(cString: keyPointer), limit, to: &config.limits) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        default:
+            throw .invalidRequest("Unknown configuration key '\(key)'")
+        }
+    }
+
+    private static func applyLimit(_ key: String, _ value: JSONValue, to limits: inout Limits) throws(ServiceError) {
+        for entry in Limits.entries where StaticStrings.string(entry.key) == key {
+            guard let n = value.integer, let int = Int(exactly: n), int >= entry.minimum, int <= entry.maximum else {
+                throw .invalidRequest("Configuration limits.\(key) must be an integer from \(entry.minimum) to \(entry.maximum)")
+            }
+            entry.set(&limits, int)
+            return
+        }
+        throw .invalidRequest("Unknown configuration key 'limits.\(key)'")
+    }
+
+    private static func isRegion(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 64 && s.utf8.allSatisfy { Chars.isDigit($0) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-") }
+    }
+}
+
+/// strlen that stops looking after `limit + 1` bytes (the caller rejects anything that long).
+func strnlen_bounded(_ text: UnsafePointer<CChar>, _ limit: Int) -> Int {
+    var n = 0
+    while n <= limit, text[n] != 0 { n += 1 }
+    return n
+}

@@ -1,0 +1,50 @@
+import CJanssonShim
+import IoTEventsCore
+
+/// The operation table: which handler serves each operation, and which operations this version
+/// does not serve yet.
+enum Handlers {
+    /// Runs `op` on a request already checked against its shape. Returns the response body.
+    static func run(_ op: Operation, _ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+        let body: UnsafeMutablePointer<json_t>?
+        switch op {
+        case .createInput: body = try InputOperations.create(request, engine)
+        case .describeInput: body = try InputOperations.describe(request, engine)
+        case .listInputs: body = try InputOperations.list(request, engine)
+        case .updateInput: body = try InputOperations.update(request, engine)
+        case .deleteInput: body = try InputOperations.delete(request, engine)
+        case .tagResource: body = try TagOperations.tag(request, engine)
+        case .untagResource: body = try TagOperations.untag(request, engine)
+        case .listTagsForResource: body = try TagOperations.list(request, engine)
+        case .putLoggingOptions: body = try LoggingOperations.put(request, engine)
+        case .describeLoggingOptions: body = try LoggingOperations.describe(request, engine)
+        default:
+            throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents")
+        }
+        guard let body else { throw ServiceError(.internalFailure, "Out of memory building the response") }
+        return body
+    }
+}
+
+extension Operation {
+    /// Why this version cannot serve the operation, or nil when it can.
+    var unsupportedReason: String? {
+        switch self {
+        case .createInput, .describeInput, .listInputs, .updateInput, .deleteInput,
+             .tagResource, .untagResource, .listTagsForResource,
+             .putLoggingOptions, .describeLoggingOptions:
+            return nil
+        case .createDetectorModel, .describeDetectorModel, .listDetectorModels, .listDetectorModelVersions,
+             .updateDetectorModel, .deleteDetectorModel, .listInputRoutings,
+             .batchPutMessage, .batchUpdateDetector, .batchDeleteDetector, .describeDetector, .listDetectors:
+            return "detector models and detectors are not implemented yet"
+        case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
+            return "detector model analysis is not implemented yet"
+        case .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,
+             .updateAlarmModel, .deleteAlarmModel,
+             .batchAcknowledgeAlarm, .batchDisableAlarm, .batchEnableAlarm, .batchResetAlarm,
+             .batchSnoozeAlarm, .describeAlarm, .listAlarms:
+            return "alarm models and alarms are not implemented yet"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// The service models' request shapes as constant tables (generated into
+/// ServiceSchema.generated.swift), and the types those tables are made of.
+
+typealias SchemaShapeID = Int
+
+enum SchemaKind: UInt8 {
+    case structure, list, string, integer, long, boolean, timestamp, blob
+}
+
+/// One shape. For a structure, `first`/`count` index `schemaMembers`; for a list, `first` is the
+/// member shape. `min`/`max` are -1 when the model gives none (lengths for strings and lists,
+/// values for numbers).
+struct SchemaShape {
+    let kind: SchemaKind
+    let first: Int
+    let count: Int
+    let min: Int64
+    let max: Int64
+    let pattern: SchemaPattern
+    let enumFirst: Int
+    let enumCount: Int
+}
+
+struct SchemaMember {
+    let name: StaticString
+    let shape: SchemaShapeID
+    let required: Bool
+}
+
+extension Operation {
+    /// The operation with this AWS name ("CreateInput"), if there is one.
+    public init?(name: UnsafePointer<CChar>) {
+        for op in Operation.allCases where StaticStrings.equal(op.name, name) {
+            self = op
+            return
+        }
+        return nil
+    }
+
+    public var nameString: String { StaticStrings.string(name) }
+}
+
+extension StaticStrings {
+    static func string(_ s: StaticString) -> String {
+        s.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+enum StaticStrings {
+    /// Whether a NUL-terminated C string equals a static string, byte for byte.
+    static func equal(_ a: StaticString, _ b: UnsafePointer<CChar>) -> Bool {
+        a.withUTF8Buffer { bytes -> Bool in
+            var i = 0
+            for byte in bytes {
+                if UInt8(bitPattern: b[i]) != byte { return false }
+                i += 1
+            }
+            return b[i] == 0
+        }
+    }
+}

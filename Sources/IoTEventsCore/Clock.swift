@@ -1,0 +1,33 @@
+import CLibcShim
+
+/// Epoch milliseconds: the engine's one unit of time.
+public typealias Millis = Int64
+
+/// The engine's notion of "now". The manual clock never moves by itself and never backwards;
+/// the system clock follows the wall clock but is also kept monotonic, so that timestamps the
+/// engine hands out never decrease even when the wall clock is stepped back.
+public struct EngineClock: Sendable {
+    public let kind: EngineConfiguration.ClockKind
+    private var last: Millis
+
+    public init(kind: EngineConfiguration.ClockKind, start: Millis) {
+        self.kind = kind
+        self.last = kind == .manual ? start : max(start, ie_clock_now_millis())
+    }
+
+    /// The current time. For the system clock this reads the wall clock.
+    public mutating func now() -> Millis {
+        if kind == .system {
+            let wall = ie_clock_now_millis()
+            if wall > last { last = wall }
+        }
+        return last
+    }
+
+    /// Moves the clock forward to `time` (never backwards). Returns the clock's new time.
+    @discardableResult
+    public mutating func advance(to time: Millis) -> Millis {
+        if time > last { last = time }
+        return now()
+    }
+}

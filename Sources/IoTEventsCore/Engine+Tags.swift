@@ -1,0 +1,61 @@
+/// TagResource, UntagResource, ListTagsForResource: tags live on the resource an ARN names.
+extension Engine {
+    public func tagResource(arn: String, tags: [Tag]) throws(ServiceError) {
+        let current = try self.tags(of: arn)
+        let merged = current.merging(tags)
+        if merged.count > TagSet.maximumCount {
+            throw .limitExceeded("Resource \(arn) would have \(merged.count) tags; at most \(TagSet.maximumCount) are allowed")
+        }
+        try setTags(merged, of: arn)
+    }
+
+    public func untagResource(arn: String, keys: [String]) throws(ServiceError) {
+        var current = try self.tags(of: arn)
+        current.remove(keys: keys)
+        try setTags(current, of: arn)
+    }
+
+    public func tags(of arn: String) throws(ServiceError) -> TagSet {
+        switch try resource(arn) {
+        case .input(let name): return inputs[name]?.tags ?? TagSet()
+        }
+    }
+
+    private func setTags(_ tags: TagSet, of arn: String) throws(ServiceError) {
+        switch try resource(arn) {
+        case .input(let name):
+            if var input = inputs[name] {
+                input.tags = tags
+                inputs.set(name, input)
+            }
+        }
+    }
+
+    /// A tag set for a new resource, from the `tags` member of its create call.
+    static func newTagSet(_ tags: [Tag], member: String) throws(ServiceError) -> TagSet {
+        let set = TagSet().merging(tags)
+        if set.count > TagSet.maximumCount {
+            throw .invalidRequest("\(member): \(set.count) tags given; at most \(TagSet.maximumCount) are allowed")
+        }
+        return set
+    }
+
+    private enum TaggedResource {
+        case input(String)
+    }
+
+    /// The existing resource `arn` names.
+    private func resource(_ arn: String) throws(ServiceError) -> TaggedResource {
+        guard let (kind, name) = names.parse(arn) else {
+            throw .notFound("Resource \(arn) does not exist: not an ARN of an input, detector model or alarm model of this engine (region \(names.region), account \(names.accountId))")
+        }
+        switch kind {
+        case .input:
+            guard inputs.contains(name) else { throw .notFound("Resource \(arn) does not exist") }
+            return .input(name)
+        case .detectorModel, .alarmModel:
+            // No detector or alarm model can exist in this engine yet.
+            throw .notFound("Resource \(arn) does not exist")
+        }
+    }
+}
