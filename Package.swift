@@ -26,9 +26,16 @@ let janssonLink: [LinkerSetting] = useSystemJansson
     ? [.linkedLibrary("jansson")]
     : [.unsafeFlags(["-L", janssonDir + "/lib", "-l:libjansson.a"])]
 
+// The small profile: the same sources in Embedded Swift mode (docs/building.md).
+let small = environment["IOTEVENTS_PROFILE"] == "small"
+let profileSwiftSettings: [SwiftSetting] = small
+    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize"])]
+    : []
+
 // The shipped shared library: Swift runtime, libstdc++ and libgcc linked in; only iotevents_* exported.
-let sharedLibraryFlags: [String] = [
-    "-static-stdlib",
+let sharedLibraryFlags: [String] = (small ? [
+    Context.packageDirectory + "/.build-deps/embedded/libswiftUnicodeDataTables.a", "-lm",
+] : ["-static-stdlib"]) + [
     "-use-ld=lld",
     "-Xlinker", "-soname=libiotevents.so.\(version)",
     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/IoTEvents/exports.map",
@@ -53,22 +60,23 @@ let package = Package(
         ),
         .target(
             name: "IoTEventsCore",
-            dependencies: ["CLibcShim"]
+            dependencies: ["CLibcShim"],
+            swiftSettings: profileSwiftSettings
         ),
         .target(
             name: "IoTEventsAPI",
             dependencies: ["IoTEventsCore", "CJanssonShim", "CLibcShim"],
             exclude: ["ServiceModel/generate-schema.py", "ServiceModel/operations.txt"],
-            swiftSettings: janssonSwiftSettings
+            swiftSettings: janssonSwiftSettings + profileSwiftSettings
         ),
         .target(
             name: "IoTEvents",
             dependencies: ["IoTEventsAPI", "IoTEventsCore", "CLibcShim"],
             exclude: ["exports.map"],
-            swiftSettings: janssonSwiftSettings,
+            swiftSettings: janssonSwiftSettings + profileSwiftSettings,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags, .when(configuration: .release))]
         ),
         .testTarget(name: "IoTEventsCoreTests", dependencies: ["IoTEventsCore"]),
-        .testTarget(name: "IoTEventsAPITests", dependencies: ["IoTEventsAPI"], swiftSettings: janssonSwiftSettings),
+        .testTarget(name: "IoTEventsAPITests", dependencies: ["IoTEventsAPI", "CLibcShim"], swiftSettings: janssonSwiftSettings),
     ]
 )

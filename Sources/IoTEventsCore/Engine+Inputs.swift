@@ -3,7 +3,7 @@ extension Engine {
     /// Scope of ListInputs page tokens.
     static let inputListScope = "inputs"
 
-    public func createInput(_ definition: InputDefinition, tags: [Tag]) throws(ServiceError) -> Input {
+    public func createInput(_ definition: InputDefinition, tags: [ResourceTag]) throws(ServiceError) -> Input {
         if let existing = inputs[definition.name] {
             throw ServiceError(
                 .resourceAlreadyExists, "Input \(definition.name) already exists",

@@ -1,6 +1,6 @@
 /// TagResource, UntagResource, ListTagsForResource: tags live on the resource an ARN names.
 extension Engine {
-    public func tagResource(arn: String, tags: [Tag]) throws(ServiceError) {
+    public func tagResource(arn: String, tags: [ResourceTag]) throws(ServiceError) {
         let current = try self.tags(of: arn)
         let merged = current.merging(tags)
         if merged.count > TagSet.maximumCount {
@@ -32,7 +32,7 @@ extension Engine {
     }
 
     /// A tag set for a new resource, from the `tags` member of its create call.
-    static func newTagSet(_ tags: [Tag], member: String) throws(ServiceError) -> TagSet {
+    static func newTagSet(_ tags: [ResourceTag], member: String) throws(ServiceError) -> TagSet {
         let set = TagSet().merging(tags)
         if set.count > TagSet.maximumCount {
             throw .invalidRequest("\(member): \(set.count) tags given; at most \(TagSet.maximumCount) are allowed")

@@ -1,5 +1,5 @@
 /// One resource tag.
-public struct Tag: Equatable, Sendable {
+public struct ResourceTag: Equatable, Sendable {
     public var key: String
     public var value: String
 
@@ -14,12 +14,12 @@ public struct TagSet: Equatable, Sendable {
     /// AWS allows 50 tags on one resource.
     public static let maximumCount = 50
 
-    public private(set) var tags: [Tag] = []
+    public private(set) var tags: [ResourceTag] = []
 
     public init() {}
 
     /// The set after applying `new` (later entries win over earlier ones with the same key).
-    public func merging(_ new: [Tag]) -> TagSet {
+    public func merging(_ new: [ResourceTag]) -> TagSet {
         var result = self
         for tag in new {
             if let i = result.tags.firstIndex(where: { $0.key == tag.key }) {

@@ -20,10 +20,10 @@ enum TagOperations {
         return body.take()
     }
 
-    static func tags(_ list: JSONValue?) -> [Tag] {
-        var result: [Tag] = []
+    static func tags(_ list: JSONValue?) -> [ResourceTag] {
+        var result: [ResourceTag] = []
         for tag in list?.elements ?? [] {
-            result.append(Tag(key: tag["key"]?.string ?? "", value: tag["value"]?.string ?? ""))
+            result.append(ResourceTag(key: tag["key"]?.string ?? "", value: tag["value"]?.string ?? ""))
         }
         return result
     }

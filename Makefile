@@ -1,0 +1,164 @@
+SHELL := /bin/bash
+# libiotevents — build, test, install. See README.md and docs/building.md.
+#
+#   make / make build     the standard profile: build/standard/libiotevents.so.$(VERSION)
+#   make PROFILE=small    the small (Embedded Swift) profile: build/small/...
+#   make demo             builds and runs the main example
+#   make test             installs what it needs, builds both profiles, runs every test
+#   make install PREFIX=/usr/local / make uninstall
+#   make size             stripped sizes of both profiles
+#   make schema           regenerates the service-model tables from ../shared/spec/aws-models
+#   JANSSON=system        link the system's shared libjansson instead of the private copy
+
+VERSION := 0.1.0
+SOVERSION := 0
+PROFILE ?= standard
+JANSSON ?= private
+PREFIX ?= /usr/local
+CC ?= cc
+
+ROOT := $(CURDIR)
+DEPS := $(ROOT)/.build-deps
+JANSSON_DIR := $(DEPS)/jansson
+OUT := $(ROOT)/build
+
+SWIFT_ENV := IOTEVENTS_JANSSON=$(JANSSON) IOTEVENTS_JANSSON_DIR=$(JANSSON_DIR)
+SCRATCH_standard := .build
+SCRATCH_small := .build-small
+LIB_standard := $(OUT)/standard/libiotevents.so.$(VERSION)
+LIB_small := $(OUT)/small/libiotevents.so.$(VERSION)
+SOURCES := $(shell find Sources -name '*.swift' -o -name '*.c' -o -name '*.h' -o -name '*.map') Package.swift
+
+HARNESS := $(OUT)/harness
+CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude
+
+APT_BUILD := gcc make python3 binutils
+APT_TEST := libjson-c-dev pkg-config
+ifeq ($(JANSSON),system)
+APT_BUILD += libjansson-dev
+endif
+
+.PHONY: all build demo test deps deps-test swift-test c-test check-exports check-schema \
+        check-jsonc install uninstall size schema clean
+
+all: build
+
+build: $(LIB_$(PROFILE))
+
+# --- dependencies --------------------------------------------------------------------------
+# Installs Debian packages only when missing (idempotent, no network when all are present).
+deps:
+	@missing=""; for p in $(APT_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; fi
+
+deps-test: deps
+	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; fi
+
+$(JANSSON_DIR)/lib/libjansson.a: Sources/CJanssonShim/build-jansson.sh | deps
+	sh Sources/CJanssonShim/build-jansson.sh $(JANSSON_DIR)
+
+# Debian keeps libstdc++.a off the default search path; a directory with only it, passed
+# with -L, makes the link static (engineering.md §1).
+$(DEPS)/libstdcxx/libstdc++.a: | deps
+	mkdir -p $(DEPS)/libstdcxx
+	ln -sf $$($(CC) -print-file-name=libstdc++.a) $@
+
+$(DEPS)/embedded/libswiftUnicodeDataTables.a:
+	mkdir -p $(DEPS)/embedded
+	ln -sf $$(dirname $$(dirname $$(readlink -f $$(command -v swiftc))))/lib/swift/embedded/x86_64-unknown-linux-gnu/libswiftUnicodeDataTables.a $@
+
+ifeq ($(JANSSON),system)
+JANSSON_DEP :=
+else
+JANSSON_DEP := $(JANSSON_DIR)/lib/libjansson.a
+endif
+
+# --- the library ----------------------------------------------------------------------------
+$(LIB_standard): $(SOURCES) $(JANSSON_DEP) $(DEPS)/libstdcxx/libstdc++.a | deps
+	$(SWIFT_ENV) swift build -c release --scratch-path $(SCRATCH_standard) --product iotevents
+	@$(MAKE) --no-print-directory install-build-output PROFILE_DIR=$(OUT)/standard SCRATCH=$(SCRATCH_standard)
+
+$(LIB_small): $(SOURCES) $(JANSSON_DEP) $(DEPS)/libstdcxx/libstdc++.a $(DEPS)/embedded/libswiftUnicodeDataTables.a | deps
+	$(SWIFT_ENV) IOTEVENTS_PROFILE=small swift build -c release --scratch-path $(SCRATCH_small) --product iotevents
+	@$(MAKE) --no-print-directory install-build-output PROFILE_DIR=$(OUT)/small SCRATCH=$(SCRATCH_small)
+
+.PHONY: install-build-output
+install-build-output:
+	mkdir -p $(PROFILE_DIR)
+	cp $(SCRATCH)/release/libiotevents.so $(PROFILE_DIR)/libiotevents.so.$(VERSION)
+	ln -sf libiotevents.so.$(VERSION) $(PROFILE_DIR)/libiotevents.so.$(SOVERSION)
+	ln -sf libiotevents.so.$(SOVERSION) $(PROFILE_DIR)/libiotevents.so
+
+size: $(LIB_standard) $(LIB_small)
+	@for p in standard small; do \
+	  strip --strip-unneeded -o $(OUT)/$$p/stripped.so $(OUT)/$$p/libiotevents.so.$(VERSION); \
+	  printf '%-9s %9d bytes stripped (%s)\n' $$p $$(stat -c %s $(OUT)/$$p/stripped.so) "$$(ldd $(OUT)/$$p/stripped.so | awk '{print $$1}' | tr '\n' ' ')"; \
+	  rm -f $(OUT)/$$p/stripped.so; done
+
+# --- demo -----------------------------------------------------------------------------------
+$(OUT)/inputs-demo: examples/c/inputs_demo.c include/iotevents.h $(LIB_standard)
+	$(CC) -O1 -g -Wall -Wextra -Iinclude $< -o $@ -L$(OUT)/standard -liotevents -Wl,-rpath,$(OUT)/standard
+
+demo: $(OUT)/inputs-demo
+	$(OUT)/inputs-demo
+
+# --- tests ----------------------------------------------------------------------------------
+$(HARNESS): Tests/c/harness.c include/iotevents.h $(LIB_standard)
+	$(CC) $(CFLAGS_TEST) $< -o $@ -L$(OUT)/standard -liotevents -ldl
+
+# A host that exports json-c's symbols (as OpenWrt's ubus/rpcd do) must not hijack jansson.
+$(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c include/iotevents.h $(LIB_standard) | deps-test
+	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c -o $@ \
+	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
+
+test: deps-test check-schema swift-test c-test check-exports check-jsonc
+	@echo "make test: all suites passed"
+
+swift-test: $(JANSSON_DEP) | deps
+	@mkdir -p $(OUT)
+	@$(SWIFT_ENV) swift test --scratch-path .build-test > $(OUT)/swift-test.log 2>&1; rc=$$?; \
+	  grep -E '✘|error:|failed' $(OUT)/swift-test.log | head -40; tail -n 2 $(OUT)/swift-test.log; exit $$rc
+
+# The same cases, the same expected transcripts, both profiles.
+c-test: $(HARNESS) $(LIB_standard) $(LIB_small)
+	LD_LIBRARY_PATH=$(OUT)/standard sh Tests/c/run-cases.sh $(HARNESS) Tests/cases standard
+	LD_LIBRARY_PATH=$(OUT)/small sh Tests/c/run-cases.sh $(HARNESS) Tests/cases small
+
+check-jsonc: $(OUT)/harness-jsonc
+	LD_LIBRARY_PATH=$(OUT)/standard sh Tests/c/run-cases.sh $(OUT)/harness-jsonc Tests/cases json-c-host
+
+check-exports: $(LIB_standard) $(LIB_small)
+	sh Tests/c/check-exports.sh include/iotevents.h $(LIB_standard) $(LIB_small)
+
+check-schema:
+	@if [ -d ../shared/spec/aws-models ]; then \
+	  tmp=$$(mktemp -d); python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py ../shared/spec/aws-models $$tmp/schema.swift && \
+	  cmp -s $$tmp/schema.swift Sources/IoTEventsAPI/ServiceModel/ServiceSchema.generated.swift && \
+	  cmp -s $$tmp/schema.swift.abi Sources/IoTEvents/OperationEntryPoints.generated.swift && \
+	  cmp -s $$tmp/schema.swift.ops Sources/IoTEventsAPI/ServiceModel/operations.txt && \
+	  echo "check-schema: 1 passed, 0 failed" || { echo "generated tables are stale: run make schema"; exit 1; }; \
+	  rm -rf $$tmp; \
+	else echo "check-schema: service models not present, skipped"; fi
+
+schema:
+	python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py
+
+# --- install --------------------------------------------------------------------------------
+install: $(LIB_$(PROFILE))
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(LIB_$(PROFILE)) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libiotevents.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libiotevents.so.$(SOVERSION)
+	ln -sf libiotevents.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libiotevents.so
+	install -m 644 include/iotevents.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' include/iotevents.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotevents.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libiotevents.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libiotevents.so.$(SOVERSION) \
+	  $(DESTDIR)$(PREFIX)/lib/libiotevents.so $(DESTDIR)$(PREFIX)/include/iotevents.h \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotevents.pc
+
+clean:
+	rm -rf $(OUT) .build .build-small .build-test

@@ -1,0 +1,154 @@
+/* The C test harness: runs a case script against the built libiotevents.so and prints every
+ * result, so that a case is a directory with a `script` and its `expected` output (see
+ * Tests/cases/README.md). Linked against the shipped library, it is the real test of the ABI.
+ *
+ *   harness SCRIPT     prints the transcript on stdout; exits non-zero on a harness error
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iotevents.h"
+
+static iotevents_engine *engine;
+
+static void print_document(int status, char *doc) {
+    printf("< %d %s\n", status, doc ? doc : "(no document)");
+    iotevents_free(doc);
+}
+
+/* "CreateInput" -> "create_input" */
+static void snake(const char *op, char *out, size_t cap) {
+    size_t n = 0;
+    for (const char *p = op; *p && n + 2 < cap; p++) {
+        if (isupper((unsigned char)*p)) {
+            if (p != op) out[n++] = '_';
+            out[n++] = (char)tolower((unsigned char)*p);
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n] = '\0';
+}
+
+typedef int (*named_fn)(iotevents_engine *, const char *, char **);
+
+static named_fn named(const char *op) {
+    char name[128] = "iotevents_";
+    snake(op, name + strlen(name), sizeof name - strlen(name));
+    return (named_fn)dlsym(RTLD_DEFAULT, name);
+}
+
+/* Splits "word rest" into word and rest (rest may be empty -> NULL). */
+static char *split(char *line, char **rest) {
+    while (*line == ' ') line++;
+    char *space = strchr(line, ' ');
+    if (space) {
+        *space = '\0';
+        *rest = space + 1;
+    } else {
+        *rest = NULL;
+    }
+    return line;
+}
+
+static void action_printer(const char *action_json, void *payload) {
+    printf("! action %s %s\n", (const char *)payload, action_json);
+}
+
+#ifdef HARNESS_MAIN
+#define main HARNESS_MAIN
+int HARNESS_MAIN(int argc, char **argv);
+#endif
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: harness SCRIPT\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "r");
+    if (!f) {
+        perror(argv[1]);
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int lineno = 0;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        if (len == 0 || line[0] == '#') continue;
+        printf("> %s\n", line);
+        char *rest;
+        char *command = split(line, &rest);
+        if (strcmp(command, "open") == 0 || strcmp(command, "open-null") == 0) {
+            char *error = (char *)"untouched";
+            iotevents_close(engine);
+            engine = iotevents_open(strcmp(command, "open") == 0 ? (rest ? rest : "") : NULL, &error);
+            printf("< %s %s\n", engine ? "engine" : "NULL", error ? error : "(no error)");
+            iotevents_free(error);
+        } else if (strcmp(command, "close") == 0) {
+            iotevents_close(engine);
+            engine = NULL;
+        } else if (strcmp(command, "call") == 0 || strcmp(command, "named") == 0 ||
+                   strcmp(command, "call-null-engine") == 0 || strcmp(command, "call-no-response") == 0) {
+            char *request;
+            char *op = rest ? split(rest, &request) : NULL;
+            char *response = (char *)"untouched";
+            int status;
+            if (strcmp(command, "named") == 0) {
+                named_fn fn = op ? named(op) : NULL;
+                if (!fn) {
+                    fprintf(stderr, "%s:%d: no entry point for %s\n", argv[1], lineno, op ? op : "?");
+                    return 1;
+                }
+                status = fn(engine, request, &response);
+            } else if (strcmp(command, "call-null-engine") == 0) {
+                status = iotevents_call(NULL, op, request, &response);
+            } else if (strcmp(command, "call-no-response") == 0) {
+                status = iotevents_call(engine, op, request, NULL);
+                response = NULL;
+            } else {
+                /* "-" stands for a NULL operation name. */
+                status = iotevents_call(engine, op && strcmp(op, "-") == 0 ? NULL : op, request, &response);
+            }
+            print_document(status, response);
+        } else if (strcmp(command, "tick") == 0) {
+            int64_t now = rest ? strtoll(rest, NULL, 10) : -1;
+            printf("< %lld\n", (long long)iotevents_tick(engine, now));
+        } else if (strcmp(command, "deadline") == 0) {
+            printf("< %lld\n", (long long)iotevents_next_deadline(engine));
+        } else if (strcmp(command, "null-engine-time") == 0) {
+            printf("< %lld %lld\n", (long long)iotevents_tick(NULL, 0), (long long)iotevents_next_deadline(NULL));
+        } else if (strcmp(command, "handler") == 0) {
+            iotevents_set_action_handler(engine, rest ? action_printer : NULL, rest ? strdup(rest) : NULL);
+        } else if (strcmp(command, "version") == 0) {
+            printf("< %d %s header %d %s\n", iotevents_version_number(), iotevents_version_string(),
+                   IOTEVENTS_VERSION_NUMBER, IOTEVENTS_VERSION_STRING);
+            if (iotevents_version_number() != IOTEVENTS_VERSION_NUMBER ||
+                strcmp(iotevents_version_string(), IOTEVENTS_VERSION_STRING) != 0) {
+                fprintf(stderr, "%s:%d: header and library versions differ\n", argv[1], lineno);
+                return 1;
+            }
+        } else if (strcmp(command, "strerror") == 0) {
+            int status = rest ? atoi(rest) : 0;
+            printf("< %s\n", iotevents_strerror(status));
+        } else if (strcmp(command, "free-null") == 0) {
+            iotevents_free(NULL);
+            iotevents_close(NULL);
+            iotevents_set_action_handler(NULL, NULL, NULL);
+            printf("< ok\n");
+        } else {
+            fprintf(stderr, "%s:%d: unknown command '%s'\n", argv[1], lineno, command);
+            return 2;
+        }
+    }
+    free(line);
+    fclose(f);
+    iotevents_close(engine);
+    return 0;
+}

@@ -1,0 +1,246 @@
+/*
+ * iotevents.h -- libiotevents, an embeddable runtime for AWS IoT Events detector and alarm models.
+ *
+ * This header is the specification of the library's C ABI. Every function's contract (ownership,
+ * threads, errors) is stated next to its declaration. Requests and responses are JSON documents in
+ * exactly the member names and shapes of the AWS IoT Events APIs (botocore's service models
+ * "iotevents" 2018-07-27 and "iotevents-data" 2018-10-23), in their REST-JSON wire form:
+ *
+ *   - timestamps in responses are JSON numbers of epoch seconds (with a millisecond fraction);
+ *   - blobs (BatchPutMessage's payload) are base64 strings; a payload that is a JSON object is
+ *     taken as the already-decoded payload;
+ *   - members AWS binds to the URL path or query string (detectorModelName, keyValue, maxResults,
+ *     nextToken, resourceArn, tagKeys, ...) are ordinary members of the request document;
+ *   - members absent from an AWS response are absent here (never null);
+ *   - a member given as JSON null counts as absent; an unknown member is an error.
+ *
+ * Consumers must ignore response members they do not know: later versions may add some.
+ */
+#ifndef IOTEVENTS_H
+#define IOTEVENTS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define IOTEVENTS_API __attribute__((visibility("default")))
+#else
+#define IOTEVENTS_API
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Versions
+ * ------------------------------------------------------------------------------------------- */
+
+/* The version of this header. Compare with iotevents_version_number() to detect a header/library
+ * mismatch at run time. IOTEVENTS_VERSION_NUMBER = MAJOR * 1000000 + MINOR * 1000 + PATCH. */
+#define IOTEVENTS_VERSION_MAJOR 0
+#define IOTEVENTS_VERSION_MINOR 1
+#define IOTEVENTS_VERSION_PATCH 0
+#define IOTEVENTS_VERSION_STRING "0.1.0"
+#define IOTEVENTS_VERSION_NUMBER (IOTEVENTS_VERSION_MAJOR * 1000000 + IOTEVENTS_VERSION_MINOR * 1000 + IOTEVENTS_VERSION_PATCH)
+
+/* The version of the library actually loaded, as IOTEVENTS_VERSION_NUMBER computes it.
+ * Any thread, any time. */
+IOTEVENTS_API int iotevents_version_number(void);
+
+/* The version of the library actually loaded ("0.1.0"). Static storage: never free it. */
+IOTEVENTS_API const char *iotevents_version_string(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes. The values are part of the ABI and never change.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef enum iotevents_status {
+    IOTEVENTS_OK = 0,
+    IOTEVENTS_INVALID_REQUEST = 1,          /* InvalidRequestException (HTTP 400 in AWS)        */
+    IOTEVENTS_RESOURCE_NOT_FOUND = 2,       /* ResourceNotFoundException (404)                  */
+    IOTEVENTS_RESOURCE_ALREADY_EXISTS = 3,  /* ResourceAlreadyExistsException (409)             */
+    IOTEVENTS_RESOURCE_IN_USE = 4,          /* ResourceInUseException (409)                     */
+    IOTEVENTS_LIMIT_EXCEEDED = 5,           /* LimitExceededException (410)                     */
+    IOTEVENTS_THROTTLING = 6,               /* ThrottlingException (429)                        */
+    IOTEVENTS_INTERNAL_FAILURE = 7,         /* InternalFailureException (500)                   */
+    IOTEVENTS_SERVICE_UNAVAILABLE = 8,      /* ServiceUnavailableException (503)                */
+    IOTEVENTS_UNSUPPORTED_OPERATION = 9     /* UnsupportedOperationException (501), also an
+                                               unknown operation name                           */
+} iotevents_status;
+
+/* Static, human-readable text for a status code; an unknown code gets a generic text.
+ * Never NULL, never free it. Any thread. */
+IOTEVENTS_API const char *iotevents_strerror(int status);
+
+/* ---------------------------------------------------------------------------------------------
+ * Error documents
+ *
+ * Every failure is described by a JSON document of the AWS error shape:
+ *
+ *     {"__type": "InvalidRequestException", "message": "Value at 'inputName' failed to ..."}
+ *
+ * __type is the exception name of the status code; message says what was wrong and names the
+ * member or path. ResourceAlreadyExistsException adds "resourceId" and "resourceArn".
+ * ------------------------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------------------------
+ * Engines
+ * ------------------------------------------------------------------------------------------- */
+
+/* An engine: inputs, models, detectors, alarms, timers and a clock. Opaque. */
+typedef struct iotevents_engine iotevents_engine;
+
+/* Opens an engine.
+ *
+ * config_json: NULL, or a JSON object whose keys are all optional:
+ *   "clock"            "system" (default) or "manual" (time moves only through iotevents_tick)
+ *   "startTimeMillis"  integer >= 0, where the manual clock starts (default 0)
+ *   "timerThread"      boolean, system clock only (default false); not yet supported: true is
+ *                      refused with UnsupportedOperationException
+ *   "stateDirectory"   string, durable state; not yet supported: refused with
+ *                      UnsupportedOperationException
+ *   "region"           string used in ARNs (default "us-east-1")
+ *   "accountId"        12-digit string used in ARNs (default "123456789012")
+ *   "limits"           object of quota overrides, each an integer: maxMessagesPerBatch (10),
+ *                      maxAlarmRequestsPerBatch (10), maxPayloadBytes (1024),
+ *                      maxBatchPayloadBytes (0 = off), minTimerSeconds (60),
+ *                      maxTimerSeconds (31622400), maxTimersPerDetector (5),
+ *                      maxVariablesPerUpdate (10), maxDetectorsPerModel (100000),
+ *                      maxAlarmsPerModel (100000), maxDetectorModels (50), maxAlarmModels (50),
+ *                      maxInputs (50), maxModelsPerInput (10), maxVersionsPerModel (500),
+ *                      maxStatesPerModel (20), maxEventsPerList (20), maxActionsPerEvent (10),
+ *                      maxVariablesPerModel (50), dedupWindowSeconds (300), maxLoopbackDepth (8),
+ *                      maxRequestBytes (1048576), maxJsonDepth (64), maxExpressionDepth (64)
+ * An unknown key, a wrong type or a value out of range is an error.
+ *
+ * Returns the engine, or NULL on failure. error_json: when not NULL, *error_json is set to NULL
+ * on success and to an error document on failure (InvalidRequestException for a bad
+ * configuration); the caller frees it with iotevents_free.
+ * Any thread. The engine belongs to the caller until iotevents_close. */
+IOTEVENTS_API iotevents_engine *iotevents_open(const char *config_json, char **error_json);
+
+/* Closes an engine and frees everything it holds. NULL is a no-op. No other call on the same
+ * engine may be running or start afterwards: the handle is invalid once this returns. */
+IOTEVENTS_API void iotevents_close(iotevents_engine *engine);
+
+/* ---------------------------------------------------------------------------------------------
+ * Calls
+ * ------------------------------------------------------------------------------------------- */
+
+/* Runs one API operation, named by its AWS operation name ("CreateInput", "BatchPutMessage").
+ *
+ * request_json: the request document, a JSON object (NUL-terminated UTF-8; at most
+ * limits.maxRequestBytes bytes and limits.maxJsonDepth levels deep).
+ *
+ * Returns IOTEVENTS_OK or a positive iotevents_status. When response_json is not NULL,
+ * *response_json is always set: to the response document on success, to an error document on
+ * failure. The caller frees it with iotevents_free. When response_json is NULL the document is
+ * discarded.
+ *
+ * Errors: a NULL engine, a NULL or malformed request, a wrong JSON type, a missing required
+ * member, an unknown member, or a constraint of the service model violated:
+ * IOTEVENTS_INVALID_REQUEST. A NULL or unknown operation name: IOTEVENTS_INVALID_REQUEST (NULL)
+ * or IOTEVENTS_UNSUPPORTED_OPERATION (unknown). No input makes the library abort the process.
+ * A call that fails changes nothing.
+ *
+ * Threads: any thread; one engine may be shared by threads, calls on it are serialised.
+ * Calls are synchronous: when this returns, everything the call caused has been processed. */
+IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation,
+                                 const char *request_json, char **response_json);
+
+/* One named entry point per operation, with exactly the contract of iotevents_call and the
+ * operation fixed. The name is the operation's name in snake_case.
+ *
+ * Implemented in this version: CreateInput, DescribeInput, ListInputs, UpdateInput, DeleteInput,
+ * TagResource, UntagResource, ListTagsForResource (inputs), PutLoggingOptions,
+ * DescribeLoggingOptions. The others validate nothing yet and answer
+ * IOTEVENTS_UNSUPPORTED_OPERATION with a message naming the missing capability.
+ *
+ * List operations take "maxResults" (1..250, default 250) and "nextToken"; a response carries
+ * "nextToken" only when more results follow. A token is a cursor: it stays valid while
+ * resources come and go, and a token the list did not issue is InvalidRequestException. */
+
+/* Control plane (service "iotevents"). */
+IOTEVENTS_API int iotevents_create_alarm_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_create_detector_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_create_input(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_delete_alarm_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_delete_detector_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_delete_input(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_alarm_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_detector_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_detector_model_analysis(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_input(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_logging_options(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_get_detector_model_analysis_results(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_alarm_model_versions(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_alarm_models(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_detector_model_versions(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_detector_models(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_input_routings(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_inputs(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_tags_for_resource(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_put_logging_options(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_start_detector_model_analysis(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_tag_resource(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_untag_resource(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_update_alarm_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_update_detector_model(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_update_input(iotevents_engine *engine, const char *request_json, char **response_json);
+
+/* Data plane (service "iotevents-data"). */
+IOTEVENTS_API int iotevents_batch_acknowledge_alarm(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_delete_detector(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_disable_alarm(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_enable_alarm(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_put_message(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_reset_alarm(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_snooze_alarm(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_batch_update_detector(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_alarm(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_describe_detector(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_alarms(iotevents_engine *engine, const char *request_json, char **response_json);
+IOTEVENTS_API int iotevents_list_detectors(iotevents_engine *engine, const char *request_json, char **response_json);
+
+/* ---------------------------------------------------------------------------------------------
+ * Time
+ * ------------------------------------------------------------------------------------------- */
+
+/* Moves the engine clock to now_millis (epoch milliseconds; a negative value means "now": the
+ * system clock's time, or the manual clock's current time) and processes, in due order, every
+ * timer expiry and alarm snooze expiry due at or before it. The clock never moves backwards.
+ * Returns the number of expiries processed, or -IOTEVENTS_INVALID_REQUEST for a NULL engine.
+ * Any thread; synchronous like iotevents_call. */
+IOTEVENTS_API int64_t iotevents_tick(iotevents_engine *engine, int64_t now_millis);
+
+/* Epoch milliseconds of the earliest pending expiry, or -1 when none, so that a host can sleep
+ * exactly that long. -IOTEVENTS_INVALID_REQUEST for a NULL engine. Any thread. */
+IOTEVENTS_API int64_t iotevents_next_deadline(iotevents_engine *engine);
+
+/* ---------------------------------------------------------------------------------------------
+ * Actions
+ * ------------------------------------------------------------------------------------------- */
+
+/* Receives one action document (JSON) per executed external action. action_json is valid only
+ * during the call. payload is the pointer given to iotevents_set_action_handler. */
+typedef void (*iotevents_action_fn)(const char *action_json, void *payload);
+
+/* Sets the engine's action handler; fn == NULL removes it (actions are then dropped).
+ * Handlers run on the thread that made the call that caused the action, after the engine's lock
+ * is released, in execution order; a handler may call back into the engine. Any thread. */
+IOTEVENTS_API void iotevents_set_action_handler(iotevents_engine *engine, iotevents_action_fn fn,
+                                                void *payload);
+
+/* ---------------------------------------------------------------------------------------------
+ * Memory
+ * ------------------------------------------------------------------------------------------- */
+
+/* Frees a string the library returned (response and error documents). NULL is a no-op.
+ * Any thread. */
+IOTEVENTS_API void iotevents_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IOTEVENTS_H */
