@@ -114,7 +114,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c include/iotevents.h
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-exports check-jsonc
+test: deps-test check-schema swift-test c-test check-exports check-jsonc check-install
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -132,6 +132,18 @@ check-jsonc: $(OUT)/harness-jsonc
 
 check-exports: $(LIB_standard) $(LIB_small)
 	sh Tests/c/check-exports.sh include/iotevents.h $(LIB_standard) $(LIB_small)
+
+# make install into a scratch prefix, then build the README's example against it with pkg-config.
+check-install: $(LIB_standard) | deps-test
+	@tmp=$$(mktemp -d); \
+	$(MAKE) --no-print-directory install PREFIX=/opt/iotevents DESTDIR=$$tmp >/dev/null && \
+	sed -n '/^#include <iotevents.h>/,/^}/p' README.md > $$tmp/readme.c && \
+	PKG_CONFIG_SYSROOT_DIR=$$tmp PKG_CONFIG_PATH=$$tmp/opt/iotevents/lib/pkgconfig \
+	  $(CC) -Wall -Werror $$tmp/readme.c -o $$tmp/readme $$(PKG_CONFIG_SYSROOT_DIR=$$tmp PKG_CONFIG_PATH=$$tmp/opt/iotevents/lib/pkgconfig pkg-config --cflags --libs iotevents) && \
+	LD_LIBRARY_PATH=$$tmp/opt/iotevents/lib $$tmp/readme | grep -q '^OK: {"inputConfiguration"' && \
+	$(MAKE) --no-print-directory uninstall PREFIX=/opt/iotevents DESTDIR=$$tmp >/dev/null && \
+	[ -z "$$(find $$tmp/opt -type f)" ] && echo "check-install: 1 passed, 0 failed" || { echo "check-install: 0 passed, 1 failed"; exit 1; }; \
+	rm -rf $$tmp
 
 check-schema:
 	@if [ -d ../shared/spec/aws-models ]; then \
