@@ -110,11 +110,11 @@ $(HARNESS): Tests/c/harness.c include/iotevents.h $(LIB_standard)
 	$(CC) $(CFLAGS_TEST) $< -o $@ -L$(OUT)/standard -liotevents -ldl
 
 # A host that exports json-c's symbols (as OpenWrt's ubus/rpcd do) must not hijack jansson.
-$(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c include/iotevents.h $(LIB_standard) | deps-test
-	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c -o $@ \
+$(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c include/iotevents.h $(LIB_standard) | deps-test
+	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-exports check-jsonc check-install
+test: deps-test check-schema swift-test c-test check-exports check-jsonc check-jsonc-control check-install
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -129,6 +129,16 @@ c-test: $(HARNESS) $(LIB_standard) $(LIB_small)
 
 check-jsonc: $(OUT)/harness-jsonc
 	LD_LIBRARY_PATH=$(OUT)/standard sh Tests/c/run-cases.sh $(OUT)/harness-jsonc Tests/cases json-c-host
+
+# The control experiment that shows check-jsonc can fail: the same host, with a build that links
+# the system's shared libjansson, must get wrong answers.
+check-jsonc-control: $(OUT)/harness-jsonc | deps-test
+	@dpkg -s libjansson-dev >/dev/null 2>&1 || { apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q libjansson-dev >/dev/null; }
+	IOTEVENTS_JANSSON=system swift build -c release --scratch-path .build-system --product iotevents 2>&1 | tail -n 1
+	mkdir -p $(OUT)/system && cp .build-system/release/libiotevents.so $(OUT)/system/libiotevents.so.$(SOVERSION)
+	@if LD_LIBRARY_PATH=$(OUT)/system sh Tests/c/run-cases.sh $(OUT)/harness-jsonc Tests/cases control >/dev/null 2>&1; then \
+	  echo "check-jsonc-control: 0 passed, 1 failed (a system-jansson build was not hijacked: check-jsonc proves nothing)"; exit 1; \
+	else echo "check-jsonc-control: 1 passed, 0 failed (the system-jansson build was hijacked, as expected)"; fi
 
 check-exports: $(LIB_standard) $(LIB_small)
 	sh Tests/c/check-exports.sh include/iotevents.h $(LIB_standard) $(LIB_small)
@@ -173,4 +183,4 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotevents.pc
 
 clean:
-	rm -rf $(OUT) .build .build-small .build-test
+	rm -rf $(OUT) .build .build-small .build-test .build-system
