@@ -125,7 +125,11 @@ int main(int argc, char **argv) {
         } else if (strcmp(command, "null-engine-time") == 0) {
             printf("< %lld %lld\n", (long long)iotevents_tick(NULL, 0), (long long)iotevents_next_deadline(NULL));
         } else if (strcmp(command, "handler") == 0) {
-            iotevents_set_action_handler(engine, rest ? action_printer : NULL, rest ? strdup(rest) : NULL);
+            static char *handler_name;
+            char *previous = handler_name;
+            handler_name = rest ? strdup(rest) : NULL;
+            iotevents_set_action_handler(engine, handler_name ? action_printer : NULL, handler_name);
+            free(previous);
         } else if (strcmp(command, "version") == 0) {
             printf("< %d %s header %d %s\n", iotevents_version_number(), iotevents_version_string(),
                    IOTEVENTS_VERSION_NUMBER, IOTEVENTS_VERSION_STRING);
