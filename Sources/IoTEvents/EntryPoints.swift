@@ -21,7 +21,7 @@ public func iotevents_open(
     errorOut?.pointee = nil
     let service: Service
     do throws(ServiceError) {
-        service = try Service(configuration: config)
+        service = try Service.open(configuration: config)
     } catch {
         errorOut?.pointee = Service.errorText(error)
         return nil

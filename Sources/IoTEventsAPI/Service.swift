@@ -19,13 +19,20 @@ public final class Service {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     /// Opens an engine from a configuration document (NULL means all defaults).
-    public init(configuration text: UnsafePointer<CChar>?) throws(ServiceError) {
+    ///
+    /// Everything that can fail happens before the object exists: in Embedded Swift a class
+    /// initializer that throws leaks its allocation.
+    public static func open(configuration text: UnsafePointer<CChar>?) throws(ServiceError) -> Service {
         let configuration = try ConfigurationDecoder.decode(text)
         guard let mutex = ie_mutex_create() else {
             throw ServiceError(.internalFailure, "Out of memory creating the engine lock")
         }
+        return Service(engine: Engine(configuration: configuration), mutex: mutex)
+    }
+
+    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>) {
+        self.engine = engine
         self.mutex = mutex
-        self.engine = Engine(configuration: configuration)
     }
 
     deinit { ie_mutex_destroy(mutex) }

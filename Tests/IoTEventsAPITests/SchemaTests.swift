@@ -47,14 +47,14 @@ import CLibcShim
     }
 
     @Test func validationNamesThePath() throws {
-        let service = try Service(configuration: nil)
+        let service = try Service.open(configuration: nil)
         let (status, body) = call(service, "CreateInput", #"{"inputName":"A","inputDefinition":{"attributes":[{"jsonPath":"ok"},{"jsonPath":"bad path"}]}}"#)
         #expect(status == 1)
         #expect(body.contains("inputDefinition.attributes[1].jsonPath"))
     }
 
     @Test func depthIsLimitedBeforeParsing() throws {
-        let service = try Service(configuration: nil)
+        let service = try Service.open(configuration: nil)
         let deep = String(repeating: "[", count: 100_000)
         let (status, body) = call(service, "ListInputs", deep)
         #expect(status == 1)
