@@ -37,14 +37,14 @@ extension Operation {
         case .createDetectorModel, .describeDetectorModel, .listDetectorModels, .listDetectorModelVersions,
              .updateDetectorModel, .deleteDetectorModel, .listInputRoutings,
              .batchPutMessage, .batchUpdateDetector, .batchDeleteDetector, .describeDetector, .listDetectors:
-            return "detector models and detectors are not implemented yet"
+            return "this version has no detector models or detectors yet"
         case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
-            return "detector model analysis is not implemented yet"
+            return "this version has no detector model analysis yet"
         case .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,
              .updateAlarmModel, .deleteAlarmModel,
              .batchAcknowledgeAlarm, .batchDisableAlarm, .batchEnableAlarm, .batchResetAlarm,
              .batchSnoozeAlarm, .describeAlarm, .listAlarms:
-            return "alarm models and alarms are not implemented yet"
+            return "this version has no alarm models or alarms yet"
         }
     }
 }

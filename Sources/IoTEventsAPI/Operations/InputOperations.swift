@@ -33,14 +33,8 @@ enum InputOperations {
             nextToken: request["nextToken"]?.string, maxResults: Pagination.maxResults(request))
         var summaries = JSONArray()
         for input in page.inputs {
-            var summary = JSONObject()
-            summary.set("inputName", input.name)
-            summary.set("inputDescription", input.description)
-            summary.set("inputArn", input.arn)
-            summary.set("creationTime", time: input.creationTime)
-            summary.set("lastUpdateTime", time: input.lastUpdateTime)
-            summary.set("status", input.status.rawValue)
-            summaries.append(object: summary)
+            // An InputSummary has exactly the members of an InputConfiguration.
+            summaries.append(object: configuration(input))
         }
         var body = JSONObject()
         body.set("inputSummaries", array: summaries)
