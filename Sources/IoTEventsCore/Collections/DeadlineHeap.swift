@@ -1,0 +1,76 @@
+/// A min-heap of deadlines: what fires next, in O(log n) per insertion and removal.
+///
+/// Entries are never searched for: cancelling a timer bumps its owner's generation, and an entry
+/// whose generation is stale is dropped when it reaches the top (lazy deletion). So re-arming a
+/// timer costs one push, and no operation ever scans all timers. Ties in `deadline` come out in
+/// insertion order (`sequence`), which keeps expiry processing deterministic.
+public struct DeadlineHeap<Payload> {
+    public struct Entry {
+        public let deadline: Millis
+        public let sequence: UInt64
+        public let payload: Payload
+    }
+
+    private var entries: [Entry] = []
+    private var nextSequence: UInt64 = 0
+
+    public init() {}
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The earliest entry, if any (it may be stale: the owner decides).
+    public var first: Entry? { entries.first }
+
+    public mutating func push(deadline: Millis, _ payload: Payload) {
+        entries.append(Entry(deadline: deadline, sequence: nextSequence, payload: payload))
+        nextSequence &+= 1
+        siftUp(entries.count - 1)
+    }
+
+    /// Removes and returns the earliest entry if it is due at or before `time`.
+    public mutating func popDue(at time: Millis) -> Entry? {
+        guard let top = entries.first, top.deadline <= time else { return nil }
+        return popFirst()
+    }
+
+    public mutating func popFirst() -> Entry? {
+        guard !entries.isEmpty else { return nil }
+        entries.swapAt(0, entries.count - 1)
+        let top = entries.removeLast()
+        if !entries.isEmpty { siftDown(0) }
+        return top
+    }
+
+    public mutating func removeAll() {
+        entries.removeAll()
+    }
+
+    private func before(_ a: Entry, _ b: Entry) -> Bool {
+        a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence
+    }
+
+    private mutating func siftUp(_ index: Int) {
+        var child = index
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard before(entries[child], entries[parent]) else { return }
+            entries.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        var parent = index
+        let n = entries.count
+        while true {
+            let left = 2 * parent + 1
+            guard left < n else { return }
+            var best = left
+            if left + 1 < n, before(entries[left + 1], entries[left]) { best = left + 1 }
+            guard before(entries[best], entries[parent]) else { return }
+            entries.swapAt(best, parent)
+            parent = best
+        }
+    }
+}

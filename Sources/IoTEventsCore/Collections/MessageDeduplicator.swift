@@ -1,0 +1,42 @@
+/// BatchPutMessage's message-id de-duplication (semantics.md §6.1): a message whose id equals one
+/// *accepted* within the last `window` milliseconds is ignored. Engine-wide scope. An ignored
+/// duplicate does not restart the window; a message exactly `window` after the accepted one is new.
+///
+/// Ids expire in acceptance order, so a FIFO of (time, id) beside a dictionary keeps both the
+/// check and the expiry O(1) amortised, with memory bounded by the ids of one window.
+public struct MessageDeduplicator {
+    private var acceptedAt: [String: Millis] = [:]
+    private var order: [(time: Millis, id: String)] = []
+    private var head = 0
+
+    public init() {}
+
+    public var count: Int { acceptedAt.count }
+
+    /// Whether `id` was accepted less than `window` ms before `now`.
+    public mutating func isDuplicate(_ id: String, now: Millis, window: Millis) -> Bool {
+        expire(now: now, window: window)
+        return acceptedAt[id] != nil
+    }
+
+    /// Records `id` as accepted at `now`.
+    public mutating func accept(_ id: String, now: Millis, window: Millis) {
+        guard window > 0 else { return }
+        expire(now: now, window: window)
+        acceptedAt[id] = now
+        order.append((now, id))
+    }
+
+    private mutating func expire(now: Millis, window: Millis) {
+        while head < order.count, now - order[head].time >= window {
+            let entry = order[head]
+            if acceptedAt[entry.id] == entry.time { acceptedAt[entry.id] = nil }
+            head += 1
+        }
+        // Compact the consumed prefix now and then, so the FIFO does not grow forever.
+        if head > 1024, head * 2 > order.count {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+}

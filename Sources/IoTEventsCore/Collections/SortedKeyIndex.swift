@@ -1,0 +1,104 @@
+/// Keys kept in byte order, for listings that page through a million detectors at a cost that
+/// does not grow with their number.
+///
+/// A two-level layout: sorted chunks of at most `chunkCapacity` keys, themselves in order.
+/// Finding a key is a binary search over the chunks' last keys, then within one chunk; an
+/// insertion or removal moves at most one chunk's worth of keys (a chunk splits when full and is
+/// dropped when empty). With 1,000,000 keys that is ~2,000 chunks of ≤ 1,024: O(log n) to find,
+/// O(chunk) to change, O(page) to list a page.
+public struct SortedKeyIndex {
+    public static let chunkCapacity = 1024
+
+    private var chunks: [[String]] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Inserts `key`; returns false when it was already present.
+    @discardableResult
+    public mutating func insert(_ key: String) -> Bool {
+        guard !chunks.isEmpty else {
+            chunks.append([key])
+            count = 1
+            return true
+        }
+        let c = chunkIndex(for: key)
+        let i = SortedKeyIndex.lowerBound(chunks[c], key)
+        if i < chunks[c].count, chunks[c][i] == key { return false }
+        chunks[c].insert(key, at: i)
+        count += 1
+        if chunks[c].count > SortedKeyIndex.chunkCapacity {
+            let half = chunks[c].count / 2
+            let upper = Array(chunks[c][half...])
+            chunks[c].removeSubrange(half...)
+            chunks.insert(upper, at: c + 1)
+        }
+        return true
+    }
+
+    /// Removes `key`; returns false when it was not present.
+    @discardableResult
+    public mutating func remove(_ key: String) -> Bool {
+        guard !chunks.isEmpty else { return false }
+        let c = chunkIndex(for: key)
+        let i = SortedKeyIndex.lowerBound(chunks[c], key)
+        guard i < chunks[c].count, chunks[c][i] == key else { return false }
+        chunks[c].remove(at: i)
+        count -= 1
+        if chunks[c].isEmpty { chunks.remove(at: c) }
+        return true
+    }
+
+    public func contains(_ key: String) -> Bool {
+        guard !chunks.isEmpty else { return false }
+        let c = chunkIndex(for: key)
+        let i = SortedKeyIndex.lowerBound(chunks[c], key)
+        return i < chunks[c].count && chunks[c][i] == key
+    }
+
+    /// Up to `limit` keys after `after` (from the start when nil) for which `include` is true,
+    /// and whether any key follows the last one examined. Keys `include` rejects are skipped.
+    public func page(after: String?, limit: Int, where include: (String) -> Bool = { _ in true }) -> (keys: [String], more: Bool) {
+        var result: [String] = []
+        guard !chunks.isEmpty, limit > 0 else { return (result, false) }
+        var c = 0
+        var i = 0
+        if let after {
+            c = chunkIndex(for: after)
+            i = SortedKeyIndex.lowerBound(chunks[c], after)
+            if i < chunks[c].count, chunks[c][i] == after { i += 1 }
+        }
+        while c < chunks.count {
+            while i < chunks[c].count {
+                if result.count == limit { return (result, true) }
+                let key = chunks[c][i]
+                if include(key) { result.append(key) }
+                i += 1
+            }
+            c += 1
+            i = 0
+        }
+        return (result, false)
+    }
+
+    /// The chunk that holds `key` or would: the first whose last key is not below it, else the last.
+    private func chunkIndex(for key: String) -> Int {
+        var lo = 0
+        var hi = chunks.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if let last = chunks[mid].last, ByteOrder.less(last, key) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private static func lowerBound(_ keys: [String], _ key: String) -> Int {
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ByteOrder.less(keys[mid], key) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

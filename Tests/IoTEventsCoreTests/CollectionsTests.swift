@@ -1,0 +1,117 @@
+import Testing
+@testable import IoTEventsCore
+
+/// A small deterministic PRNG (no Foundation), for randomized checks against simple models.
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+@Suite struct DeadlineHeapTests {
+    @Test func popsInDeadlineThenInsertionOrder() {
+        var heap = DeadlineHeap<String>()
+        heap.push(deadline: 30, "c")
+        heap.push(deadline: 10, "a1")
+        heap.push(deadline: 20, "b")
+        heap.push(deadline: 10, "a2")
+        #expect(heap.popDue(at: 9) == nil)
+        var out: [String] = []
+        while let e = heap.popDue(at: 25) { out.append(e.payload) }
+        #expect(out == ["a1", "a2", "b"])
+        #expect(heap.first?.payload == "c")
+    }
+
+    @Test func randomizedAgainstSorting() {
+        var rng = SplitMix64(state: 42)
+        var heap = DeadlineHeap<Int>()
+        var model: [(Millis, Int)] = []
+        for i in 0..<5_000 {
+            let d = Millis(rng.below(1_000))
+            heap.push(deadline: d, i)
+            model.append((d, i))
+        }
+        model.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var popped: [Int] = []
+        while let e = heap.popFirst() { popped.append(e.payload) }
+        #expect(popped == model.map { $0.1 })
+    }
+}
+
+@Suite struct SortedKeyIndexTests {
+    @Test func randomizedAgainstASortedArray() {
+        var rng = SplitMix64(state: 7)
+        var index = SortedKeyIndex()
+        var model = Set<String>()
+        for _ in 0..<20_000 {
+            let key = "k\(rng.below(6_000))"
+            if rng.below(3) == 0 {
+                let removed = index.remove(key)
+                let expected = model.remove(key) != nil
+                #expect(removed == expected)
+            } else {
+                let inserted = index.insert(key)
+                let expected = model.insert(key).inserted
+                #expect(inserted == expected)
+            }
+        }
+        #expect(index.count == model.count)
+        let sorted = model.sorted { ByteOrder.less($0, $1) }
+        // Page through with every page size edge: 1, exact division, and one large page.
+        for size in [1, 7, sorted.count, max(1, sorted.count / 4)] {
+            var collected: [String] = []
+            var after: String?
+            while true {
+                let page = index.page(after: after, limit: size)
+                collected += page.keys
+                guard page.more, let last = page.keys.last else { break }
+                after = last
+            }
+            #expect(collected == sorted)
+        }
+    }
+
+    @Test func pagesResumeAfterADeletedCursorAndFilter() {
+        var index = SortedKeyIndex()
+        for k in ["a", "b", "c", "d", "e"] { index.insert(k) }
+        index.remove("b")
+        #expect(index.page(after: "b", limit: 2).keys == ["c", "d"])
+        #expect(index.page(after: nil, limit: 10, where: { $0 != "c" }).keys == ["a", "d", "e"])
+        let full = index.page(after: nil, limit: 4)
+        #expect(full.keys == ["a", "c", "d", "e"])
+        #expect(!full.more)
+    }
+}
+
+@Suite struct MessageDeduplicatorTests {
+    @Test func windowRules() {
+        var dedup = MessageDeduplicator()
+        let window: Millis = 300_000
+        let fresh = dedup.isDuplicate("m1", now: 1_000, window: window)
+        #expect(!fresh)
+        dedup.accept("m1", now: 1_000, window: window)
+        let within = dedup.isDuplicate("m1", now: 1_000 + window - 1, window: window)
+        #expect(within)
+        // An ignored duplicate does not restart the window: exactly `window` later it is new.
+        let atWindow = dedup.isDuplicate("m1", now: 1_000 + window, window: window)
+        #expect(!atWindow)
+        dedup.accept("m1", now: 1_000 + window, window: window)
+        let again = dedup.isDuplicate("m1", now: 1_000 + window + 5, window: window)
+        #expect(again)
+    }
+
+    @Test func zeroWindowTurnsItOffAndMemoryStaysBounded() {
+        var dedup = MessageDeduplicator()
+        dedup.accept("a", now: 0, window: 0)
+        let off = dedup.isDuplicate("a", now: 0, window: 0)
+        #expect(!off)
+        for i in 0..<10_000 { dedup.accept("id\(i)", now: Millis(i), window: 100) }
+        #expect(dedup.count <= 100)
+    }
+}
