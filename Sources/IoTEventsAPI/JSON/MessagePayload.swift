@@ -1,0 +1,90 @@
+import CJanssonShim
+import IoTEventsCore
+
+/// One message's payload as a JSON document (semantics.md §1.2, §1.4, §2.2).
+///
+/// On the wire a payload is base64 of UTF-8 JSON; the ABI also takes the JSON object itself.
+/// Either way the result is an owned jansson object the message's evaluation reads attributes
+/// and the key from, straight from `json_t`.
+final class MessagePayload {
+    let root: JSONValue
+
+    private init(owning raw: UnsafeMutablePointer<json_t>) { root = JSONValue(raw) }
+
+    deinit { ie_json_decref(root.raw) }
+
+    enum Failure: Equatable {
+        /// Larger than `limits.maxPayloadBytes` once decoded: the whole request is refused.
+        case tooLarge(Int)
+        /// Not base64, not JSON, or JSON that is not an object: that one message is refused.
+        case malformed(String)
+    }
+
+    /// The decoded size in bytes (what `maxPayloadBytes` limits), and the document.
+    static func decode(_ member: JSONValue, maxBytes: Int, maxDepth: Int) -> (payload: MessagePayload?, bytes: Int, failure: Failure?) {
+        if member.isObject {
+            // Already decoded: its size is that of its compact serialisation.
+            let size = json_dumpb(member.raw, nil, 0, ie_json_dump_flags(17))
+            if size > maxBytes { return (nil, size, .tooLarge(size)) }
+            guard let raw = ie_json_incref(member.raw) else { return (nil, size, .malformed("payload could not be read")) }
+            return (MessagePayload(owning: raw), size, nil)
+        }
+        guard member.isString, let text = json_string_value(member.raw) else {
+            return (nil, 0, .malformed("payload must be a base64 string or a JSON object"))
+        }
+        let encoded = UnsafeBufferPointer(
+            start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: json_string_length(member.raw))
+        // Decoded size is known from the length; refuse before decoding anything huge.
+        let estimate = encoded.count / 4 * 3
+        guard let bytes = Base64.decode(encoded) else {
+            return (nil, 0, estimate > maxBytes ? .tooLarge(estimate) : .malformed("payload is not valid base64"))
+        }
+        if bytes.count > maxBytes { return (nil, bytes.count, .tooLarge(bytes.count)) }
+        if bytes.isEmpty { return (nil, 0, .malformed("payload is empty")) }
+        if JSONDepth.scan(bytes, count: bytes.count, limit: maxDepth) > maxDepth {
+            return (nil, bytes.count, .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)"))
+        }
+        var error = json_error_t()
+        let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
+            guard let base = buffer.baseAddress else { return nil }
+            return json_loadb(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), buffer.count, ie_json_load_flags(), &error)
+        }
+        guard let raw else { return (nil, bytes.count, .malformed("payload is not a JSON document")) }
+        guard ie_json_is_object(raw) != 0 else {
+            ie_json_decref(raw)
+            return (nil, bytes.count, .malformed("payload must be a JSON object"))
+        }
+        return (MessagePayload(owning: raw), bytes.count, nil)
+    }
+
+    /// The JSON value at `path` in the payload, if every segment is there.
+    func value(at path: AttributePath) -> JSONValue? {
+        var current = root
+        for segment in path.segments {
+            guard let next = JSONValue(json_object_get(current.raw, segment)) else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The detector key of a keyed model (semantics.md §2.2): a string, or a JSON integer as its
+    /// decimal text, of 1–128 characters of `[a-zA-Z0-9_:-]`. nil with the reason otherwise.
+    func keyValue(at path: AttributePath) -> (key: String?, problem: String?) {
+        guard let value = value(at: path), !value.isNull else {
+            return (nil, "the key \(path.text) is missing from the payload")
+        }
+        let text: String
+        if let s = value.string {
+            text = s
+        } else if let n = value.integer {
+            text = "\(n)"
+        } else {
+            return (nil, "the key \(path.text) must be a string or an integer")
+        }
+        let count = text.utf8.count
+        guard count >= 1, count <= 128, SchemaPattern.keyValue.matches(text.utf8) else {
+            return (nil, "the key \(path.text) must be 1-128 characters of a-z, A-Z, 0-9, '_', ':' and '-'")
+        }
+        return (text, nil)
+    }
+}
