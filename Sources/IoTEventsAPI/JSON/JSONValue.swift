@@ -29,6 +29,15 @@ struct JSONValue {
         return member
     }
 
+    /// The member named by a static string (no String is built for the lookup).
+    subscript(member key: StaticString) -> JSONValue? {
+        let raw = key.withUTF8Buffer { bytes in
+            bytes.baseAddress.map { json_object_get(self.raw, UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? nil
+        }
+        guard let member = JSONValue(raw), !member.isNull else { return nil }
+        return member
+    }
+
     var string: String? {
         guard isString, let bytes = json_string_value(raw) else { return nil }
         let length = json_string_length(raw)

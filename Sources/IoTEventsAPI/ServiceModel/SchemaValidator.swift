@@ -33,7 +33,7 @@ enum SchemaValidator {
             }
             if let failure { throw failure }
             for m in shape.first..<(shape.first + shape.count) where schemaMembers[m].required {
-                if value[StaticStrings.string(schemaMembers[m].name)] == nil {
+                if value[member: schemaMembers[m].name] == nil {
                     path.push(member: schemaMembers[m].name)
                     defer { path.pop() }
                     throw path.plainError("Missing required member '\(path.rendered)'")
