@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: all build demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: all build bench demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -104,6 +104,13 @@ $(OUT)/inputs-demo: examples/c/inputs_demo.c include/iotevents.h $(LIB_standard)
 
 demo: $(OUT)/inputs-demo
 	$(OUT)/inputs-demo
+
+# --- benchmarks -----------------------------------------------------------------------------
+$(OUT)/bench-control-plane: Tests/bench/control_plane.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) -O2 -g -Iinclude -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
+	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
 
 # --- tests ----------------------------------------------------------------------------------
 $(HARNESS): Tests/c/harness.c include/iotevents.h $(LIB_standard)
