@@ -121,7 +121,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-exports check-jsonc check-jsonc-control check-install check-memcheck
+test: deps-test check-schema swift-test c-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -142,6 +142,14 @@ check-memcheck: $(HARNESS) $(LIB_standard) $(LIB_small) | deps-test
 	       --error-exitcode=9 $(HARNESS) $$c/script >/dev/null 2>$(OUT)/memcheck.log; then pass=$$((pass+1)); \
 	  else fail=$$((fail+1)); echo "FAIL memcheck $$p $$c"; grep '^==' $(OUT)/memcheck.log | head -30; fi; done; done; \
 	echo "check-memcheck: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+$(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+# Mutated requests from every case, both profiles: always a status and a well-formed document.
+check-mutations: $(OUT)/mutation-smoke $(LIB_small)
+	LD_LIBRARY_PATH=$(OUT)/standard $(OUT)/mutation-smoke 200 Tests/cases/*/script
+	LD_LIBRARY_PATH=$(OUT)/small $(OUT)/mutation-smoke 200 Tests/cases/*/script
 
 check-jsonc: $(OUT)/harness-jsonc
 	LD_LIBRARY_PATH=$(OUT)/standard sh Tests/c/run-cases.sh $(OUT)/harness-jsonc Tests/cases json-c-host
