@@ -1,6 +1,7 @@
 import Testing
 @testable import IoTEventsAPI
 import IoTEventsCore
+import CLibcShim
 
 @Suite struct DetectorModelDecoderTests {
     /// Parses a CreateDetectorModel request, checks it against the schema, decodes and checks the
@@ -88,5 +89,26 @@ import IoTEventsCore
                 == "Value at 'detectorModelDefinition.states' failed to satisfy constraint: Member must have at least 1 entries")
         #expect(message(#"{"initialStateName":"A","states":[{"stateName":"A","onInput":{"transitionEvents":[{"eventName":"t","nextState":"A"}]}}]}"#)
                 == "Missing required member 'detectorModelDefinition.states[0].onInput.transitionEvents[0].condition'")
+    }
+}
+
+@Suite struct DetectorModelEncoderTests {
+    /// decode → encode → decode gives the same definition, and encode is stable.
+    @Test func roundTrips() throws {
+        let first = try DetectorModelDecoderTests().load(DetectorModelDecoderTests.heartbeat)
+        let json = DetectorModelEncoder.definition(first)
+        guard let raw = json.raw, let text = JSONText.dump(raw) else {
+            Issue.record("no JSON")
+            return
+        }
+        let encoded = String(cString: text)
+        free(text)
+        let second = try DetectorModelDecoderTests().load(encoded)
+        #expect(second == first)
+        let again = DetectorModelEncoder.definition(second)
+        guard let raw2 = again.raw, let text2 = JSONText.dump(raw2) else { return }
+        #expect(String(cString: text2) == encoded)
+        free(text2)
+        #expect(encoded.hasPrefix(#"{"states":[{"stateName":"Online","onInput":{"events":[{"eventName":"beat""#))
     }
 }
