@@ -17,7 +17,8 @@ import PackageDescription
 let environment = Context.environment
 let useSystemJansson = environment["IOTEVENTS_JANSSON"] == "system"
 let janssonDir = environment["IOTEVENTS_JANSSON_DIR"] ?? (Context.packageDirectory + "/.build-deps/jansson")
-let version = environment["IOTEVENTS_SONAME_MAJOR"] ?? "0"
+// The SONAME major version; the Makefile's SOVERSION must agree.
+let soVersion = "0"
 
 let janssonCFlags: [String] = useSystemJansson ? [] : ["-I", janssonDir + "/include"]
 // Swift modules that (transitively) import CJanssonShim need jansson.h on the clang importer's path.
@@ -37,7 +38,7 @@ let sharedLibraryFlags: [String] = (small ? [
     Context.packageDirectory + "/.build-deps/embedded/libswiftUnicodeDataTables.a", "-lm",
 ] : ["-static-stdlib"]) + [
     "-use-ld=lld",
-    "-Xlinker", "-soname=libiotevents.so.\(version)",
+    "-Xlinker", "-soname=libiotevents.so.\(soVersion)",
     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/IoTEvents/exports.map",
     "-Xlinker", "-z", "-Xlinker", "defs",
     "-Xlinker", "--gc-sections",
