@@ -49,15 +49,8 @@ public struct NamedRegistry<Value>: Sendable where Value: Sendable {
     /// Every value, in name order.
     public var all: [Value] { page(after: nil, limit: Int.max).values }
 
-    /// The first index whose name is not below `name`, by byte order.
     private func insertionIndex(of name: String) -> Int {
-        var lo = 0
-        var hi = sortedNames.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ByteOrder.less(sortedNames[mid], name) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        ByteOrder.lowerBound(sortedNames, name)
     }
 }
 
@@ -65,5 +58,16 @@ public struct NamedRegistry<Value>: Sendable where Value: Sendable {
 public enum ByteOrder {
     public static func less(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// The first index of sorted `keys` whose key is not below `key`.
+    public static func lowerBound(_ keys: [String], _ key: String) -> Int {
+        var lo = 0
+        var hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if less(keys[mid], key) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }

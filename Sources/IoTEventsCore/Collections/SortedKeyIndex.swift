@@ -23,7 +23,7 @@ public struct SortedKeyIndex {
             return true
         }
         let c = chunkIndex(for: key)
-        let i = SortedKeyIndex.lowerBound(chunks[c], key)
+        let i = ByteOrder.lowerBound(chunks[c], key)
         if i < chunks[c].count, chunks[c][i] == key { return false }
         chunks[c].insert(key, at: i)
         count += 1
@@ -41,7 +41,7 @@ public struct SortedKeyIndex {
     public mutating func remove(_ key: String) -> Bool {
         guard !chunks.isEmpty else { return false }
         let c = chunkIndex(for: key)
-        let i = SortedKeyIndex.lowerBound(chunks[c], key)
+        let i = ByteOrder.lowerBound(chunks[c], key)
         guard i < chunks[c].count, chunks[c][i] == key else { return false }
         chunks[c].remove(at: i)
         count -= 1
@@ -52,7 +52,7 @@ public struct SortedKeyIndex {
     public func contains(_ key: String) -> Bool {
         guard !chunks.isEmpty else { return false }
         let c = chunkIndex(for: key)
-        let i = SortedKeyIndex.lowerBound(chunks[c], key)
+        let i = ByteOrder.lowerBound(chunks[c], key)
         return i < chunks[c].count && chunks[c][i] == key
     }
 
@@ -65,7 +65,7 @@ public struct SortedKeyIndex {
         var i = 0
         if let after {
             c = chunkIndex(for: after)
-            i = SortedKeyIndex.lowerBound(chunks[c], after)
+            i = ByteOrder.lowerBound(chunks[c], after)
             if i < chunks[c].count, chunks[c][i] == after { i += 1 }
         }
         while c < chunks.count {
@@ -88,16 +88,6 @@ public struct SortedKeyIndex {
         while lo < hi {
             let mid = (lo + hi) / 2
             if let last = chunks[mid].last, ByteOrder.less(last, key) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    private static func lowerBound(_ keys: [String], _ key: String) -> Int {
-        var lo = 0
-        var hi = keys.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ByteOrder.less(keys[mid], key) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
