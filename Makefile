@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: all build bench demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -111,6 +111,36 @@ $(OUT)/bench-control-plane: Tests/bench/control_plane.c include/iotevents.h $(LI
 
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
+	@$(MAKE) --no-print-directory bench-expressions
+
+# Expression evaluation: ns/eval and callgrind instructions/eval beside a hand-written baseline.
+bench-expressions: | deps-test
+	@swift build -c release --scratch-path .build-bench --product expression-bench 2>&1 | grep -E 'error|warning: unre' || true
+	sh Tests/bench/expressions.sh .build-bench/release/expression-bench $(OUT)
+
+# --- fuzzing (libFuzzer; FUZZ_SECONDS per target) --------------------------------------------
+FUZZ_SECONDS ?= 20
+FUZZ := $(OUT)/fuzz
+CORE_SOURCES := $(shell find Sources/IoTEventsCore -name '*.swift')
+
+$(FUZZ)/fuzz-expressions: $(CORE_SOURCES) Sources/CLibcShim/shim.c Tests/fuzz/expression_parser.swift
+	@mkdir -p $(FUZZ)
+	printf 'module CLibcShim { header "%s/Sources/CLibcShim/include/CLibcShim.h" export * }\n' "$(ROOT)" > $(FUZZ)/module.modulemap
+	clang -c -g -fsanitize=address,fuzzer-no-link -ISources/CLibcShim/include Sources/CLibcShim/shim.c -o $(FUZZ)/shim.o
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -emit-library -static -module-name IoTEventsCore \
+	  -emit-module-path $(FUZZ)/IoTEventsCore.swiftmodule -Xcc -fmodule-map-file=$(FUZZ)/module.modulemap \
+	  $(CORE_SOURCES) -o $(FUZZ)/libIoTEventsCore.a
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ) -Xcc -fmodule-map-file=$(FUZZ)/module.modulemap \
+	  Tests/fuzz/expression_parser.swift $(FUZZ)/libIoTEventsCore.a $(FUZZ)/shim.o -o $@ 2>&1 | grep -v 'Cannot export local symbol' || true
+
+# Seeds: every expression of the conformance table.
+fuzz-expressions: $(FUZZ)/fuzz-expressions
+	@rm -rf $(FUZZ)/seeds-expressions && mkdir -p $(FUZZ)/seeds-expressions $(FUZZ)/corpus-expressions
+	@awk -F'\t' '!/^#/ && NF > 1 { print $$1 > sprintf("$(FUZZ)/seeds-expressions/%04d", NR) }' Tests/expressions/conformance.tsv
+	$(FUZZ)/fuzz-expressions -max_total_time=$(FUZZ_SECONDS) -dict=Tests/fuzz/expressions.dict -max_len=1024 \
+	  -artifact_prefix=$(FUZZ)/ $(FUZZ)/corpus-expressions $(FUZZ)/seeds-expressions 2>&1 | tail -n 3
+
+fuzz: fuzz-expressions
 
 # --- tests ----------------------------------------------------------------------------------
 $(HARNESS): Tests/c/harness.c include/iotevents.h $(LIB_standard)

@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "IoTEventsCore",
             dependencies: ["CLibcShim"],
+            exclude: ["Expressions/README.md"],
             swiftSettings: profileSwiftSettings
         ),
         .target(
@@ -77,7 +78,11 @@ let package = Package(
             swiftSettings: janssonSwiftSettings + profileSwiftSettings,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags, .when(configuration: .release))]
         ),
-        .testTarget(name: "IoTEventsCoreTests", dependencies: ["IoTEventsCore"]),
+        // Benchmarks (make bench), never part of the library.
+        .executableTarget(name: "expression-bench", dependencies: ["IoTEventsCore"], path: "Tests/bench/ExpressionBench"),
+        // Test-only: counts the calling thread's heap allocations (wraps glibc's malloc family).
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .testTarget(name: "IoTEventsCoreTests", dependencies: ["IoTEventsCore", "CAllocationCounter"]),
         .testTarget(name: "IoTEventsAPITests", dependencies: ["IoTEventsAPI", "CLibcShim"], swiftSettings: janssonSwiftSettings),
     ]
 )

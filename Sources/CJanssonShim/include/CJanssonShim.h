@@ -26,6 +26,8 @@ static inline int ie_json_array_append_new(json_t *a, json_t *v) { return json_a
 static inline size_t ie_json_dump_flags(int precision) {
     return (size_t)(JSON_COMPACT | JSON_REAL_PRECISION(precision));
 }
+/* jansson refuses integers beyond json_int_t; the caller then widens them to reals (§1.2). */
+static inline int ie_json_error_is_numeric_overflow(const json_error_t *e) { return json_error_code(e) == json_error_numeric_overflow; }
 static inline size_t ie_json_load_flags(void) { return (size_t)(JSON_REJECT_DUPLICATES); }
 
 #endif

@@ -20,10 +20,23 @@ final class JSONDocument {
             throw .invalidRequest("\(what) nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
         }
         var error = json_error_t()
-        guard let raw = json_loadb(text, length, ie_json_load_flags(), &error) else {
+        guard let raw = JSONDocument.load(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: length, &error) else {
             throw .invalidRequest("\(what) is not valid JSON: \(JSONDocument.describe(error))")
         }
         return JSONDocument(raw)
+    }
+
+    /// `json_loadb` with our flags. An integer too large for 64 bits is read as a Decimal
+    /// (semantics.md §1.2), which jansson cannot do by itself: the text is parsed again with such
+    /// integers written as reals.
+    static func load(_ bytes: UnsafePointer<UInt8>, count: Int, _ error: inout json_error_t) -> UnsafeMutablePointer<json_t>? {
+        let text = UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)
+        if let raw = json_loadb(text, count, ie_json_load_flags(), &error) { return raw }
+        guard ie_json_error_is_numeric_overflow(&error) != 0 else { return nil }
+        let widened = JSONIntegerWidening.widen(UnsafeBufferPointer(start: bytes, count: count))
+        return widened.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, $0.count, ie_json_load_flags(), &error) }
+        }
     }
 
     private static func describe(_ error: json_error_t) -> String {
@@ -65,5 +78,61 @@ enum JSONDepth {
             i += 1
         }
         return deepest
+    }
+}
+
+/// Rewrites every JSON integer outside Int64 (`18446744073709551616`) as a real (`…616.0`).
+enum JSONIntegerWidening {
+    static func widen(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        var inString = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if inString {
+                out.append(b)
+                if b == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                    out.append(bytes[i + 1])
+                    i += 1
+                } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") { inString = true }
+            let isStart = b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+            guard isStart else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            // One number token: copy it, then add ".0" if it is an integer beyond Int64.
+            let start = i
+            var isInteger = true
+            var value: Int64 = 0
+            var overflow = false
+            let negative = b == UInt8(ascii: "-")
+            if negative { i += 1 }
+            while i < bytes.count {
+                let c = bytes[i]
+                if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+                    let digit = Int64(c - UInt8(ascii: "0"))
+                    let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                    let (s, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+                    if o1 || o2 { overflow = true } else { value = s }
+                } else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+                            || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
+                    isInteger = false
+                } else {
+                    break
+                }
+                i += 1
+            }
+            out.append(contentsOf: bytes[start ..< i])
+            if isInteger && overflow { out.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")]) }
+        }
+        return out
     }
 }

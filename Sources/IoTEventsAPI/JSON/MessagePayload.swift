@@ -47,7 +47,7 @@ final class MessagePayload {
         var error = json_error_t()
         let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
             guard let base = buffer.baseAddress else { return nil }
-            return json_loadb(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), buffer.count, ie_json_load_flags(), &error)
+            return JSONDocument.load(base, count: buffer.count, &error)
         }
         guard let raw else { return (nil, bytes.count, .malformed("payload is not a JSON document")) }
         guard ie_json_is_object(raw) != 0 else {

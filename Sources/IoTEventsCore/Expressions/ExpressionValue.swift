@@ -1,78 +1,43 @@
 // The values an IoT Events expression evaluates to (semantics.md §3.4).
 public enum ExpressionValue: Equatable, Sendable {
     case integer(Int64)
+    /// Always finite: an operation whose Decimal result would be infinite or NaN gives `.undefined`.
     case decimal(Double)
     case string(String)
     case boolean(Bool)
+    /// JSON `null` read from a payload; only `isNull`/`isUndefined` accept it meaningfully.
     case null
+    /// Missing data or a failed sub-expression.
     case undefined
 
-    /// The numeric value as a Double, for Integer and Decimal only.
-    var numericValue: Double? {
-        switch self {
-        case .integer(let i): return Double(i)
-        case .decimal(let d): return d
-        default: return nil
-        }
-    }
-
-    /// True only for `.boolean(true)`: a condition fires only then (§3.5).
-    public var isTrue: Bool {
+    /// True only for `.boolean(true)`: a condition fires only then (§3.5, §10 rule 1).
+    @inlinable public var isTrue: Bool {
         if case .boolean(true) = self { return true }
         return false
     }
-}
 
-extension ExpressionValue {
-    /// Unary minus (§3.5): Integer→Integer (overflow → Undefined), Decimal→Decimal.
-    static func negate(_ v: ExpressionValue) -> ExpressionValue {
-        switch v {
-        case .integer(let i):
-            let (r, o) = Int64(0).subtractingReportingOverflow(i)
-            return o ? .undefined : .integer(r)
-        case .decimal(let d): return .decimal(-d)
-        default: return .undefined
-        }
+    @inlinable public var isUndefined: Bool {
+        if case .undefined = self { return true }
+        return false
     }
 
-    static func add(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    /// A Decimal, or Undefined when `d` is not finite (overflow is an arithmetic error, §3.5).
+    @inlinable
+    static func finite(_ d: Double) -> ExpressionValue {
+        d.isFinite ? .decimal(d) : .undefined
+    }
+
+    /// Exact equality, strings compared byte for byte (not by Unicode canonical equivalence),
+    /// Decimals by bit pattern so `-0.0` and `0.0` differ. For tests and change detection; the
+    /// language's `==` is `ExpressionOperators.equal`.
+    public static func == (a: ExpressionValue, b: ExpressionValue) -> Bool {
         switch (a, b) {
-        case (.integer(let x), .integer(let y)):
-            let (r, o) = x.addingReportingOverflow(y)
-            return o ? .undefined : .integer(r)
-        case (.string(let x), .string(let y)): return .string(x + y)
-        default:
-            guard let x = a.numericValue, let y = b.numericValue else { return .undefined }
-            return .decimal(x + y)
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.decimal(let x), .decimal(let y)): return x.bitPattern == y.bitPattern
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.boolean(let x), .boolean(let y)): return x == y
+        case (.null, .null), (.undefined, .undefined): return true
+        default: return false
         }
-    }
-
-    static func subtract(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
-        if case .integer(let x) = a, case .integer(let y) = b {
-            let (r, o) = x.subtractingReportingOverflow(y)
-            return o ? .undefined : .integer(r)
-        }
-        guard let x = a.numericValue, let y = b.numericValue else { return .undefined }
-        return .decimal(x - y)
-    }
-
-    static func multiply(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
-        if case .integer(let x) = a, case .integer(let y) = b {
-            let (r, o) = x.multipliedReportingOverflow(by: y)
-            return o ? .undefined : .integer(r)
-        }
-        guard let x = a.numericValue, let y = b.numericValue else { return .undefined }
-        return .decimal(x * y)
-    }
-
-    /// Integer division truncates toward zero [A]; division by zero → Undefined.
-    static func divide(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
-        if case .integer(let x) = a, case .integer(let y) = b {
-            if y == 0 { return .undefined }
-            let (r, o) = x.dividedReportingOverflow(by: y)
-            return o ? .undefined : .integer(r)
-        }
-        guard let x = a.numericValue, let y = b.numericValue, y != 0 else { return .undefined }
-        return .decimal(x / y)
     }
 }

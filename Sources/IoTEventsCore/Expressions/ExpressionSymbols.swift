@@ -1,0 +1,118 @@
+/// The names a model's expressions refer to, each given a dense number while the model's
+/// expressions are compiled, so that evaluation indexes arrays instead of looking up strings
+/// (one table per model version; every expression of the model shares it).
+public struct ExpressionSymbols: Sendable {
+    /// `$variable.<name>` slots.
+    public private(set) var variableNames: [String] = []
+    /// `$input.<input>.<path>` (and `$sitewise.<path>`) slots.
+    public private(set) var inputAttributes: [InputAttributeReference] = []
+    /// Input ids: every input named by an attribute reference or a literal `currentInput("X")`.
+    public private(set) var inputNames: [String] = []
+    /// Timer ids: every timer named by a literal `timeout("t")`, plus those `intern(timer:)` added.
+    public private(set) var timerNames: [String] = []
+
+    private var variableSlots: [String: Int] = [:]
+    private var attributeSlots: [InputAttributeReference: Int] = [:]
+    private var inputIds: [String: Int] = [:]
+    private var timerIds: [String: Int] = [:]
+
+    /// The pseudo-input `$sitewise` references are read from; no real input can have this name.
+    public static let sitewiseInput = "$sitewise"
+
+    public init() {}
+
+    public mutating func intern(variable name: String) -> Int {
+        if let slot = variableSlots[name] { return slot }
+        variableNames.append(name)
+        variableSlots[name] = variableNames.count - 1
+        return variableNames.count - 1
+    }
+
+    public mutating func intern(input name: String) -> Int {
+        if let id = inputIds[name] { return id }
+        inputNames.append(name)
+        inputIds[name] = inputNames.count - 1
+        return inputNames.count - 1
+    }
+
+    public mutating func intern(timer name: String) -> Int {
+        if let id = timerIds[name] { return id }
+        timerNames.append(name)
+        timerIds[name] = timerNames.count - 1
+        return timerNames.count - 1
+    }
+
+    public mutating func intern(input: String, path: [PathStep]) -> Int {
+        let reference = InputAttributeReference(input: intern(input: input), inputName: input, path: path)
+        if let slot = attributeSlots[reference] { return slot }
+        inputAttributes.append(reference)
+        attributeSlots[reference] = inputAttributes.count - 1
+        return inputAttributes.count - 1
+    }
+
+    public func variableSlot(_ name: String) -> Int? { variableSlots[name] }
+    public func inputId(_ name: String) -> Int? { inputIds[name] }
+    public func timerId(_ name: String) -> Int? { timerIds[name] }
+}
+
+/// One distinct input attribute some expression reads.
+public struct InputAttributeReference: Hashable, Sendable {
+    /// The input's id in `ExpressionSymbols.inputNames`.
+    public var input: Int
+    public var inputName: String
+    public var path: [PathStep]
+}
+
+/// What an evaluation may ask of the detector (or alarm) it runs for. The runtime implements it
+/// over its own storage; evaluation is generic over it, so it is specialised, not dynamic.
+public protocol ExpressionContext {
+    /// The variable in `slot` (`ExpressionSymbols.variableNames`); Undefined if never set.
+    func variable(at slot: Int) -> ExpressionValue
+    /// The retained value of the attribute in `slot`; Undefined before the first message on its input.
+    func inputAttribute(at slot: Int) -> ExpressionValue
+    /// The evaluation was caused by a message (`triggerType("Message")`).
+    var isMessageTrigger: Bool { get }
+    /// The evaluation was caused by a timer expiry (`triggerType("Timer")`).
+    var isTimerTrigger: Bool { get }
+    /// The triggering message arrived on the input with this id (`currentInput("X")`).
+    func isCurrentInput(_ input: Int) -> Bool
+    /// The same for a name computed at run time.
+    func isCurrentInput(named name: String) -> Bool
+    /// `timeout(t)`: true once per expiry, consuming the mark (§4.3 rule 3).
+    mutating func consumeTimeout(_ timer: Int) -> Bool
+    /// The same for a name computed at run time.
+    mutating func consumeTimeout(named name: String) -> Bool
+}
+
+/// A context with nothing in it: every reference is Undefined, no trigger, no timers. Used to fold
+/// constant sub-expressions at compile time.
+public struct EmptyExpressionContext: ExpressionContext {
+    public init() {}
+    public func variable(at slot: Int) -> ExpressionValue { .undefined }
+    public func inputAttribute(at slot: Int) -> ExpressionValue { .undefined }
+    public var isMessageTrigger: Bool { false }
+    public var isTimerTrigger: Bool { false }
+    public func isCurrentInput(_ input: Int) -> Bool { false }
+    public func isCurrentInput(named name: String) -> Bool { false }
+    public mutating func consumeTimeout(_ timer: Int) -> Bool { false }
+    public mutating func consumeTimeout(named name: String) -> Bool { false }
+}
+
+extension InputAttributeReference {
+    /// Whether the input's declared attributes make this reference visible (§1.2): some declared
+    /// path must be a leading run of the reference's member steps (`readings[1]` is under
+    /// `readings`; `meta` is not under `meta.site`).
+    public func isDeclared(by attributes: [AttributePath]) -> Bool {
+        for attribute in attributes where attribute.segments.count <= path.count {
+            var matches = true
+            for (i, segment) in attribute.segments.enumerated() {
+                guard case .member(let name) = path[i], name.utf8.elementsEqual(segment.utf8) else {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return true }
+        }
+        return false
+    }
+}
