@@ -3,17 +3,7 @@ import Testing
 
 /// Random trees: print → parse must give the same tree, and printing that gives the same text.
 @Suite struct ExpressionRoundTripTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias SplitMix = SplitMix64  // CollectionsTests.swift
 
     static let words = ["a", "Temp", "x_1", "motor pressure", "_value", "fw-version", "é", "3d", "日本"]
     static let texts = ["", "plain", "it's", "say \"hi\"", "back\\slash", "$", "{", "}", "${", "tab\there", "ünï 😀", "'", "\\'"]
