@@ -106,6 +106,11 @@ import CLibcShim
             if digits() == 0 { return nil }
         }
         if i != bytes.count { return nil }
+        return finiteDouble(bytes[...])
+    }
+
+    /// The C-locale number the bytes spell (already checked to be number syntax), if finite.
+    static func finiteDouble(_ bytes: ArraySlice<UInt8>) -> Double? {
         var d = 0.0
         let ok = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { ie_parse_double($0.baseAddress, $0.count, &d) }

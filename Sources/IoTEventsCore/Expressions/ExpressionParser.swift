@@ -1,5 +1,3 @@
-import CLibcShim
-
 /// A recursive-descent parser straight over the UTF-8 bytes (no token list), so that `${…}` inside
 /// a string can re-enter the expression grammar. Grammar and precedence: semantics.md §3.3. With
 /// `checkTypes` it also applies the static checks of §3.9 using the types known from literals,
@@ -106,7 +104,7 @@ public struct ExpressionParser {
             let opPos = pos
             pos += length
             let operand = try parseBinary(minimumPrecedence: op.precedence + 1)
-            if checkTypes { type = try chainType(op, links.isEmpty ? first.type : type, operand.type, at: opPos) }
+            if checkTypes { type = try chainType(op, type, operand.type, at: opPos) }
             links.append(ChainLink(op, operand.syntax))
         }
         if links.isEmpty { return first }
@@ -167,21 +165,26 @@ public struct ExpressionParser {
         case UInt8(ascii: "$"):
             return try parseReference()
         case UInt8(ascii: "("):
-            let open = pos
-            pos += 1
-            try enter(open)
-            let inner = try parseExpression()
-            skipSpace()
-            guard peek() == UInt8(ascii: ")") else {
-                throw fail(pos, "expected ')' to close the '(' at column \(column(open)), found \(describe(pos))")
-            }
-            pos += 1
-            depth -= 1
-            return inner
+            return try parseEnclosed(opener: "(", length: 1, closer: ")")
         default:
             if isLetter(c) { return try parseWord(typeWordAllowed: typeWordAllowed) }
         }
         throw fail(pos, "expected an expression, found \(describe(pos))")
+    }
+
+    /// `( expr )` or `${ expr }` at `pos`: one nesting level deeper, and the closer must follow.
+    private mutating func parseEnclosed(opener: StaticString, length: Int, closer: Unicode.Scalar) throws(ExpressionError) -> Typed {
+        let open = pos
+        pos += length
+        try enter(open)
+        let inner = try parseExpression()
+        skipSpace()
+        guard peek() == UInt8(ascii: closer) else {
+            throw fail(pos, "expected '\(closer)' to close the '\(opener)' at column \(column(open)), found \(describe(pos))")
+        }
+        pos += 1
+        depth -= 1
+        return inner
     }
 
     // MARK: - Literals
@@ -226,11 +229,7 @@ public struct ExpressionParser {
             }
             if !overflow { return Typed(syntax: .integer(value), type: .integer) }
         }
-        var d = 0.0
-        let ok = digits.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { ie_parse_double($0.baseAddress, $0.count, &d) }
-        }
-        guard ok == 1, d.isFinite else { throw fail(start, "number out of range") }
+        guard let d = ExpressionFunctions.finiteDouble(digits) else { throw fail(start, "number out of range") }
         return Typed(syntax: .decimal(d), type: .decimal)
     }
 
@@ -253,21 +252,11 @@ public struct ExpressionParser {
                 continue
             }
             if interpolating && c == UInt8(ascii: "$") && peek(1) == UInt8(ascii: "{") {
-                let templateStart = pos
                 if !text.isEmpty {
                     parts.append(.text(String(decoding: text, as: UTF8.self)))
                     text.removeAll()
                 }
-                pos += 2
-                try enter(templateStart)
-                let inner = try parseExpression()
-                skipSpace()
-                guard peek() == UInt8(ascii: "}") else {
-                    throw fail(pos, "expected '}' to close the '${' at column \(column(templateStart)), found \(describe(pos))")
-                }
-                pos += 1
-                depth -= 1
-                parts.append(.expression(inner.syntax))
+                parts.append(.expression(try parseEnclosed(opener: "${", length: 2, closer: "}").syntax))
                 continue
             }
             text.append(c)
@@ -298,9 +287,8 @@ public struct ExpressionParser {
             return try parseCall(function, at: start)
         }
         pos = afterWord
-        let lower = String(decoding: word.utf8.map { $0 | 0x20 }, as: UTF8.self)
-        if lower == "true" { return Typed(syntax: .boolean(true), type: .boolean) }
-        if lower == "false" { return Typed(syntax: .boolean(false), type: .boolean) }
+        if ExpressionFunctions.asciiCaseInsensitiveEqual(word, "true") { return Typed(syntax: .boolean(true), type: .boolean) }
+        if ExpressionFunctions.asciiCaseInsensitiveEqual(word, "false") { return Typed(syntax: .boolean(false), type: .boolean) }
         if typeWordAllowed {
             guard let target = ConvertTarget(word: word) else {
                 throw fail(start, "'\(word)' is not a convert target; expected String, Boolean or Decimal")
@@ -353,11 +341,9 @@ public struct ExpressionParser {
             skipSpace()
             let isCall = peek() == UInt8(ascii: "(")
             pos = save
-            let lower = String(decoding: word.utf8.map { $0 | 0x20 }, as: UTF8.self)
-            if !isCall && lower != "true" && lower != "false" {
-                let target = try parsePrimary(typeWordAllowed: true)
-                return target
-            }
+            let isBoolean = ExpressionFunctions.asciiCaseInsensitiveEqual(word, "true")
+                || ExpressionFunctions.asciiCaseInsensitiveEqual(word, "false")
+            if !isCall && !isBoolean { return try parsePrimary(typeWordAllowed: true) }
         }
         return try parseExpression()
     }
