@@ -1,0 +1,178 @@
+/// A detector model with every expression compiled against one symbol table, states and timers
+/// resolved to numbers: the form the detector runtime executes (semantics.md §2.1, §3.1).
+public struct CompiledDetectorModel: Sendable {
+    public var symbols: ExpressionSymbols
+    public var states: [CompiledState]
+    public var initialState: Int
+}
+
+public struct CompiledState: Sendable {
+    public var name: String
+    public var onEnter: [CompiledEvent]
+    public var onInput: [CompiledEvent]
+    public var transitions: [CompiledTransition]
+    public var onExit: [CompiledEvent]
+}
+
+public struct CompiledEvent: Sendable {
+    public var name: String
+    /// nil: no condition, the event always fires.
+    public var condition: CompiledExpression?
+    public var actions: [CompiledAction]
+}
+
+public struct CompiledTransition: Sendable {
+    public var name: String
+    public var condition: CompiledExpression
+    public var nextState: Int
+    public var actions: [CompiledAction]
+}
+
+public enum CompiledAction: Sendable {
+    /// The variable's slot in `symbols.variableNames`.
+    case setVariable(Int, CompiledExpression)
+    /// Timer ids index `symbols.timerNames`.
+    case setTimer(Int, seconds: Int64?, duration: CompiledExpression?)
+    case resetTimer(Int)
+    case clearTimer(Int)
+    case external(CompiledExternalAction)
+}
+
+public struct CompiledExternalAction: Sendable {
+    public var kind: ExternalActionKind
+    public var parameters: [CompiledParameter]
+    public var payload: CompiledExpression?
+    public var payloadType: PayloadDefinition.PayloadType?
+}
+
+public struct CompiledParameter: Sendable {
+    public enum Value: Sendable {
+        /// ARNs, URLs, names, flags: used as given.
+        case literal(ActionParameterValue)
+        case expression(CompiledExpression)
+        case object([CompiledParameter])
+    }
+
+    public var name: String
+    public var value: Value
+}
+
+extension DetectorModelDefinition {
+    /// Checks the structure, then compiles every expression of the model. An expression that does
+    /// not compile is an `InvalidRequestException` naming its path and column:
+    /// `detectorModelDefinition.states[1].onInput.transitionEvents[0].condition: column 7: …`.
+    public func compile(limits: Limits) throws(ServiceError) -> CompiledDetectorModel {
+        try validateStructure(limits: limits)
+        var compiler = ModelExpressionCompiler(maxDepth: limits.maxExpressionDepth)
+        let root = "detectorModelDefinition"
+        var stateIndex: [String: Int] = [:]
+        for (i, state) in states.enumerated() { stateIndex[state.stateName] = i }
+        var compiled: [CompiledState] = []
+        for (i, state) in states.enumerated() {
+            let at = "\(root).states[\(i)]"
+            var transitions: [CompiledTransition] = []
+            for (j, t) in state.transitions.enumerated() {
+                let tat = "\(at).onInput.transitionEvents[\(j)]"
+                transitions.append(CompiledTransition(
+                    name: t.eventName,
+                    condition: try compiler.expression(t.condition, "\(tat).condition"),
+                    nextState: stateIndex[t.nextState] ?? 0,
+                    actions: try compiler.actions(t.actions, "\(tat).actions")))
+            }
+            compiled.append(CompiledState(
+                name: state.stateName,
+                onEnter: try compiler.events(state.onEnter, "\(at).onEnter.events"),
+                onInput: try compiler.events(state.onInput, "\(at).onInput.events"),
+                transitions: transitions,
+                onExit: try compiler.events(state.onExit, "\(at).onExit.events")))
+        }
+        if compiler.symbols.variableNames.count > limits.maxVariablesPerModel {
+            throw .invalidRequest("\(root): \(compiler.symbols.variableNames.count) variables; at most \(limits.maxVariablesPerModel) are allowed (limit maxVariablesPerModel)")
+        }
+        return CompiledDetectorModel(symbols: compiler.symbols, states: compiled, initialState: stateIndex[initialStateName] ?? 0)
+    }
+}
+
+/// Compiles one model's expressions into one shared symbol table.
+struct ModelExpressionCompiler {
+    var symbols = ExpressionSymbols()
+    let maxDepth: Int
+
+    init(maxDepth: Int) { self.maxDepth = maxDepth }
+
+    mutating func expression(_ text: String, _ path: String) throws(ServiceError) -> CompiledExpression {
+        do throws(ExpressionError) {
+            return try ExpressionCompiler.compile(text, symbols: &symbols, maxDepth: maxDepth)
+        } catch {
+            throw .invalidRequest("\(path): \(error.description)")
+        }
+    }
+
+    mutating func events(_ events: [EventDefinition], _ path: String) throws(ServiceError) -> [CompiledEvent] {
+        var result: [CompiledEvent] = []
+        for (i, event) in events.enumerated() {
+            var condition: CompiledExpression? = nil
+            if let text = event.condition { condition = try expression(text, "\(path)[\(i)].condition") }
+            result.append(CompiledEvent(name: event.eventName, condition: condition, actions: try actions(event.actions, "\(path)[\(i)].actions")))
+        }
+        return result
+    }
+
+    mutating func actions(_ actions: [ActionDefinition], _ path: String) throws(ServiceError) -> [CompiledAction] {
+        var result: [CompiledAction] = []
+        for (i, action) in actions.enumerated() {
+            let at = "\(path)[\(i)]"
+            switch action {
+            case .setVariable(let name, let value):
+                let compiledValue = try expression(value, "\(at).setVariable.value")
+                result.append(.setVariable(symbols.intern(variable: name), compiledValue))
+            case .setTimer(let name, let seconds, let durationExpression):
+                var duration: CompiledExpression? = nil
+                if let text = durationExpression { duration = try expression(text, "\(at).setTimer.durationExpression") }
+                result.append(.setTimer(symbols.intern(timer: name), seconds: seconds, duration: duration))
+            case .resetTimer(let name): result.append(.resetTimer(symbols.intern(timer: name)))
+            case .clearTimer(let name): result.append(.clearTimer(symbols.intern(timer: name)))
+            case .external(let external):
+                result.append(.external(try self.external(external, "\(at).\(external.kind.rawValue)")))
+            }
+        }
+        return result
+    }
+
+    /// Which parameters are expressions (§3.1, §4.4): every parameter of `dynamoDB`, `dynamoDBv2`
+    /// and `iotSiteWise`, and `mqttTopic` (taken literally when it does not parse, as AWS's own
+    /// samples use bare topics). ARNs, URLs, names and flags are literal.
+    mutating func external(_ action: ExternalActionDefinition, _ path: String) throws(ServiceError) -> CompiledExternalAction {
+        let allExpressions = action.kind == .dynamoDB || action.kind == .dynamoDBv2 || action.kind == .iotSiteWise
+        var parameters: [CompiledParameter] = []
+        for parameter in action.parameters {
+            parameters.append(try self.parameter(parameter, "\(path).\(parameter.name)", expressions: allExpressions, kind: action.kind))
+        }
+        var payload: CompiledExpression? = nil
+        if let p = action.payload { payload = try expression(p.contentExpression, "\(path).payload.contentExpression") }
+        return CompiledExternalAction(kind: action.kind, parameters: parameters, payload: payload, payloadType: action.payload?.type)
+    }
+
+    private mutating func parameter(_ parameter: ActionParameter, _ path: String, expressions: Bool, kind: ExternalActionKind) throws(ServiceError) -> CompiledParameter {
+        switch parameter.value {
+        case .object(let members):
+            var compiled: [CompiledParameter] = []
+            for member in members {
+                compiled.append(try self.parameter(member, "\(path).\(member.name)", expressions: expressions, kind: kind))
+            }
+            return CompiledParameter(name: parameter.name, value: .object(compiled))
+        case .text(let text):
+            if expressions { return CompiledParameter(name: parameter.name, value: .expression(try expression(text, path))) }
+            if kind == .iotTopicPublish && parameter.name == "mqttTopic" {
+                var scratch = symbols
+                if let compiled = try? ExpressionCompiler.compile(text, symbols: &scratch, maxDepth: maxDepth) {
+                    symbols = scratch
+                    return CompiledParameter(name: parameter.name, value: .expression(compiled))
+                }
+            }
+            return CompiledParameter(name: parameter.name, value: .literal(parameter.value))
+        case .integer, .boolean:
+            return CompiledParameter(name: parameter.name, value: .literal(parameter.value))
+        }
+    }
+}
