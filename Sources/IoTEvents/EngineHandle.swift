@@ -53,11 +53,26 @@ final class EngineHandle {
         } else {
             result = Service.failure(.invalidRequest("The engine is NULL"))
         }
+        if let handle = from(engine) { handle.deliver(result.actions) }
         if let response {
             response.pointee = result.body
         } else {
             free(result.body)
         }
         return result.status
+    }
+
+    /// Hands each action document to the host's handler, in order, on this thread. The engine
+    /// lock is not held, so a handler may call back into the engine; the handler is read once
+    /// per document, so replacing it takes effect for the next one.
+    func deliver(_ actions: [String]) {
+        for document in actions {
+            ie_mutex_lock(handlerLock)
+            let fn = handler
+            let payload = handlerPayload
+            ie_mutex_unlock(handlerLock)
+            guard let fn else { continue }
+            document.withCString { fn($0, payload) }
+        }
     }
 }

@@ -7,6 +7,9 @@ import IoTEventsCore
 public struct CallResult {
     public let status: Int32
     public let body: UnsafeMutablePointer<CChar>?
+    /// The action documents the call produced, in execution order, for the host's handler
+    /// (delivered by the caller after the engine lock is released).
+    public var actions: [String] = []
 }
 
 /// One engine behind its lock: turns request documents into core calls and core results into
@@ -47,20 +50,34 @@ public final class Service {
     }
 
     public func call(_ op: Operation, _ request: UnsafePointer<CChar>?) -> CallResult {
+        var output = RunOutput()
+        var result: CallResult
         do throws(ServiceError) {
-            let body = try run(op, request)
-            guard let text = JSONText.dump(body) else {
-                ie_json_decref(body)
-                return Service.failure(ServiceError(.internalFailure, "Out of memory writing the response"))
+            let body = try run(op, request, &output)
+            if let text = JSONText.dump(body) {
+                result = CallResult(status: 0, body: text)
+            } else {
+                result = Service.failure(ServiceError(.internalFailure, "Out of memory writing the response"))
             }
             ie_json_decref(body)
-            return CallResult(status: 0, body: text)
         } catch {
-            return Service.failure(error)
+            result = Service.failure(error)
         }
+        result.actions = Service.documents(output)
+        return result
     }
 
-    private func run(_ op: Operation, _ request: UnsafePointer<CChar>?) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+    /// The action documents of everything `output` recorded.
+    static func documents(_ output: RunOutput) -> [String] {
+        var documents: [String] = []
+        documents.reserveCapacity(output.actions.count)
+        for record in output.actions {
+            if let text = ActionDocument.text(record) { documents.append(text) }
+        }
+        return documents
+    }
+
+    private func run(_ op: Operation, _ request: UnsafePointer<CChar>?, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
         if let reason = op.unsupportedReason {
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents: \(reason)")
         }
@@ -74,20 +91,19 @@ public final class Service {
         try SchemaValidator.validate(document.root, shape: op.requestShape)
         lock()
         defer { unlock() }
-        return try Handlers.run(op, document.root, engine)
+        return try Handlers.run(op, document.root, engine, &output)
     }
 
     /// Moves the clock to `nowMillis` (negative: the system clock's now; with the manual clock,
-    /// "now" stays where it is) and processes every expiry due by then. Returns how many.
-    public func tick(_ nowMillis: Int64) -> Int64 {
+    /// "now" stays where it is) and processes every expiry due by then. Returns how many, and
+    /// the action documents they produced.
+    public func tick(_ nowMillis: Int64) -> (count: Int64, actions: [String]) {
+        var output = RunOutput()
         lock()
-        defer { unlock() }
-        if nowMillis >= 0 {
-            engine.clock.advance(to: nowMillis)
-        } else {
-            _ = engine.clock.now()
-        }
-        return engine.processDueExpiries()
+        let now = nowMillis >= 0 ? engine.clock.advance(to: nowMillis) : engine.clock.now()
+        let count = MessageRunner.fireDueTimers(engine, at: now, &output)
+        unlock()
+        return (count, Service.documents(output))
     }
 
     /// Epoch ms of the earliest pending expiry, or -1.

@@ -66,9 +66,9 @@ extension Engine {
 
     /// The model (as "detector model X" / "alarm model X") that reads `input` through an attribute
     /// outside `keeping` (any attribute when nil), if there is one. Models are what make an input
-    /// "in use" (semantics.md §6.0); an engine without detector or alarm models has no readers.
+    /// "in use" (semantics.md §6.0).
     func modelReading(input: String, keeping: [AttributePath]?) -> String? {
-        nil
+        detectorModelReading(input: input, keeping: keeping)
     }
 
     static func inputNotFound(_ name: String) -> ServiceError {

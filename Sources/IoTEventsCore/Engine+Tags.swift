@@ -18,6 +18,7 @@ extension Engine {
     public func tags(of arn: String) throws(ServiceError) -> TagSet {
         switch try resource(arn) {
         case .input(let name): return inputs[name]?.tags ?? TagSet()
+        case .detectorModel(let name): return detectorModels[name]?.tags ?? TagSet()
         }
     }
 
@@ -28,6 +29,8 @@ extension Engine {
                 input.tags = tags
                 inputs.set(name, input)
             }
+        case .detectorModel(let name):
+            detectorModels[name]?.tags = tags
         }
     }
 
@@ -42,6 +45,7 @@ extension Engine {
 
     private enum TaggedResource {
         case input(String)
+        case detectorModel(String)
     }
 
     /// The existing resource `arn` names.
@@ -53,8 +57,11 @@ extension Engine {
         case .input:
             guard inputs.contains(name) else { throw .notFound("Resource \(arn) does not exist") }
             return .input(name)
-        case .detectorModel, .alarmModel:
-            // No detector or alarm model can exist in this engine yet.
+        case .detectorModel:
+            guard detectorModels.contains(name) else { throw .notFound("Resource \(arn) does not exist") }
+            return .detectorModel(name)
+        case .alarmModel:
+            // No alarm model can exist in this engine yet.
             throw .notFound("Resource \(arn) does not exist")
         }
     }

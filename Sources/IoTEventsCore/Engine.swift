@@ -10,10 +10,30 @@ public final class Engine {
 
     var inputs = NamedRegistry<Input>()
     var loggingOptions: LoggingOptions?
+    var detectorModels = NamedRegistry<DetectorModel>()
+    /// Input name → the detector models that reference it, in name order (§1.6).
+    var detectorRoutes: [String: [DetectorModel]] = [:]
+    /// Every armed detector timer's deadline (lazy deletion: see `DeadlineHeap`).
+    var timerQueue = DeadlineHeap<TimerEntry>()
+    /// Timers running in all detectors: when the queue holds many more entries than this, the
+    /// stale ones are swept out.
+    var runningTimers = 0
+    var nextTimerGeneration: UInt64 = 1
+    /// Numbers action executions, so their ids are unique within the engine.
+    var executionSequence: UInt64 = 0
+    var deduplicator = MessageDeduplicator()
 
     public init(configuration: EngineConfiguration) {
         self.configuration = configuration
         self.names = ResourceNames(region: configuration.region, accountId: configuration.accountId)
         self.clock = EngineClock(kind: configuration.clock, start: configuration.startTimeMillis)
     }
+}
+
+/// A queued timer deadline: which detector's which timer, and which arming of it.
+struct TimerEntry {
+    let model: DetectorModel
+    let key: String
+    let timer: Int
+    let generation: UInt64
 }

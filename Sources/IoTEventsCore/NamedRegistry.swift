@@ -3,7 +3,7 @@
 /// Names are compared as UTF-8 bytes (they are ASCII by the service model's patterns), which
 /// gives the stable order the pagination cursors rely on. Sized for inputs and models (tens to
 /// hundreds); detectors, which can number a million, get their own index.
-public struct NamedRegistry<Value>: Sendable where Value: Sendable {
+public struct NamedRegistry<Value> {
     private var values: [String: Value] = [:]
     private var sortedNames: [String] = []
 
@@ -71,3 +71,5 @@ public enum ByteOrder {
         return lo
     }
 }
+
+extension NamedRegistry: Sendable where Value: Sendable {}

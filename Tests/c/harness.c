@@ -55,6 +55,33 @@ static char *split(char *line, char **rest) {
     return line;
 }
 
+/* The directory of the script, for `@file` requests. */
+static char script_dir[4096] = ".";
+
+/* A request argument: inline JSON, or "@name" = the contents of that file beside the script.
+ * Returns a malloc'd string (or NULL for no argument); *ok is 0 when a file cannot be read. */
+static char *request_text(const char *arg, int *ok) {
+    *ok = 1;
+    if (!arg) return NULL;
+    if (arg[0] != '@') return strdup(arg);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", script_dir, arg + 1);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        *ok = 0;
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    size_t got = fread(text, 1, (size_t)n, f);
+    text[got] = '\0';
+    fclose(f);
+    return text;
+}
+
 static void action_printer(const char *action_json, void *payload) {
     printf("! action %s %s\n", (const char *)payload, action_json);
 }
@@ -74,6 +101,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *slash = strrchr(argv[1], '/');
+    if (slash) snprintf(script_dir, sizeof script_dir, "%.*s", (int)(slash - argv[1]), argv[1]);
+    unsigned put_count = 0;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -96,8 +126,11 @@ int main(int argc, char **argv) {
             engine = NULL;
         } else if (strcmp(command, "call") == 0 || strcmp(command, "named") == 0 ||
                    strcmp(command, "call-null-engine") == 0 || strcmp(command, "call-no-response") == 0) {
-            char *request;
-            char *op = rest ? split(rest, &request) : NULL;
+            char *request_arg;
+            char *op = rest ? split(rest, &request_arg) : NULL;
+            int ok;
+            char *request = request_text(request_arg, &ok);
+            if (!ok) return 2;
             char *response = (char *)"untouched";
             int status;
             if (strcmp(command, "named") == 0) {
@@ -117,6 +150,23 @@ int main(int argc, char **argv) {
                 status = iotevents_call(engine, op && strcmp(op, "-") == 0 ? NULL : op, request, &response);
             }
             print_document(status, response);
+            free(request);
+        } else if (strcmp(command, "put") == 0) {
+            /* put INPUT PAYLOAD: one BatchPutMessage with a JSON-object payload and messageId mN. */
+            char *payload;
+            char *input = rest ? split(rest, &payload) : NULL;
+            if (!input || !payload) {
+                fprintf(stderr, "%s:%d: usage: put INPUT PAYLOAD\n", argv[1], lineno);
+                return 2;
+            }
+            size_t size = strlen(input) + strlen(payload) + 128;
+            char *request = malloc(size);
+            snprintf(request, size, "{\"messages\":[{\"messageId\":\"m%u\",\"inputName\":\"%s\",\"payload\":%s}]}",
+                     ++put_count, input, payload);
+            char *response = NULL;
+            int status = iotevents_call(engine, "BatchPutMessage", request, &response);
+            print_document(status, response);
+            free(request);
         } else if (strcmp(command, "tick") == 0) {
             int64_t now = rest ? strtoll(rest, NULL, 10) : -1;
             printf("< %lld\n", (long long)iotevents_tick(engine, now));

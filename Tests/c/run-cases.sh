@@ -3,6 +3,7 @@
 # case's `expected` file. Prints one line per case and a closing "N passed, N failed" line.
 #   run-cases.sh HARNESS CASES_DIR [LABEL]
 # With UPDATE=1, rewrites each `expected` from the actual transcript (review the diff!).
+# With ONLY=GLOB, runs only the cases whose directory name matches GLOB.
 set -u
 harness=$1
 cases=$2
@@ -12,6 +13,8 @@ fail=0
 for dir in "$cases"/*/; do
     name=$(basename "$dir")
     [ -f "$dir/script" ] || continue
+    # shellcheck disable=SC2254
+    case "$name" in ${ONLY:-*}) ;; *) continue ;; esac
     actual=$("$harness" "$dir/script" 2>&1)
     rc=$?
     if [ "${UPDATE:-0}" = 1 ]; then

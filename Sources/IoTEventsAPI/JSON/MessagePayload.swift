@@ -9,7 +9,7 @@ import IoTEventsCore
 final class MessagePayload {
     let root: JSONValue
 
-    private init(owning raw: UnsafeMutablePointer<json_t>) { root = JSONValue(raw) }
+    fileprivate init(owning raw: UnsafeMutablePointer<json_t>) { root = JSONValue(raw) }
 
     deinit { ie_json_decref(root.raw) }
 
@@ -86,5 +86,23 @@ final class MessagePayload {
             return (nil, "the key \(path.text) must be 1-128 characters of a-z, A-Z, 0-9, '_', ':' and '-'")
         }
         return (text, nil)
+    }
+}
+
+extension MessagePayload {
+    /// The payload of a looped-back message (§4.7): JSON text that must be an object.
+    static func parse(text: String, maxDepth: Int) -> MessagePayload? {
+        var text = text
+        return text.withUTF8 { bytes -> MessagePayload? in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
+            if JSONDepth.scan(base, count: bytes.count, limit: maxDepth) > maxDepth { return nil }
+            var error = json_error_t()
+            guard let raw = JSONDocument.load(base, count: bytes.count, &error) else { return nil }
+            guard ie_json_is_object(raw) != 0 else {
+                ie_json_decref(raw)
+                return nil
+            }
+            return MessagePayload(owning: raw)
+        }
     }
 }

@@ -5,7 +5,8 @@ import IoTEventsCore
 /// does not serve yet.
 enum Handlers {
     /// Runs `op` on a request already checked against its shape. Returns the response body.
-    static func run(_ op: Operation, _ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+    /// Actions the call executed are appended to `output`.
+    static func run(_ op: Operation, _ request: JSONValue, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
         let body: UnsafeMutablePointer<json_t>?
         switch op {
         case .createInput: body = try InputOperations.create(request, engine)
@@ -18,6 +19,18 @@ enum Handlers {
         case .listTagsForResource: body = try TagOperations.list(request, engine)
         case .putLoggingOptions: body = try LoggingOperations.put(request, engine)
         case .describeLoggingOptions: body = try LoggingOperations.describe(request, engine)
+        case .createDetectorModel: body = try DetectorModelOperations.create(request, engine)
+        case .describeDetectorModel: body = try DetectorModelOperations.describe(request, engine)
+        case .listDetectorModels: body = try DetectorModelOperations.list(request, engine)
+        case .listDetectorModelVersions: body = try DetectorModelOperations.listVersions(request, engine)
+        case .updateDetectorModel: body = try DetectorModelOperations.update(request, engine)
+        case .deleteDetectorModel: body = try DetectorModelOperations.delete(request, engine)
+        case .listInputRoutings: body = try DetectorModelOperations.listInputRoutings(request, engine)
+        case .batchPutMessage: body = try DetectorOperations.batchPutMessage(request, engine, &output)
+        case .batchUpdateDetector: body = try DetectorOperations.batchUpdateDetector(request, engine)
+        case .batchDeleteDetector: body = try DetectorOperations.batchDeleteDetector(request, engine)
+        case .describeDetector: body = try DetectorOperations.describe(request, engine)
+        case .listDetectors: body = try DetectorOperations.list(request, engine)
         default:
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents")
         }
@@ -32,12 +45,11 @@ extension Operation {
         switch self {
         case .createInput, .describeInput, .listInputs, .updateInput, .deleteInput,
              .tagResource, .untagResource, .listTagsForResource,
-             .putLoggingOptions, .describeLoggingOptions:
-            return nil
-        case .createDetectorModel, .describeDetectorModel, .listDetectorModels, .listDetectorModelVersions,
+             .putLoggingOptions, .describeLoggingOptions,
+             .createDetectorModel, .describeDetectorModel, .listDetectorModels, .listDetectorModelVersions,
              .updateDetectorModel, .deleteDetectorModel, .listInputRoutings,
              .batchPutMessage, .batchUpdateDetector, .batchDeleteDetector, .describeDetector, .listDetectors:
-            return "this version has no detector models or detectors yet"
+            return nil
         case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
             return "this version has no detector model analysis yet"
         case .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,

@@ -42,6 +42,16 @@ public struct DeadlineHeap<Payload> {
         return top
     }
 
+    /// Keeps only the entries `keep` accepts, then restores the heap order in O(n).
+    public mutating func retain(where keep: (Payload) -> Bool) {
+        entries.removeAll { !keep($0.payload) }
+        var i = entries.count / 2
+        while i > 0 {
+            i -= 1
+            siftDown(i)
+        }
+    }
+
     public mutating func removeAll() {
         entries.removeAll()
     }

@@ -1,0 +1,179 @@
+import CJanssonShim
+import IoTEventsCore
+
+/// BatchPutMessage, BatchUpdateDetector, BatchDeleteDetector, DescribeDetector, ListDetectors.
+///
+/// Batches first validate the whole request (any violation: InvalidRequestException, nothing
+/// applied), then process entries in order, each either applied or reported as an error entry
+/// (semantics.md §6.0).
+enum DetectorOperations {
+    static func batchPutMessage(_ request: JSONValue, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+        let messages = request["messages"]?.elements ?? []
+        let limits = engine.limits
+        if messages.count > limits.maxMessagesPerBatch {
+            throw .invalidRequest("messages: \(messages.count) messages; at most \(limits.maxMessagesPerBatch) per call (limit maxMessagesPerBatch)")
+        }
+        try checkUniqueIds(messages, member: "messages", idMember: "messageId")
+        var decoded: [(payload: MessagePayload?, problem: String?)] = []
+        var total = 0
+        for (i, m) in messages.enumerated() {
+            guard let member = m["payload"] else { throw .invalidRequest("Missing required member 'messages[\(i)].payload'") }
+            let result = MessagePayload.decode(member, maxBytes: limits.maxPayloadBytes, maxDepth: limits.maxJsonDepth)
+            switch result.failure {
+            case .tooLarge(let n)?:
+                throw .invalidRequest("messages[\(i)].payload: \(n) bytes; at most \(limits.maxPayloadBytes) per message (limit maxPayloadBytes)")
+            case .malformed(let why)?: decoded.append((nil, why))
+            case nil: decoded.append((result.payload, nil))
+            }
+            total += result.bytes
+        }
+        if limits.maxBatchPayloadBytes > 0, total > limits.maxBatchPayloadBytes {
+            throw .invalidRequest("messages: the payloads total \(total) bytes; at most \(limits.maxBatchPayloadBytes) per call (limit maxBatchPayloadBytes)")
+        }
+        var entries = JSONArray()
+        for (i, m) in messages.enumerated() {
+            let id = m["messageId"]?.string ?? ""
+            // Expiries due by now come first (§4.3 rule 4: a timer due at or before a message's
+            // arrival is processed before it).
+            _ = MessageRunner.fireDueTimers(engine, at: engine.clock.now(), &output)
+            guard let payload = decoded[i].payload else {
+                entries.append(object: errorEntry("messageId", id, .invalidRequest("messages[\(i)].payload: \(decoded[i].problem ?? "unreadable")")))
+                continue
+            }
+            let message = IncomingMessage(
+                inputName: m["inputName"]?.string ?? "", messageId: id,
+                timestamp: m["timestamp"]?["timeInMillis"]?.integer, depth: 0)
+            if let error = engine.putMessage(message, PayloadSource(payload: payload), output: &output) {
+                entries.append(object: errorEntry("messageId", id, error))
+            }
+            MessageRunner.drainLoopbacks(engine, &output)
+        }
+        var body = JSONObject()
+        body.set("BatchPutMessageErrorEntries", array: entries)
+        return body.take()
+    }
+
+    static func batchUpdateDetector(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+        let detectors = request["detectors"]?.elements ?? []
+        try checkUniqueIds(detectors, member: "detectors", idMember: "messageId")
+        let limits = engine.limits
+        var updates: [Engine.DetectorUpdate] = []
+        for (i, d) in detectors.enumerated() {
+            let state = d["state"]
+            let variables = state?["variables"]?.elements ?? []
+            if variables.count > limits.maxVariablesPerUpdate {
+                throw .invalidRequest("detectors[\(i)].state.variables: \(variables.count) variables; at most \(limits.maxVariablesPerUpdate) per detector (limit maxVariablesPerUpdate)")
+            }
+            var timers: [(name: String, seconds: Int64)] = []
+            for t in state?["timers"]?.elements ?? [] {
+                timers.append((t["name"]?.string ?? "", t["seconds"]?.integer ?? 0))
+            }
+            updates.append(Engine.DetectorUpdate(
+                modelName: d["detectorModelName"]?.string ?? "", keyValue: d["keyValue"]?.string,
+                stateName: state?["stateName"]?.string ?? "",
+                variables: variables.map { ($0["name"]?.string ?? "", $0["value"]?.string ?? "") },
+                timers: timers))
+        }
+        var entries = JSONArray()
+        for (i, update) in updates.enumerated() {
+            if let error = engine.updateDetector(update) {
+                entries.append(object: errorEntry("messageId", detectors[i]["messageId"]?.string ?? "", error))
+            }
+        }
+        var body = JSONObject()
+        body.set("batchUpdateDetectorErrorEntries", array: entries)
+        return body.take()
+    }
+
+    static func batchDeleteDetector(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+        let detectors = request["detectors"]?.elements ?? []
+        try checkUniqueIds(detectors, member: "detectors", idMember: "messageId")
+        var entries = JSONArray()
+        for d in detectors {
+            if let error = engine.deleteDetector(model: d["detectorModelName"]?.string ?? "", keyValue: d["keyValue"]?.string) {
+                entries.append(object: errorEntry("messageId", d["messageId"]?.string ?? "", error))
+            }
+        }
+        var body = JSONObject()
+        body.set("batchDeleteDetectorErrorEntries", array: entries)
+        return body.take()
+    }
+
+    static func describe(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+        let found = try engine.describeDetector(model: request["detectorModelName"]?.string ?? "", keyValue: request["keyValue"]?.string)
+        let version = found.version
+        let d = found.detector
+        var variables = JSONArray()
+        for (slot, value) in d.variables.enumerated() {
+            guard let text = value.literalText else { continue }
+            var v = JSONObject()
+            v.set("name", version.variableNames[slot])
+            v.set("value", text)
+            variables.append(object: v)
+        }
+        var timers = JSONArray()
+        for (id, timer) in d.timers.enumerated() {
+            guard let deadline = timer.deadline else { continue }
+            var t = JSONObject()
+            t.set("name", version.timerNames[id])
+            t.set("timestamp", time: deadline)
+            timers.append(object: t)
+        }
+        var state = JSONObject()
+        state.set("stateName", version.compiled.states[d.state].name)
+        state.set("variables", array: variables)
+        state.set("timers", array: timers)
+        var body = JSONObject()
+        body.set("detector", object: summary(found.model, version, d, state: state))
+        return body.take()
+    }
+
+    static func list(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+        let page = try engine.listDetectors(
+            model: request["detectorModelName"]?.string ?? "", stateName: request["stateName"]?.string,
+            nextToken: request["nextToken"]?.string, maxResults: Pagination.maxResults(request))
+        let version = page.model.latest
+        var summaries = JSONArray()
+        for d in page.detectors {
+            var state = JSONObject()
+            state.set("stateName", version.compiled.states[d.state].name)
+            summaries.append(object: summary(page.model, version, d, state: state))
+        }
+        var body = JSONObject()
+        body.set("detectorSummaries", array: summaries)
+        body.set("nextToken", page.nextToken)
+        return body.take()
+    }
+
+    /// The members a Detector and a DetectorSummary share, with the given `state` object.
+    private static func summary(_ model: DetectorModel, _ version: DetectorModelVersion, _ d: Detector, state: consuming JSONObject) -> JSONObject {
+        var o = JSONObject()
+        o.set("detectorModelName", model.name)
+        o.set("keyValue", d.keyValue)
+        o.set("detectorModelVersion", version.versionText)
+        o.set("state", object: state)
+        o.set("creationTime", time: d.creationTime)
+        o.set("lastUpdateTime", time: d.lastUpdateTime)
+        return o
+    }
+
+    /// `{<idMember>: id, errorCode, errorMessage}`.
+    static func errorEntry(_ idMember: String, _ id: String, _ error: ServiceError) -> JSONObject {
+        var o = JSONObject()
+        o.set(idMember, id)
+        o.set("errorCode", error.kind.typeName)
+        o.set("errorMessage", error.message)
+        return o
+    }
+
+    /// Ids must be unique within one batch (§6.0): a repeat is a whole-request error.
+    static func checkUniqueIds(_ entries: [JSONValue], member: String, idMember: String) throws(ServiceError) {
+        var seen: Set<String> = []
+        for (i, e) in entries.enumerated() {
+            let id = e[idMember]?.string ?? ""
+            if !seen.insert(id).inserted {
+                throw .invalidRequest("\(member)[\(i)].\(idMember): \(id) appears more than once in this request")
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import IoTEventsCore
+
+/// Drives the core through one call's worth of triggers: timer expiries in due order, and the
+/// messages `iotEvents` actions loop back, each after the trigger that sent it has been fully
+/// processed and before the next one (§4.7). Loop-back payloads are JSON text, so they are
+/// parsed here, at the edge.
+enum MessageRunner {
+    /// Processes the queued loop-backs, first in first out, including those they queue in turn.
+    /// The depth bound (`maxLoopbackDepth`) is enforced where they are queued.
+    static func drainLoopbacks(_ engine: Engine, _ output: inout RunOutput) {
+        var next = 0
+        while next < output.loopbacks.count {
+            let loopback = output.loopbacks[next]
+            next += 1
+            guard let payload = MessagePayload.parse(text: loopback.payload, maxDepth: engine.limits.maxJsonDepth) else {
+                output.actions[loopback.actionIndex].error = "not delivered: the payload is not a JSON object"
+                continue
+            }
+            let message = IncomingMessage(
+                inputName: loopback.inputName, messageId: loopback.messageId, timestamp: loopback.eventTime,
+                depth: loopback.depth)
+            if let error = engine.putMessage(message, PayloadSource(payload: payload), output: &output) {
+                output.actions[loopback.actionIndex].error = "not delivered: \(error.message)"
+            }
+        }
+        output.loopbacks.removeAll()
+    }
+
+    /// Fires every timer due at or before `time`, in due order; returns how many fired.
+    static func fireDueTimers(_ engine: Engine, at time: Millis, _ output: inout RunOutput) -> Int64 {
+        var fired: Int64 = 0
+        while engine.fireNextDueTimer(at: time, output: &output) {
+            fired += 1
+            drainLoopbacks(engine, &output)
+        }
+        return fired
+    }
+}

@@ -1,0 +1,133 @@
+/// How a detector model evaluates each lifecycle group (semantics.md §2.4).
+public enum EvaluationMethod: String, Equatable, Sendable {
+    case batch = "BATCH"
+    case serial = "SERIAL"
+}
+
+/// What `CreateDetectorModel` / `UpdateDetectorModel` ask for, once validated against the service
+/// model. The key is fixed at creation (UpdateDetectorModel has no `key`, §2.2).
+public struct DetectorModelRequest: Sendable {
+    public var name: String
+    public var definition: DetectorModelDefinition
+    public var description: String?
+    public var roleArn: String
+    public var evaluationMethod: EvaluationMethod
+
+    public init(name: String, definition: DetectorModelDefinition, description: String?, roleArn: String,
+                evaluationMethod: EvaluationMethod) {
+        self.name = name
+        self.definition = definition
+        self.description = description
+        self.roleArn = roleArn
+        self.evaluationMethod = evaluationMethod
+    }
+}
+
+/// One version of a detector model: its definition as given (for DescribeDetectorModel), the
+/// compiled form detectors run, and its configuration.
+///
+/// A class so that every detector, timer entry and listing shares one copy. The only thing that
+/// changes after creation is its status, and the names `BatchUpdateDetector` may add (variables
+/// and timers the definition never mentions get slots past the compiled ones).
+public final class DetectorModelVersion {
+    public enum Status: String, Sendable {
+        case activating = "ACTIVATING"
+        case active = "ACTIVE"
+        case inactive = "INACTIVE"
+    }
+
+    public let number: Int
+    public let request: DetectorModelRequest
+    public let compiled: CompiledDetectorModel
+    public let key: AttributePath?
+    public let creationTime: Millis
+    public internal(set) var lastUpdateTime: Millis
+    public internal(set) var status: Status
+    /// Variable and timer names by slot: the compiled ones, then any `BatchUpdateDetector` added.
+    public internal(set) var variableNames: [String]
+    public internal(set) var timerNames: [String]
+    private var extraVariableSlots: [String: Int] = [:]
+    private var extraTimerIds: [String: Int] = [:]
+
+    init(number: Int, request: DetectorModelRequest, compiled: CompiledDetectorModel, key: AttributePath?,
+         creationTime: Millis, lastUpdateTime: Millis) {
+        self.number = number
+        self.request = request
+        self.compiled = compiled
+        self.key = key
+        self.creationTime = creationTime
+        self.lastUpdateTime = lastUpdateTime
+        self.status = .active
+        self.variableNames = compiled.symbols.variableNames
+        self.timerNames = compiled.symbols.timerNames
+    }
+
+    public var versionText: String { number.description }
+    public var evaluationMethod: EvaluationMethod { request.evaluationMethod }
+
+    public func variableSlot(_ name: String) -> Int? {
+        compiled.symbols.variableSlot(name) ?? extraVariableSlots[name]
+    }
+
+    public func timerId(_ name: String) -> Int? {
+        compiled.symbols.timerId(name) ?? extraTimerIds[name]
+    }
+
+    /// How many names `BatchUpdateDetector` may add beyond those of the definition, so that
+    /// hostile updates cannot grow a version's tables without bound.
+    static let maximumAddedNames = 50
+
+    /// The slot for `name`, adding one when the definition never mentions it; nil when the
+    /// version already has `maximumAddedNames` added variables.
+    func internVariable(_ name: String) -> Int? {
+        if let slot = variableSlot(name) { return slot }
+        guard extraVariableSlots.count < DetectorModelVersion.maximumAddedNames else { return nil }
+        variableNames.append(name)
+        extraVariableSlots[name] = variableNames.count - 1
+        return variableNames.count - 1
+    }
+
+    func internTimer(_ name: String) -> Int? {
+        if let id = timerId(name) { return id }
+        guard extraTimerIds.count < DetectorModelVersion.maximumAddedNames else { return nil }
+        timerNames.append(name)
+        extraTimerIds[name] = timerNames.count - 1
+        return timerNames.count - 1
+    }
+
+    public func stateIndex(_ name: String) -> Int? {
+        for (i, state) in compiled.states.enumerated() where state.name == name { return i }
+        return nil
+    }
+}
+
+/// A detector model: every version, its tags, and its running detectors (all of the live,
+/// i.e. latest, version: an update deletes them, §2.9).
+public final class DetectorModel {
+    public let name: String
+    public let arn: String
+    public let key: AttributePath?
+    public internal(set) var versions: [DetectorModelVersion]
+    public internal(set) var tags: TagSet
+    var detectors = DetectorTable()
+    /// False once the model is deleted: timer entries that still point here are stale.
+    var isLive = true
+
+    init(name: String, arn: String, key: AttributePath?, first: DetectorModelVersion, tags: TagSet) {
+        self.name = name
+        self.arn = arn
+        self.key = key
+        self.versions = [first]
+        self.tags = tags
+    }
+
+    /// The live version: the latest.
+    public var latest: DetectorModelVersion { versions[versions.count - 1] }
+
+    public func version(_ text: String) -> DetectorModelVersion? {
+        for v in versions where v.versionText == text { return v }
+        return nil
+    }
+
+    public var detectorCount: Int { detectors.count }
+}

@@ -1,0 +1,72 @@
+/// One running instance of a detector model (semantics.md §2.3): its state, variables, timers and
+/// the input values it retains, all in slot arrays indexed by the numbers the model compiler gave
+/// the names, so evaluation never looks a name up.
+public struct Detector: Sendable {
+    /// The key value; "" for the single detector of a keyless model (a real key is never empty).
+    public let key: String
+    public internal(set) var state: Int
+    /// By variable slot; Undefined = never set. May be shorter than the version's name table.
+    public internal(set) var variables: [ExpressionValue]
+    /// By input attribute slot: the value the last message on that attribute's input carried (§1.5).
+    var attributes: [ExpressionValue]
+    /// By timer id; may be shorter than the version's name table.
+    public internal(set) var timers: [DetectorTimer]
+    public let creationTime: Millis
+    public internal(set) var lastUpdateTime: Millis
+
+    init(key: String, version: DetectorModelVersion, now: Millis) {
+        self.key = key
+        self.state = version.compiled.initialState
+        self.variables = Array(repeating: .undefined, count: version.variableNames.count)
+        self.attributes = Array(repeating: .undefined, count: version.compiled.symbols.inputAttributes.count)
+        self.timers = Array(repeating: DetectorTimer(), count: version.timerNames.count)
+        self.creationTime = now
+        self.lastUpdateTime = now
+    }
+
+    public var keyValue: String? { key.isEmpty ? nil : key }
+
+    public func variable(_ slot: Int) -> ExpressionValue {
+        slot < variables.count ? variables[slot] : .undefined
+    }
+
+    mutating func setVariable(_ slot: Int, _ value: ExpressionValue) {
+        if slot >= variables.count {
+            variables.append(contentsOf: repeatElement(.undefined, count: slot + 1 - variables.count))
+        }
+        variables[slot] = value
+    }
+
+    func timer(_ id: Int) -> DetectorTimer {
+        id < timers.count ? timers[id] : DetectorTimer()
+    }
+
+    mutating func setTimer(_ id: Int, _ timer: DetectorTimer) {
+        if id >= timers.count {
+            timers.append(contentsOf: repeatElement(DetectorTimer(), count: id + 1 - timers.count))
+        }
+        timers[id] = timer
+    }
+
+    /// How many timers are running (the `maxTimersPerDetector` limit counts these).
+    var runningTimerCount: Int {
+        var n = 0
+        for t in timers where t.deadline != nil { n += 1 }
+        return n
+    }
+}
+
+/// One timer slot of a detector (§4.3): running (a deadline), or stopped; with the duration
+/// `resetTimer` re-uses and the unconsumed-expiry mark `timeout()` reads.
+public struct DetectorTimer: Sendable {
+    /// Epoch ms of the expiry; nil when the timer is not running.
+    public internal(set) var deadline: Millis?
+    /// The duration it was last set with, seconds.
+    public internal(set) var seconds: Int64 = 0
+    /// Identifies this arming: a queue entry with another generation is stale.
+    var generation: UInt64 = 0
+    /// Expired and not yet observed by `timeout()`.
+    var pendingTimeout = false
+
+    init() {}
+}

@@ -1,0 +1,330 @@
+/// What caused an evaluation (§2.4): a message on an input, or a timer's expiry.
+enum Trigger {
+    /// `input` is the input's id in the model's symbols (nil if the model never names it).
+    case message(input: Int?, inputName: String, messageId: String)
+    case timer(id: Int, name: String)
+}
+
+/// One trigger processed by one detector: the evaluation cycle of semantics.md §2.4, run against
+/// the detector it owns for the duration, and the expression context its expressions read.
+///
+/// BATCH evaluates every condition of a lifecycle group before running any action; SERIAL runs
+/// each event's actions before the next condition. Either way: `onInput` events, then the first
+/// true transition, its actions, `onExit`, the new state's `onEnter`, and no chaining.
+struct DetectorCycle: ExpressionContext {
+    let model: DetectorModel
+    let version: DetectorModelVersion
+    var detector: Detector
+    let trigger: Trigger
+    /// `eventTime` of payloads: the message's timestamp, or the timer's due time.
+    let eventTime: Millis
+    /// What timer deadlines count from: the clock, or the due time of the expiring timer.
+    let now: Millis
+    let limits: Limits
+    /// Loop-back depth of the triggering message (0 for a timer or an original message).
+    let depth: Int
+    var output: RunOutput
+    /// Timers armed during the cycle: the engine queues their deadlines afterwards.
+    var armed: [(timer: Int, deadline: Millis, generation: UInt64)] = []
+    /// Running-timer count change, for the engine's stale-entry bookkeeping.
+    var runningDelta = 0
+    var nextGeneration: UInt64
+    var sequence: UInt64
+
+    init(model: DetectorModel, version: DetectorModelVersion, detector: Detector, trigger: Trigger,
+         eventTime: Millis, now: Millis, limits: Limits, depth: Int, output: RunOutput,
+         nextGeneration: UInt64, sequence: UInt64) {
+        self.model = model
+        self.version = version
+        self.detector = detector
+        self.trigger = trigger
+        self.eventTime = eventTime
+        self.now = now
+        self.limits = limits
+        self.depth = depth
+        self.output = output
+        self.nextGeneration = nextGeneration
+        self.sequence = sequence
+    }
+
+    // MARK: The cycle
+
+    /// Runs the cycle. `created`: the detector was created by this message, so the initial
+    /// state's `onEnter` runs first (§2.3).
+    mutating func run(created: Bool) {
+        let states = version.compiled.states
+        if created { runGroup(states[detector.state].onEnter) }
+        let current = detector.state
+        guard let chosen = runOnInput(states[current]) else { return }
+        runGroup(states[current].onExit)
+        detector.state = chosen
+        runGroup(states[chosen].onEnter)
+    }
+
+    private mutating func fires(_ condition: CompiledExpression?) -> Bool {
+        guard let condition else { return true }
+        return condition.evaluate(&self).isTrue
+    }
+
+    /// An `onEnter` or `onExit` group.
+    private mutating func runGroup(_ events: [CompiledEvent]) {
+        if events.isEmpty { return }
+        switch version.evaluationMethod {
+        case .serial:
+            for event in events where fires(event.condition) { execute(event.actions, event.name) }
+        case .batch:
+            var fired: [Int] = []
+            for (i, event) in events.enumerated() where fires(event.condition) { fired.append(i) }
+            for i in fired { execute(events[i].actions, events[i].name) }
+        }
+    }
+
+    /// `onInput`: its events, then the first transition whose condition is true. Returns the
+    /// chosen transition's target state.
+    private mutating func runOnInput(_ state: CompiledState) -> Int? {
+        switch version.evaluationMethod {
+        case .serial:
+            for event in state.onInput where fires(event.condition) { execute(event.actions, event.name) }
+            for t in state.transitions where fires(t.condition) {
+                execute(t.actions, t.name)
+                return t.nextState
+            }
+            return nil
+        case .batch:
+            var fired: [Int] = []
+            for (i, event) in state.onInput.enumerated() where fires(event.condition) { fired.append(i) }
+            var chosen: Int?
+            for (i, t) in state.transitions.enumerated() where fires(t.condition) {
+                chosen = i
+                break
+            }
+            for i in fired { execute(state.onInput[i].actions, state.onInput[i].name) }
+            guard let chosen else { return nil }
+            let t = state.transitions[chosen]
+            execute(t.actions, t.name)
+            return t.nextState
+        }
+    }
+
+    // MARK: Actions (§4)
+
+    private mutating func execute(_ actions: [CompiledAction], _ eventName: String) {
+        for action in actions {
+            switch action {
+            case .setVariable(let slot, let expression):
+                // An Undefined or Null result is a failed assignment: the variable keeps its value (§2.7).
+                let value = expression.evaluate(&self)
+                switch value {
+                case .undefined, .null: output.failedActions += 1
+                default: detector.setVariable(slot, value)
+                }
+            case .setTimer(let id, let seconds, let duration):
+                var length: Int64?
+                if let seconds { length = seconds } else if let duration { length = DetectorCycle.seconds(duration.evaluate(&self)) }
+                guard let length, length >= Int64(limits.minTimerSeconds), length <= Int64(limits.maxTimerSeconds) else {
+                    output.failedActions += 1
+                    continue
+                }
+                let timer = detector.timer(id)
+                if timer.deadline == nil && detector.runningTimerCount >= limits.maxTimersPerDetector {
+                    output.failedActions += 1
+                    continue
+                }
+                arm(id, seconds: length)
+            case .resetTimer(let id):
+                let timer = detector.timer(id)
+                if timer.deadline != nil { arm(id, seconds: timer.seconds, keepMark: true) }
+            case .clearTimer(let id):
+                var timer = detector.timer(id)
+                if timer.deadline != nil { runningDelta -= 1 }
+                timer.deadline = nil
+                timer.pendingTimeout = false
+                detector.setTimer(id, timer)
+            case .external(let external):
+                self.external(external, eventName)
+            }
+        }
+    }
+
+    /// A duration expression's value in whole seconds: Integers as they are, Decimals floored (§4.3).
+    static func seconds(_ value: ExpressionValue) -> Int64? {
+        switch value {
+        case .integer(let n): return n
+        case .decimal(let d):
+            let f = d.rounded(.down)
+            guard f >= -9.0e18, f <= 9.0e18 else { return nil }
+            return Int64(f)
+        default: return nil
+        }
+    }
+
+    /// (Re)starts timer `id`: a new deadline and generation. `setTimer` discards an unconsumed
+    /// expiry mark; `resetTimer` (which only restarts a running timer) leaves it.
+    private mutating func arm(_ id: Int, seconds: Int64, keepMark: Bool = false) {
+        var timer = detector.timer(id)
+        if timer.deadline == nil { runningDelta += 1 }
+        let (deadline, overflow) = now.addingReportingOverflow(seconds &* 1000)
+        timer.deadline = overflow ? Millis.max : deadline
+        timer.seconds = seconds
+        timer.generation = nextGeneration
+        nextGeneration &+= 1
+        if !keepMark { timer.pendingTimeout = false }
+        detector.setTimer(id, timer)
+        armed.append((id, timer.deadline ?? Millis.max, timer.generation))
+    }
+
+    private mutating func external(_ action: CompiledExternalAction, _ eventName: String) {
+        var parameters: [EvaluatedParameter] = []
+        for p in action.parameters {
+            guard let evaluated = evaluate(p) else {
+                output.failedActions += 1
+                return
+            }
+            parameters.append(evaluated)
+        }
+        let payload: String
+        var payloadType = PayloadDefinition.PayloadType.json
+        if let expression = action.payload {
+            // The content must evaluate to a String of at most maxPayloadBytes (§4.6).
+            guard case .string(let text) = expression.evaluate(&self), text.utf8.count <= limits.maxPayloadBytes else {
+                output.failedActions += 1
+                return
+            }
+            payload = text
+            payloadType = action.payloadType ?? .json
+        } else {
+            payload = defaultPayload(eventName)
+        }
+        let source = ActionSource(
+            modelName: model.name, modelVersion: version.versionText, keyValue: detector.keyValue,
+            stateName: version.compiled.states[detector.state].name, eventName: eventName)
+        var record = ActionRecord(
+            kind: action.kind, parameters: parameters, payload: payload, payloadType: payloadType,
+            source: source, eventTime: eventTime, error: nil)
+        if action.kind == .iotEvents {
+            var inputName = ""
+            for p in parameters where p.name == "inputName" {
+                if case .literal(.text(let name)) = p.value { inputName = name }
+            }
+            if depth + 1 > limits.maxLoopbackDepth {
+                record.error = "not delivered: the message would be looped back \(depth + 1) times (limit maxLoopbackDepth = \(limits.maxLoopbackDepth))"
+            } else {
+                output.loopbacks.append(LoopbackMessage(
+                    inputName: inputName, messageId: newExecutionId(eventName), payload: payload,
+                    depth: depth + 1, eventTime: eventTime, actionIndex: output.actions.count))
+            }
+        }
+        output.actions.append(record)
+    }
+
+    /// A parameter with its expressions evaluated; nil when one does not give a value.
+    private mutating func evaluate(_ p: CompiledParameter) -> EvaluatedParameter? {
+        switch p.value {
+        case .literal(let v): return EvaluatedParameter(name: p.name, value: .literal(v))
+        case .expression(let e):
+            let v = e.evaluate(&self)
+            switch v {
+            case .undefined, .null: return nil
+            default: return EvaluatedParameter(name: p.name, value: .value(v))
+            }
+        case .object(let members):
+            var evaluated: [EvaluatedParameter] = []
+            for m in members {
+                guard let e = evaluate(m) else { return nil }
+                evaluated.append(e)
+            }
+            return EvaluatedParameter(name: p.name, value: .object(evaluated))
+        }
+    }
+
+    private mutating func newExecutionId(_ eventName: String) -> String {
+        sequence &+= 1
+        return ExecutionId.make([model.name, detector.key, eventName], time: eventTime, sequence: sequence)
+    }
+
+    /// The default payload document (§4.5), as of the moment the action runs.
+    private mutating func defaultPayload(_ eventName: String) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("eventTime"); w.value(eventTime)
+        w.key("payload"); w.beginObject()
+        w.key("actionExecutionId"); w.value(newExecutionId(eventName))
+        w.key("detector"); w.beginObject()
+        w.key("detectorModelName"); w.value(model.name)
+        if let key = detector.keyValue { w.key("keyValue"); w.value(key) }
+        w.key("detectorModelVersion"); w.value(version.versionText)
+        w.endObject()
+        w.key("eventTriggerDetails"); w.beginObject()
+        switch trigger {
+        case .message(_, let inputName, let messageId):
+            w.key("inputName"); w.value(inputName)
+            w.key("messageId"); w.value(messageId)
+            w.key("triggerType"); w.value("Message")
+        case .timer(_, let name):
+            w.key("triggerType"); w.value("Timer")
+            w.key("timerName"); w.value(name)
+        }
+        w.endObject()
+        w.key("state"); w.beginObject()
+        w.key("stateName"); w.value(version.compiled.states[detector.state].name)
+        w.key("variables"); w.beginObject()
+        for (slot, value) in detector.variables.enumerated() where !value.isUndefined {
+            w.key(version.variableNames[slot]); w.value(value)
+        }
+        w.endObject()
+        w.key("timers"); w.beginObject()
+        for (id, timer) in detector.timers.enumerated() {
+            guard let deadline = timer.deadline else { continue }
+            w.key(version.timerNames[id]); w.beginObject()
+            w.key("timestamp"); w.value(deadline)
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        w.endObject()
+        w.key("eventName"); w.value(eventName)
+        w.endObject()
+        return w.text
+    }
+
+    // MARK: ExpressionContext
+
+    func variable(at slot: Int) -> ExpressionValue { detector.variable(slot) }
+
+    func inputAttribute(at slot: Int) -> ExpressionValue {
+        slot < detector.attributes.count ? detector.attributes[slot] : .undefined
+    }
+
+    var isMessageTrigger: Bool {
+        if case .message = trigger { return true }
+        return false
+    }
+
+    var isTimerTrigger: Bool {
+        if case .timer = trigger { return true }
+        return false
+    }
+
+    func isCurrentInput(_ input: Int) -> Bool {
+        if case .message(let id, _, _) = trigger { return id == input }
+        return false
+    }
+
+    func isCurrentInput(named name: String) -> Bool {
+        if case .message(_, let inputName, _) = trigger { return inputName == name }
+        return false
+    }
+
+    mutating func consumeTimeout(_ id: Int) -> Bool {
+        var timer = detector.timer(id)
+        guard timer.pendingTimeout else { return false }
+        timer.pendingTimeout = false
+        detector.setTimer(id, timer)
+        return true
+    }
+
+    mutating func consumeTimeout(named name: String) -> Bool {
+        guard let id = version.timerId(name) else { return false }
+        return consumeTimeout(id)
+    }
+}

@@ -1,0 +1,149 @@
+/// BatchUpdateDetector, BatchDeleteDetector, DescribeDetector and ListDetectors
+/// (semantics.md §2.8, §6.2–§6.5).
+extension Engine {
+    /// One entry of `BatchUpdateDetector`, validated against the service model.
+    public struct DetectorUpdate: Sendable {
+        public var modelName: String
+        public var keyValue: String?
+        public var stateName: String
+        public var variables: [(name: String, value: String)]
+        public var timers: [(name: String, seconds: Int64)]
+
+        public init(modelName: String, keyValue: String?, stateName: String,
+                    variables: [(name: String, value: String)], timers: [(name: String, seconds: Int64)]) {
+            self.modelName = modelName
+            self.keyValue = keyValue
+            self.stateName = stateName
+            self.variables = variables
+            self.timers = timers
+        }
+    }
+
+    /// Overwrites the detector's state, its whole variable set and its whole timer set, running no
+    /// events (§2.8). Every check happens before anything changes: an entry either applies
+    /// completely or fails with the returned error.
+    public func updateDetector(_ update: DetectorUpdate) -> ServiceError? {
+        let model: DetectorModel
+        let key: String
+        do throws(ServiceError) {
+            (model, key) = try detectorLocation(update.modelName, update.keyValue)
+        } catch {
+            return error
+        }
+        guard let slot = model.detectors.slot(of: key), var detector = model.detectors[slot] else {
+            return Engine.detectorNotFound(model, key)
+        }
+        let version = model.latest
+        guard let state = version.stateIndex(update.stateName) else {
+            return .invalidRequest("state.stateName: \(update.stateName) is not a state of detector model \(model.name)")
+        }
+        var variables: [(slot: Int, value: ExpressionValue)] = []
+        for (i, v) in update.variables.enumerated() {
+            guard let value = VariableLiteral.parse(v.value) else {
+                return .invalidRequest("state.variables[\(i)].value: \(v.value) is not a literal: write an Integer (22), a Decimal (1.5), a Boolean (true) or a double-quoted String (\"text\")")
+            }
+            guard let slot = version.internVariable(v.name) else {
+                return .invalidRequest("state.variables[\(i)].name: detector model \(model.name) cannot take more variables its definition does not name")
+            }
+            variables.append((slot, value))
+        }
+        var timers: [(id: Int, seconds: Int64)] = []
+        for (i, t) in update.timers.enumerated() {
+            guard t.seconds >= Int64(limits.minTimerSeconds), t.seconds <= Int64(limits.maxTimerSeconds) else {
+                return .invalidRequest("state.timers[\(i)].seconds: \(t.seconds) is outside \(limits.minTimerSeconds)-\(limits.maxTimerSeconds) (limits minTimerSeconds, maxTimerSeconds)")
+            }
+            guard let id = version.internTimer(t.name) else {
+                return .invalidRequest("state.timers[\(i)].name: detector model \(model.name) cannot take more timers its definition does not name")
+            }
+            timers.removeAll { $0.id == id }
+            timers.append((id, t.seconds))
+        }
+        if timers.count > limits.maxTimersPerDetector {
+            return .invalidRequest("state.timers: \(timers.count) timers; a detector has at most \(limits.maxTimersPerDetector) (limit maxTimersPerDetector)")
+        }
+        let now = clock.now()
+        detector.state = state
+        detector.variables = Array(repeating: .undefined, count: version.variableNames.count)
+        for v in variables { detector.setVariable(v.slot, v.value) }
+        runningTimers -= detector.runningTimerCount
+        detector.timers = Array(repeating: DetectorTimer(), count: version.timerNames.count)
+        for t in timers {
+            var timer = DetectorTimer()
+            timer.deadline = now + t.seconds * 1000
+            timer.seconds = t.seconds
+            timer.generation = nextTimerGeneration
+            nextTimerGeneration &+= 1
+            detector.setTimer(t.id, timer)
+            timerQueue.push(deadline: now + t.seconds * 1000, TimerEntry(model: model, key: key, timer: t.id, generation: timer.generation))
+        }
+        runningTimers += timers.count
+        detector.lastUpdateTime = now
+        model.detectors.put(detector, at: slot)
+        sweepStaleTimerEntries()
+        return nil
+    }
+
+    /// Deletes one detector with its variables, timers and retained inputs (§6.3).
+    public func deleteDetector(model name: String, keyValue: String?) -> ServiceError? {
+        do throws(ServiceError) {
+            let (model, key) = try detectorLocation(name, keyValue)
+            guard let removed = model.detectors.remove(key) else { return Engine.detectorNotFound(model, key) }
+            runningTimers -= removed.runningTimerCount
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    public func describeDetector(model name: String, keyValue: String?) throws(ServiceError) -> (model: DetectorModel, version: DetectorModelVersion, detector: Detector) {
+        let (model, key) = try detectorLocation(name, keyValue)
+        guard let detector = model.detectors.detector(key) else { throw Engine.detectorNotFound(model, key) }
+        return (model, model.latest, detector)
+    }
+
+    /// One page of the model's detectors in ascending key order, optionally only those in
+    /// `stateName`. The token is a cursor (the last key returned), valid while detectors come
+    /// and go; the cost of a page does not depend on how many detectors there are.
+    public func listDetectors(model name: String, stateName: String?, nextToken: String?, maxResults: Int) throws(ServiceError) -> (model: DetectorModel, detectors: [Detector], nextToken: String?) {
+        guard let model = detectorModels[name] else { throw Engine.detectorModelNotFound(name) }
+        let scope = "detectors/\(name)"
+        let after = try Engine.resume(nextToken, scope: scope, operation: "ListDetectors")
+        let version = model.latest
+        let table = model.detectors
+        var wanted: Int?
+        if let stateName {
+            guard let index = version.stateIndex(stateName) else { return (model, [], nil) }
+            wanted = index
+        }
+        let page = table.sortedKeys.page(after: after, limit: maxResults) { key in
+            guard let wanted else { return true }
+            return table.detector(key)?.state == wanted
+        }
+        var detectors: [Detector] = []
+        for key in page.keys { if let d = table.detector(key) { detectors.append(d) } }
+        let token = page.more ? page.keys.last.map { PageToken.encode(scope: scope, after: $0) } : nil
+        return (model, detectors, token)
+    }
+
+    /// The model and internal key a (detectorModelName, keyValue) pair names (§6.4): a keyed
+    /// model needs a key value; a key value given for a keyless model names no detector.
+    private func detectorLocation(_ name: String, _ keyValue: String?) throws(ServiceError) -> (DetectorModel, String) {
+        guard let model = detectorModels[name] else { throw Engine.detectorModelNotFound(name) }
+        if model.key != nil {
+            guard let keyValue else {
+                throw .invalidRequest("keyValue is required: detector model \(name) is keyed on \(model.key?.text ?? "")")
+            }
+            return (model, keyValue)
+        }
+        if let keyValue {
+            throw .notFound("Detector model \(name) has no key, so it has no detector with key value \(keyValue)")
+        }
+        return (model, "")
+    }
+
+    static func detectorNotFound(_ model: DetectorModel, _ key: String) -> ServiceError {
+        key.isEmpty
+            ? .notFound("Detector model \(model.name) has no detector yet")
+            : .notFound("Detector model \(model.name) has no detector with key value \(key)")
+    }
+}

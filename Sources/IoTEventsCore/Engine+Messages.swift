@@ -1,0 +1,114 @@
+/// Where a message's data comes from. The API layer implements it over the payload's `json_t`,
+/// so attributes are read straight from the document into expression values.
+public protocol MessageSource {
+    /// The scalar at `path` (Undefined when a step is missing or the value is not a scalar).
+    func attribute(at path: [PathStep]) -> ExpressionValue
+    /// The key value at `path` in the raw payload (§2.2), or why there is none.
+    func keyValue(at path: AttributePath) -> (key: String?, problem: String?)
+}
+
+/// One message to route: from `BatchPutMessage` (depth 0) or looped back by an `iotEvents` action.
+public struct IncomingMessage: Sendable {
+    public var inputName: String
+    public var messageId: String
+    /// `timestamp.timeInMillis`, if the message had one: the event time of its evaluation.
+    public var timestamp: Millis?
+    public var depth: Int
+
+    public init(inputName: String, messageId: String, timestamp: Millis?, depth: Int) {
+        self.inputName = inputName
+        self.messageId = messageId
+        self.timestamp = timestamp
+        self.depth = depth
+    }
+}
+
+/// BatchPutMessage's processing of one message (semantics.md §1.5, §1.6, §2.2, §2.3, §6.1).
+extension Engine {
+    /// Delivers the message to every detector model that references its input, creating
+    /// detectors as needed, and runs each detector's evaluation cycle. Returns the error for the
+    /// message's error entry, if any. A key problem with one model does not keep the message from
+    /// the others (§2.2); a message whose `messageId` was accepted within the de-duplication
+    /// window is ignored (§6.1).
+    public func putMessage<Source: MessageSource>(_ message: IncomingMessage, _ source: Source, output: inout RunOutput) -> ServiceError? {
+        guard let input = inputs[message.inputName] else {
+            return .notFound("Input \(message.inputName) does not exist")
+        }
+        let now = clock.now()
+        let window = Millis(limits.dedupWindowSeconds) * 1000
+        if message.depth == 0, deduplicator.isDuplicate(message.messageId, now: now, window: window) {
+            return nil
+        }
+        let eventTime = message.timestamp ?? now
+        var failure: ServiceError?
+        for model in detectorRoutes[message.inputName] ?? [] {
+            if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
+                failure = error
+            }
+        }
+        if failure == nil, message.depth == 0 {
+            deduplicator.accept(message.messageId, now: now, window: window)
+        }
+        return failure
+    }
+
+    private func deliver<Source: MessageSource>(
+        _ message: IncomingMessage, _ source: Source, input: Input, to model: DetectorModel,
+        now: Millis, eventTime: Millis, output: inout RunOutput
+    ) -> ServiceError? {
+        let version = model.latest
+        var key = ""
+        if let keyPath = model.key {
+            let found = source.keyValue(at: keyPath)
+            guard let k = found.key else {
+                return .invalidRequest("Detector model \(model.name): \(found.problem ?? "no key value")")
+            }
+            key = k
+        }
+        var created = false
+        let slot: Int
+        if let existing = model.detectors.slot(of: key) {
+            slot = existing
+        } else {
+            if model.detectors.count >= limits.maxDetectorsPerModel {
+                return .invalidRequest("Detector model \(model.name) already has \(model.detectors.count) detectors (limit maxDetectorsPerModel = \(limits.maxDetectorsPerModel))")
+            }
+            slot = model.detectors.insert(Detector(key: key, version: version, now: now))
+            created = true
+        }
+        guard var detector = model.detectors.take(slot) else { return nil }
+        // The detector's view of this input is replaced by this message's, projected onto the
+        // input's declared attributes (§1.2, §1.5).
+        for (i, reference) in version.compiled.symbols.inputAttributes.enumerated() where reference.inputName == message.inputName {
+            detector.attributes[i] = reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
+        }
+        detector.lastUpdateTime = now
+        let trigger = Trigger.message(
+            input: version.compiled.symbols.inputId(message.inputName), inputName: message.inputName,
+            messageId: message.messageId)
+        run(model, version, detector, at: slot, trigger: trigger, eventTime: eventTime, now: now,
+            depth: message.depth, created: created, output: &output)
+        return nil
+    }
+
+    /// Runs one cycle on the detector taken out of `slot`, puts it back and queues its new timers.
+    func run(_ model: DetectorModel, _ version: DetectorModelVersion, _ detector: Detector, at slot: Int,
+             trigger: Trigger, eventTime: Millis, now: Millis, depth: Int, created: Bool, output: inout RunOutput) {
+        var cycle = DetectorCycle(
+            model: model, version: version, detector: detector, trigger: trigger, eventTime: eventTime,
+            now: now, limits: limits, depth: depth, output: output,
+            nextGeneration: nextTimerGeneration, sequence: executionSequence)
+        output = RunOutput()
+        cycle.run(created: created)
+        output = cycle.output
+        nextTimerGeneration = cycle.nextGeneration
+        executionSequence = cycle.sequence
+        runningTimers += cycle.runningDelta
+        let key = cycle.detector.key
+        model.detectors.put(cycle.detector, at: slot)
+        for armed in cycle.armed {
+            timerQueue.push(deadline: armed.deadline, TimerEntry(model: model, key: key, timer: armed.timer, generation: armed.generation))
+        }
+        sweepStaleTimerEntries()
+    }
+}
