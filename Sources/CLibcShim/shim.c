@@ -60,3 +60,89 @@ void ie_mutex_destroy(pthread_mutex_t *m) {
 }
 void ie_mutex_lock(pthread_mutex_t *m) { pthread_mutex_lock(m); }
 void ie_mutex_unlock(pthread_mutex_t *m) { pthread_mutex_unlock(m); }
+
+struct ie_timer_thread {
+    pthread_mutex_t mutex;
+    pthread_cond_t wake;
+    pthread_t thread;
+    void (*body)(ie_timer_thread *, void *);
+    void *context;
+    int stopped;
+    int notified;
+    int references; /* the thread and its owner */
+};
+
+static void timer_thread_release(ie_timer_thread *t) {
+    pthread_mutex_lock(&t->mutex);
+    int left = --t->references;
+    pthread_mutex_unlock(&t->mutex);
+    if (left == 0) {
+        pthread_cond_destroy(&t->wake);
+        pthread_mutex_destroy(&t->mutex);
+        free(t);
+    }
+}
+
+static void *timer_thread_main(void *arg) {
+    ie_timer_thread *t = arg;
+    t->body(t, t->context);
+    timer_thread_release(t);
+    return NULL;
+}
+
+ie_timer_thread *ie_timer_thread_start(void (*body)(ie_timer_thread *, void *), void *context) {
+    ie_timer_thread *t = calloc(1, sizeof *t);
+    if (t == NULL) return NULL;
+    pthread_mutex_init(&t->mutex, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_REALTIME);
+    pthread_cond_init(&t->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    t->body = body;
+    t->context = context;
+    t->references = 2;
+    if (pthread_create(&t->thread, NULL, timer_thread_main, t) != 0) {
+        pthread_cond_destroy(&t->wake);
+        pthread_mutex_destroy(&t->mutex);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int ie_timer_thread_wait(ie_timer_thread *t, int64_t deadline_millis) {
+    pthread_mutex_lock(&t->mutex);
+    while (!t->stopped && !t->notified) {
+        if (deadline_millis < 0) {
+            pthread_cond_wait(&t->wake, &t->mutex);
+        } else {
+            struct timespec ts = { (time_t)(deadline_millis / 1000), (long)(deadline_millis % 1000) * 1000000L };
+            if (pthread_cond_timedwait(&t->wake, &t->mutex, &ts) != 0) break; /* deadline reached */
+        }
+    }
+    t->notified = 0;
+    int running = !t->stopped;
+    pthread_mutex_unlock(&t->mutex);
+    return running;
+}
+
+void ie_timer_thread_notify(ie_timer_thread *t) {
+    pthread_mutex_lock(&t->mutex);
+    t->notified = 1;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->mutex);
+}
+
+void ie_timer_thread_stop(ie_timer_thread *t) {
+    pthread_mutex_lock(&t->mutex);
+    t->stopped = 1;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->mutex);
+    if (pthread_equal(pthread_self(), t->thread)) {
+        pthread_detach(t->thread);
+    } else {
+        pthread_join(t->thread, NULL);
+    }
+    timer_thread_release(t);
+}

@@ -11,6 +11,8 @@ final class EngineHandle {
     private let handlerLock: UnsafeMutablePointer<pthread_mutex_t>
     private var handler: (@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?
     private var handlerPayload: UnsafeMutableRawPointer?
+    /// The optional timer thread (`"timerThread": true`): fires expiries at their deadlines.
+    private var timerThread: OpaquePointer?
 
     init(service: Service, lock: UnsafeMutablePointer<pthread_mutex_t>) {
         self.service = service
@@ -18,6 +20,36 @@ final class EngineHandle {
     }
 
     deinit { ie_mutex_destroy(handlerLock) }
+
+    /// Starts the timer thread. It holds its own reference to the handle until it ends, so the
+    /// handle outlives a close made from inside one of the thread's own action callbacks.
+    func startTimerThread() -> Bool {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        guard let thread = ie_timer_thread_start(timerThreadBody, context) else {
+            Unmanaged<EngineHandle>.fromOpaque(context).release()
+            return false
+        }
+        timerThread = thread
+        return true
+    }
+
+    /// Stops the timer thread (waiting for it, unless this is that thread). Before a close.
+    func stopTimerThread() {
+        guard let thread = timerThread else { return }
+        timerThread = nil
+        ie_timer_thread_stop(thread)
+    }
+
+    /// Wakes the timer thread after a call that may have moved the earliest deadline.
+    func notifyTimerThread() {
+        if let thread = timerThread { ie_timer_thread_notify(thread) }
+    }
+
+    /// One wake-up of the timer thread: fire what is due, deliver its actions on this thread.
+    fileprivate func timerThreadStep() {
+        let result = service.tick(-1)
+        deliver(result.actions)
+    }
 
     static func from(_ pointer: OpaquePointer?) -> EngineHandle? {
         guard let pointer else { return nil }
@@ -53,7 +85,10 @@ final class EngineHandle {
         } else {
             result = Service.failure(.invalidRequest("The engine is NULL"))
         }
-        if let handle = from(engine) { handle.deliver(result.actions) }
+        if let handle = from(engine) {
+            handle.notifyTimerThread()
+            handle.deliver(result.actions)
+        }
         if let response {
             response.pointee = result.body
         } else {
@@ -75,4 +110,15 @@ final class EngineHandle {
             document.withCString { fn($0, payload) }
         }
     }
+}
+
+/// The timer thread's loop: sleep until the earliest deadline (or a notification), fire what is
+/// due, repeat until stopped.
+private func timerThreadBody(_ thread: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
+    guard let thread, let context else { return }
+    let handle = Unmanaged<EngineHandle>.fromOpaque(context)
+    while ie_timer_thread_wait(thread, handle.takeUnretainedValue().service.nextDeadline()) != 0 {
+        handle.takeUnretainedValue().timerThreadStep()
+    }
+    handle.release()
 }

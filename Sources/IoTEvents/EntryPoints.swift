@@ -31,13 +31,19 @@ public func iotevents_open(
         return nil
     }
     let handle = EngineHandle(service: service, lock: lock)
+    if service.configuration.timerThread, !handle.startTimerThread() {
+        errorOut?.pointee = Service.errorText(ServiceError(.internalFailure, "Could not start the timer thread"))
+        return nil
+    }
     return OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
 }
 
 @_cdecl("iotevents_close")
 public func iotevents_close(_ engine: OpaquePointer?) {
     guard let engine else { return }
-    Unmanaged<EngineHandle>.fromOpaque(UnsafeRawPointer(engine)).release()
+    let handle = Unmanaged<EngineHandle>.fromOpaque(UnsafeRawPointer(engine))
+    handle.takeUnretainedValue().stopTimerThread()
+    handle.release()
 }
 
 @_cdecl("iotevents_call")

@@ -39,9 +39,6 @@ enum ConfigurationDecoder {
             config.startTimeMillis = n
         case "timerThread":
             guard let b = value.bool else { throw .invalidRequest("Configuration timerThread must be a boolean") }
-            if b {
-                throw ServiceError(.unsupportedOperation, "Configuration timerThread: the timer thread arrives with detector timers and is not supported by this version")
-            }
             config.timerThread = b
         case "stateDirectory":
             guard let s = value.string, !s.isEmpty else {

@@ -19,6 +19,7 @@ public struct CallResult {
 /// result hold it, so threads sharing an engine contend only for the part that needs it.
 public final class Service {
     let engine: Engine
+    public var configuration: EngineConfiguration { engine.configuration }
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     /// Opens an engine from a configuration document (NULL means all defaults).

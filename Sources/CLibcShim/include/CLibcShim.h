@@ -25,4 +25,18 @@ void ie_mutex_destroy(pthread_mutex_t *mutex);
 void ie_mutex_lock(pthread_mutex_t *mutex);
 void ie_mutex_unlock(pthread_mutex_t *mutex);
 
+/* A background thread that sleeps until a deadline or a notification (the engine's timer thread).
+ * The body runs on the new thread and loops on ie_timer_thread_wait until it returns 0. */
+typedef struct ie_timer_thread ie_timer_thread;
+/* Starts the thread; NULL when it cannot be created. */
+ie_timer_thread *ie_timer_thread_start(void (*body)(ie_timer_thread *thread, void *context), void *context);
+/* Sleeps until deadline_millis (epoch ms of the wall clock; negative: until notified) or until
+ * notified; a notification sent before the wait is not lost. Returns 0 once stopped, else 1. */
+int ie_timer_thread_wait(ie_timer_thread *thread, int64_t deadline_millis);
+/* Wakes the thread (the earliest deadline may have changed). */
+void ie_timer_thread_notify(ie_timer_thread *thread);
+/* Stops the thread and waits for its body to return, unless called from the thread itself
+ * (then it only marks it stopped). Frees the object once both sides are done with it. */
+void ie_timer_thread_stop(ie_timer_thread *thread);
+
 #endif
