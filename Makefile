@@ -102,8 +102,11 @@ size: $(LIB_standard) $(LIB_small)
 $(OUT)/inputs-demo: examples/c/inputs_demo.c include/iotevents.h $(LIB_standard)
 	$(CC) -O1 -g -Wall -Wextra -Iinclude $< -o $@ -L$(OUT)/standard -liotevents -Wl,-rpath,$(OUT)/standard
 
-demo: $(OUT)/inputs-demo
-	$(OUT)/inputs-demo
+$(OUT)/detector-demo: examples/c/detector_demo.c include/iotevents.h $(LIB_standard)
+	$(CC) -O1 -g -Wall -Wextra -Iinclude $< -o $@ -L$(OUT)/standard -liotevents -Wl,-rpath,$(OUT)/standard
+
+demo: $(OUT)/detector-demo
+	$(OUT)/detector-demo examples/models
 
 # --- benchmarks -----------------------------------------------------------------------------
 $(OUT)/bench-control-plane: Tests/bench/control_plane.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
