@@ -54,18 +54,15 @@ struct DetectorTable {
         return d
     }
 
-    var slotsSnapshot: [Detector] { slots.compactMap { $0 } }
+    /// Running timers over all detectors (a scan, without copying them: used when a whole table
+    /// is dropped).
+    var runningTimerTotal: Int {
+        var n = 0
+        for case let d? in slots { n += d.runningTimerCount }
+        return n
+    }
 
     mutating func removeAll() {
         self = DetectorTable()
-    }
-}
-
-extension DetectorTable {
-    /// Running timers over all detectors (a scan: used when a whole table is dropped).
-    var runningTimerTotal: Int {
-        var n = 0
-        for d in slotsSnapshot { n += d.runningTimerCount }
-        return n
     }
 }
