@@ -107,24 +107,22 @@ extension Engine {
 
     // MARK: Helpers
 
-    /// Compiles and checks a definition against the engine: the inputs it names must exist, it
-    /// must name at least one (§1.6), and no input may feed more than `maxModelsPerInput` models.
+    /// Compiles and checks a definition against the engine: the inputs it names must exist, some
+    /// condition must read one (§1.6), and no input may feed more than `maxModelsPerInput` models.
     private func compileChecked(_ request: DetectorModelRequest, replacing: DetectorModel?, limitError: ServiceError.Kind) throws(ServiceError) -> CompiledDetectorModel {
         let compiled = try request.definition.compile(limits: limits)
-        var named = 0
-        for input in compiled.symbols.inputNames where input != ExpressionSymbols.sitewiseInput {
+        for (id, input) in compiled.symbols.inputNames.enumerated() where input != ExpressionSymbols.sitewiseInput {
             guard inputs.contains(input) else {
-                throw .invalidRequest("detectorModelDefinition: the input \(input) does not exist")
+                throw .invalidRequest("\(compiled.inputFirstUse[id]): the input \(input) does not exist")
             }
-            named += 1
             let routed = detectorRoutes[input] ?? []
             let others = routed.count - (replacing.map { r in routed.contains { $0 === r } ? 1 : 0 } ?? 0)
             if others >= limits.maxModelsPerInput {
                 throw ServiceError(limitError, "The input \(input) already feeds \(others) detector models (limit maxModelsPerInput = \(limits.maxModelsPerInput))")
             }
         }
-        if named == 0 {
-            throw .invalidRequest("detectorModelDefinition: the model references no input; at least one expression must read $input.<InputName> or test currentInput(\"<InputName>\")")
+        if !compiled.conditionReadsInput {
+            throw .invalidRequest("detectorModelDefinition: no condition references an input; at least one event or transition condition must read $input.<InputName> or test currentInput(\"<InputName>\")")
         }
         return compiled
     }
@@ -147,14 +145,15 @@ extension Engine {
     }
 
     /// The detector model that reads `input` through an attribute that `keeping` would no longer
-    /// declare (any reference at all when `keeping` is nil), as "detector model X".
+    /// declare (any reference at all when `keeping` is nil), as "detector model X" (followed by
+    /// ", which reads $input.I.a" when `keeping` is given).
     func detectorModelReading(input: String, keeping: [AttributePath]?) -> String? {
         let current = inputs[input]?.attributes ?? []
         for model in detectorRoutes[input] ?? [] {
             guard let keeping else { return "detector model \(model.name)" }
             for reference in model.latest.compiled.symbols.inputAttributes where reference.inputName == input {
                 if reference.isDeclared(by: current) && !reference.isDeclared(by: keeping) {
-                    return "detector model \(model.name)"
+                    return "detector model \(model.name), which reads \(reference.text)"
                 }
             }
         }

@@ -47,7 +47,7 @@ extension Engine {
     public func updateInput(_ definition: InputDefinition) throws(ServiceError) -> Input {
         guard var input = inputs[definition.name] else { throw Engine.inputNotFound(definition.name) }
         if let user = modelReading(input: input.name, keeping: definition.attributes) {
-            throw .inUse("Input \(input.name) is in use by \(user): the update removes attributes it reads")
+            throw .inUse("Input \(input.name) is in use by \(user), an attribute the update removes")
         }
         input.description = definition.description
         input.attributes = definition.attributes

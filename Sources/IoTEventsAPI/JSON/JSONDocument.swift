@@ -39,7 +39,7 @@ final class JSONDocument {
         }
     }
 
-    private static func describe(_ error: json_error_t) -> String {
+    static func describe(_ error: json_error_t) -> String {
         var e = error
         let text = withUnsafeBytes(of: &e.text) { buffer -> String in
             let bytes = buffer.bindMemory(to: UInt8.self)

@@ -49,7 +49,9 @@ final class MessagePayload {
             guard let base = buffer.baseAddress else { return nil }
             return JSONDocument.load(base, count: buffer.count, &error)
         }
-        guard let raw else { return (nil, bytes.count, .malformed("payload is not a JSON document")) }
+        guard let raw else {
+            return (nil, bytes.count, .malformed("payload must be a JSON object; it is not valid JSON: \(JSONDocument.describe(error))"))
+        }
         guard ie_json_is_object(raw) != 0 else {
             ie_json_decref(raw)
             return (nil, bytes.count, .malformed("payload must be a JSON object"))
@@ -70,9 +72,10 @@ final class MessagePayload {
     /// The detector key of a keyed model (semantics.md §2.2): a string, or a JSON integer as its
     /// decimal text, of 1–128 characters of `[a-zA-Z0-9_:-]`. nil with the reason otherwise.
     func keyValue(at path: AttributePath) -> (key: String?, problem: String?) {
-        guard let value = value(at: path), !value.isNull else {
+        guard let value = value(at: path) else {
             return (nil, "the key \(path.text) is missing from the payload")
         }
+        if value.isNull { return (nil, "the key \(path.text) is null in the payload") }
         let text: String
         if let s = value.string {
             text = s

@@ -4,6 +4,11 @@ public struct CompiledDetectorModel: Sendable {
     public var symbols: ExpressionSymbols
     public var states: [CompiledState]
     public var initialState: Int
+    /// For each of `symbols.inputNames`, the path of the first expression that names it, so
+    /// that errors about an input point at where the model uses it.
+    public var inputFirstUse: [String]
+    /// Some event or transition condition reads an input (§1.6: a model must).
+    public var conditionReadsInput: Bool
 }
 
 public struct CompiledState: Sendable {
@@ -75,7 +80,7 @@ extension DetectorModelDefinition {
                 let tat = "\(at).onInput.transitionEvents[\(j)]"
                 transitions.append(CompiledTransition(
                     name: t.eventName,
-                    condition: try compiler.expression(t.condition, "\(tat).condition"),
+                    condition: try compiler.expression(t.condition, "\(tat).condition", isCondition: true),
                     nextState: stateIndex[t.nextState] ?? 0,
                     actions: try compiler.actions(t.actions, "\(tat).actions")))
             }
@@ -89,7 +94,8 @@ extension DetectorModelDefinition {
         if compiler.symbols.variableNames.count > limits.maxVariablesPerModel {
             throw .invalidRequest("\(root): \(compiler.symbols.variableNames.count) variables; at most \(limits.maxVariablesPerModel) are allowed (limit maxVariablesPerModel)")
         }
-        return CompiledDetectorModel(symbols: compiler.symbols, states: compiled, initialState: stateIndex[initialStateName] ?? 0)
+        return CompiledDetectorModel(symbols: compiler.symbols, states: compiled, initialState: stateIndex[initialStateName] ?? 0,
+                                     inputFirstUse: compiler.inputFirstUse, conditionReadsInput: compiler.conditionReadsInput)
     }
 }
 
@@ -97,22 +103,33 @@ extension DetectorModelDefinition {
 struct ModelExpressionCompiler {
     var symbols = ExpressionSymbols()
     let maxDepth: Int
+    /// Parallel to `symbols.inputNames`: where each input was first named.
+    private(set) var inputFirstUse: [String] = []
+    private(set) var conditionReadsInput = false
 
     init(maxDepth: Int) { self.maxDepth = maxDepth }
 
-    mutating func expression(_ text: String, _ path: String) throws(ServiceError) -> CompiledExpression {
+    mutating func expression(_ text: String, _ path: String, isCondition: Bool = false) throws(ServiceError) -> CompiledExpression {
+        let referencesBefore = symbols.inputReferenceCount
         do throws(ExpressionError) {
-            return try ExpressionCompiler.compile(text, symbols: &symbols, maxDepth: maxDepth)
+            let compiled = try ExpressionCompiler.compile(text, symbols: &symbols, maxDepth: maxDepth)
+            noteNewInputs(at: path)
+            if isCondition && symbols.inputReferenceCount > referencesBefore { conditionReadsInput = true }
+            return compiled
         } catch {
             throw .invalidRequest("\(path): \(error.description)")
         }
+    }
+
+    private mutating func noteNewInputs(at path: String) {
+        while inputFirstUse.count < symbols.inputNames.count { inputFirstUse.append(path) }
     }
 
     mutating func events(_ events: [EventDefinition], _ path: String) throws(ServiceError) -> [CompiledEvent] {
         var result: [CompiledEvent] = []
         for (i, event) in events.enumerated() {
             var condition: CompiledExpression? = nil
-            if let text = event.condition { condition = try expression(text, "\(path)[\(i)].condition") }
+            if let text = event.condition { condition = try expression(text, "\(path)[\(i)].condition", isCondition: true) }
             result.append(CompiledEvent(name: event.eventName, condition: condition, actions: try actions(event.actions, "\(path)[\(i)].actions")))
         }
         return result
@@ -167,6 +184,7 @@ struct ModelExpressionCompiler {
                 var scratch = symbols
                 if let compiled = try? ExpressionCompiler.compile(text, symbols: &scratch, maxDepth: maxDepth) {
                     symbols = scratch
+                    noteNewInputs(at: path)
                     return CompiledParameter(name: parameter.name, value: .expression(compiled))
                 }
             }

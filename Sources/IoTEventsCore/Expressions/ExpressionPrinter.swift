@@ -75,7 +75,7 @@ extension ExpressionSyntax {
         }
     }
 
-    private static func appendPath(_ path: [PathStep], to out: inout String) {
+    static func appendPath(_ path: [PathStep], to out: inout String) {
         for step in path {
             switch step {
             case .member(let name):

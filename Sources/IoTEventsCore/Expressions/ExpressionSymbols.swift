@@ -10,6 +10,9 @@ public struct ExpressionSymbols: Sendable {
     public private(set) var inputNames: [String] = []
     /// Timer ids: every timer named by a literal `timeout("t")`, plus those `intern(timer:)` added.
     public private(set) var timerNames: [String] = []
+    /// How many times an expression has named a real input (not `$sitewise`), repeats included:
+    /// a compiler compares it before and after one expression to learn whether that one reads an input.
+    public private(set) var inputReferenceCount = 0
 
     private var variableSlots: [String: Int] = [:]
     private var attributeSlots: [InputAttributeReference: Int] = [:]
@@ -29,6 +32,7 @@ public struct ExpressionSymbols: Sendable {
     }
 
     public mutating func intern(input name: String) -> Int {
+        if name != ExpressionSymbols.sitewiseInput { inputReferenceCount += 1 }
         if let id = inputIds[name] { return id }
         inputNames.append(name)
         inputIds[name] = inputNames.count - 1
@@ -99,6 +103,13 @@ public struct EmptyExpressionContext: ExpressionContext {
 }
 
 extension InputAttributeReference {
+    /// The reference as expression text: `$input.Temp.readings[1]`.
+    public var text: String {
+        var out = inputName == ExpressionSymbols.sitewiseInput ? "$sitewise" : "$input." + inputName
+        ExpressionSyntax.appendPath(path, to: &out)
+        return out
+    }
+
     /// Whether the input's declared attributes make this reference visible (§1.2): some declared
     /// path must be a leading run of the reference's member steps (`readings[1]` is under
     /// `readings`; `meta` is not under `meta.site`).
