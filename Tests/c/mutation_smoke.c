@@ -1,7 +1,9 @@
 /* A deterministic mutation smoke test (the fuzzers of the hardening issue go much further):
  * every request of every case script, mutated many ways (truncated, bytes flipped, bytes
  * inserted, spliced with another request), must get a status 0..9 and a well-formed response or
- * error document, and must never bring the process down.
+ * error document, and must never bring the process down. One request in five goes unmutated,
+ * so that inputs and models exist and messages reach detectors while the others are mangled.
+ * Script lines used: `call Op JSON`, `call Op @file` (beside the script), `put INPUT PAYLOAD`.
  *   mutation_smoke ROUNDS SCRIPT...        prints "mutation-smoke: N passed, N failed" */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -23,6 +25,45 @@ static uint64_t next(void) {
 
 typedef struct { char *op; char *body; } request;
 
+/* The contents of `name` in the directory of `script`, or NULL. */
+static char *file_beside(const char *script, const char *name) {
+    const char *slash = strrchr(script, '/');
+    char path[8192];
+    snprintf(path, sizeof path, "%.*s/%s", slash ? (int)(slash - script) : 1, slash ? script : ".", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    size_t got = fread(text, 1, (size_t)n, f);
+    text[got] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* The request a script line makes, or 0 for lines that make none. */
+static int parse_line(const char *script, char *line, unsigned *puts, request *out) {
+    int is_put = strncmp(line, "put ", 4) == 0;
+    if (strncmp(line, "call ", 5) != 0 && !is_put) return 0;
+    char *op = line + (is_put ? 4 : 5);
+    char *space = strchr(op, ' ');
+    if (!space) return 0;
+    *space = '\0';
+    char *arg = space + 1;
+    if (is_put) {
+        size_t n = strlen(op) + strlen(arg) + 96;
+        out->op = strdup("BatchPutMessage");
+        out->body = malloc(n);
+        snprintf(out->body, n, "{\"messages\":[{\"messageId\":\"m%u\",\"inputName\":\"%s\",\"payload\":%s}]}", ++*puts, op, arg);
+        return 1;
+    }
+    out->body = arg[0] == '@' ? file_beside(script, arg + 1) : strdup(arg);
+    if (!out->body) return 0;
+    out->op = strdup(op);
+    return 1;
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) return 2;
     int rounds = atoi(argv[1]);
@@ -33,17 +74,11 @@ int main(int argc, char **argv) {
         if (!f) continue;
         char *line = NULL;
         size_t n = 0;
+        unsigned puts = 0;
         while (getline(&line, &n, f) > 0) {
             line[strcspn(line, "\n")] = '\0';
-            if (strncmp(line, "call ", 5) != 0) continue;
-            char *op = line + 5;
-            char *space = strchr(op, ' ');
-            if (!space) continue;
-            *space = '\0';
             if (count == cap) reqs = realloc(reqs, (cap = cap ? cap * 2 : 64) * sizeof *reqs);
-            reqs[count].op = strdup(op);
-            reqs[count].body = strdup(space + 1);
-            count++;
+            if (parse_line(argv[a], line, &puts, &reqs[count])) count++;
         }
         free(line);
         fclose(f);
@@ -58,7 +93,8 @@ int main(int argc, char **argv) {
             size_t len = strlen(src);
             char *m = malloc(2 * len + 64);
             memcpy(m, src, len + 1);
-            switch (next() % 4) {
+            switch (next() % 5) {
+            case 4: break;                                                            /* as written */
             case 0: m[len ? next() % len : 0] = '\0'; break;                         /* truncate */
             case 1: if (len) m[next() % len] ^= (char)(1 << (next() % 8)); break;     /* flip a bit */
             case 2: {                                                                 /* insert */
@@ -67,7 +103,7 @@ int main(int argc, char **argv) {
                 m[at] = alphabet[next() % strlen(alphabet)];
                 break;
             }
-            default: {                                                                /* splice */
+            case 3: {                                                                 /* splice */
                 const char *other = reqs[next() % count].body;
                 size_t cut = len ? next() % len : 0, olen = strlen(other), from = olen ? next() % olen : 0;
                 m = realloc(m, cut + olen - from + 1);
