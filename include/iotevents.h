@@ -95,10 +95,13 @@ typedef struct iotevents_engine iotevents_engine;
  * config_json: NULL, or a JSON object whose keys are all optional:
  *   "clock"            "system" (default) or "manual" (time moves only through iotevents_tick)
  *   "startTimeMillis"  integer >= 0, where the manual clock starts (default 0)
- *   "timerThread"      boolean, system clock only (default false); not yet supported: true is
- *                      refused with UnsupportedOperationException
+ *   "timerThread"      boolean, system clock only (default false): an internal thread sleeps
+ *                      until the next deadline and fires due expiries itself, as iotevents_tick
+ *                      would; action handlers are then also called from that thread
  *   "stateDirectory"   string, durable state; not yet supported: refused with
  *                      UnsupportedOperationException
+ *   "inputProjection"  "declared" (default): $input.X.path sees only the input's declared
+ *                      attributes and what lies under them; "payload": the whole message
  *   "region"           string used in ARNs (default "us-east-1")
  *   "accountId"        12-digit string used in ARNs (default "123456789012")
  *   "limits"           object of quota overrides, each an integer: maxMessagesPerBatch (10),
@@ -151,10 +154,19 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
 /* One named entry point per operation, with exactly the contract of iotevents_call and the
  * operation fixed. The name is the operation's name in snake_case.
  *
- * Implemented in this version: CreateInput, DescribeInput, ListInputs, UpdateInput, DeleteInput,
- * TagResource, UntagResource, ListTagsForResource (inputs), PutLoggingOptions,
- * DescribeLoggingOptions. The others validate nothing yet and answer
+ * Implemented in this version: every input, detector model, tag, logging and detector operation
+ * (CreateInput ... DeleteInput, CreateDetectorModel ... DeleteDetectorModel, ListInputRoutings,
+ * TagResource, UntagResource, ListTagsForResource, PutLoggingOptions, DescribeLoggingOptions,
+ * BatchPutMessage, BatchUpdateDetector, BatchDeleteDetector, DescribeDetector, ListDetectors).
+ * The alarm operations and the detector model analysis operations answer
  * IOTEVENTS_UNSUPPORTED_OPERATION with a message naming the missing capability.
+ *
+ * BatchPutMessage processes its messages in request order before it returns: for each, every
+ * timer due at or before the current time fires first, then the message runs through every
+ * detector model that reads its input, then the messages its iotEvents actions loop back (at most
+ * limits.maxLoopbackDepth deep). A message that cannot be processed becomes an entry of
+ * BatchPutMessageErrorEntries; the others are applied. A messageId accepted in the last
+ * limits.dedupWindowSeconds is ignored (engine-wide).
  *
  * List operations take "maxResults" (1..250, default 250) and "nextToken"; a response carries
  * "nextToken" only when more results follow. A token is a cursor: it stays valid while
@@ -221,13 +233,25 @@ IOTEVENTS_API int64_t iotevents_next_deadline(iotevents_engine *engine);
  * Actions
  * ------------------------------------------------------------------------------------------- */
 
-/* Receives one action document (JSON) per executed external action. action_json is valid only
- * during the call. payload is the pointer given to iotevents_set_action_handler. */
+/* Receives one action document (JSON) per executed external action, and per iotEvents action:
+ *   {"type": "sns" | "iotTopicPublish" | "lambda" | "sqs" | "firehose" | "dynamoDB" |
+ *            "dynamoDBv2" | "iotSiteWise" | "iotEvents",
+ *    "action": the model's action parameters, expression-valued ones evaluated,
+ *    "payload": the payload text (default payload or evaluated contentExpression), "payloadType",
+ *    "source": {"detectorModelName", "detectorModelVersion", "keyValue" (keyed models),
+ *               "stateName", "eventName"},
+ *    "eventTime": epoch milliseconds of the evaluation,
+ *    "error": only on an iotEvents action whose message was not delivered, and why}
+ * The host forwards it wherever it likes (the library never talks to a network); it applies
+ * useBase64 (sqs) or separator (firehose) itself. An action whose expressions cannot be
+ * evaluated is skipped, as AWS skipped it. action_json is valid only during the call. payload is
+ * the pointer given to iotevents_set_action_handler. */
 typedef void (*iotevents_action_fn)(const char *action_json, void *payload);
 
 /* Sets the engine's action handler; fn == NULL removes it (actions are then dropped).
- * Handlers run on the thread that made the call that caused the action, after the engine's lock
- * is released, in execution order; a handler may call back into the engine. Any thread. */
+ * Handlers run on the thread that made the call that caused the action (the timer thread for
+ * expiries it fires), after the engine's lock is released, in execution order; a handler may
+ * call back into the engine, but must not close it. Any thread. */
 IOTEVENTS_API void iotevents_set_action_handler(iotevents_engine *engine, iotevents_action_fn fn,
                                                 void *payload);
 

@@ -37,6 +37,12 @@ enum ConfigurationDecoder {
                 throw .invalidRequest("Configuration startTimeMillis must be an integer >= 0 (epoch milliseconds)")
             }
             config.startTimeMillis = n
+        case "inputProjection":
+            switch value.string {
+            case "declared": config.inputProjection = .declared
+            case "payload": config.inputProjection = .payload
+            default: throw .invalidRequest("Configuration inputProjection must be \"declared\" or \"payload\"")
+            }
         case "timerThread":
             guard let b = value.bool else { throw .invalidRequest("Configuration timerThread must be a boolean") }
             config.timerThread = b

@@ -78,9 +78,10 @@ extension Engine {
         }
         guard var detector = model.detectors.take(slot) else { return nil }
         // The detector's view of this input is replaced by this message's, projected onto the
-        // input's declared attributes (§1.2, §1.5).
+        // input's declared attributes (§1.2, §1.5) unless the engine exposes whole payloads.
+        let projects = configuration.inputProjection == .declared
         for (i, reference) in version.compiled.symbols.inputAttributes.enumerated() where reference.inputName == message.inputName {
-            detector.attributes[i] = reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
+            detector.attributes[i] = !projects || reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
         }
         detector.lastUpdateTime = now
         let trigger = Trigger.message(

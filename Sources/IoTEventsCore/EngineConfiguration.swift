@@ -7,7 +7,16 @@ public struct EngineConfiguration: Equatable, Sendable {
         case manual
     }
 
+    /// What `$input.X.path` may see of a message (semantics.md §1.2 [A]).
+    public enum InputProjection: Equatable, Sendable {
+        /// Only the input's declared attributes and what lies under them (AWS's documented rule).
+        case declared
+        /// The whole payload, declared or not.
+        case payload
+    }
+
     public var clock: ClockKind = .system
+    public var inputProjection: InputProjection = .declared
     /// Where the manual clock starts, epoch milliseconds.
     public var startTimeMillis: Int64 = 0
     /// System clock only: an internal thread fires expiries at their deadlines.
