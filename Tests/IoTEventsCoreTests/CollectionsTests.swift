@@ -42,6 +42,26 @@ struct SplitMix64 {
         while let e = heap.popFirst() { popped.append(e.payload) }
         #expect(popped == model.map { $0.1 })
     }
+
+    /// The stale-entry sweep: what is kept still pops in deadline, then insertion, order.
+    @Test func retainKeepsOrderOfWhatRemains() {
+        var rng = SplitMix64(state: 9)
+        var heap = DeadlineHeap<Int>()
+        var model: [(Millis, Int)] = []
+        for i in 0..<3_000 {
+            let d = Millis(rng.below(500))
+            heap.push(deadline: d, i)
+            model.append((d, i))
+        }
+        heap.retain { $0 % 3 != 0 }
+        #expect(heap.count == model.filter { $0.1 % 3 != 0 }.count)
+        heap.push(deadline: 0, -1)
+        model = model.filter { $0.1 % 3 != 0 } + [(0, -1)]
+        model.sort { $0.0 != $1.0 ? $0.0 < $1.0 : ($0.1 == -1 ? false : ($1.1 == -1 ? true : $0.1 < $1.1)) }
+        var popped: [Int] = []
+        while let e = heap.popFirst() { popped.append(e.payload) }
+        #expect(popped == model.map { $0.1 })
+    }
 }
 
 @Suite struct SortedKeyIndexTests {
