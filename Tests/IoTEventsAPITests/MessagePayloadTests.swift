@@ -33,7 +33,7 @@ import IoTEventsCore
 
     @Test func failures() {
         #expect(decode(quoted("[1,2]")).2 == .malformed("payload must be a JSON object"))
-        #expect(decode(quoted("not json")).2 == .malformed("payload is not a JSON document"))
+        #expect(decode(quoted("not json")).2 == .malformed("payload must be a JSON object; it is not valid JSON: '[' or '{' expected near 'not' (line 1, column 3)"))
         #expect(decode("\"@@@@\"").2 == .malformed("payload is not valid base64"))
         #expect(decode(quoted("")).2 == .malformed("payload is empty"))
         #expect(decode(quoted(#"{"a":""# + String(repeating: "x", count: 2000) + #""}"#)).2 == .tooLarge(2008))
@@ -50,7 +50,7 @@ import IoTEventsCore
         #expect(p.keyValue(at: AttributePath("f")).problem == "the key f must be a string or an integer")
         #expect(p.keyValue(at: AttributePath("bad")).key == nil)
         #expect(p.keyValue(at: AttributePath("long")).key == nil)
-        #expect(p.keyValue(at: AttributePath("nul")).problem == "the key nul is missing from the payload")
+        #expect(p.keyValue(at: AttributePath("nul")).problem == "the key nul is null in the payload")
         #expect(p.keyValue(at: AttributePath("absent")).problem == "the key absent is missing from the payload")
     }
 }
