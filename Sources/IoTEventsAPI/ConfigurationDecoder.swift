@@ -43,6 +43,18 @@ enum ConfigurationDecoder {
             case "payload": config.inputProjection = .payload
             default: throw .invalidRequest("Configuration inputProjection must be \"declared\" or \"payload\"")
             }
+        case "alarmRejectedActions":
+            switch value.string {
+            case "error": config.alarmRejectedActions = .error
+            case "ignore": config.alarmRejectedActions = .ignore
+            default: throw .invalidRequest("Configuration alarmRejectedActions must be \"error\" or \"ignore\"")
+            }
+        case "alarmNotifications":
+            switch value.string {
+            case "acknowledgeFlow": config.alarmNotifications = .acknowledgeFlow
+            case "always": config.alarmNotifications = .always
+            default: throw .invalidRequest("Configuration alarmNotifications must be \"acknowledgeFlow\" or \"always\"")
+            }
         case "timerThread":
             guard let b = value.bool else { throw .invalidRequest("Configuration timerThread must be a boolean") }
             config.timerThread = b

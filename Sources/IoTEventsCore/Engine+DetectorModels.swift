@@ -64,20 +64,8 @@ extension Engine {
     /// Versions newest first, as AWS lists them.
     public func listDetectorModelVersions(_ name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (versions: [DetectorModelVersion], nextToken: String?) {
         guard let model = detectorModels[name] else { throw Engine.detectorModelNotFound(name) }
-        let scope = "detectorModelVersions/\(name)"
-        var start = model.versions.count - 1
-        if let after = try Engine.resume(nextToken, scope: scope, operation: "ListDetectorModelVersions") {
-            guard let n = Int(after), n >= 1 else { throw .invalidRequest("nextToken is not a token ListDetectorModelVersions issued") }
-            start = min(n - 1, model.versions.count) - 1
-        }
-        var result: [DetectorModelVersion] = []
-        var i = start
-        while i >= 0, result.count < maxResults {
-            result.append(model.versions[i])
-            i -= 1
-        }
-        let token = i >= 0 ? result.last.map { PageToken.encode(scope: scope, after: $0.versionText) } : nil
-        return (result, token)
+        return try Engine.newestFirst(model.versions, scope: "detectorModelVersions/\(name)", nextToken: nextToken,
+                                      maxResults: maxResults, operation: "ListDetectorModelVersions")
     }
 
     /// Deletes the model, every version and every detector (no `onExit` runs, §2.3).
@@ -89,19 +77,41 @@ extension Engine {
         rebuildDetectorRoutes()
     }
 
-    /// The detector models (and, later, alarm models) a message on `input` reaches.
+    /// The detector and alarm models a message on `input` reaches, in ARN order (a detector
+    /// model and an alarm model may share a name; their ARNs differ).
     public func listInputRoutings(input: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
         guard inputs.contains(input) else { throw Engine.inputNotFound(input) }
         let scope = "inputRoutings/\(input)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListInputRoutings")
+        var all: [(name: String, arn: String)] = []
+        for model in detectorRoutes[input] ?? [] { all.append((model.name, model.arn)) }
+        for model in alarmRoutes[input] ?? [] { all.append((model.name, model.arn)) }
+        all.sort { ByteOrder.less($0.arn, $1.arn) }
         var result: [(name: String, arn: String)] = []
         var more = false
-        for model in detectorRoutes[input] ?? [] {
-            if let after, !ByteOrder.less(after, model.name) { continue }
+        for resource in all {
+            if let after, !ByteOrder.less(after, resource.arn) { continue }
             if result.count == maxResults { more = true; break }
-            result.append((model.name, model.arn))
+            result.append(resource)
         }
-        let token = more ? result.last.map { PageToken.encode(scope: scope, after: $0.name) } : nil
+        let token = more ? result.last.map { PageToken.encode(scope: scope, after: $0.arn) } : nil
+        return (result, token)
+    }
+
+    /// One page of a model's versions, newest first; the token is the last version number given.
+    static func newestFirst<Version: NumberedVersion>(_ versions: [Version], scope: String, nextToken: String?, maxResults: Int, operation: String) throws(ServiceError) -> (versions: [Version], nextToken: String?) {
+        var start = versions.count - 1
+        if let after = try Engine.resume(nextToken, scope: scope, operation: operation) {
+            guard let n = Int(after), n >= 1 else { throw .invalidRequest("nextToken is not a token \(operation) issued") }
+            start = min(n - 1, versions.count) - 1
+        }
+        var result: [Version] = []
+        var i = start
+        while i >= 0, result.count < maxResults {
+            result.append(versions[i])
+            i -= 1
+        }
+        let token = i >= 0 ? result.last.map { PageToken.encode(scope: scope, after: $0.number.description) } : nil
         return (result, token)
     }
 

@@ -68,7 +68,7 @@ extension Engine {
     /// outside `keeping` (any attribute when nil), if there is one. Models are what make an input
     /// "in use" (semantics.md §6.0).
     func modelReading(input: String, keeping: [AttributePath]?) -> String? {
-        detectorModelReading(input: input, keeping: keeping)
+        detectorModelReading(input: input, keeping: keeping) ?? alarmModelReading(input: input, keeping: keeping)
     }
 
     static func inputNotFound(_ name: String) -> ServiceError {

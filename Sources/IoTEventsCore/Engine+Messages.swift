@@ -25,8 +25,8 @@ public struct IncomingMessage: Sendable {
 
 /// BatchPutMessage's processing of one message (semantics.md §1.5, §1.6, §2.2, §2.3, §6.1).
 extension Engine {
-    /// Delivers the message to every detector model that references its input, creating
-    /// detectors as needed, and runs each detector's evaluation cycle. Returns the error for the
+    /// Delivers the message to every detector model and then every alarm model that references
+    /// its input, creating detectors and alarms as needed, and runs each detector's evaluation cycle. Returns the error for the
     /// message's error entry, if any. A key problem with one model does not keep the message from
     /// the others (§2.2); a message whose `messageId` was accepted within the de-duplication
     /// window is ignored (§6.1).
@@ -42,6 +42,11 @@ extension Engine {
         let eventTime = message.timestamp ?? now
         var failure: ServiceError?
         for model in detectorRoutes[message.inputName] ?? [] {
+            if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
+                failure = error
+            }
+        }
+        for model in alarmRoutes[message.inputName] ?? [] {
             if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
                 failure = error
             }

@@ -19,6 +19,7 @@ extension Engine {
         switch try resource(arn) {
         case .input(let name): return inputs[name]?.tags ?? TagSet()
         case .detectorModel(let name): return detectorModels[name]?.tags ?? TagSet()
+        case .alarmModel(let name): return alarmModels[name]?.tags ?? TagSet()
         }
     }
 
@@ -31,6 +32,8 @@ extension Engine {
             }
         case .detectorModel(let name):
             detectorModels[name]?.tags = tags
+        case .alarmModel(let name):
+            alarmModels[name]?.tags = tags
         }
     }
 
@@ -46,6 +49,7 @@ extension Engine {
     private enum TaggedResource {
         case input(String)
         case detectorModel(String)
+        case alarmModel(String)
     }
 
     /// The existing resource `arn` names.
@@ -61,8 +65,8 @@ extension Engine {
             guard detectorModels.contains(name) else { throw .notFound("Resource \(arn) does not exist") }
             return .detectorModel(name)
         case .alarmModel:
-            // No alarm model can exist in this engine yet.
-            throw .notFound("Resource \(arn) does not exist")
+            guard alarmModels.contains(name) else { throw .notFound("Resource \(arn) does not exist") }
+            return .alarmModel(name)
         }
     }
 }

@@ -1,10 +1,24 @@
 /// Expiries: detector timers (and, with alarms, snoozes), in deadline order (semantics.md §4.3).
 extension Engine {
-    /// Fires the earliest timer due at or before `time`, if there is one: the timer vanishes from
-    /// its detector, its `timeout()` mark is set, and the detector's current state runs `onInput`
-    /// with a Timer trigger whose event time is the due time. Returns false when nothing is due.
-    /// The caller loops (and delivers loop-backs between expiries).
+    /// Fires the earliest expiry due at or before `time`, if there is one: a detector timer or
+    /// an alarm's snooze end (at the same instant, detector timers first). Returns false when
+    /// nothing is due. The caller loops (and delivers loop-backs between expiries).
     public func fireNextDueTimer(at time: Millis, output: inout RunOutput) -> Bool {
+        let timerDue = nextTimerDeadline()
+        let snoozeDue = nextSnoozeDeadline()
+        if let t = timerDue, t <= time, snoozeDue.map({ t <= $0 }) ?? true {
+            return fireNextDetectorTimer(at: time, output: &output)
+        }
+        if let s = snoozeDue, s <= time, let entry = snoozeQueue.popFirst() {
+            return endSnooze(entry.payload, at: entry.deadline, output: &output)
+        }
+        return false
+    }
+
+    /// The earliest detector timer due: the timer vanishes from its detector, its `timeout()`
+    /// mark is set, and the detector's current state runs `onInput` with a Timer trigger whose
+    /// event time is the due time.
+    private func fireNextDetectorTimer(at time: Millis, output: inout RunOutput) -> Bool {
         while let entry = timerQueue.popDue(at: time) {
             let e = entry.payload
             guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key), let current = e.model.detectors[slot] else { continue }
@@ -25,11 +39,28 @@ extension Engine {
         return false
     }
 
-    /// The earliest pending expiry, if any. Stale queue entries at the top are dropped first.
+    /// The earliest pending expiry (timer or snooze), if any.
     public func nextDeadline() -> Millis? {
+        let t = nextTimerDeadline()
+        let s = nextSnoozeDeadline()
+        guard let t else { return s }
+        guard let s else { return t }
+        return min(t, s)
+    }
+
+    /// The earliest live detector timer; stale entries at the top are dropped first.
+    private func nextTimerDeadline() -> Millis? {
         while let top = timerQueue.first {
             if isLive(top.payload) { return top.deadline }
             _ = timerQueue.popFirst()
+        }
+        return nil
+    }
+
+    private func nextSnoozeDeadline() -> Millis? {
+        while let top = snoozeQueue.first {
+            if isLive(top.payload) { return top.deadline }
+            _ = snoozeQueue.popFirst()
         }
         return nil
     }

@@ -19,6 +19,13 @@ public final class Engine {
     /// stale ones are swept out.
     var runningTimers = 0
     var nextTimerGeneration: UInt64 = 1
+    var alarmModels = NamedRegistry<AlarmModel>()
+    /// Input name → the alarm models whose rule reads it, in name order (§1.6).
+    var alarmRoutes: [String: [AlarmModel]] = [:]
+    /// Every running snooze's end (lazy deletion, as for timers).
+    var snoozeQueue = DeadlineHeap<SnoozeEntry>()
+    /// Alarms snoozed right now, for the stale-entry sweep.
+    var runningSnoozes = 0
     /// Numbers action executions, so their ids are unique within the engine.
     var executionSequence: UInt64 = 0
     var deduplicator = MessageDeduplicator()
@@ -28,6 +35,13 @@ public final class Engine {
         self.names = ResourceNames(region: configuration.region, accountId: configuration.accountId)
         self.clock = EngineClock(kind: configuration.clock, start: configuration.startTimeMillis)
     }
+}
+
+/// A queued snooze end: which alarm, and which snooze of it.
+struct SnoozeEntry {
+    let model: AlarmModel
+    let key: String
+    let generation: UInt64
 }
 
 /// A queued timer deadline: which detector's which timer, and which arming of it.

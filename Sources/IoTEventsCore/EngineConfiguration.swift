@@ -15,7 +15,25 @@ public struct EngineConfiguration: Equatable, Sendable {
         case payload
     }
 
+    /// An operator action the alarm's state does not allow (§5.4 d [A]).
+    public enum AlarmRejectedActions: Equatable, Sendable {
+        /// An `InvalidRequestException` error entry naming the state.
+        case error
+        /// Silently nothing, as AWS's asynchronous (HTTP 202) calls most likely behaved.
+        case ignore
+    }
+
+    /// When alarm notifications are sent (§5.6).
+    public enum AlarmNotifications: Equatable, Sendable {
+        /// On state changes of alarms whose acknowledge flow is enabled (as AWS documented).
+        case acknowledgeFlow
+        /// On every state change.
+        case always
+    }
+
     public var clock: ClockKind = .system
+    public var alarmRejectedActions: AlarmRejectedActions = .error
+    public var alarmNotifications: AlarmNotifications = .acknowledgeFlow
     public var inputProjection: InputProjection = .declared
     /// Where the manual clock starts, epoch milliseconds.
     public var startTimeMillis: Int64 = 0

@@ -80,7 +80,7 @@ enum DetectorModelDecoder {
     }
 
     /// A parameter value in its JSON type (the schema allows only these).
-    private static func parameter(_ value: JSONValue) -> ActionParameterValue? {
+    static func parameter(_ value: JSONValue) -> ActionParameterValue? {
         if let s = value.string { return .text(s) }
         if let n = value.integer { return .integer(n) }
         if let b = value.bool { return .boolean(b) }
@@ -90,6 +90,11 @@ enum DetectorModelDecoder {
                 if let p = parameter(v) { members.append(ActionParameter(name: String(cString: key), value: p)) }
             }
             return .object(members)
+        }
+        if value.isArray {
+            var values: [ActionParameterValue] = []
+            for e in value.elements { if let v = parameter(e) { values.append(v) } }
+            return .array(values)
         }
         return nil
     }

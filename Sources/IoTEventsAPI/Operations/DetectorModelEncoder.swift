@@ -102,6 +102,10 @@ enum DetectorModelEncoder {
             var o = JSONObject()
             for m in members { o.set(m.name, parameter(m.value)) }
             return o.take()
+        case .array(let values):
+            var a = JSONArray()
+            for v in values { a.append(parameter(v)) }
+            return a.take()
         }
     }
 }

@@ -31,6 +31,19 @@ enum Handlers {
         case .batchDeleteDetector: body = try DetectorOperations.batchDeleteDetector(request, engine)
         case .describeDetector: body = try DetectorOperations.describe(request, engine)
         case .listDetectors: body = try DetectorOperations.list(request, engine)
+        case .createAlarmModel: body = try AlarmModelOperations.create(request, engine)
+        case .describeAlarmModel: body = try AlarmModelOperations.describe(request, engine)
+        case .listAlarmModels: body = try AlarmModelOperations.list(request, engine)
+        case .listAlarmModelVersions: body = try AlarmModelOperations.listVersions(request, engine)
+        case .updateAlarmModel: body = try AlarmModelOperations.update(request, engine)
+        case .deleteAlarmModel: body = try AlarmModelOperations.delete(request, engine)
+        case .batchAcknowledgeAlarm: body = try AlarmOperations.batch(.acknowledge, request, engine, &output)
+        case .batchDisableAlarm: body = try AlarmOperations.batch(.disable, request, engine, &output)
+        case .batchEnableAlarm: body = try AlarmOperations.batch(.enable, request, engine, &output)
+        case .batchResetAlarm: body = try AlarmOperations.batch(.reset, request, engine, &output)
+        case .batchSnoozeAlarm: body = try AlarmOperations.batch(.snooze, request, engine, &output)
+        case .describeAlarm: body = try AlarmOperations.describe(request, engine)
+        case .listAlarms: body = try AlarmOperations.list(request, engine)
         default:
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents")
         }
@@ -48,15 +61,14 @@ extension Operation {
              .putLoggingOptions, .describeLoggingOptions,
              .createDetectorModel, .describeDetectorModel, .listDetectorModels, .listDetectorModelVersions,
              .updateDetectorModel, .deleteDetectorModel, .listInputRoutings,
-             .batchPutMessage, .batchUpdateDetector, .batchDeleteDetector, .describeDetector, .listDetectors:
-            return nil
-        case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
-            return "this version has no detector model analysis yet"
-        case .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,
+             .batchPutMessage, .batchUpdateDetector, .batchDeleteDetector, .describeDetector, .listDetectors,
+             .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,
              .updateAlarmModel, .deleteAlarmModel,
              .batchAcknowledgeAlarm, .batchDisableAlarm, .batchEnableAlarm, .batchResetAlarm,
              .batchSnoozeAlarm, .describeAlarm, .listAlarms:
-            return "this version has no alarm models or alarms yet"
+            return nil
+        case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
+            return "this version has no detector model analysis yet"
         }
     }
 }

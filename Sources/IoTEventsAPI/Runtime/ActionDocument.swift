@@ -9,13 +9,19 @@ enum ActionDocument {
         var action = JSONObject()
         for p in record.parameters { action.set(p.name, value(p.value)) }
         var source = JSONObject()
-        source.set("detectorModelName", record.source.modelName)
-        source.set("detectorModelVersion", record.source.modelVersion)
+        switch record.source.modelKind {
+        case .detectorModel:
+            source.set("detectorModelName", record.source.modelName)
+            source.set("detectorModelVersion", record.source.modelVersion)
+        case .alarmModel:
+            source.set("alarmModelName", record.source.modelName)
+            source.set("alarmModelVersion", record.source.modelVersion)
+        }
         source.set("keyValue", record.source.keyValue)
         source.set("stateName", record.source.stateName)
         source.set("eventName", record.source.eventName)
         var document = JSONObject()
-        document.set("type", record.kind.rawValue)
+        document.set("type", record.isAlarmNotification ? "alarmNotification" : record.kind.rawValue)
         document.set("action", object: action)
         document.set("payload", record.payload)
         document.set("payloadType", record.payloadType.rawValue)

@@ -189,7 +189,7 @@ struct ModelExpressionCompiler {
                 }
             }
             return CompiledParameter(name: parameter.name, value: .literal(parameter.value))
-        case .integer, .boolean:
+        case .integer, .boolean, .array:
             return CompiledParameter(name: parameter.name, value: .literal(parameter.value))
         }
     }

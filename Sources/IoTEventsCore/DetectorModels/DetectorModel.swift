@@ -29,7 +29,12 @@ public struct DetectorModelRequest: Sendable {
 /// A class so that every detector, timer entry and listing shares one copy. The only thing that
 /// changes after creation is its status, and the names `BatchUpdateDetector` may add (variables
 /// and timers the definition never mentions get slots past the compiled ones).
-public final class DetectorModelVersion {
+/// A model version, numbered from 1 (detector and alarm models alike).
+protocol NumberedVersion: AnyObject {
+    var number: Int { get }
+}
+
+public final class DetectorModelVersion: NumberedVersion {
     public enum Status: String, Sendable {
         case activating = "ACTIVATING"
         case active = "ACTIVE"

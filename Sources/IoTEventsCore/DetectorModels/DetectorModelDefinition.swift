@@ -89,6 +89,8 @@ public indirect enum ActionParameterValue: Equatable, Sendable {
     case integer(Int64)
     case boolean(Bool)
     case object([ActionParameter])
+    /// Only in alarm notification actions (`smsConfigurations`, `recipients.to`, …).
+    case array([ActionParameterValue])
 }
 
 public struct ActionParameter: Equatable, Sendable {

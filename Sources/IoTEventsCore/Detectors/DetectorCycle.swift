@@ -11,7 +11,7 @@ enum Trigger {
 /// BATCH evaluates every condition of a lifecycle group before running any action; SERIAL runs
 /// each event's actions before the next condition. Either way: `onInput` events, then the first
 /// true transition, its actions, `onExit`, the new state's `onEnter`, and no chaining.
-struct DetectorCycle: ExpressionContext {
+struct DetectorCycle: ActionHost {
     let model: DetectorModel
     let version: DetectorModelVersion
     var detector: Detector
@@ -141,7 +141,7 @@ struct DetectorCycle: ExpressionContext {
                 timer.pendingTimeout = false
                 detector.setTimer(id, timer)
             case .external(let external):
-                self.external(external, eventName)
+                runExternal(external, eventName)
             }
         }
     }
@@ -173,77 +173,16 @@ struct DetectorCycle: ExpressionContext {
         armed.append((id, timer.deadline ?? Millis.max, timer.generation))
     }
 
-    private mutating func external(_ action: CompiledExternalAction, _ eventName: String) {
-        var parameters: [EvaluatedParameter] = []
-        for p in action.parameters {
-            guard let evaluated = evaluate(p) else {
-                output.failedActions += 1
-                return
-            }
-            parameters.append(evaluated)
-        }
-        let payload: String
-        var payloadType = PayloadDefinition.PayloadType.json
-        if let expression = action.payload {
-            // The content must evaluate to a String of at most maxPayloadBytes (§4.6).
-            guard case .string(let text) = expression.evaluate(&self), text.utf8.count <= limits.maxPayloadBytes else {
-                output.failedActions += 1
-                return
-            }
-            payload = text
-            payloadType = action.payloadType ?? .json
-        } else {
-            payload = defaultPayload(eventName)
-        }
-        let source = ActionSource(
+    var executionIdPrefix: (model: String, key: String) { (model.name, detector.key) }
+
+    func actionSource(_ eventName: String) -> ActionSource {
+        ActionSource(
             modelName: model.name, modelVersion: version.versionText, keyValue: detector.keyValue,
             stateName: version.compiled.states[detector.state].name, eventName: eventName)
-        var record = ActionRecord(
-            kind: action.kind, parameters: parameters, payload: payload, payloadType: payloadType,
-            source: source, eventTime: eventTime, error: nil)
-        if action.kind == .iotEvents {
-            var inputName = ""
-            for p in parameters where p.name == "inputName" {
-                if case .literal(.text(let name)) = p.value { inputName = name }
-            }
-            if depth + 1 > limits.maxLoopbackDepth {
-                record.error = "not delivered: the message would be looped back \(depth + 1) times (limit maxLoopbackDepth = \(limits.maxLoopbackDepth))"
-            } else {
-                output.loopbacks.append(LoopbackMessage(
-                    inputName: inputName, messageId: newExecutionId(eventName), payload: payload,
-                    depth: depth + 1, eventTime: eventTime, actionIndex: output.actions.count))
-            }
-        }
-        output.actions.append(record)
-    }
-
-    /// A parameter with its expressions evaluated; nil when one does not give a value.
-    private mutating func evaluate(_ p: CompiledParameter) -> EvaluatedParameter? {
-        switch p.value {
-        case .literal(let v): return EvaluatedParameter(name: p.name, value: .literal(v))
-        case .expression(let e):
-            let v = e.evaluate(&self)
-            switch v {
-            case .undefined, .null: return nil
-            default: return EvaluatedParameter(name: p.name, value: .value(v))
-            }
-        case .object(let members):
-            var evaluated: [EvaluatedParameter] = []
-            for m in members {
-                guard let e = evaluate(m) else { return nil }
-                evaluated.append(e)
-            }
-            return EvaluatedParameter(name: p.name, value: .object(evaluated))
-        }
-    }
-
-    private mutating func newExecutionId(_ eventName: String) -> String {
-        sequence &+= 1
-        return ExecutionId.make([model.name, detector.key, eventName], time: eventTime, sequence: sequence)
     }
 
     /// The default payload document (§4.5), as of the moment the action runs.
-    private mutating func defaultPayload(_ eventName: String) -> String {
+    mutating func defaultPayload(_ eventName: String) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.key("eventTime"); w.value(eventTime)

@@ -21,6 +21,14 @@ public enum ExpressionValue: Equatable, Sendable {
         return false
     }
 
+    /// An Integer or a Decimal.
+    public var isNumber: Bool {
+        switch self {
+        case .integer, .decimal: return true
+        default: return false
+        }
+    }
+
     /// A Decimal, or Undefined when `d` is not finite (overflow is an arithmetic error, §3.5).
     @inlinable
     static func finite(_ d: Double) -> ExpressionValue {

@@ -2,6 +2,9 @@
 /// it into the action document of abi.md. Plain values: the core never builds JSON trees.
 public struct ActionRecord: Sendable {
     public var kind: ExternalActionKind
+    /// An alarm notification (`"type": "alarmNotification"`): `kind` is then `lambda` and
+    /// `parameters` the model's NotificationAction object.
+    public var isAlarmNotification = false
     /// The model's parameters with every expression replaced by its value, in definition order.
     public var parameters: [EvaluatedParameter]
     /// The payload text (the default document of §4.5 or the evaluated `contentExpression`).
@@ -27,11 +30,18 @@ public struct EvaluatedParameter: Sendable {
 
 /// Which model, instance, state and event an action came from.
 public struct ActionSource: Sendable {
+    public enum ModelKind: Sendable {
+        case detectorModel
+        case alarmModel
+    }
+
+    public var modelKind: ModelKind = .detectorModel
     public var modelName: String
     public var modelVersion: String
     public var keyValue: String?
     public var stateName: String
-    public var eventName: String
+    /// The detector event that ran the action; nil for alarm actions.
+    public var eventName: String?
 }
 
 /// A message an `iotEvents` action feeds back (§4.7), queued until the current message or expiry

@@ -30,6 +30,28 @@ struct JSONWriter {
         }
     }
 
+    mutating func value(bool b: Bool) { separate(); text += b ? "true" : "false"; needsComma = true }
+
+    mutating func beginArray() { separate(); text += "["; needsComma = false }
+    mutating func endArray() { text += "]"; needsComma = true }
+
+    /// A model's parameter tree as given (alarm notification configurations).
+    mutating func value(_ v: ActionParameterValue) {
+        switch v {
+        case .text(let s): value(s)
+        case .integer(let n): value(n)
+        case .boolean(let b): value(bool: b)
+        case .object(let members):
+            beginObject()
+            for m in members { key(m.name); value(m.value) }
+            endObject()
+        case .array(let values):
+            beginArray()
+            for e in values { value(e) }
+            endArray()
+        }
+    }
+
     private mutating func separate() {
         if needsComma { text += "," }
     }

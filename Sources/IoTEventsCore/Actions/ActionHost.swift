@@ -1,0 +1,90 @@
+/// An evaluation that runs external actions: a detector's cycle or an alarm's state change. The
+/// shared part (evaluating parameters and payloads, loop-backs, the action record) lives in the
+/// extension; each host says where actions come from and what its default payload is.
+protocol ActionHost: ExpressionContext {
+    var output: RunOutput { get set }
+    var limits: Limits { get }
+    /// Loop-back depth of the triggering message (0 for an original message, a timer or an
+    /// operator action).
+    var depth: Int { get }
+    /// `eventTime` of the action documents and payloads.
+    var eventTime: Millis { get }
+    /// Numbers executions engine-wide, for `actionExecutionId`s and loop-back message ids.
+    var sequence: UInt64 { get set }
+    /// Model name and instance key, which with the event name and the time make execution ids.
+    var executionIdPrefix: (model: String, key: String) { get }
+    func actionSource(_ eventName: String) -> ActionSource
+    /// The payload of an action without `payload` (§4.5 for detectors, §5.6 for alarms).
+    mutating func defaultPayload(_ eventName: String) -> String
+}
+
+extension ActionHost {
+    /// Evaluates and records one external action; an `iotEvents` action also queues its message
+    /// (§4.7). An action whose parameters or payload do not evaluate is skipped and counted.
+    mutating func runExternal(_ action: CompiledExternalAction, _ eventName: String) {
+        var parameters: [EvaluatedParameter] = []
+        for p in action.parameters {
+            guard let evaluated = evaluate(p) else {
+                output.failedActions += 1
+                return
+            }
+            parameters.append(evaluated)
+        }
+        let payload: String
+        var payloadType = PayloadDefinition.PayloadType.json
+        if let expression = action.payload {
+            // The content must evaluate to a String of at most maxPayloadBytes (§4.6).
+            guard case .string(let text) = expression.evaluate(&self), text.utf8.count <= limits.maxPayloadBytes else {
+                output.failedActions += 1
+                return
+            }
+            payload = text
+            payloadType = action.payloadType ?? .json
+        } else {
+            payload = defaultPayload(eventName)
+        }
+        var record = ActionRecord(
+            kind: action.kind, parameters: parameters, payload: payload, payloadType: payloadType,
+            source: actionSource(eventName), eventTime: eventTime, error: nil)
+        if action.kind == .iotEvents {
+            var inputName = ""
+            for p in parameters where p.name == "inputName" {
+                if case .literal(.text(let name)) = p.value { inputName = name }
+            }
+            if depth + 1 > limits.maxLoopbackDepth {
+                record.error = "not delivered: the message would be looped back \(depth + 1) times (limit maxLoopbackDepth = \(limits.maxLoopbackDepth))"
+            } else {
+                output.loopbacks.append(LoopbackMessage(
+                    inputName: inputName, messageId: newExecutionId(eventName), payload: payload,
+                    depth: depth + 1, eventTime: eventTime, actionIndex: output.actions.count))
+            }
+        }
+        output.actions.append(record)
+    }
+
+    /// A parameter with its expressions evaluated; nil when one does not give a value.
+    private mutating func evaluate(_ p: CompiledParameter) -> EvaluatedParameter? {
+        switch p.value {
+        case .literal(let v): return EvaluatedParameter(name: p.name, value: .literal(v))
+        case .expression(let e):
+            let v = e.evaluate(&self)
+            switch v {
+            case .undefined, .null: return nil
+            default: return EvaluatedParameter(name: p.name, value: .value(v))
+            }
+        case .object(let members):
+            var evaluated: [EvaluatedParameter] = []
+            for m in members {
+                guard let e = evaluate(m) else { return nil }
+                evaluated.append(e)
+            }
+            return EvaluatedParameter(name: p.name, value: .object(evaluated))
+        }
+    }
+
+    mutating func newExecutionId(_ eventName: String) -> String {
+        sequence &+= 1
+        let prefix = executionIdPrefix
+        return ExecutionId.make([prefix.model, prefix.key, eventName], time: eventTime, sequence: sequence)
+    }
+}

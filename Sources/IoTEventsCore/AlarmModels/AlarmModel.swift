@@ -1,0 +1,59 @@
+/// One version of an alarm model: the request as given (for DescribeAlarmModel), its compiled
+/// rule and actions, and its configuration. A class so alarms and listings share one copy.
+public final class AlarmModelVersion: NumberedVersion {
+    public enum Status: String, Sendable {
+        case activating = "ACTIVATING"
+        case active = "ACTIVE"
+        case inactive = "INACTIVE"
+    }
+
+    public let number: Int
+    public let request: AlarmModelRequest
+    public let compiled: CompiledAlarmModel
+    public let key: AttributePath?
+    public let creationTime: Millis
+    public internal(set) var lastUpdateTime: Millis
+    public internal(set) var status: Status = .active
+
+    init(number: Int, request: AlarmModelRequest, compiled: CompiledAlarmModel, key: AttributePath?,
+         creationTime: Millis, lastUpdateTime: Millis) {
+        self.number = number
+        self.request = request
+        self.compiled = compiled
+        self.key = key
+        self.creationTime = creationTime
+        self.lastUpdateTime = lastUpdateTime
+    }
+
+    public var versionText: String { number.description }
+}
+
+/// An alarm model: every version, its tags, and its alarms (all of the latest version: an
+/// update deletes them, §5.1).
+public final class AlarmModel {
+    public let name: String
+    public let arn: String
+    public let key: AttributePath?
+    public internal(set) var versions: [AlarmModelVersion]
+    public internal(set) var tags: TagSet
+    var alarms = InstanceTable<Alarm>()
+    /// False once the model is deleted: snooze entries that still point here are stale.
+    var isLive = true
+
+    init(name: String, arn: String, key: AttributePath?, first: AlarmModelVersion, tags: TagSet) {
+        self.name = name
+        self.arn = arn
+        self.key = key
+        self.versions = [first]
+        self.tags = tags
+    }
+
+    public var latest: AlarmModelVersion { versions[versions.count - 1] }
+
+    public func version(_ text: String) -> AlarmModelVersion? {
+        for v in versions where v.versionText == text { return v }
+        return nil
+    }
+
+    public var alarmCount: Int { alarms.count }
+}

@@ -1,0 +1,216 @@
+/// What changed an alarm: a message (its rule is evaluated), an operator action, or the end of
+/// a snooze.
+enum AlarmTrigger {
+    case message(input: Int?, inputName: String)
+    case operatorAction
+    case snoozeTimeout
+}
+
+/// One trigger processed by one alarm (semantics.md §5.3–§5.6): the rule evaluation or the
+/// operator action, what `alarmState` records, and on a state change the alarm's event actions
+/// and notifications. Also the expression context of the alarm's rule and action expressions:
+/// input attributes only (an alarm has no variables or timers).
+struct AlarmCycle: ActionHost {
+    let model: AlarmModel
+    let version: AlarmModelVersion
+    var alarm: Alarm
+    let trigger: AlarmTrigger
+    let eventTime: Millis
+    let now: Millis
+    let limits: Limits
+    let depth: Int
+    /// Notify only with the acknowledge flow on (§5.6, as documented) unless the engine says always.
+    let notifyAlways: Bool
+    var output: RunOutput
+    var sequence: UInt64
+
+    static let eventName = "alarmStateChange"
+
+    var acknowledgeFlow: Bool { version.request.acknowledgeFlowEnabled }
+
+    // MARK: Triggers
+
+    /// Evaluates the rule (§5.3): both sides must be numbers, otherwise nothing happens (§5.2).
+    /// Disabled and snoozed alarms ignore data.
+    mutating func evaluateRule() {
+        guard AlarmTransitions.evaluates(in: alarm.state) else { return }
+        let property = version.compiled.inputProperty.evaluate(&self)
+        let threshold = version.compiled.threshold.evaluate(&self)
+        guard property.isNumber, threshold.isNumber, let order = ExpressionOperators.order(property, threshold) else { return }
+        let op = version.request.rule.comparisonOperator
+        alarm.ruleEvaluation = RuleEvaluationRecord(inputPropertyValue: property, comparisonOperator: op, thresholdValue: threshold)
+        alarm.snoozeTimedOut = false
+        alarm.lastUpdateTime = now
+        let next = AlarmTransitions.afterRule(alarm.state, ruleTrue: op.holds(order), acknowledgeFlow: acknowledgeFlow)
+        if next != alarm.state {
+            // A rule-driven change supersedes the last operator action (§5.5).
+            alarm.customerAction = nil
+            enter(next)
+        }
+    }
+
+    /// Applies an operator action; false (and nothing changed) when the state does not allow it.
+    mutating func apply(_ action: AlarmOperatorAction, note: String?, snoozeDuration: Int64?) -> Bool {
+        guard let next = AlarmTransitions.afterAction(action, from: alarm.state, acknowledgeFlow: acknowledgeFlow) else {
+            return false
+        }
+        alarm.customerAction = CustomerActionRecord(action: action, note: note, snoozeDuration: snoozeDuration)
+        alarm.snoozeTimedOut = false
+        // RESET discards the latest evaluated value (§5.4 b).
+        if action == .reset { alarm.ruleEvaluation = nil }
+        alarm.lastUpdateTime = now
+        if next != alarm.state { enter(next) }
+        return true
+    }
+
+    /// The snooze has run out: back to NORMAL, recorded as a system event (§5.4 c).
+    mutating func endSnooze() {
+        alarm.snoozeDeadline = nil
+        alarm.snoozeTimedOut = true
+        alarm.lastUpdateTime = now
+        enter(.normal)
+    }
+
+    /// Every state change runs the event actions, then the notifications (§5.6).
+    private mutating func enter(_ state: AlarmStateName) {
+        alarm.state = state
+        for action in version.compiled.eventActions { runExternal(action, AlarmCycle.eventName) }
+        guard acknowledgeFlow || notifyAlways, let notifications = version.request.notificationActions else { return }
+        for notification in notifications { notify(notification) }
+    }
+
+    private mutating func notify(_ notification: ActionParameterValue) {
+        var parameters: [EvaluatedParameter] = []
+        if case .object(let members) = notification {
+            for m in members { parameters.append(EvaluatedParameter(name: m.name, value: .literal(m.value))) }
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("notificationEventPayload")
+        w.value(eventDocument())
+        if case .object(let members) = notification {
+            for m in members where m.name == "emailConfigurations" || m.name == "smsConfigurations" {
+                w.key(m.name)
+                w.value(m.value)
+            }
+        }
+        w.endObject()
+        var record = ActionRecord(
+            kind: .lambda, parameters: parameters, payload: w.text, payloadType: .json,
+            source: actionSource(AlarmCycle.eventName), eventTime: eventTime, error: nil)
+        record.isAlarmNotification = true
+        output.actions.append(record)
+    }
+
+    // MARK: Payloads (§5.6)
+
+    var executionIdPrefix: (model: String, key: String) { (model.name, alarm.key) }
+
+    func actionSource(_ eventName: String) -> ActionSource {
+        ActionSource(
+            modelKind: .alarmModel, modelName: model.name, modelVersion: version.versionText,
+            keyValue: alarm.keyValue, stateName: alarm.state.rawValue, eventName: nil)
+    }
+
+    mutating func defaultPayload(_ eventName: String) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("eventTime"); w.value(eventTime)
+        w.key("payload"); writeEvent(&w)
+        w.key("eventName"); w.value(eventName)
+        w.endObject()
+        return w.text
+    }
+
+    /// The alarm event as JSON text: the notification's `notificationEventPayload`.
+    private func eventDocument() -> String {
+        var w = JSONWriter()
+        writeEvent(&w)
+        return w.text
+    }
+
+    /// The event-style alarm document: state names and operators in the API's enum spellings,
+    /// the rule's values as numbers (§5.6).
+    private func writeEvent(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("alarmModelName"); w.value(model.name)
+        w.key("alarmModelVersion"); w.value(version.versionText)
+        if let key = alarm.keyValue { w.key("keyValue"); w.value(key) }
+        if let severity = version.request.severity { w.key("severity"); w.value(severity) }
+        w.key("stateUpdateTime"); w.value(eventTime)
+        w.key("alarmState"); w.beginObject()
+        w.key("stateName"); w.value(alarm.state.rawValue)
+        if let rule = alarm.ruleEvaluation {
+            w.key("ruleEvaluation"); w.beginObject()
+            w.key("simpleRule"); w.beginObject()
+            w.key("inputProperty"); w.value(rule.inputPropertyValue)
+            w.key("operator"); w.value(rule.comparisonOperator.rawValue)
+            w.key("threshold"); w.value(rule.thresholdValue)
+            w.endObject()
+            w.endObject()
+        }
+        if let action = alarm.customerAction {
+            w.key("customerAction"); w.beginObject()
+            w.key("actionName"); w.value(action.action.rawValue)
+            w.key(action.action.configurationMember); w.beginObject()
+            if let d = action.snoozeDuration { w.key("snoozeDuration"); w.value(d) }
+            if let note = action.note { w.key("note"); w.value(note) }
+            w.endObject()
+            w.endObject()
+        }
+        if alarm.snoozeTimedOut {
+            w.key("systemEvent"); w.beginObject()
+            w.key("eventType"); w.value("STATE_CHANGE")
+            w.key("stateChangeConfiguration"); w.beginObject()
+            w.key("triggerType"); w.value("SNOOZE_TIMEOUT")
+            w.endObject()
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+    }
+
+    // MARK: ExpressionContext
+
+    func variable(at slot: Int) -> ExpressionValue { .undefined }
+
+    func inputAttribute(at slot: Int) -> ExpressionValue {
+        slot < alarm.attributes.count ? alarm.attributes[slot] : .undefined
+    }
+
+    var isMessageTrigger: Bool {
+        if case .message = trigger { return true }
+        return false
+    }
+
+    var isTimerTrigger: Bool {
+        if case .snoozeTimeout = trigger { return true }
+        return false
+    }
+
+    func isCurrentInput(_ input: Int) -> Bool {
+        if case .message(let id, _) = trigger { return id == input }
+        return false
+    }
+
+    func isCurrentInput(named name: String) -> Bool {
+        if case .message(_, let inputName) = trigger { return inputName == name }
+        return false
+    }
+
+    mutating func consumeTimeout(_ id: Int) -> Bool { false }
+    mutating func consumeTimeout(named name: String) -> Bool { false }
+}
+
+extension AlarmOperatorAction {
+    /// The member of `customerAction` that carries this action's configuration.
+    public var configurationMember: String {
+        switch self {
+        case .acknowledge: return "acknowledgeActionConfiguration"
+        case .snooze: return "snoozeActionConfiguration"
+        case .disable: return "disableActionConfiguration"
+        case .enable: return "enableActionConfiguration"
+        case .reset: return "resetActionConfiguration"
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// A model's instance: a detector or an alarm, named by its key ("" for a keyless model's one).
+protocol KeyedInstance {
+    var key: String { get }
+}
+
+/// The instances (detectors or alarms) of one model: found by key in O(1), listed in key order a
+/// page at a time.
+///
+/// Instances live in a slot array (so the runtime mutates one in place); a dictionary maps keys to
+/// slots and a `SortedKeyIndex` keeps the listing order. Freed slots are reused.
+struct InstanceTable<Instance: KeyedInstance> {
+    private var slots: [Instance?] = []
+    private var slotOf: [String: Int] = [:]
+    private var freeSlots: [Int] = []
+    private(set) var sortedKeys = SortedKeyIndex()
+
+    var count: Int { slotOf.count }
+
+    func slot(of key: String) -> Int? { slotOf[key] }
+
+    subscript(slot: Int) -> Instance? { slots[slot] }
+
+    func instance(_ key: String) -> Instance? {
+        guard let slot = slotOf[key] else { return nil }
+        return slots[slot]
+    }
+
+    mutating func insert(_ instance: Instance) -> Int {
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = instance
+        } else {
+            slot = slots.count
+            slots.append(instance)
+        }
+        slotOf[instance.key] = slot
+        sortedKeys.insert(instance.key)
+        return slot
+    }
+
+    /// Moves the instance out of its slot, for the runtime to work on; `put` returns it.
+    mutating func take(_ slot: Int) -> Instance? {
+        let d = slots[slot]
+        slots[slot] = nil
+        return d
+    }
+
+    mutating func put(_ instance: Instance, at slot: Int) {
+        slots[slot] = instance
+    }
+
+    @discardableResult
+    mutating func remove(_ key: String) -> Instance? {
+        guard let slot = slotOf.removeValue(forKey: key) else { return nil }
+        let d = slots[slot]
+        slots[slot] = nil
+        freeSlots.append(slot)
+        sortedKeys.remove(key)
+        return d
+    }
+
+    /// Calls `body` on every instance in slot order, without copying the table.
+    func forEach(_ body: (Instance) -> Void) {
+        for case let instance? in slots { body(instance) }
+    }
+
+    mutating func removeAll() {
+        self = InstanceTable()
+    }
+}
+
+typealias DetectorTable = InstanceTable<Detector>
+
+extension Detector: KeyedInstance {}
+
+extension InstanceTable where Instance == Detector {
+    /// Running timers over all detectors (a scan, without copying them: used when a whole table
+    /// is dropped).
+    var runningTimerTotal: Int {
+        var n = 0
+        forEach { n += $0.runningTimerCount }
+        return n
+    }
+
+    func detector(_ key: String) -> Detector? { instance(key) }
+}

@@ -1,0 +1,200 @@
+/// Alarms at run time (semantics.md §5.2–§5.5, §6.6, §6.7): messages evaluate rules, operators
+/// act on alarms, snoozes end; and DescribeAlarm / ListAlarms.
+extension Engine {
+    /// One operator action of a Batch*Alarm call.
+    public struct AlarmActionRequest: Sendable {
+        public var action: AlarmOperatorAction
+        public var modelName: String
+        public var keyValue: String?
+        public var note: String?
+        public var snoozeDuration: Int64?
+
+        public init(action: AlarmOperatorAction, modelName: String, keyValue: String?, note: String?, snoozeDuration: Int64?) {
+            self.action = action
+            self.modelName = modelName
+            self.keyValue = keyValue
+            self.note = note
+            self.snoozeDuration = snoozeDuration
+        }
+    }
+
+    /// Delivers a message to one alarm model: finds or creates the alarm of its key, takes the
+    /// message's values of the attributes the model reads, and evaluates the rule. The error is
+    /// for the message's error entry.
+    func deliver<Source: MessageSource>(
+        _ message: IncomingMessage, _ source: Source, input: Input, to model: AlarmModel,
+        now: Millis, eventTime: Millis, output: inout RunOutput
+    ) -> ServiceError? {
+        let version = model.latest
+        var key = ""
+        if let keyPath = model.key {
+            let found = source.keyValue(at: keyPath)
+            guard let k = found.key else {
+                return .invalidRequest("Alarm model \(model.name): \(found.problem ?? "no key value")")
+            }
+            key = k
+        }
+        let slot: Int
+        if let existing = model.alarms.slot(of: key) {
+            slot = existing
+        } else {
+            if model.alarms.count >= limits.maxAlarmsPerModel {
+                return .invalidRequest("Alarm model \(model.name) already has \(model.alarms.count) alarms (limit maxAlarmsPerModel = \(limits.maxAlarmsPerModel))")
+            }
+            slot = model.alarms.insert(Alarm(key: key, version: version, now: now))
+        }
+        guard var alarm = model.alarms.take(slot) else { return nil }
+        let projects = configuration.inputProjection == .declared
+        for (i, reference) in version.compiled.symbols.inputAttributes.enumerated() where reference.inputName == message.inputName {
+            alarm.attributes[i] = !projects || reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
+        }
+        let trigger = AlarmTrigger.message(input: version.compiled.symbols.inputId(message.inputName), inputName: message.inputName)
+        var cycle = makeCycle(model, version, alarm, trigger: trigger, eventTime: eventTime, now: now, depth: message.depth, output: &output)
+        cycle.evaluateRule()
+        finish(cycle, at: slot, output: &output)
+        return nil
+    }
+
+    /// Applies one operator action (§5.4 b). A missing model or alarm is
+    /// `ResourceNotFoundException`; an action the alarm's state does not allow is
+    /// `InvalidRequestException` naming the state (or ignored, when the engine is configured so).
+    public func actOnAlarm(_ request: AlarmActionRequest, output: inout RunOutput) -> ServiceError? {
+        do throws(ServiceError) {
+            let (model, key) = try alarmLocation(request.modelName, request.keyValue)
+            guard let slot = model.alarms.slot(of: key), let alarm = model.alarms.take(slot) else {
+                return Engine.alarmNotFound(model, key)
+            }
+            if request.action == .snooze {
+                let seconds = request.snoozeDuration ?? 0
+                guard seconds >= 1, seconds <= Int64(limits.maxTimerSeconds) else {
+                    model.alarms.put(alarm, at: slot)
+                    return .invalidRequest("snoozeDuration: \(seconds) is outside 1-\(limits.maxTimerSeconds) seconds (limit maxTimerSeconds)")
+                }
+            }
+            let now = clock.now()
+            let state = alarm.state
+            var cycle = makeCycle(model, model.latest, alarm, trigger: .operatorAction, eventTime: now, now: now, depth: 0, output: &output)
+            guard cycle.apply(request.action, note: request.note, snoozeDuration: request.snoozeDuration) else {
+                output = cycle.output
+                model.alarms.put(cycle.alarm, at: slot)
+                if configuration.alarmRejectedActions == .ignore { return nil }
+                return .invalidRequest("Alarm \(Engine.alarmName(model, key)) is \(state.rawValue): \(request.action.rawValue) \(Engine.allowedStates(request.action, acknowledgeFlow: model.latest.request.acknowledgeFlowEnabled))")
+            }
+            switch request.action {
+            case .snooze:
+                if cycle.alarm.snoozeDeadline == nil { runningSnoozes += 1 }
+                let (deadline, overflow) = now.addingReportingOverflow((request.snoozeDuration ?? 0) &* 1000)
+                cycle.alarm.snoozeDeadline = overflow ? Millis.max : deadline
+                cycle.alarm.snoozeGeneration = nextTimerGeneration
+                nextTimerGeneration &+= 1
+                snoozeQueue.push(deadline: cycle.alarm.snoozeDeadline ?? Millis.max,
+                                 SnoozeEntry(model: model, key: key, generation: cycle.alarm.snoozeGeneration))
+            case .enable, .disable:
+                if cycle.alarm.snoozeDeadline != nil {
+                    cycle.alarm.snoozeDeadline = nil
+                    runningSnoozes -= 1
+                }
+            case .acknowledge, .reset:
+                break
+            }
+            finish(cycle, at: slot, output: &output)
+            sweepStaleSnoozeEntries()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Ends the snooze of the entry's alarm if the entry is still its current one; false if stale.
+    func endSnooze(_ entry: SnoozeEntry, at deadline: Millis, output: inout RunOutput) -> Bool {
+        guard isLive(entry), let slot = entry.model.alarms.slot(of: entry.key), let alarm = entry.model.alarms.take(slot) else { return false }
+        runningSnoozes -= 1
+        var cycle = makeCycle(entry.model, entry.model.latest, alarm, trigger: .snoozeTimeout, eventTime: deadline, now: deadline, depth: 0, output: &output)
+        cycle.endSnooze()
+        finish(cycle, at: slot, output: &output)
+        return true
+    }
+
+    func isLive(_ e: SnoozeEntry) -> Bool {
+        guard e.model.isLive, let alarm = e.model.alarms.instance(e.key) else { return false }
+        return alarm.snoozeGeneration == e.generation && alarm.snoozeDeadline != nil
+    }
+
+    /// As for timers: drop stale snooze entries once they outnumber the live ones (plus slack).
+    func sweepStaleSnoozeEntries() {
+        guard snoozeQueue.count > 2 * runningSnoozes + 1024 else { return }
+        snoozeQueue.retain { isLive($0) }
+    }
+
+    public func describeAlarm(model name: String, keyValue: String?) throws(ServiceError) -> (model: AlarmModel, alarm: Alarm) {
+        let (model, key) = try alarmLocation(name, keyValue)
+        guard let alarm = model.alarms.instance(key) else { throw Engine.alarmNotFound(model, key) }
+        return (model, alarm)
+    }
+
+    /// One page of the model's alarms in ascending key order; the token is a cursor, as for
+    /// ListDetectors.
+    public func listAlarms(model name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (model: AlarmModel, alarms: [Alarm], nextToken: String?) {
+        guard let model = alarmModels[name] else { throw Engine.alarmModelNotFound(name) }
+        let scope = "alarms/\(name)"
+        let after = try Engine.resume(nextToken, scope: scope, operation: "ListAlarms")
+        let page = model.alarms.sortedKeys.page(after: after, limit: maxResults) { _ in true }
+        var alarms: [Alarm] = []
+        for key in page.keys { if let a = model.alarms.instance(key) { alarms.append(a) } }
+        let token = page.more ? page.keys.last.map { PageToken.encode(scope: scope, after: $0) } : nil
+        return (model, alarms, token)
+    }
+
+    // MARK: Helpers
+
+    private func makeCycle(_ model: AlarmModel, _ version: AlarmModelVersion, _ alarm: Alarm, trigger: AlarmTrigger,
+                           eventTime: Millis, now: Millis, depth: Int, output: inout RunOutput) -> AlarmCycle {
+        let cycle = AlarmCycle(
+            model: model, version: version, alarm: alarm, trigger: trigger, eventTime: eventTime, now: now,
+            limits: limits, depth: depth, notifyAlways: configuration.alarmNotifications == .always,
+            output: output, sequence: executionSequence)
+        output = RunOutput()
+        return cycle
+    }
+
+    private func finish(_ cycle: AlarmCycle, at slot: Int, output: inout RunOutput) {
+        output = cycle.output
+        executionSequence = cycle.sequence
+        cycle.model.alarms.put(cycle.alarm, at: slot)
+    }
+
+    /// The model and internal key a (alarmModelName, keyValue) pair names.
+    private func alarmLocation(_ name: String, _ keyValue: String?) throws(ServiceError) -> (AlarmModel, String) {
+        guard let model = alarmModels[name] else { throw Engine.alarmModelNotFound(name) }
+        if model.key != nil {
+            guard let keyValue else {
+                throw .invalidRequest("keyValue is required: alarm model \(name) is keyed on \(model.key?.text ?? "")")
+            }
+            return (model, keyValue)
+        }
+        if let keyValue {
+            throw .notFound("Alarm model \(name) has no key, so it has no alarm with key value \(keyValue)")
+        }
+        return (model, "")
+    }
+
+    static func alarmName(_ model: AlarmModel, _ key: String) -> String {
+        key.isEmpty ? model.name : "\(model.name)/\(key)"
+    }
+
+    static func alarmNotFound(_ model: AlarmModel, _ key: String) -> ServiceError {
+        key.isEmpty
+            ? .notFound("Alarm model \(model.name) has no alarm yet")
+            : .notFound("Alarm model \(model.name) has no alarm with key value \(key)")
+    }
+
+    /// Where an action is allowed from, for the rejection message.
+    static func allowedStates(_ action: AlarmOperatorAction, acknowledgeFlow: Bool) -> String {
+        var from: [String] = []
+        for state in AlarmStateName.allCases where AlarmTransitions.afterAction(action, from: state, acknowledgeFlow: acknowledgeFlow) != nil {
+            from.append(state.rawValue)
+        }
+        if from.isEmpty { return "is not allowed: the alarm model's acknowledge flow is disabled" }
+        return "is allowed only from \(from.joined(separator: ", "))"
+    }
+}
