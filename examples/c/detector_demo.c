@@ -1,5 +1,7 @@
 /* detector_demo.c -- run the heartbeat detector model (examples/models/heartbeat*.json) against a
- * scripted stream of messages, on a manual clock, and watch two devices go Offline and Online.
+ * scripted stream of messages, on a manual clock, and watch two devices go Offline and Online;
+ * then the boiler alarm model (examples/models/boiler*.json): an operator acknowledges and
+ * snoozes an overpressure alarm.
  *
  *   cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/detector_demo.c -o /tmp/detector-demo \
  *      -Lbuild/standard -liotevents -Wl,-rpath,$PWD/build/standard
@@ -8,6 +10,11 @@
  * The script: dev-1 and dev-2 send a heartbeat at t=0 and t=100 s; dev-1 also at t=200 s. The
  * clock then moves in 50 s steps up to t=700 s: each device goes Offline 300 s after its last
  * heartbeat (dev-2 at 400 s, dev-1 at 500 s). At t=750 s dev-2 comes back Online.
+ *
+ * The alarm script: boiler b-7 reads 6 bar (NORMAL), 9.5 bar (ACTIVE: the alarm action publishes
+ * and the operator is notified), the operator acknowledges (ACKNOWLEDGED), the pressure falls
+ * (NORMAL), rises again (ACTIVE), the operator snoozes it for 10 minutes (SNOOZE_DISABLED: readings
+ * are ignored), and when the snooze runs out it is NORMAL again.
  *
  * Everything the library returns is a JSON document; this program parses none of it with a JSON
  * library, it only picks out a few string members with strstr (good enough for a demo). */
@@ -94,6 +101,13 @@ static void on_action(const char *action_json, void *user) {
     char type[64], state[130], event[130], payload[2048];
     const char *source = strstr(action_json, "\"source\":{");
     ++*count;
+    if (strstr(action_json, "\"alarmModelName\"") != NULL) {
+        /* Alarm actions name the alarm's new state; their source has no event. */
+        printf("    action #%d %s  alarm now %s\n", *count,
+               string_member(action_json, "type", type, sizeof type),
+               string_member(source, "stateName", state, sizeof state));
+        return;
+    }
     printf("    action #%d %s  from %s/%s  payload %s\n", *count,
            string_member(action_json, "type", type, sizeof type),
            string_member(source, "stateName", state, sizeof state),
@@ -179,6 +193,73 @@ done:
     return rc;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * The alarm
+ * ------------------------------------------------------------------------------------------- */
+
+/* Sends one pressure reading of boiler b-7. */
+static int pressure(iotevents_engine *engine, double bar) {
+    static unsigned message_number;
+    char request[256];
+    snprintf(request, sizeof request,
+             "{\"messages\":[{\"messageId\":\"bar-%u\",\"inputName\":\"BoilerPressure\","
+             "\"payload\":{\"boilerId\":\"b-7\",\"bar\":%.1f}}]}",
+             ++message_number, bar);
+    return call_ok(engine, "BatchPutMessage", request);
+}
+
+/* An operator action on b-7's alarm: "Acknowledge" or "Snooze" (with a duration and a note). */
+static int operator_action(iotevents_engine *engine, const char *action, const char *extra) {
+    static unsigned request_number;
+    char operation[64], request[512];
+    snprintf(operation, sizeof operation, "Batch%sAlarm", action);
+    snprintf(request, sizeof request,
+             "{\"%c%sActionRequests\":[{\"requestId\":\"op-%u\",\"alarmModelName\":\"boilerOverpressure\","
+             "\"keyValue\":\"b-7\"%s}]}",
+             action[0] - 'A' + 'a', action + 1, ++request_number, extra);
+    char *response = call(engine, operation, request);
+    if (response == NULL) return -1;
+    /* A refused action (say, acknowledging an alarm that is not active) is an error entry. */
+    int ok = strcmp(response, "{}") == 0;
+    if (!ok) fprintf(stderr, "%s refused: %s\n", operation, response);
+    iotevents_free(response);
+    return ok ? 0 : -1;
+}
+
+static int print_alarm(iotevents_engine *engine, const char *what) {
+    char state[64];
+    char *response = call(engine, "DescribeAlarm", "{\"alarmModelName\":\"boilerOverpressure\",\"keyValue\":\"b-7\"}");
+    if (response == NULL) return -1;
+    printf("%-34s b-7 %s\n", what, string_member(response, "stateName", state, sizeof state));
+    iotevents_free(response);
+    return 0;
+}
+
+static int run_alarm(iotevents_engine *engine, const char *models_dir) {
+    char *input = read_file(models_dir, "boiler-input.json");
+    char *model = read_file(models_dir, "boiler-alarm.json");
+    int rc = -1;
+    if (input == NULL || model == NULL) goto done;
+    if (call_ok(engine, "CreateInput", input) != 0) goto done;
+    if (call_ok(engine, "CreateAlarmModel", model) != 0) goto done;
+    printf("\nboiler alarm (overpressure above 8 bar)\n");
+    if (pressure(engine, 6.0) != 0 || print_alarm(engine, "6.0 bar") != 0) goto done;
+    if (pressure(engine, 9.5) != 0 || print_alarm(engine, "9.5 bar") != 0) goto done;
+    if (operator_action(engine, "Acknowledge", ",\"note\":\"on my way\"") != 0 ||
+        print_alarm(engine, "operator acknowledges") != 0) goto done;
+    if (pressure(engine, 7.0) != 0 || print_alarm(engine, "7.0 bar") != 0) goto done;
+    if (pressure(engine, 9.0) != 0 || print_alarm(engine, "9.0 bar") != 0) goto done;
+    if (operator_action(engine, "Snooze", ",\"snoozeDuration\":600,\"note\":\"valve work\"") != 0 ||
+        print_alarm(engine, "operator snoozes it for 600 s") != 0) goto done;
+    if (pressure(engine, 9.9) != 0 || print_alarm(engine, "9.9 bar while snoozed") != 0) goto done;
+    if (advance_to(engine, 750 + 600) != 0 || print_alarm(engine, "600 s later") != 0) goto done;
+    rc = 0;
+done:
+    free(input);
+    free(model);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     const char *models_dir = argc > 1 ? argv[1] : "examples/models";
 
@@ -196,6 +277,7 @@ int main(int argc, char **argv) {
     int actions = 0;
     iotevents_set_action_handler(engine, on_action, &actions);
     int rc = run(engine, models_dir);
+    if (rc == 0) rc = run_alarm(engine, models_dir);
     if (rc == 0) printf("%d actions\n", actions);
 
     iotevents_close(engine);
