@@ -102,6 +102,11 @@ typedef struct iotevents_engine iotevents_engine;
  *                      UnsupportedOperationException
  *   "inputProjection"  "declared" (default): $input.X.path sees only the input's declared
  *                      attributes and what lies under them; "payload": the whole message
+ *   "alarmNotifications"    "acknowledgeFlow" (default): alarm notifications are sent on state
+ *                      changes of alarms whose acknowledge flow is enabled (as AWS documented);
+ *                      "always": on every state change
+ *   "alarmRejectedActions"  "error" (default) or "ignore": what an operator action the alarm's
+ *                      state does not allow gives (an error entry, or nothing)
  *   "region"           string used in ARNs (default "us-east-1")
  *   "accountId"        12-digit string used in ARNs (default "123456789012")
  *   "limits"           object of quota overrides, each an integer: maxMessagesPerBatch (10),
@@ -154,19 +159,23 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
 /* One named entry point per operation, with exactly the contract of iotevents_call and the
  * operation fixed. The name is the operation's name in snake_case.
  *
- * Implemented in this version: every input, detector model, tag, logging and detector operation
- * (CreateInput ... DeleteInput, CreateDetectorModel ... DeleteDetectorModel, ListInputRoutings,
- * TagResource, UntagResource, ListTagsForResource, PutLoggingOptions, DescribeLoggingOptions,
- * BatchPutMessage, BatchUpdateDetector, BatchDeleteDetector, DescribeDetector, ListDetectors).
- * The alarm operations and the detector model analysis operations answer
- * IOTEVENTS_UNSUPPORTED_OPERATION with a message naming the missing capability.
+ * Implemented in this version: every operation of both services except the detector model
+ * analysis ones (StartDetectorModelAnalysis, DescribeDetectorModelAnalysis,
+ * GetDetectorModelAnalysisResults), which answer IOTEVENTS_UNSUPPORTED_OPERATION.
  *
  * BatchPutMessage processes its messages in request order before it returns: for each, every
  * timer due at or before the current time fires first, then the message runs through every
  * detector model that reads its input, then the messages its iotEvents actions loop back (at most
  * limits.maxLoopbackDepth deep). A message that cannot be processed becomes an entry of
  * BatchPutMessageErrorEntries; the others are applied. A messageId accepted in the last
- * limits.dedupWindowSeconds is ignored (engine-wide).
+ * limits.dedupWindowSeconds is ignored (engine-wide). Alarm models that read the input see the
+ * message after the detector models.
+ *
+ * The alarm batches (BatchAcknowledgeAlarm, BatchDisableAlarm, BatchEnableAlarm, BatchResetAlarm,
+ * BatchSnoozeAlarm) answer {} when every request applied, else {"errorEntries": [...]}: an unknown
+ * alarm is ResourceNotFoundException; an action the alarm's state does not allow (acknowledging a
+ * NORMAL alarm, say) is InvalidRequestException naming the state, unless the configuration says
+ * "alarmRejectedActions": "ignore".
  *
  * List operations take "maxResults" (1..250, default 250) and "nextToken"; a response carries
  * "nextToken" only when more results follow. A token is a cursor: it stays valid while
@@ -235,11 +244,14 @@ IOTEVENTS_API int64_t iotevents_next_deadline(iotevents_engine *engine);
 
 /* Receives one action document (JSON) per executed external action, and per iotEvents action:
  *   {"type": "sns" | "iotTopicPublish" | "lambda" | "sqs" | "firehose" | "dynamoDB" |
- *            "dynamoDBv2" | "iotSiteWise" | "iotEvents",
- *    "action": the model's action parameters, expression-valued ones evaluated,
- *    "payload": the payload text (default payload or evaluated contentExpression), "payloadType",
+ *            "dynamoDBv2" | "iotSiteWise" | "iotEvents" | "alarmNotification",
+ *    "action": the model's action parameters, expression-valued ones evaluated (for an
+ *              alarmNotification: the model's NotificationAction object as configured),
+ *    "payload": the payload text (default payload or evaluated contentExpression; for an
+ *               alarmNotification the notification document), "payloadType",
  *    "source": {"detectorModelName", "detectorModelVersion", "keyValue" (keyed models),
- *               "stateName", "eventName"},
+ *               "stateName", "eventName"} -- for alarm actions {"alarmModelName",
+ *               "alarmModelVersion", "keyValue", "stateName" (the alarm's new state)},
  *    "eventTime": epoch milliseconds of the evaluation,
  *    "error": only on an iotEvents action whose message was not delivered, and why}
  * The host forwards it wherever it likes (the library never talks to a network); it applies
