@@ -58,23 +58,39 @@ struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `s` as a JSON string. Byte constants are spelled as numbers and appended one by
+    /// one: the Embedded Swift profile miscompiled `UInt8(ascii:)` patterns with array-literal
+    /// appends here (a `"` came out as `t`).
     private mutating func string(_ s: String) {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
+        let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
+        out.append(quote)
         for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20:
-                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                        JSONWriter.hex[Int(byte >> 4)], JSONWriter.hex[Int(byte & 0xF)]]
-            default: out.append(byte)
+            if byte == quote || byte == backslash {
+                out.append(backslash)
+                out.append(byte)
+            } else if byte == 0x0A {
+                out.append(backslash)
+                out.append(0x6E) // n
+            } else if byte == 0x0D {
+                out.append(backslash)
+                out.append(0x72) // r
+            } else if byte == 0x09 {
+                out.append(backslash)
+                out.append(0x74) // t
+            } else if byte < 0x20 {
+                out.append(backslash)
+                out.append(0x75) // u
+                out.append(0x30)
+                out.append(0x30)
+                out.append(JSONWriter.hex[Int(byte >> 4)])
+                out.append(JSONWriter.hex[Int(byte & 0xF)])
+            } else {
+                out.append(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
+        out.append(quote)
         text += String(decoding: out, as: UTF8.self)
     }
 }
