@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: check-alarm-table all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -154,7 +154,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations
+test: deps-test check-schema swift-test c-test check-alarm-table check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -178,6 +178,11 @@ check-memcheck: $(HARNESS) $(LIB_standard) $(LIB_small) | deps-test
 
 $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+# The alarm transition table (Tests/alarm-table/transitions.tsv, written from the spec) checked
+# against the recorded transcripts, which c-test checks against the library.
+check-alarm-table:
+	python3 Tests/alarm-table/check.py Tests/cases
 
 # Mutated requests from every case, both profiles: always a status and a well-formed document.
 check-mutations: $(OUT)/mutation-smoke $(LIB_small)

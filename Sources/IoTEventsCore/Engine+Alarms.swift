@@ -192,6 +192,8 @@ extension Engine {
     static func allowedStates(_ action: AlarmOperatorAction, acknowledgeFlow: Bool) -> String {
         var from: [String] = []
         for state in AlarmStateName.allCases where AlarmTransitions.afterAction(action, from: state, acknowledgeFlow: acknowledgeFlow) != nil {
+            // Without the acknowledge flow these two states cannot occur.
+            if !acknowledgeFlow && (state == .acknowledged || state == .latched) { continue }
             from.append(state.rawValue)
         }
         if from.isEmpty { return "is not allowed: the alarm model's acknowledge flow is disabled" }
