@@ -33,12 +33,12 @@ HARNESS := $(OUT)/harness
 CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude
 
 APT_BUILD := gcc make python3 binutils
-APT_TEST := libjson-c-dev pkg-config valgrind
+APT_TEST := libjson-c-dev pkg-config valgrind python3
 ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-alarm-table all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: check-alarm-table python-test all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -154,7 +154,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-alarm-table check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations
+test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -178,6 +178,11 @@ check-memcheck: $(HARNESS) $(LIB_standard) $(LIB_small) | deps-test
 
 $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+# The Python binding's tests against both profiles (the pure-Python package, no install needed).
+python-test: $(LIB_standard) $(LIB_small) | deps-test
+	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m unittest discover -s bindings/python/tests
+	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m unittest discover -s bindings/python/tests
 
 # The alarm transition table (Tests/alarm-table/transitions.tsv, written from the spec) checked
 # against the recorded transcripts, which c-test checks against the library.

@@ -1,0 +1,122 @@
+"""The engine: one iotevents_engine handle, its calls, its clock and its action handler."""
+import ctypes
+import json
+import threading
+
+from . import _library, errors
+
+
+class Engine:
+    """An embedded IoT Events engine.
+
+    Keyword arguments become the configuration document of iotevents_open, with Python names
+    for the keys: clock ("system" or "manual"), start_time_millis, timer_thread,
+    state_directory, region, account_id, input_projection, alarm_notifications,
+    alarm_rejected_actions, limits (a dict with the library's own key names). `library` is an
+    explicit path to libiotevents.so.
+    """
+
+    _KEYS = {
+        "clock": "clock", "start_time_millis": "startTimeMillis", "timer_thread": "timerThread",
+        "state_directory": "stateDirectory", "region": "region", "account_id": "accountId",
+        "input_projection": "inputProjection", "alarm_notifications": "alarmNotifications",
+        "alarm_rejected_actions": "alarmRejectedActions", "limits": "limits",
+    }
+
+    def __init__(self, library=None, **config):
+        self._lib = _library.load(library)
+        document = {}
+        for name, value in config.items():
+            if name not in self._KEYS:
+                raise TypeError("Engine() got an unexpected keyword argument %r" % name)
+            document[self._KEYS[name]] = value
+        error = ctypes.c_void_p()
+        handle = self._lib.iotevents_open(json.dumps(document).encode("utf-8"), ctypes.byref(error))
+        text = _library.take_string(self._lib, error.value)
+        if not handle:
+            raise errors.from_document(json.loads(text) if text else {}, "Open")
+        self._handle = handle
+        self._callback = None  # the CFUNCTYPE object must outlive its registration
+        self._handler_lock = threading.Lock()
+
+    # -- lifetime -------------------------------------------------------------------------------
+
+    def close(self):
+        """Closes the engine; later calls raise ValueError. Closing twice is harmless."""
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            self._lib.iotevents_close(handle)
+        self._callback = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def _live(self):
+        if not self._handle:
+            raise ValueError("the engine is closed")
+        return self._handle
+
+    # -- calls ----------------------------------------------------------------------------------
+
+    def call_raw(self, operation, request_json):
+        """Runs one operation on a JSON text; returns (status, response JSON text)."""
+        response = ctypes.c_void_p()
+        status = self._lib.iotevents_call(self._live(), operation.encode("utf-8"),
+                                          request_json.encode("utf-8"), ctypes.byref(response))
+        return status, _library.take_string(self._lib, response.value)
+
+    def call(self, operation, request):
+        """Runs one operation on a request dict (wire form: base64 payloads, epoch seconds);
+        returns the response dict or raises client.exceptions.<Code>."""
+        status, text = self.call_raw(operation, json.dumps(request))
+        document = json.loads(text) if text else {}
+        if status != 0:
+            raise errors.from_document(document, operation)
+        return document
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def tick(self, now_millis=-1):
+        """Moves the clock (epoch ms; -1 = now) and fires what is due; returns how many fired."""
+        return self._lib.iotevents_tick(self._live(), int(now_millis))
+
+    def next_deadline(self):
+        """Epoch ms of the next expiry, or None."""
+        deadline = self._lib.iotevents_next_deadline(self._live())
+        return None if deadline < 0 else deadline
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def on_action(self, callback):
+        """Calls callback(action_dict) for every action document, on the thread that caused it
+        (the timer thread for expiries it fires). None removes the handler. An exception in the
+        callback is printed and swallowed: it cannot unwind through the library."""
+        if callback is None:
+            self._lib.iotevents_set_action_handler(self._live(), _library.ACTION_FN(), None)
+            self._callback = None
+            return
+
+        def trampoline(action_json, _payload):
+            try:
+                callback(json.loads(action_json.decode("utf-8")))
+            except Exception:  # never let an exception reach the C frame
+                import traceback
+                traceback.print_exc()
+
+        fn = _library.ACTION_FN(trampoline)
+        self._lib.iotevents_set_action_handler(self._live(), fn, None)
+        self._callback = fn
+
+    @property
+    def version(self):
+        return self._lib.iotevents_version_string().decode("ascii")

@@ -1,0 +1,47 @@
+"""Errors as boto3 raises them: `e.response["Error"]["Code"]` and `["Message"]`. When botocore is
+installed they subclass botocore.exceptions.ClientError, so existing `except ClientError` code
+keeps working; otherwise an equivalent base class with the same shape."""
+try:
+    from botocore.exceptions import ClientError as _Base
+except ImportError:  # pragma: no cover - exercised when botocore is absent
+    class _Base(Exception):
+        def __init__(self, error_response, operation_name):
+            self.response = error_response
+            self.operation_name = operation_name
+            error = error_response.get("Error", {})
+            super().__init__("An error occurred (%s) when calling the %s operation: %s"
+                             % (error.get("Code"), operation_name, error.get("Message")))
+
+ClientError = _Base
+
+#: The error codes the library answers with (include/iotevents.h, iotevents_status).
+CODES = [
+    "InvalidRequestException", "ResourceNotFoundException", "ResourceAlreadyExistsException",
+    "ResourceInUseException", "LimitExceededException", "ThrottlingException",
+    "InternalFailureException", "ServiceUnavailableException", "UnsupportedOperationException",
+]
+
+#: One subclass per code, as client.exceptions.<Name>.
+CLASSES = {code: type(code, (ClientError,), {}) for code in CODES}
+
+
+class Exceptions:
+    """The `client.exceptions` namespace."""
+
+    ClientError = ClientError
+
+    def __init__(self):
+        for code, cls in CLASSES.items():
+            setattr(self, code, cls)
+
+
+def from_document(document, operation):
+    """The exception for an error document {"__type": ..., "message": ...}."""
+    code = document.get("__type", "InternalFailureException")
+    response = {"Error": {"Code": code, "Message": document.get("message", "")},
+                "ResponseMetadata": {"HTTPStatusCode": 400}}
+    for key in ("resourceId", "resourceArn"):
+        if key in document:
+            response["Error"][key] = document[key]
+    cls = CLASSES.get(code, ClientError)
+    return cls(response, operation)

@@ -1,0 +1,66 @@
+"""The Engine over the built library: IOTEVENTS_LIBRARY names it (make python-test sets it)."""
+import json
+import unittest
+
+import iotevents
+
+INPUT = {"inputName": "Beat", "inputDefinition": {"attributes": [{"jsonPath": "id"}]}}
+MODEL = {
+    "detectorModelName": "hb", "key": "id", "roleArn": "arn:aws:iam::123456789012:role/r",
+    "detectorModelDefinition": {"initialStateName": "On", "states": [
+        {"stateName": "On", "onInput": {
+            "events": [{"eventName": "arm", "condition": "currentInput(\"Beat\")",
+                        "actions": [{"setTimer": {"timerName": "t", "seconds": 60}}]}],
+            "transitionEvents": [{"eventName": "off", "condition": "timeout(\"t\")", "nextState": "Off",
+                                  "actions": [{"sns": {"targetArn": "arn:aws:sns:us-east-1:123456789012:x"}}]}]}},
+        {"stateName": "Off"}]},
+}
+
+
+class EngineTest(unittest.TestCase):
+    def test_calls_timers_and_actions(self):
+        seen = []
+        with iotevents.Engine(clock="manual", start_time_millis=1700000000000) as engine:
+            engine.on_action(seen.append)
+            engine.call("CreateInput", INPUT)
+            engine.call("CreateDetectorModel", MODEL)
+            engine.call("BatchPutMessage", {"messages": [{"messageId": "1", "inputName": "Beat", "payload": {"id": "d"}}]})
+            self.assertEqual(engine.next_deadline(), 1700000060000)
+            self.assertEqual(engine.tick(1700000060000), 1)
+            self.assertIsNone(engine.next_deadline())
+            d = engine.call("DescribeDetector", {"detectorModelName": "hb", "keyValue": "d"})
+            self.assertEqual(d["detector"]["state"]["stateName"], "Off")
+        self.assertEqual([a["type"] for a in seen], ["sns"])
+        self.assertEqual(seen[0]["source"]["stateName"], "On")
+
+    def test_errors_have_the_boto3_shape(self):
+        with iotevents.Engine(clock="manual") as engine:
+            with self.assertRaises(iotevents.ClientError) as caught:
+                engine.call("DescribeInput", {"inputName": "nope"})
+            error = caught.exception.response["Error"]
+            self.assertEqual(error["Code"], "ResourceNotFoundException")
+            self.assertIn("nope", error["Message"])
+            self.assertEqual(type(caught.exception).__name__, "ResourceNotFoundException")
+
+    def test_bad_configuration_and_closed_engine(self):
+        with self.assertRaises(iotevents.ClientError):
+            iotevents.Engine(clock="sundial")
+        with self.assertRaises(TypeError):
+            iotevents.Engine(colour="blue")
+        engine = iotevents.Engine(clock="manual")
+        engine.close()
+        engine.close()
+        with self.assertRaises(ValueError):
+            engine.tick()
+
+    def test_raw_call_and_version(self):
+        with iotevents.Engine(clock="manual") as engine:
+            status, text = engine.call_raw("ListInputs", "{}")
+            self.assertEqual((status, json.loads(text)), (0, {"inputSummaries": []}))
+            status, text = engine.call_raw("ListInputs", "{")
+            self.assertEqual(status, 1)
+            self.assertRegex(engine.version, r"^\d+\.\d+\.\d+$")
+
+
+if __name__ == "__main__":
+    unittest.main()
