@@ -181,6 +181,9 @@ $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standa
 
 # The Python binding's tests against both profiles (the pure-Python package, no install needed).
 python-test: $(LIB_standard) $(LIB_small) | deps-test
+	@if [ -d ../shared/spec/aws-models ]; then \
+	  python3 bindings/python/tools/gen_operations.py ../shared/spec/aws-models | cmp -s - bindings/python/iotevents/_operations.py || \
+	  { echo "bindings/python/iotevents/_operations.py is stale: regenerate it with bindings/python/tools/gen_operations.py"; exit 1; }; fi
 	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m unittest discover -s bindings/python/tests
 	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m unittest discover -s bindings/python/tests
 

@@ -117,6 +117,11 @@ class Engine:
         self._lib.iotevents_set_action_handler(self._live(), fn, None)
         self._callback = fn
 
+    def client(self, service):
+        """A boto3-shaped client: "iotevents-data" or "iotevents"."""
+        from .client import Client
+        return Client(self, service)
+
     @property
     def version(self):
         return self._lib.iotevents_version_string().decode("ascii")

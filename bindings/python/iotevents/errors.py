@@ -45,3 +45,11 @@ def from_document(document, operation):
             response["Error"][key] = document[key]
     cls = CLASSES.get(code, ClientError)
     return cls(response, operation)
+
+
+try:
+    from botocore.exceptions import OperationNotPageableError
+except ImportError:  # pragma: no cover
+    class OperationNotPageableError(Exception):
+        def __init__(self, operation_name=""):
+            super().__init__("Operation cannot be paginated: %s" % operation_name)

@@ -1,0 +1,70 @@
+"""The boto3-shaped clients: snake_case methods, keyword arguments, datetimes, bytes payloads,
+ResponseMetadata, exceptions, paginators and waiters."""
+import datetime
+import json
+import unittest
+
+import iotevents
+
+
+class ClientTest(unittest.TestCase):
+    def setUp(self):
+        self.engine = iotevents.Engine(clock="manual", start_time_millis=1700000000000)
+        self.control = self.engine.client("iotevents")
+        self.data = self.engine.client("iotevents-data")
+
+    def tearDown(self):
+        self.engine.close()
+
+    def test_control_plane_returns_datetimes_and_metadata(self):
+        r = self.control.create_input(inputName="Tank", inputDefinition={"attributes": [{"jsonPath": "id"}, {"jsonPath": "level"}]})
+        created = r["inputConfiguration"]["creationTime"]
+        self.assertEqual(created, datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.timezone.utc))
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 201)  # CreateInput answers 201
+        summaries = self.control.list_inputs()["inputSummaries"]
+        self.assertIsInstance(summaries[0]["lastUpdateTime"], datetime.datetime)
+
+    def test_bytes_payloads_are_base64_on_the_wire(self):
+        self.control.create_input(inputName="Tank", inputDefinition={"attributes": [{"jsonPath": "id"}, {"jsonPath": "level"}]})
+        self.control.create_alarm_model(
+            alarmModelName="low", roleArn="arn:aws:iam::123456789012:role/r", key="id",
+            alarmRule={"simpleRule": {"inputProperty": "$input.Tank.level", "comparisonOperator": "LESS", "threshold": "10"}},
+            alarmCapabilities={"initializationConfiguration": {"disabledOnInitialization": False}})
+        r = self.data.batch_put_message(messages=[
+            {"messageId": "1", "inputName": "Tank", "payload": json.dumps({"id": "t1", "level": 3}).encode()},
+            {"messageId": "2", "inputName": "Tank", "payload": json.dumps({"id": "t2", "level": 30})}])
+        self.assertEqual(r["BatchPutMessageErrorEntries"], [])
+        alarm = self.data.describe_alarm(alarmModelName="low", keyValue="t1")["alarm"]
+        self.assertEqual(alarm["alarmState"]["stateName"], "ACTIVE")
+        self.assertIsInstance(alarm["creationTime"], datetime.datetime)
+        r = self.data.batch_acknowledge_alarm(acknowledgeActionRequests=[{"requestId": "a", "alarmModelName": "low", "keyValue": "t1"}])
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 202)
+        self.assertNotIn("errorEntries", r)
+
+    def test_exceptions_and_arguments(self):
+        with self.assertRaises(self.control.exceptions.ResourceNotFoundException) as caught:
+            self.control.describe_input(inputName="nope")
+        self.assertEqual(caught.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        self.assertIsInstance(caught.exception, iotevents.ClientError)
+        with self.assertRaises(TypeError):
+            self.control.describe_input("nope")
+        with self.assertRaises(AttributeError):
+            self.data.create_input
+        with self.assertRaises(ValueError):
+            self.engine.client("s3")
+
+    def test_paginators_and_waiters(self):
+        for i in range(5):
+            self.control.create_input(inputName="in%d" % i, inputDefinition={"attributes": [{"jsonPath": "x"}]})
+        self.assertTrue(self.control.can_paginate("list_inputs"))
+        self.assertFalse(self.control.can_paginate("list_tags_for_resource"))
+        self.assertTrue(self.data.can_paginate("list_alarms"))
+        pages = list(self.control.get_paginator("list_inputs").paginate(PaginationConfig={"PageSize": 2}))
+        self.assertEqual([len(p["inputSummaries"]) for p in pages], [2, 2, 1])
+        self.assertEqual(self.control.waiter_names, [])
+        with self.assertRaises(ValueError):
+            self.control.get_waiter("input_active")
+
+
+if __name__ == "__main__":
+    unittest.main()
