@@ -81,48 +81,19 @@ extension Engine {
     /// input may feed more than `maxModelsPerInput` alarm models.
     private func compileChecked(_ request: AlarmModelRequest, replacing: AlarmModel?, limitError: ServiceError.Kind) throws(ServiceError) -> CompiledAlarmModel {
         let compiled = try request.compile(limits: limits)
-        for (id, input) in compiled.symbols.inputNames.enumerated() where input != ExpressionSymbols.sitewiseInput {
-            guard inputs.contains(input) else {
-                throw .invalidRequest("\(compiled.inputFirstUse[id]): the input \(input) does not exist")
-            }
-            let routed = alarmRoutes[input] ?? []
-            let others = routed.count - (replacing.map { r in routed.contains { $0 === r } ? 1 : 0 } ?? 0)
-            if others >= limits.maxModelsPerInput {
-                throw ServiceError(limitError, "The input \(input) already feeds \(others) alarm models (limit maxModelsPerInput = \(limits.maxModelsPerInput))")
-            }
-        }
+        try checkInputs(compiled.symbols, firstUse: compiled.inputFirstUse, routes: alarmRoutes,
+                        replacing: replacing, kind: "alarm", limitError: limitError)
         return compiled
     }
 
     /// Recomputes which alarm models each input feeds: every input the rule or the actions name.
     func rebuildAlarmRoutes() {
-        var routes: [String: [AlarmModel]] = [:]
-        for model in alarmModels.all {
-            for input in model.latest.compiled.symbols.inputNames where input != ExpressionSymbols.sitewiseInput {
-                routes[input, default: []].append(model)
-            }
-        }
-        alarmRoutes = routes
+        alarmRoutes = Engine.routes(alarmModels.all) { $0.latest.compiled.symbols.inputNames }
     }
 
     func deleteAllAlarms(of model: AlarmModel) {
         model.alarms.forEach { if $0.snoozeDeadline != nil { runningSnoozes -= 1 } }
         model.alarms.removeAll()
-    }
-
-    /// The alarm model that reads `input` through an attribute that `keeping` would no longer
-    /// declare (any reference when `keeping` is nil), as "alarm model X[, which reads …]".
-    func alarmModelReading(input: String, keeping: [AttributePath]?) -> String? {
-        let current = inputs[input]?.attributes ?? []
-        for model in alarmRoutes[input] ?? [] {
-            guard let keeping else { return "alarm model \(model.name)" }
-            for reference in model.latest.compiled.symbols.inputAttributes where reference.inputName == input {
-                if reference.isDeclared(by: current) && !reference.isDeclared(by: keeping) {
-                    return "alarm model \(model.name), which reads \(reference.text)"
-                }
-            }
-        }
-        return nil
     }
 
     static func alarmModelNotFound(_ name: String) -> ServiceError {

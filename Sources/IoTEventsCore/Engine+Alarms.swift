@@ -26,14 +26,8 @@ extension Engine {
         now: Millis, eventTime: Millis, output: inout RunOutput
     ) -> ServiceError? {
         let version = model.latest
-        var key = ""
-        if let keyPath = model.key {
-            let found = source.keyValue(at: keyPath)
-            guard let k = found.key else {
-                return .invalidRequest("Alarm model \(model.name): \(found.problem ?? "no key value")")
-            }
-            key = k
-        }
+        let (key, keyError) = Engine.instanceKey(source, model.key, model: "Alarm model \(model.name)")
+        if let keyError { return keyError }
         let slot: Int
         if let existing = model.alarms.slot(of: key) {
             slot = existing
@@ -44,10 +38,7 @@ extension Engine {
             slot = model.alarms.insert(Alarm(key: key, version: version, now: now))
         }
         guard var alarm = model.alarms.take(slot) else { return nil }
-        let projects = configuration.inputProjection == .declared
-        for (i, reference) in version.compiled.symbols.inputAttributes.enumerated() where reference.inputName == message.inputName {
-            alarm.attributes[i] = !projects || reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
-        }
+        project(source, input: input, references: version.compiled.symbols.inputAttributes, into: &alarm.attributes)
         let trigger = AlarmTrigger.message(input: version.compiled.symbols.inputId(message.inputName), inputName: message.inputName)
         var cycle = makeCycle(model, version, alarm, trigger: trigger, eventTime: eventTime, now: now, depth: message.depth, output: &output)
         cycle.evaluateRule()

@@ -121,16 +121,8 @@ extension Engine {
     /// condition must read one (§1.6), and no input may feed more than `maxModelsPerInput` models.
     private func compileChecked(_ request: DetectorModelRequest, replacing: DetectorModel?, limitError: ServiceError.Kind) throws(ServiceError) -> CompiledDetectorModel {
         let compiled = try request.definition.compile(limits: limits)
-        for (id, input) in compiled.symbols.inputNames.enumerated() where input != ExpressionSymbols.sitewiseInput {
-            guard inputs.contains(input) else {
-                throw .invalidRequest("\(compiled.inputFirstUse[id]): the input \(input) does not exist")
-            }
-            let routed = detectorRoutes[input] ?? []
-            let others = routed.count - (replacing.map { r in routed.contains { $0 === r } ? 1 : 0 } ?? 0)
-            if others >= limits.maxModelsPerInput {
-                throw ServiceError(limitError, "The input \(input) already feeds \(others) detector models (limit maxModelsPerInput = \(limits.maxModelsPerInput))")
-            }
-        }
+        try checkInputs(compiled.symbols, firstUse: compiled.inputFirstUse, routes: detectorRoutes,
+                        replacing: replacing, kind: "detector", limitError: limitError)
         if !compiled.conditionReadsInput {
             throw .invalidRequest("detectorModelDefinition: no condition references an input; at least one event or transition condition must read $input.<InputName> or test currentInput(\"<InputName>\")")
         }
@@ -140,34 +132,12 @@ extension Engine {
     /// Recomputes which models each input feeds: a model is fed by every input its expressions
     /// name, through `$input.X…` or a literal `currentInput("X")`.
     func rebuildDetectorRoutes() {
-        var routes: [String: [DetectorModel]] = [:]
-        for model in detectorModels.all {
-            for input in model.latest.compiled.symbols.inputNames where input != ExpressionSymbols.sitewiseInput {
-                routes[input, default: []].append(model)
-            }
-        }
-        detectorRoutes = routes
+        detectorRoutes = Engine.routes(detectorModels.all) { $0.latest.compiled.symbols.inputNames }
     }
 
     func deleteAllDetectors(of model: DetectorModel) {
         runningTimers -= model.detectors.runningTimerTotal
         model.detectors.removeAll()
-    }
-
-    /// The detector model that reads `input` through an attribute that `keeping` would no longer
-    /// declare (any reference at all when `keeping` is nil), as "detector model X" (followed by
-    /// ", which reads $input.I.a" when `keeping` is given).
-    func detectorModelReading(input: String, keeping: [AttributePath]?) -> String? {
-        let current = inputs[input]?.attributes ?? []
-        for model in detectorRoutes[input] ?? [] {
-            guard let keeping else { return "detector model \(model.name)" }
-            for reference in model.latest.compiled.symbols.inputAttributes where reference.inputName == input {
-                if reference.isDeclared(by: current) && !reference.isDeclared(by: keeping) {
-                    return "detector model \(model.name), which reads \(reference.text)"
-                }
-            }
-        }
-        return nil
     }
 
     /// The cursor of a list call's `nextToken`, or nil to start at the beginning.

@@ -68,7 +68,10 @@ extension Engine {
     /// outside `keeping` (any attribute when nil), if there is one. Models are what make an input
     /// "in use" (semantics.md §6.0).
     func modelReading(input: String, keeping: [AttributePath]?) -> String? {
-        detectorModelReading(input: input, keeping: keeping) ?? alarmModelReading(input: input, keeping: keeping)
+        modelReading(input: input, keeping: keeping, routes: detectorRoutes, kind: "detector",
+                     name: { $0.name }, references: { $0.latest.compiled.symbols.inputAttributes })
+            ?? modelReading(input: input, keeping: keeping, routes: alarmRoutes, kind: "alarm",
+                            name: { $0.name }, references: { $0.latest.compiled.symbols.inputAttributes })
     }
 
     static func inputNotFound(_ name: String) -> ServiceError {

@@ -62,14 +62,8 @@ extension Engine {
         now: Millis, eventTime: Millis, output: inout RunOutput
     ) -> ServiceError? {
         let version = model.latest
-        var key = ""
-        if let keyPath = model.key {
-            let found = source.keyValue(at: keyPath)
-            guard let k = found.key else {
-                return .invalidRequest("Detector model \(model.name): \(found.problem ?? "no key value")")
-            }
-            key = k
-        }
+        let (key, keyError) = Engine.instanceKey(source, model.key, model: "Detector model \(model.name)")
+        if let keyError { return keyError }
         var created = false
         let slot: Int
         if let existing = model.detectors.slot(of: key) {
@@ -82,12 +76,7 @@ extension Engine {
             created = true
         }
         guard var detector = model.detectors.take(slot) else { return nil }
-        // The detector's view of this input is replaced by this message's, projected onto the
-        // input's declared attributes (§1.2, §1.5) unless the engine exposes whole payloads.
-        let projects = configuration.inputProjection == .declared
-        for (i, reference) in version.compiled.symbols.inputAttributes.enumerated() where reference.inputName == message.inputName {
-            detector.attributes[i] = !projects || reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
-        }
+        project(source, input: input, references: version.compiled.symbols.inputAttributes, into: &detector.attributes)
         detector.lastUpdateTime = now
         let trigger = Trigger.message(
             input: version.compiled.symbols.inputId(message.inputName), inputName: message.inputName,

@@ -24,13 +24,11 @@ public final class AlarmModelVersion: NumberedVersion {
         self.creationTime = creationTime
         self.lastUpdateTime = lastUpdateTime
     }
-
-    public var versionText: String { number.description }
 }
 
 /// An alarm model: every version, its tags, and its alarms (all of the latest version: an
 /// update deletes them, §5.1).
-public final class AlarmModel {
+public final class AlarmModel: VersionedModel {
     public let name: String
     public let arn: String
     public let key: AttributePath?
@@ -46,13 +44,6 @@ public final class AlarmModel {
         self.key = key
         self.versions = [first]
         self.tags = tags
-    }
-
-    public var latest: AlarmModelVersion { versions[versions.count - 1] }
-
-    public func version(_ text: String) -> AlarmModelVersion? {
-        for v in versions where v.versionText == text { return v }
-        return nil
     }
 
     public var alarmCount: Int { alarms.count }

@@ -30,8 +30,29 @@ public struct DetectorModelRequest: Sendable {
 /// changes after creation is its status, and the names `BatchUpdateDetector` may add (variables
 /// and timers the definition never mentions get slots past the compiled ones).
 /// A model version, numbered from 1 (detector and alarm models alike).
-protocol NumberedVersion: AnyObject {
+public protocol NumberedVersion: AnyObject {
     var number: Int { get }
+}
+
+extension NumberedVersion {
+    /// The version as the API spells it: "1", "2", …
+    public var versionText: String { number.description }
+}
+
+/// A model with its versions, the last one live (detector and alarm models alike).
+public protocol VersionedModel: AnyObject {
+    associatedtype Version: NumberedVersion
+    var versions: [Version] { get }
+}
+
+extension VersionedModel {
+    /// The live version: the latest.
+    public var latest: Version { versions[versions.count - 1] }
+
+    public func version(_ text: String) -> Version? {
+        for v in versions where v.versionText == text { return v }
+        return nil
+    }
 }
 
 public final class DetectorModelVersion: NumberedVersion {
@@ -67,7 +88,6 @@ public final class DetectorModelVersion: NumberedVersion {
         self.timerNames = compiled.symbols.timerNames
     }
 
-    public var versionText: String { number.description }
     public var evaluationMethod: EvaluationMethod { request.evaluationMethod }
 
     public func variableSlot(_ name: String) -> Int? {
@@ -108,7 +128,7 @@ public final class DetectorModelVersion: NumberedVersion {
 
 /// A detector model: every version, its tags, and its running detectors (all of the live,
 /// i.e. latest, version: an update deletes them, §2.9).
-public final class DetectorModel {
+public final class DetectorModel: VersionedModel {
     public let name: String
     public let arn: String
     public let key: AttributePath?
@@ -124,14 +144,6 @@ public final class DetectorModel {
         self.key = key
         self.versions = [first]
         self.tags = tags
-    }
-
-    /// The live version: the latest.
-    public var latest: DetectorModelVersion { versions[versions.count - 1] }
-
-    public func version(_ text: String) -> DetectorModelVersion? {
-        for v in versions where v.versionText == text { return v }
-        return nil
     }
 
     public var detectorCount: Int { detectors.count }
