@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-alarm-table python-test all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -115,6 +115,19 @@ $(OUT)/bench-control-plane: Tests/bench/control_plane.c include/iotevents.h $(LI
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
 	@$(MAKE) --no-print-directory bench-expressions
+	@$(MAKE) --no-print-directory bench-python
+
+# The heartbeat workload through the C ABI: the baseline of the binding rows.
+$(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c include/iotevents.h $(LIB_standard)
+	$(CC) -O2 -Wall -Wextra -Werror -std=c11 -Iinclude $< -o $@ -L$(OUT)/standard -liotevents
+
+# Python rows (issue 6): the binding vs the C ABI vs the same machine written with `transitions`.
+bench-python: $(OUT)/heartbeat-workload | deps-test
+	@python3 -c "import transitions" 2>/dev/null || python3 -m pip install -q transitions
+	@mkdir -p $(OUT)/bench
+	@for p in standard small; do echo "Python binding, $$p profile:"; \
+	  LD_LIBRARY_PATH=$(OUT)/$$p PYTHONPATH=bindings/python python3 Tests/bench/python_binding.py \
+	    $(OUT)/$$p/libiotevents.so.0 $(OUT)/heartbeat-workload examples/models 2000 $(OUT)/bench/python-$$p.json; done
 
 # Expression evaluation: ns/eval and callgrind instructions/eval beside a hand-written baseline.
 bench-expressions: | deps-test
@@ -179,13 +192,40 @@ check-memcheck: $(HARNESS) $(LIB_standard) $(LIB_small) | deps-test
 $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
-# The Python binding's tests against both profiles (the pure-Python package, no install needed).
+# The Python binding's tests against both profiles (the pure-Python package, no install needed),
+# then the package as users get it: `pip install ./bindings/python` and the wheel of `make python`,
+# each into a fresh venv, offline, running the example. pytest and boto3 come from PyPI when missing.
+PY_TEST_PACKAGES := pytest boto3
 python-test: $(LIB_standard) $(LIB_small) | deps-test
+	@missing=""; for m in $(PY_TEST_PACKAGES); do python3 -c "import $$m" 2>/dev/null || missing="$$missing $$m"; done; \
+	if [ -n "$$missing" ]; then echo "pip installing:$$missing"; python3 -m pip install -q $$missing; fi
 	@if [ -d ../shared/spec/aws-models ]; then \
 	  python3 bindings/python/tools/gen_operations.py ../shared/spec/aws-models | cmp -s - bindings/python/iotevents/_operations.py || \
 	  { echo "bindings/python/iotevents/_operations.py is stale: regenerate it with bindings/python/tools/gen_operations.py"; exit 1; }; fi
-	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m unittest discover -s bindings/python/tests
-	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m unittest discover -s bindings/python/tests
+	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
+	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
+	@$(MAKE) --no-print-directory check-python-install
+
+# The wheel that bundles the library, tagged for this platform: build/python/iotevents-*.whl.
+python: $(LIB_$(PROFILE))
+	@mkdir -p $(OUT)/python && rm -f $(OUT)/python/*.whl
+	strip --strip-unneeded -o $(OUT)/python/libiotevents.so.0 $(LIB_$(PROFILE))
+	python3 -m pip wheel -q --no-index --no-deps --no-cache-dir -w $(OUT)/python ./bindings/python \
+	  -C library=$(OUT)/python/libiotevents.so.0
+	@ls $(OUT)/python/*.whl
+
+check-python-install: python
+	@rm -rf $(OUT)/python-venv && python3 -m venv $(OUT)/python-venv
+	@$(OUT)/python-venv/bin/pip install -q --no-index --no-cache-dir ./bindings/python
+	@cd /tmp && IOTEVENTS_LIBRARY=$(LIB_$(PROFILE)) $(OUT)/python-venv/bin/python $(ROOT)/examples/python/heartbeat.py | grep 'pump-2   Offline' >/dev/null \
+	  || { echo "check-python-install: pip install ./bindings/python did not run the example"; exit 1; }
+	@$(OUT)/python-venv/bin/pip install -q --no-index --no-cache-dir --force-reinstall $(OUT)/python/*.whl
+	@cd /tmp && env -u IOTEVENTS_LIBRARY LD_LIBRARY_PATH= $(OUT)/python-venv/bin/python -c \
+	  'import iotevents, os; e = iotevents.Engine(); assert os.path.dirname(iotevents.__file__) in e.library_path, e.library_path' \
+	  || { echo "check-python-install: the wheel did not load its bundled library"; exit 1; }
+	@cd /tmp && env -u IOTEVENTS_LIBRARY $(OUT)/python-venv/bin/python $(ROOT)/examples/python/heartbeat.py | grep 'pump-2   Offline' >/dev/null \
+	  || { echo "check-python-install: the wheel did not run the example"; exit 1; }
+	@echo "check-python-install: 3 passed, 0 failed ($$(basename $(OUT)/python/*.whl))"
 
 # The alarm transition table (Tests/alarm-table/transitions.tsv, written from the spec) checked
 # against the recorded transcripts, which c-test checks against the library.
@@ -254,3 +294,7 @@ uninstall:
 
 clean:
 	rm -rf $(OUT) .build .build-small .build-test .build-system
+
+# --- bindings with their own makefiles ---------------------------------------------------------
+# bindings/lua/lua.mk: make lua, lua-test, bench-lua (issue 7).
+-include bindings/lua/lua.mk

@@ -2,6 +2,18 @@
 OPERATIONS = {
  "iotevents": {
   "create_alarm_model": {
+   "arguments": [
+    "alarmCapabilities",
+    "alarmEventActions",
+    "alarmModelDescription",
+    "alarmModelName",
+    "alarmNotification",
+    "alarmRule",
+    "key",
+    "roleArn",
+    "severity",
+    "tags"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "CreateAlarmModel",
@@ -14,9 +26,23 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "alarmModelName",
+    "alarmRule",
+    "roleArn"
+   ],
    "status": 200
   },
   "create_detector_model": {
+   "arguments": [
+    "detectorModelDefinition",
+    "detectorModelDescription",
+    "detectorModelName",
+    "evaluationMethod",
+    "key",
+    "roleArn",
+    "tags"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "CreateDetectorModel",
@@ -31,9 +57,20 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "detectorModelDefinition",
+    "detectorModelName",
+    "roleArn"
+   ],
    "status": 200
   },
   "create_input": {
+   "arguments": [
+    "inputDefinition",
+    "inputDescription",
+    "inputName",
+    "tags"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "CreateInput",
@@ -48,33 +85,59 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "inputDefinition",
+    "inputName"
+   ],
    "status": 201
   },
   "delete_alarm_model": {
+   "arguments": [
+    "alarmModelName"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DeleteAlarmModel",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "alarmModelName"
+   ],
    "status": 204
   },
   "delete_detector_model": {
+   "arguments": [
+    "detectorModelName"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DeleteDetectorModel",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "detectorModelName"
+   ],
    "status": 204
   },
   "delete_input": {
+   "arguments": [
+    "inputName"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DeleteInput",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "inputName"
+   ],
    "status": 200
   },
   "describe_alarm_model": {
+   "arguments": [
+    "alarmModelName",
+    "alarmModelVersion"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeAlarmModel",
@@ -87,9 +150,16 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "alarmModelName"
+   ],
    "status": 200
   },
   "describe_detector_model": {
+   "arguments": [
+    "detectorModelName",
+    "detectorModelVersion"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeDetectorModel",
@@ -106,17 +176,29 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "detectorModelName"
+   ],
    "status": 200
   },
   "describe_detector_model_analysis": {
+   "arguments": [
+    "analysisId"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeDetectorModelAnalysis",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "analysisId"
+   ],
    "status": 200
   },
   "describe_input": {
+   "arguments": [
+    "inputName"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeInput",
@@ -133,25 +215,44 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "inputName"
+   ],
    "status": 200
   },
   "describe_logging_options": {
+   "arguments": [],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeLoggingOptions",
    "output_timestamps": [],
    "pageable": False,
+   "required": [],
    "status": 200
   },
   "get_detector_model_analysis_results": {
+   "arguments": [
+    "analysisId",
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "GetDetectorModelAnalysisResults",
    "output_timestamps": [],
    "pageable": True,
+   "required": [
+    "analysisId"
+   ],
+   "result_key": "analysisResults",
    "status": 200
   },
   "list_alarm_model_versions": {
+   "arguments": [
+    "alarmModelName",
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListAlarmModelVersions",
@@ -168,9 +269,17 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [
+    "alarmModelName"
+   ],
+   "result_key": "alarmModelVersionSummaries",
    "status": 200
   },
   "list_alarm_models": {
+   "arguments": [
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListAlarmModels",
@@ -182,9 +291,16 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [],
+   "result_key": "alarmModelSummaries",
    "status": 200
   },
   "list_detector_model_versions": {
+   "arguments": [
+    "detectorModelName",
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListDetectorModelVersions",
@@ -201,9 +317,17 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [
+    "detectorModelName"
+   ],
+   "result_key": "detectorModelVersionSummaries",
    "status": 200
   },
   "list_detector_models": {
+   "arguments": [
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListDetectorModels",
@@ -215,17 +339,32 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [],
+   "result_key": "detectorModelSummaries",
    "status": 200
   },
   "list_input_routings": {
+   "arguments": [
+    "inputIdentifier",
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListInputRoutings",
    "output_timestamps": [],
    "pageable": True,
+   "required": [
+    "inputIdentifier"
+   ],
+   "result_key": "routedResources",
    "status": 200
   },
   "list_inputs": {
+   "arguments": [
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListInputs",
@@ -242,48 +381,94 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [],
+   "result_key": "inputSummaries",
    "status": 200
   },
   "list_tags_for_resource": {
+   "arguments": [
+    "resourceArn"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListTagsForResource",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "resourceArn"
+   ],
    "status": 200
   },
   "put_logging_options": {
+   "arguments": [
+    "loggingOptions"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "PutLoggingOptions",
    "pageable": False,
+   "required": [
+    "loggingOptions"
+   ],
    "status": 200
   },
   "start_detector_model_analysis": {
+   "arguments": [
+    "detectorModelDefinition"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "StartDetectorModelAnalysis",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "detectorModelDefinition"
+   ],
    "status": 200
   },
   "tag_resource": {
+   "arguments": [
+    "resourceArn",
+    "tags"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "TagResource",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "resourceArn",
+    "tags"
+   ],
    "status": 200
   },
   "untag_resource": {
+   "arguments": [
+    "resourceArn",
+    "tagKeys"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "UntagResource",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "resourceArn",
+    "tagKeys"
+   ],
    "status": 200
   },
   "update_alarm_model": {
+   "arguments": [
+    "alarmCapabilities",
+    "alarmEventActions",
+    "alarmModelDescription",
+    "alarmModelName",
+    "alarmNotification",
+    "alarmRule",
+    "roleArn",
+    "severity"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "UpdateAlarmModel",
@@ -296,9 +481,21 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "alarmModelName",
+    "alarmRule",
+    "roleArn"
+   ],
    "status": 200
   },
   "update_detector_model": {
+   "arguments": [
+    "detectorModelDefinition",
+    "detectorModelDescription",
+    "detectorModelName",
+    "evaluationMethod",
+    "roleArn"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "UpdateDetectorModel",
@@ -313,9 +510,19 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "detectorModelDefinition",
+    "detectorModelName",
+    "roleArn"
+   ],
    "status": 200
   },
   "update_input": {
+   "arguments": [
+    "inputDefinition",
+    "inputDescription",
+    "inputName"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "UpdateInput",
@@ -330,43 +537,74 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "inputDefinition",
+    "inputName"
+   ],
    "status": 200
   }
  },
  "iotevents-data": {
   "batch_acknowledge_alarm": {
+   "arguments": [
+    "acknowledgeActionRequests"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchAcknowledgeAlarm",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "acknowledgeActionRequests"
+   ],
    "status": 202
   },
   "batch_delete_detector": {
+   "arguments": [
+    "detectors"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchDeleteDetector",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "detectors"
+   ],
    "status": 200
   },
   "batch_disable_alarm": {
+   "arguments": [
+    "disableActionRequests"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchDisableAlarm",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "disableActionRequests"
+   ],
    "status": 202
   },
   "batch_enable_alarm": {
+   "arguments": [
+    "enableActionRequests"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchEnableAlarm",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "enableActionRequests"
+   ],
    "status": 202
   },
   "batch_put_message": {
+   "arguments": [
+    "messages"
+   ],
    "input_blobs": [
     [
      "messages",
@@ -378,33 +616,58 @@ OPERATIONS = {
    "name": "BatchPutMessage",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "messages"
+   ],
    "status": 200
   },
   "batch_reset_alarm": {
+   "arguments": [
+    "resetActionRequests"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchResetAlarm",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "resetActionRequests"
+   ],
    "status": 202
   },
   "batch_snooze_alarm": {
+   "arguments": [
+    "snoozeActionRequests"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchSnoozeAlarm",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "snoozeActionRequests"
+   ],
    "status": 202
   },
   "batch_update_detector": {
+   "arguments": [
+    "detectors"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "BatchUpdateDetector",
    "output_timestamps": [],
    "pageable": False,
+   "required": [
+    "detectors"
+   ],
    "status": 200
   },
   "describe_alarm": {
+   "arguments": [
+    "alarmModelName",
+    "keyValue"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeAlarm",
@@ -419,9 +682,16 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "alarmModelName"
+   ],
    "status": 200
   },
   "describe_detector": {
+   "arguments": [
+    "detectorModelName",
+    "keyValue"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "DescribeDetector",
@@ -443,9 +713,17 @@ OPERATIONS = {
     ]
    ],
    "pageable": False,
+   "required": [
+    "detectorModelName"
+   ],
    "status": 200
   },
   "list_alarms": {
+   "arguments": [
+    "alarmModelName",
+    "maxResults",
+    "nextToken"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListAlarms",
@@ -462,9 +740,19 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [
+    "alarmModelName"
+   ],
+   "result_key": "alarmSummaries",
    "status": 200
   },
   "list_detectors": {
+   "arguments": [
+    "detectorModelName",
+    "maxResults",
+    "nextToken",
+    "stateName"
+   ],
    "input_blobs": [],
    "input_timestamps": [],
    "name": "ListDetectors",
@@ -481,7 +769,23 @@ OPERATIONS = {
     ]
    ],
    "pageable": True,
+   "required": [
+    "detectorModelName"
+   ],
+   "result_key": "detectorSummaries",
    "status": 200
   }
  }
+}
+#: HTTP status of each error code, as the service sends it.
+ERROR_STATUS = {
+ "InternalFailureException": 500,
+ "InvalidRequestException": 400,
+ "LimitExceededException": 410,
+ "ResourceAlreadyExistsException": 409,
+ "ResourceInUseException": 409,
+ "ResourceNotFoundException": 404,
+ "ServiceUnavailableException": 503,
+ "ThrottlingException": 429,
+ "UnsupportedOperationException": 501
 }

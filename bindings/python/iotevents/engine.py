@@ -2,8 +2,12 @@
 import ctypes
 import json
 import threading
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
 from . import _library, errors
+
+if TYPE_CHECKING:
+    from .client import Client
 
 
 class Engine:
@@ -23,7 +27,7 @@ class Engine:
         "alarm_rejected_actions": "alarmRejectedActions", "limits": "limits",
     }
 
-    def __init__(self, library=None, **config):
+    def __init__(self, library: Optional[str] = None, **config: Any) -> None:
         self._lib = _library.load(library)
         document = {}
         for name, value in config.items():
@@ -36,22 +40,23 @@ class Engine:
         if not handle:
             raise errors.from_document(json.loads(text) if text else {}, "Open")
         self._handle = handle
+        self.region = config.get("region", "us-east-1")
         self._callback = None  # the CFUNCTYPE object must outlive its registration
         self._handler_lock = threading.Lock()
 
     # -- lifetime -------------------------------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         """Closes the engine; later calls raise ValueError. Closing twice is harmless."""
         handle, self._handle = getattr(self, "_handle", None), None
         if handle:
             self._lib.iotevents_close(handle)
         self._callback = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Engine":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool:
         self.close()
         return False
 
@@ -68,14 +73,14 @@ class Engine:
 
     # -- calls ----------------------------------------------------------------------------------
 
-    def call_raw(self, operation, request_json):
+    def call_raw(self, operation: str, request_json: str) -> Tuple[int, Optional[str]]:
         """Runs one operation on a JSON text; returns (status, response JSON text)."""
         response = ctypes.c_void_p()
         status = self._lib.iotevents_call(self._live(), operation.encode("utf-8"),
                                           request_json.encode("utf-8"), ctypes.byref(response))
         return status, _library.take_string(self._lib, response.value)
 
-    def call(self, operation, request):
+    def call(self, operation: str, request: Dict[str, Any]) -> Dict[str, Any]:
         """Runs one operation on a request dict (wire form: base64 payloads, epoch seconds);
         returns the response dict or raises client.exceptions.<Code>."""
         status, text = self.call_raw(operation, json.dumps(request))
@@ -86,18 +91,18 @@ class Engine:
 
     # -- time -----------------------------------------------------------------------------------
 
-    def tick(self, now_millis=-1):
+    def tick(self, now_millis: int = -1) -> int:
         """Moves the clock (epoch ms; -1 = now) and fires what is due; returns how many fired."""
         return self._lib.iotevents_tick(self._live(), int(now_millis))
 
-    def next_deadline(self):
+    def next_deadline(self) -> Optional[int]:
         """Epoch ms of the next expiry, or None."""
         deadline = self._lib.iotevents_next_deadline(self._live())
         return None if deadline < 0 else deadline
 
     # -- actions --------------------------------------------------------------------------------
 
-    def on_action(self, callback):
+    def on_action(self, callback: Optional[Callable[[Dict[str, Any]], Any]]) -> None:
         """Calls callback(action_dict) for every action document, on the thread that caused it
         (the timer thread for expiries it fires). None removes the handler. An exception in the
         callback is printed and swallowed: it cannot unwind through the library."""
@@ -117,11 +122,16 @@ class Engine:
         self._lib.iotevents_set_action_handler(self._live(), fn, None)
         self._callback = fn
 
-    def client(self, service):
+    def client(self, service: str) -> "Client":
         """A boto3-shaped client: "iotevents-data" or "iotevents"."""
         from .client import Client
         return Client(self, service)
 
     @property
-    def version(self):
+    def library_path(self) -> str:
+        """The library this engine runs on, as it was loaded (a path, or the soname)."""
+        return self._lib._name
+
+    @property
+    def version(self) -> str:
         return self._lib.iotevents_version_string().decode("ascii")

@@ -35,14 +35,15 @@ class Exceptions:
             setattr(self, code, cls)
 
 
-def from_document(document, operation):
-    """The exception for an error document {"__type": ..., "message": ...}."""
+def from_document(document, operation, metadata=None):
+    """The exception for an error document {"__type": ..., "message": ...}, with the response
+    boto3 builds for it: Error {Code, Message}, the document's other members beside it, and
+    ResponseMetadata with the HTTP status the service sends for that code."""
+    from ._operations import ERROR_STATUS
     code = document.get("__type", "InternalFailureException")
-    response = {"Error": {"Code": code, "Message": document.get("message", "")},
-                "ResponseMetadata": {"HTTPStatusCode": 400}}
-    for key in ("resourceId", "resourceArn"):
-        if key in document:
-            response["Error"][key] = document[key]
+    response = {"Error": {"Code": code, "Message": document.get("message", "")}}
+    response.update({k: v for k, v in document.items() if k != "__type"})
+    response["ResponseMetadata"] = dict(metadata or {}, HTTPStatusCode=ERROR_STATUS.get(code, 400))
     cls = CLASSES.get(code, ClientError)
     return cls(response, operation)
 

@@ -65,6 +65,32 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.control.get_waiter("input_active")
 
+    def test_arguments_are_left_as_they_were(self):
+        self.control.create_input(inputName="Tank", inputDefinition={"attributes": [{"jsonPath": "id"}]})
+        messages = [{"messageId": "1", "inputName": "Tank", "payload": b'{"id": "t"}'}]
+        self.data.batch_put_message(messages=messages)
+        self.assertEqual(messages, [{"messageId": "1", "inputName": "Tank", "payload": b'{"id": "t"}'}])
+
+    def test_max_items_resume_tokens_and_full_results(self):
+        for i in range(7):
+            self.control.create_input(inputName="in%d" % i, inputDefinition={"attributes": [{"jsonPath": "x"}]})
+        paginator = self.control.get_paginator("list_inputs")
+        names = lambda pages: [s["inputName"] for p in pages for s in p["inputSummaries"]]
+        everything = names(paginator.paginate(PaginationConfig={"PageSize": 3}))
+        self.assertEqual(len(everything), 7)
+        # MaxItems stops inside a page; the resume token continues exactly there
+        first = paginator.paginate(PaginationConfig={"PageSize": 3, "MaxItems": 4})
+        self.assertEqual(names(first), everything[:4])
+        rest = paginator.paginate(PaginationConfig={"PageSize": 3, "StartingToken": first.resume_token})
+        self.assertEqual(names(rest), everything[4:])
+        # MaxItems at a page boundary resumes from the service's own token
+        full = paginator.paginate(PaginationConfig={"PageSize": 3, "MaxItems": 3}).build_full_result()
+        self.assertEqual([s["inputName"] for s in full["inputSummaries"]], everything[:3])
+        more = paginator.paginate(PaginationConfig={"PageSize": 3, "StartingToken": full["NextToken"]}).build_full_result()
+        self.assertEqual([s["inputName"] for s in more["inputSummaries"]], everything[3:])
+        self.assertNotIn("NextToken", more)
+        self.assertEqual(list(paginator.paginate().search("inputSummaries[].inputName")), everything)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,94 @@
+/* The heartbeat workload through the C ABI, the baseline that the binding rows of `make bench`
+ * (Python, Lua) are compared with: CALLS BatchPutMessage calls of 10 messages each over KEYS
+ * devices of examples/models/heartbeat.json, base64 payloads as boto3 sends them. Prints
+ * messages per second (wall clock; the caller compares it with rows measured in the same run).
+ * The requests are written before timing starts.
+ *
+ *   heartbeat_workload MODELS_DIR CALLS KEYS
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "iotevents.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char *read_file(const char *dir, const char *name) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    char *text = malloc((size_t)size + 1);
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) { perror(path); exit(2); }
+    text[size] = '\0';
+    fclose(f);
+    return text;
+}
+
+static void must(iotevents_engine *engine, const char *operation, const char *request) {
+    char *response = NULL;
+    int status = iotevents_call(engine, operation, request, &response);
+    if (status != IOTEVENTS_OK) { fprintf(stderr, "%s: %s\n", operation, response); exit(1); }
+    iotevents_free(response);
+}
+
+static void base64(const char *in, char *out) {
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(in), o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)in[i] << 16;
+        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)in[i + 2];
+        out[o++] = digits[(v >> 18) & 63];
+        out[o++] = digits[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? digits[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+/* The request of call number `call`: message m carries deviceId dev-((call*10+m) % keys). */
+static void batch_request(char *buffer, size_t size, long call, long keys) {
+    size_t used = (size_t)snprintf(buffer, size, "{\"messages\":[");
+    for (int m = 0; m < 10; m++) {
+        long n = call * 10 + m;
+        char payload[128], encoded[192];
+        snprintf(payload, sizeof payload, "{\"deviceId\":\"dev-%ld\",\"battery\":%ld}", n % keys, n % 100);
+        base64(payload, encoded);
+        used += (size_t)snprintf(buffer + used, size - used,
+                                 "%s{\"messageId\":\"%ld\",\"inputName\":\"Heartbeat\",\"payload\":\"%s\"}",
+                                 m ? "," : "", n, encoded);
+    }
+    snprintf(buffer + used, size - used, "]}");
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) { fprintf(stderr, "usage: %s MODELS_DIR CALLS KEYS\n", argv[0]); return 2; }
+    long calls = atol(argv[2]), keys = atol(argv[3]);
+    iotevents_engine *engine = iotevents_open("{\"clock\":\"manual\",\"startTimeMillis\":1700000000000}", NULL);
+    if (!engine) return 1;
+    char *input = read_file(argv[1], "heartbeat-input.json"), *model = read_file(argv[1], "heartbeat.json");
+    must(engine, "CreateInput", input);
+    must(engine, "CreateDetectorModel", model);
+    free(input);
+    free(model);
+    /* Requests are written before the clock starts, as the binding rows prepare theirs. */
+    enum { REQUEST_BYTES = 2048 };
+    char *requests = malloc((size_t)calls * REQUEST_BYTES);
+    if (!requests) return 1;
+    for (long call = 0; call < calls; call++)
+        batch_request(requests + call * REQUEST_BYTES, REQUEST_BYTES, call, keys);
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (long call = 0; call < calls; call++)
+        must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    double seconds = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    printf("%.0f\n", (double)calls * 10 / seconds);
+    free(requests);
+    iotevents_close(engine);
+    return 0;
+}

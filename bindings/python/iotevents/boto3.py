@@ -1,0 +1,158 @@
+"""Serve an unmodified boto3 client from an engine: `iotevents.boto3.attach(client, engine)`.
+
+botocore builds, signs and sends a REST request for every call. Just before sending it emits
+`before-send.<service-id>.<Operation>`; a handler that returns a response stops the send. Ours
+decodes the prepared request back into the operation's request document using the client's own
+service model (path labels, query string, headers, JSON body), runs it on the engine, and answers
+with the status code, headers and body the real service sends. botocore's parser, error handling
+and retry logic then run exactly as they would against AWS.
+
+Only a client of "iotevents-data" or "iotevents" can be attached. Requests are not signed (there
+is no network and no AWS account), so a gateway needs no credentials; a region is still needed
+to create the client, as boto3 requires one.
+"""
+import json
+import re
+import uuid
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from botocore import UNSIGNED
+from botocore.awsrequest import AWSResponse
+
+__all__ = ["attach", "detach", "is_attached"]
+
+_SERVICES = {"iot-events-data", "iot-events"}
+_ATTACHED = "_iotevents_attached"  # attribute on the client: (engine, handlers)
+
+
+def attach(client: Any, engine: Any) -> Any:
+    """Makes every call of the boto3 `client` run on `engine` instead of the network; returns the
+    client. Attaching a client that is already attached replaces the engine.
+
+    Raises ValueError for a client of another service. The engine must stay open while the client
+    is used; detach(client) restores normal sending."""
+    service_id = client.meta.service_model.service_id.hyphenize()
+    if service_id not in _SERVICES:
+        raise ValueError("iotevents.boto3.attach takes an iotevents-data or iotevents client, not %r"
+                         % client.meta.service_model.service_name)
+    detach(client)
+    send = _Sender(client.meta.service_model, engine)
+    handlers = [("before-send.%s" % service_id, send),
+                ("choose-signer.%s" % service_id, _unsigned)]
+    for event, handler in handlers:
+        client.meta.events.register(event, handler)
+    setattr(client, _ATTACHED, (engine, handlers))
+    return client
+
+
+def detach(client: Any) -> None:
+    """Undoes attach; a client that is not attached is left as it is."""
+    attached = getattr(client, _ATTACHED, None)
+    if attached is None:
+        return
+    for event, handler in attached[1]:
+        client.meta.events.unregister(event, handler)
+    delattr(client, _ATTACHED)
+
+
+def is_attached(client: Any) -> bool:
+    return getattr(client, _ATTACHED, None) is not None
+
+
+def _unsigned(**_):
+    return UNSIGNED
+
+
+class _Body:
+    """The `raw` of an AWSResponse: botocore reads the content through stream()."""
+
+    def __init__(self, data):
+        self._data = data
+
+    def stream(self, **_):
+        yield self._data
+
+
+class _Sender:
+    def __init__(self, service_model, engine):
+        self._model = service_model
+        self._engine = engine
+        self._paths = {}  # operation name -> compiled path pattern
+
+    def __call__(self, request, event_name, **_):
+        # botocore passes the event's full name: before-send.<service-id>.<Operation>
+        operation = self._model.operation_model(event_name.rsplit(".", 1)[1])
+        document = self._decode(operation, request)
+        status, text = self._engine.call_raw(operation.name, json.dumps(document))
+        if status == 0:
+            code = operation.http.get("responseCode", 200)
+            body = b"" if code == 204 else text.encode("utf-8")
+            headers = {"Content-Type": "application/json"}
+        else:
+            error = json.loads(text) if text else {}
+            kind = error.get("__type", "InternalFailureException")
+            code = self._error_status(kind)
+            body = text.encode("utf-8")
+            headers = {"Content-Type": "application/json", "x-amzn-ErrorType": kind}
+        headers["x-amzn-RequestId"] = str(uuid.uuid4())
+        headers["Content-Length"] = str(len(body))
+        return AWSResponse(request.url, code, headers, _Body(body))
+
+    # -- request decoding -------------------------------------------------------------------
+
+    def _decode(self, operation, request):
+        shape = operation.input_shape
+        url = urlsplit(request.url)
+        document = {}
+        if shape is None:
+            return document
+        labels = self._path_pattern(operation).match(url.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        body = request.body
+        if hasattr(body, "read"):
+            body = body.read()
+        if body:
+            document.update(json.loads(body.decode("utf-8") if isinstance(body, bytes) else body))
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if location == "uri" and labels and labels.group(wire) is not None:
+                document[name] = unquote(labels.group(wire))
+            elif location == "querystring" and wire in query:
+                values = query[wire]
+                document[name] = (values if member.type_name == "list"
+                                  else _scalar(member.type_name, values[-1]))
+            elif location == "header" and wire in request.headers:
+                document[name] = _scalar(member.type_name, request.headers[wire])
+        return document
+
+    def _path_pattern(self, operation):
+        pattern = self._paths.get(operation.name)
+        if pattern is None:
+            template = operation.http["requestUri"].split("?", 1)[0]
+            regex, position = "", 0
+            for label in re.finditer(r"\{([^}+]+)(\+?)\}", template):
+                regex += re.escape(template[position:label.start()])
+                regex += "(?P<%s>%s)" % (label.group(1), ".+" if label.group(2) else "[^/]*")
+                position = label.end()
+            regex += re.escape(template[position:])
+            # botocore appends the labels to the endpoint's own path, if it has one
+            pattern = self._paths[operation.name] = re.compile("(?:.*?)" + regex + "$")
+        return pattern
+
+    def _error_status(self, kind):
+        try:
+            return self._model.shape_for(kind).metadata["error"]["httpStatusCode"]
+        except Exception:  # a code this service's model does not declare
+            return 500 if kind == "InternalFailureException" else 400
+
+
+def _scalar(type_name, text):
+    if type_name in ("integer", "long"):
+        return int(text)
+    if type_name in ("float", "double"):
+        return float(text)
+    if type_name == "boolean":
+        return text == "true"
+    return text
