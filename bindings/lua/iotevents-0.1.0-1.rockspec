@@ -1,0 +1,40 @@
+-- LuaRocks package of the Lua binding. From bindings/lua/, with libiotevents installed
+-- (make install) or built in the tree:
+--
+--   luarocks make iotevents-0.1.0-1.rockspec LIBIOTEVENTS_INCDIR=../../include LIBIOTEVENTS_LIBDIR=../../build/standard
+--
+-- It builds one C source into iotevents.so and, for require "iotevents.safe", iotevents/safe.so
+-- (builtin cannot make symlinks: the same source is compiled twice).
+rockspec_format = "3.0"
+package = "iotevents"
+version = "0.1.0-1"
+source = {
+  url = "git+file:///libiotevents", -- this file is used with luarocks make from the source tree
+  dir = "libiotevents/bindings/lua",
+}
+description = {
+  license = "Apache-2.0",
+  summary = "AWS IoT Events detector and alarm models, embedded (libiotevents)",
+  detailed = [[
+    An in-process runtime for AWS IoT Events detector models and alarm models: every operation
+    of the iotevents and iotevents-data APIs as an engine method taking and returning Lua tables,
+    a manual or system clock, and action callbacks. Binds the C library libiotevents.
+  ]],
+}
+dependencies = { "lua >= 5.1, < 5.5" }
+external_dependencies = {
+  LIBIOTEVENTS = { header = "iotevents.h", library = "iotevents" },
+}
+local module = {
+  sources = { "src/iotevents.c" },
+  incdirs = { "$(LIBIOTEVENTS_INCDIR)", "src" },
+  libdirs = { "$(LIBIOTEVENTS_LIBDIR)" },
+  libraries = { "iotevents", "pthread" },
+}
+build = {
+  type = "builtin",
+  modules = {
+    iotevents = module,
+    ["iotevents.safe"] = module,
+  },
+}
