@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -115,11 +115,29 @@ $(OUT)/bench-control-plane: Tests/bench/control_plane.c include/iotevents.h $(LI
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
 	@$(MAKE) --no-print-directory bench-expressions
+	@$(MAKE) --no-print-directory bench-durability
 	@$(MAKE) --no-print-directory bench-python
+	@$(MAKE) --no-print-directory bench-lua
 
 # The heartbeat workload through the C ABI: the baseline of the binding rows.
 $(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c include/iotevents.h $(LIB_standard)
 	$(CC) -O2 -Wall -Wextra -Werror -std=c11 -Iinclude $< -o $@ -L$(OUT)/standard -liotevents
+
+# Durability rows (issue 8): the heartbeat workload in memory, then on a state directory with
+# each durability mode; best of 3 alternating rounds, as a ratio to the in-memory rate.
+bench-durability: $(OUT)/heartbeat-workload
+	@mkdir -p $(OUT)/bench; rm -rf $(OUT)/bench/state-*; \
+	best() { b=0; for r in 1 2 3; do rm -rf $(OUT)/bench/state-$$1; v=$$(LD_LIBRARY_PATH=$(OUT)/$$2 $(OUT)/heartbeat-workload examples/models 3000 1000 $$3); \
+	  [ $$v -gt $$b ] && b=$$v; done; echo $$b; }; \
+	for p in standard small; do \
+	  off=$$(best off $$p ""); always=$$(best always $$p "$(OUT)/bench/state-always always"); \
+	  group=$$(best group $$p "$(OUT)/bench/state-group groupCommit"); \
+	  echo "| durability ($$p), heartbeat workload 3000 x 10 messages | messages/s | vs in memory |"; echo "|---|---:|---:|"; \
+	  echo "| in memory (no stateDirectory) | $$off | 1.00 |"; \
+	  echo "| always (fdatasync per call) | $$always | $$(awk "BEGIN { printf \"%.2f\", $$always / $$off }") |"; \
+	  echo "| groupCommit (50 ms) | $$group | $$(awk "BEGIN { printf \"%.2f\", $$group / $$off }") |"; \
+	  printf '[{"mode":"memory","messages_per_second":%s},{"mode":"always","messages_per_second":%s},{"mode":"groupCommit","messages_per_second":%s}]\n' \
+	    $$off $$always $$group > $(OUT)/bench/durability-$$p.json; done
 
 # Python rows (issue 6): the binding vs the C ABI vs the same machine written with `transitions`.
 bench-python: $(OUT)/heartbeat-workload | deps-test
@@ -167,7 +185,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations
+test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -226,6 +244,52 @@ check-python-install: python
 	@cd /tmp && env -u IOTEVENTS_LIBRARY $(OUT)/python-venv/bin/python $(ROOT)/examples/python/heartbeat.py | grep 'pump-2   Offline' >/dev/null \
 	  || { echo "check-python-install: the wheel did not run the example"; exit 1; }
 	@echo "check-python-install: 3 passed, 0 failed ($$(basename $(OUT)/python/*.whl))"
+
+# Durable state (issue 8), both profiles: the crash harness (a child killed with SIGKILL at 200
+# random moments, every acknowledged call checked after each restart), damaged directories, every
+# case's state through a restart (fidelity), 8 threads on one engine (stress), and valgrind.
+DURABILITY_KILLS ?= 200
+$(OUT)/crash-harness: Tests/durability/crash_harness.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+$(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+$(OUT)/fidelity: Tests/durability/fidelity.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+$(OUT)/stress: Tests/durability/stress.c include/iotevents.h $(LIB_standard)
+	$(CC) $(CFLAGS_TEST) -pthread $< -o $@ -L$(OUT)/standard -liotevents
+
+check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/stress $(LIB_small) | deps-test
+	@for p in standard small; do rm -rf $(OUT)/durability-$$p && mkdir -p $(OUT)/durability-$$p; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/crash-harness Tests/durability $(OUT)/durability-$$p/crash $(DURABILITY_KILLS) $$(date +%s) || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/corruption Tests/durability $(OUT)/durability-$$p/corruption || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/fidelity $(OUT)/durability-$$p/fidelity Tests/cases/*/script || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 8 50000 1000 || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 8 50000 1000 $(OUT)/durability-$$p/stress groupCommit || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 4 5000 100 $(OUT)/durability-$$p/stress-always always || exit 1; done
+	@rm -rf $(OUT)/durability-valgrind && LD_LIBRARY_PATH=$(OUT)/standard valgrind -q --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  --error-exitcode=9 $(OUT)/corruption Tests/durability $(OUT)/durability-valgrind > $(OUT)/durability-valgrind.log 2>&1 \
+	  && echo "check-durability: corruption under valgrind: clean" || { cat $(OUT)/durability-valgrind.log | head -40; exit 1; }
+
+# ThreadSanitizer: the library built with -sanitize=thread (debug, the toolchain's shared runtime
+# libraries), the stress test built with the toolchain's clang; in memory, groupCommit, always.
+TSAN_LIB := .build-tsan/debug/libiotevents.so
+SWIFT_LIB_DIR := $(dir $(shell readlink -f $$(command -v swiftc) 2>/dev/null))../lib/swift/linux
+$(TSAN_LIB): $(SOURCES) $(JANSSON_DEP)
+	$(SWIFT_ENV) swift build -c debug --scratch-path .build-tsan --product iotevents -Xswiftc -sanitize=thread -Xcc -fsanitize=thread 2>&1 | tail -n 1
+
+$(OUT)/stress-tsan: Tests/durability/stress.c include/iotevents.h $(TSAN_LIB)
+	@mkdir -p $(OUT)
+	$(dir $(shell readlink -f $$(command -v swiftc)))clang -O1 -g -fsanitize=thread -pthread -Iinclude $< -o $@ \
+	  -L.build-tsan/debug -liotevents -Wl,-rpath,$(ROOT)/.build-tsan/debug -L$(SWIFT_LIB_DIR) -ldispatch -lBlocksRuntime -Wl,-rpath,$(SWIFT_LIB_DIR)
+
+test-tsan: $(OUT)/stress-tsan
+	@rm -rf $(OUT)/tsan && mkdir -p $(OUT)/tsan
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(OUT)/stress-tsan Tests/durability 8 2000 100
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(OUT)/stress-tsan Tests/durability 8 2000 100 $(OUT)/tsan/group groupCommit
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(OUT)/stress-tsan Tests/durability 4 1000 100 $(OUT)/tsan/always always
 
 # The alarm transition table (Tests/alarm-table/transitions.tsv, written from the spec) checked
 # against the recorded transcripts, which c-test checks against the library.
@@ -298,3 +362,5 @@ clean:
 # --- bindings with their own makefiles ---------------------------------------------------------
 # bindings/lua/lua.mk: make lua, lua-test, bench-lua (issue 7).
 -include bindings/lua/lua.mk
+# Tests/hardening/hardening.mk: check-bad-inputs, check-hostile-hosts (issue 10).
+-include Tests/hardening/hardening.mk

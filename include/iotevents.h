@@ -98,8 +98,11 @@ typedef struct iotevents_engine iotevents_engine;
  *   "timerThread"      boolean, system clock only (default false): an internal thread sleeps
  *                      until the next deadline and fires due expiries itself, as iotevents_tick
  *                      would; action handlers are then also called from that thread
- *   "stateDirectory"   string, durable state; not yet supported: refused with
- *                      UnsupportedOperationException
+ *   "stateDirectory"   string: a directory (created, mode 0700, if missing) that holds the
+ *                      engine's state durably; see "Durable state" below. Absent: in memory only
+ *   "durability"       "always" (default) or "groupCommit"; stateDirectory only
+ *   "groupCommitMillis"  integer 1..60000 (default 50): groupCommit's longest wait for a sync
+ *   "snapshotLogBytes" integer >= 4096 (default 4194304): the log size that triggers a snapshot
  *   "inputProjection"  "declared" (default): $input.X.path sees only the input's declared
  *                      attributes and what lies under them; "payload": the whole message
  *   "alarmNotifications"    "acknowledgeFlow" (default): alarm notifications are sent on state
@@ -123,8 +126,35 @@ typedef struct iotevents_engine iotevents_engine;
  *
  * Returns the engine, or NULL on failure. error_json: when not NULL, *error_json is set to NULL
  * on success and to an error document on failure (InvalidRequestException for a bad
- * configuration); the caller frees it with iotevents_free.
- * Any thread. The engine belongs to the caller until iotevents_close. */
+ * configuration; with a stateDirectory, ResourceInUseException when another engine has the
+ * directory open and InternalFailureException when it cannot be read or is damaged); the
+ * caller frees it with iotevents_free.
+ * Any thread. The engine belongs to the caller until iotevents_close.
+ *
+ * Durable state (stateDirectory):
+ *   Everything persists: inputs, every version of every model, detectors (state, variables,
+ *   timers with their remembered durations, retained input values), alarms (state, alarmState
+ *   records, snoozes), the messageId de-duplication window, tags, logging options and the
+ *   manual clock. Once a call has returned success its effects survive iotevents_close and a
+ *   reopen, and survive the process being killed at any instant; a call that had not returned
+ *   has either happened entirely or not at all, never half a batch. Failed calls change nothing.
+ *   How: each state-changing call is appended to a write-ahead log (<dir>/log, a checksum per
+ *   record) before it runs, at the instant it runs at; a clock step that fires expiries is logged
+ *   the same way. "always" syncs the record (fdatasync) before the call returns. "groupCommit"
+ *   returns once the record is written and syncs within groupCommitMillis: a killed process
+ *   still loses nothing, a power loss may lose the calls of the last window. When the log
+ *   reaches snapshotLogBytes (and on iotevents_close) the whole state is written to
+ *   <dir>/snapshot (a temporary file, synced, renamed over the old one) and the log starts
+ *   empty, so the directory stays about the size of the state. Opening replays the log on the
+ *   snapshot, without calling the action handler for what is replayed (the host saw those
+ *   actions when the calls first ran). With the system clock, expiries that fell due while the
+ *   process was down fire, in due order, at the first iotevents_tick (or message) after opening.
+ *   A torn last log record (a crash during its write) is dropped on open; any other damage (a
+ *   checksum mismatch before the last record, a missing snapshot, a newer format version) makes
+ *   iotevents_open fail with InternalFailureException naming the file and the problem -- never a
+ *   silent reset. One engine per directory: <dir>/lock is flock'ed while it is open. Open a
+ *   directory with the configuration (limits, projection) it was written with: replayed calls
+ *   are checked against the limits in force. Only state-changing calls write to the disk. */
 IOTEVENTS_API iotevents_engine *iotevents_open(const char *config_json, char **error_json);
 
 /* Closes an engine and frees everything it holds. NULL is a no-op. No other call on the same
@@ -151,7 +181,11 @@ IOTEVENTS_API void iotevents_close(iotevents_engine *engine);
  * or IOTEVENTS_UNSUPPORTED_OPERATION (unknown). No input makes the library abort the process.
  * A call that fails changes nothing.
  *
- * Threads: any thread; one engine may be shared by threads, calls on it are serialised.
+ * Threads: any thread; one engine may be shared by any number of threads. Calls on it are
+ * serialised by the engine's lock (parsing and validation run before it is taken): the results
+ * are those of some serial order of the calls, each call atomic. Per detector and per alarm,
+ * triggers (messages, expiries, operator actions) are processed one at a time in the order the
+ * engine received them. Action handlers are never called with the lock held.
  * Calls are synchronous: when this returns, everything the call caused has been processed. */
 IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation,
                                  const char *request_json, char **response_json);

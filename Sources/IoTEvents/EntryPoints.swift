@@ -27,11 +27,13 @@ public func iotevents_open(
         return nil
     }
     guard let lock = ie_mutex_create() else {
+        service.close()
         errorOut?.pointee = Service.errorText(ServiceError(.internalFailure, "Out of memory opening the engine"))
         return nil
     }
     let handle = EngineHandle(service: service, lock: lock)
     if service.configuration.timerThread, !handle.startTimerThread() {
+        service.close()
         errorOut?.pointee = Service.errorText(ServiceError(.internalFailure, "Could not start the timer thread"))
         return nil
     }
@@ -43,6 +45,7 @@ public func iotevents_close(_ engine: OpaquePointer?) {
     guard let engine else { return }
     let handle = Unmanaged<EngineHandle>.fromOpaque(UnsafeRawPointer(engine))
     handle.takeUnretainedValue().stopTimerThread()
+    handle.takeUnretainedValue().service.close()
     handle.release()
 }
 

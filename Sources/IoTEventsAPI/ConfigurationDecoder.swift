@@ -62,7 +62,23 @@ enum ConfigurationDecoder {
             guard let s = value.string, !s.isEmpty else {
                 throw .invalidRequest("Configuration stateDirectory must be a non-empty string")
             }
-            throw ServiceError(.unsupportedOperation, "Configuration stateDirectory: durable state is not supported by this version")
+            config.stateDirectory = s
+        case "durability":
+            switch value.string {
+            case "always": config.durability = .always
+            case "groupCommit": config.durability = .groupCommit
+            default: throw .invalidRequest("Configuration durability must be \"always\" or \"groupCommit\"")
+            }
+        case "groupCommitMillis":
+            guard let n = value.integer, n >= 1, n <= 60000 else {
+                throw .invalidRequest("Configuration groupCommitMillis must be an integer from 1 to 60000")
+            }
+            config.groupCommitMillis = n
+        case "snapshotLogBytes":
+            guard let n = value.integer, n >= 4096, n <= 1 << 40 else {
+                throw .invalidRequest("Configuration snapshotLogBytes must be an integer from 4096 to 2^40")
+            }
+            config.snapshotLogBytes = n
         case "region":
             guard let s = value.string, isRegion(s) else {
                 throw .invalidRequest("Configuration region must be a region name such as \"us-east-1\" (lower-case letters, digits and '-')")

@@ -22,24 +22,64 @@ public final class Service {
     public var configuration: EngineConfiguration { engine.configuration }
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    /// Opens an engine from a configuration document (NULL means all defaults).
+    /// With `stateDirectory`: the directory, its lock and its write-ahead log.
+    private let store: StateDirectory?
+
+    /// Opens an engine from a configuration document (NULL means all defaults). With a state
+    /// directory, the engine is rebuilt from its log before this returns.
     ///
     /// Everything that can fail happens before the object exists: in Embedded Swift a class
     /// initializer that throws leaks its allocation.
     public static func open(configuration text: UnsafePointer<CChar>?) throws(ServiceError) -> Service {
         let configuration = try ConfigurationDecoder.decode(text)
+        var store: StateDirectory?
+        var recovery = StateDirectory.Recovery(snapshot: nil, records: [])
+        if configuration.stateDirectory != nil {
+            (store, recovery) = try StateDirectory.open(configuration)
+        }
+        let engine = Engine(configuration: configuration)
+        if let snapshot = recovery.snapshot {
+            var reader = ByteReader(snapshot)
+            do throws(ServiceError) {
+                try engine.restoreSnapshot(SnapshotModelCoder(), from: &reader)
+            } catch {
+                store?.close()
+                throw ServiceError(.internalFailure, "State directory \(configuration.stateDirectory ?? ""): \(error.message)")
+            }
+        }
         guard let mutex = ie_mutex_create() else {
+            store?.close()
             throw ServiceError(.internalFailure, "Out of memory creating the engine lock")
         }
-        return Service(engine: Engine(configuration: configuration), mutex: mutex)
+        let service = Service(engine: engine, mutex: mutex, store: store)
+        service.replay(recovery.records)
+        return service
     }
 
-    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>) {
+    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>, store: StateDirectory?) {
         self.engine = engine
         self.mutex = mutex
+        self.store = store
     }
 
     deinit { ie_mutex_destroy(mutex) }
+
+    /// Releases the state directory (its last writes synced, its lock dropped). The engine must
+    /// not be called afterwards. Without a state directory there is nothing to release.
+    public func close() {
+        lock()
+        if let store, store.hasRecords { compact(store) }
+        store?.close()
+        unlock()
+    }
+
+    /// Folds the log into a snapshot of the engine as it is now (under the lock). A failure
+    /// leaves the log as it was: nothing is lost, the directory only grows until a later try.
+    private func compact(_ store: StateDirectory) {
+        var writer = ByteWriter()
+        engine.writeSnapshot(SnapshotModelCoder(), into: &writer)
+        try? store.compact(writer.bytes)
+    }
 
     /// Runs the operation named `operation` (an AWS operation name) on `request`.
     public func call(_ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<CChar>?) -> CallResult {
@@ -79,6 +119,32 @@ public final class Service {
     }
 
     private func run(_ op: Operation, _ request: UnsafePointer<CChar>?, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+        let (document, length) = try parse(op, request)
+        lock()
+        defer { unlock() }
+        guard let store, op.changesState, let request else { return try Handlers.run(op, document.root, engine, &output) }
+        // Durable: the call is logged at the instant it runs at, before it runs. A call that then
+        // fails changed nothing, and its record is taken back (replayed, it would fail again).
+        let now = engine.clock.now()
+        engine.clock.pin(at: now)
+        defer { engine.clock.unpin() }
+        let before = store.size
+        let bytes = UnsafeRawPointer(request).assumingMemoryBound(to: UInt8.self)
+        try store.append(.call(op, now: now, request: Array(UnsafeBufferPointer(start: bytes, count: length))))
+        let body: UnsafeMutablePointer<json_t>
+        do throws(ServiceError) {
+            body = try Handlers.run(op, document.root, engine, &output)
+        } catch {
+            store.undo(to: before)
+            throw error
+        }
+        if store.needsCompaction { compact(store) }
+        return body
+    }
+
+    /// The request parsed and checked against the operation's service-model shape (no lock
+    /// needed); also returns its length in bytes.
+    private func parse(_ op: Operation, _ request: UnsafePointer<CChar>?) throws(ServiceError) -> (JSONDocument, Int) {
         if let reason = op.unsupportedReason {
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents: \(reason)")
         }
@@ -90,9 +156,37 @@ public final class Service {
         }
         let document = try JSONDocument.parse(request, length: length, maxDepth: limits.maxJsonDepth, what: "The request")
         try SchemaValidator.validate(document.root, shape: op.requestShape)
-        lock()
-        defer { unlock() }
-        return try Handlers.run(op, document.root, engine, &output)
+        return (document, length)
+    }
+
+    /// Rebuilds the engine from its log: every call again, at its instant, with its actions
+    /// discarded (the host saw them when the call first ran). Calls fail again exactly where
+    /// they failed before, so a failed call's record, had it stayed, would change nothing.
+    private func replay(_ records: [LogRecord]) {
+        for record in records {
+            var output = RunOutput()
+            switch record {
+            case .call(let op, let now, let request):
+                engine.clock.pin(at: now)
+                var text = request
+                text.append(0)
+                text.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { c in
+                        do throws(ServiceError) {
+                            let (document, _) = try parse(op, c)
+                            let body = try Handlers.run(op, document.root, engine, &output)
+                            ie_json_decref(body)
+                        } catch {}
+                    }
+                }
+                engine.clock.unpin()
+            case .tick(let now):
+                engine.clock.pin(at: now)
+                _ = MessageRunner.fireDueTimers(engine, at: now, &output)
+                engine.clock.unpin()
+            }
+        }
     }
 
     /// Moves the clock to `nowMillis` (negative: the system clock's now; with the manual clock,
@@ -101,9 +195,21 @@ public final class Service {
     public func tick(_ nowMillis: Int64) -> (count: Int64, actions: [String]) {
         var output = RunOutput()
         lock()
-        let now = nowMillis >= 0 ? engine.clock.advance(to: nowMillis) : engine.clock.now()
+        defer { unlock() }
+        let current = engine.clock.now()
+        let now = nowMillis >= 0 ? max(nowMillis, current) : current
+        if let store {
+            // Logged only when it changes something: the manual clock moves or expiries fire.
+            let fires = (engine.nextDeadline() ?? Int64.max) <= now
+            guard fires || now > current else { return (0, []) }
+            do throws(ServiceError) { try store.append(.tick(now: now)) } catch { return (0, []) }
+            engine.clock.pin(at: now)
+        } else {
+            engine.clock.advance(to: now)
+        }
         let count = MessageRunner.fireDueTimers(engine, at: now, &output)
-        unlock()
+        engine.clock.unpin()
+        if let store, store.needsCompaction { compact(store) }
         return (count, Service.documents(output))
     }
 

@@ -9,6 +9,8 @@ public typealias Millis = Int64
 public struct EngineClock: Sendable {
     public let kind: EngineConfiguration.ClockKind
     private var last: Millis
+    /// Held at one instant (`pin`): every reading returns it until `unpin`.
+    private var pinned = false
 
     public init(kind: EngineConfiguration.ClockKind, start: Millis) {
         self.kind = kind
@@ -17,12 +19,24 @@ public struct EngineClock: Sendable {
 
     /// The current time. For the system clock this reads the wall clock.
     public mutating func now() -> Millis {
-        if kind == .system {
+        if kind == .system && !pinned {
             let wall = ie_clock_now_millis()
             if wall > last { last = wall }
         }
         return last
     }
+
+    /// Holds the clock at `time` (moved forward to it if it is later) until `unpin`: a durable
+    /// engine runs each logged call at one instant, which the log records and replay pins again.
+    public mutating func pin(at time: Millis) {
+        if time > last { last = time }
+        pinned = true
+    }
+
+    public mutating func unpin() { pinned = false }
+
+    /// The last time the clock gave out, without reading the wall clock (for snapshots).
+    public var lastReading: Millis { last }
 
     /// Moves the clock forward to `time` (never backwards). Returns the clock's new time.
     @discardableResult

@@ -31,6 +31,16 @@ public struct EngineConfiguration: Equatable, Sendable {
         case always
     }
 
+    /// When a state-changing call's log record reaches stable storage (stateDirectory only).
+    public enum Durability: Equatable, Sendable {
+        /// Before the call returns (fdatasync per call).
+        case always
+        /// Within `groupCommitMillis` after the call returns: one sync covers many calls. A
+        /// crash of the process loses nothing (the record is written before the call returns);
+        /// a power loss may lose the calls of the last window.
+        case groupCommit
+    }
+
     public var clock: ClockKind = .system
     public var alarmRejectedActions: AlarmRejectedActions = .error
     public var alarmNotifications: AlarmNotifications = .acknowledgeFlow
@@ -41,6 +51,11 @@ public struct EngineConfiguration: Equatable, Sendable {
     public var timerThread = false
     /// Durable state; nil = in memory only.
     public var stateDirectory: String?
+    public var durability: Durability = .always
+    /// groupCommit: the longest a written record waits for its sync, milliseconds.
+    public var groupCommitMillis: Int64 = 50
+    /// The log size that makes the engine fold the log into a new snapshot, bytes.
+    public var snapshotLogBytes: Int64 = 4 << 20
     public var region = "us-east-1"
     public var accountId = "123456789012"
     public var limits = Limits()

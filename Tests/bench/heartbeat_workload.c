@@ -4,7 +4,10 @@
  * messages per second (wall clock; the caller compares it with rows measured in the same run).
  * The requests are written before timing starts.
  *
- *   heartbeat_workload MODELS_DIR CALLS KEYS
+ * With STATE_DIR the engine keeps its state there with the given durability ("always" or
+ * "groupCommit"): the durability rows of `make bench`.
+ *
+ *   heartbeat_workload MODELS_DIR CALLS KEYS [STATE_DIR DURABILITY]
  */
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
@@ -66,10 +69,15 @@ static void batch_request(char *buffer, size_t size, long call, long keys) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: %s MODELS_DIR CALLS KEYS\n", argv[0]); return 2; }
+    if (argc != 4 && argc != 6) { fprintf(stderr, "usage: %s MODELS_DIR CALLS KEYS [STATE_DIR DURABILITY]\n", argv[0]); return 2; }
     long calls = atol(argv[2]), keys = atol(argv[3]);
-    iotevents_engine *engine = iotevents_open("{\"clock\":\"manual\",\"startTimeMillis\":1700000000000}", NULL);
-    if (!engine) return 1;
+    char config[4300] = "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000}";
+    if (argc == 6)
+        snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,"
+                 "\"stateDirectory\":\"%s\",\"durability\":\"%s\"}", argv[4], argv[5]);
+    char *error = NULL;
+    iotevents_engine *engine = iotevents_open(config, &error);
+    if (!engine) { fprintf(stderr, "open: %s\n", error); return 1; }
     char *input = read_file(argv[1], "heartbeat-input.json"), *model = read_file(argv[1], "heartbeat.json");
     must(engine, "CreateInput", input);
     must(engine, "CreateDetectorModel", model);

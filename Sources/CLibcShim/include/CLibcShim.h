@@ -39,4 +39,28 @@ void ie_timer_thread_notify(ie_timer_thread *thread);
  * (then it only marks it stopped). Frees the object once both sides are done with it. */
 void ie_timer_thread_stop(ie_timer_thread *thread);
 
+/* Files of the state directory (stateDirectory). Every function returns 0 or an errno value and
+ * retries EINTR itself. Descriptors are opened close-on-exec. */
+/* Creates the directory (mode 0700) unless it exists; ENOTDIR when the path is not a directory. */
+int ie_dir_ensure(const char *path);
+/* Opens (creating) `dir/name` and takes an exclusive, non-blocking flock on it; EWOULDBLOCK when
+ * another open file holds it (another engine, in this process or another). */
+int ie_lock_file(const char *dir, const char *name, int *fd_out);
+void ie_fd_close(int fd);
+/* Reads the whole of a file into a malloc'd buffer (free it with free); ENOENT when missing. */
+int ie_file_read(const char *path, unsigned char **data_out, size_t *length_out);
+/* Opens (creating, mode 0600) a file for appending; *size_out is its current size. */
+int ie_file_open_append(const char *path, int *fd_out, uint64_t *size_out);
+/* Writes all of data, looping over short writes. */
+int ie_file_write(int fd, const void *data, size_t length);
+int ie_file_sync(int fd);
+int ie_file_truncate(int fd, uint64_t length);
+/* Replaces dir/name atomically with data: writes dir/name.tmp, syncs it, renames it over
+ * dir/name and syncs the directory, so a crash leaves either the old file or the new one. */
+int ie_file_replace(const char *dir, const char *name, const void *data, size_t length);
+/* Removes dir/name; a missing file is not an error. */
+int ie_file_remove(const char *dir, const char *name);
+/* The text of an errno value (thread-safe; valid until the next call on this thread). */
+const char *ie_errno_text(int error);
+
 #endif

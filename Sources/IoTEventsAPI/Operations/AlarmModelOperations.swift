@@ -18,12 +18,18 @@ enum AlarmModelOperations {
     static func describe(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
         let version = try engine.describeAlarmModel(
             request["alarmModelName"]?.string ?? "", version: request["alarmModelVersion"]?.string)
-        let r = version.request
         var body = configuration(version, engine, status: nil)
+        requestMembers(version.request, key: version.key, into: &body)
+        return body.take()
+    }
+
+    /// The members of an alarm model's request as CreateAlarmModel takes them (and
+    /// DescribeAlarmModel answers them); `modelRequest` reads them back.
+    static func requestMembers(_ r: AlarmModelRequest, key: AttributePath?, into body: inout JSONObject) {
         body.set("alarmModelName", r.name)
         body.set("alarmModelDescription", r.description)
         body.set("roleArn", r.roleArn)
-        body.set("key", version.key?.text)
+        body.set("key", key?.text)
         if let severity = r.severity { body.set("severity", integer: severity) }
         var simple = JSONObject()
         simple.set("inputProperty", r.rule.inputProperty)
@@ -58,7 +64,6 @@ enum AlarmModelOperations {
             }
             body.set("alarmCapabilities", object: o)
         }
-        return body.take()
     }
 
     static func list(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
@@ -104,7 +109,7 @@ enum AlarmModelOperations {
     }
 
     /// The request members, already checked against the service model, as the core's request.
-    private static func modelRequest(_ request: JSONValue) throws(ServiceError) -> AlarmModelRequest {
+    static func modelRequest(_ request: JSONValue) throws(ServiceError) -> AlarmModelRequest {
         guard let simple = request["alarmRule"]?["simpleRule"] else {
             throw .invalidRequest("alarmRule: the rule must be a simpleRule")
         }

@@ -99,7 +99,7 @@ enum DetectorModelOperations {
         return body.take()
     }
 
-    private static func modelRequest(_ request: JSONValue) throws(ServiceError) -> DetectorModelRequest {
+    static func modelRequest(_ request: JSONValue) throws(ServiceError) -> DetectorModelRequest {
         guard let definition = request["detectorModelDefinition"] else {
             throw .invalidRequest("Missing required member 'detectorModelDefinition'")
         }

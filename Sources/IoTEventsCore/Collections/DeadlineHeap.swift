@@ -9,6 +9,12 @@ public struct DeadlineHeap<Payload> {
         public let deadline: Millis
         public let sequence: UInt64
         public let payload: Payload
+
+        public init(deadline: Millis, sequence: UInt64, payload: Payload) {
+            self.deadline = deadline
+            self.sequence = sequence
+            self.payload = payload
+        }
     }
 
     private var entries: [Entry] = []
@@ -54,6 +60,17 @@ public struct DeadlineHeap<Payload> {
 
     public mutating func removeAll() {
         entries.removeAll()
+    }
+
+    /// Every entry, in no particular order, and the next sequence number (for snapshots).
+    public var snapshotEntries: [Entry] { entries }
+    public var sequenceCounter: UInt64 { nextSequence }
+
+    /// Rebuilds the heap from a snapshot's entries: the same pop order, ties included.
+    public mutating func restore(_ restored: [Entry], sequenceCounter: UInt64) {
+        entries = restored
+        nextSequence = sequenceCounter
+        retain { _ in true }
     }
 
     private func before(_ a: Entry, _ b: Entry) -> Bool {

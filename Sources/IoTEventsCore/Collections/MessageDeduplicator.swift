@@ -27,6 +27,21 @@ public struct MessageDeduplicator {
         order.append((now, id))
     }
 
+    /// The ids still remembered, oldest first (for snapshots).
+    public var snapshotEntries: [(time: Millis, id: String)] {
+        var live: [(time: Millis, id: String)] = []
+        for i in head..<order.count where acceptedAt[order[i].id] == order[i].time { live.append(order[i]) }
+        return live
+    }
+
+    /// Remembers a snapshot's ids again, oldest first.
+    public mutating func restore(_ entries: [(time: Millis, id: String)]) {
+        acceptedAt = [:]
+        order = entries
+        head = 0
+        for entry in entries { acceptedAt[entry.id] = entry.time }
+    }
+
     private mutating func expire(now: Millis, window: Millis) {
         while head < order.count, now - order[head].time >= window {
             let entry = order[head]

@@ -1,0 +1,72 @@
+import IoTEventsCore
+
+/// One entry of the write-ahead log: a call that changes state, or a clock step that fired
+/// expiries. Replaying the entries in order through the engine rebuilds its state exactly,
+/// because the engine is deterministic given each call's request and the instant it ran at.
+enum LogRecord {
+    /// A state-changing call: the operation, the instant the engine ran it at, the request text.
+    case call(Operation, now: Millis, request: [UInt8])
+    /// The clock moved to `now` (a tick or the timer thread) and expiries due by then fired.
+    case tick(now: Millis)
+
+    private static let callKind: UInt8 = 1
+    private static let tickKind: UInt8 = 2
+
+    func encode(into w: inout ByteWriter) {
+        switch self {
+        case .call(let op, let now, let request):
+            w.u8(LogRecord.callKind)
+            w.i64(now)
+            w.string(op.nameString)
+            w.run(request)
+        case .tick(let now):
+            w.u8(LogRecord.tickKind)
+            w.i64(now)
+        }
+    }
+
+    static func decode(_ r: inout ByteReader) throws(ByteReadError) -> LogRecord {
+        let kind = try r.u8()
+        let now = try r.i64()
+        switch kind {
+        case callKind:
+            let name = try r.string()
+            guard let op = Operation.named(name) else { throw r.failure("an unknown operation '\(name)'") }
+            let request = try r.run()
+            guard r.atEnd else { throw r.failure("bytes after the request") }
+            return .call(op, now: now, request: request)
+        case tickKind:
+            guard r.atEnd else { throw r.failure("bytes after a tick") }
+            return .tick(now: now)
+        default:
+            throw r.failure("an unknown record kind \(kind)")
+        }
+    }
+}
+
+extension Operation {
+    /// The operation whose AWS name is `name`.
+    static func named(_ name: String) -> Operation? {
+        for op in Operation.allCases where op.nameString == name { return op }
+        return nil
+    }
+
+    /// Whether a successful call can change the engine's state, and so is written to the log.
+    /// Spelled out per operation: a new operation must be placed here to compile.
+    var changesState: Bool {
+        switch self {
+        case .createAlarmModel, .createDetectorModel, .createInput, .deleteAlarmModel, .deleteDetectorModel,
+             .deleteInput, .putLoggingOptions, .tagResource, .untagResource, .updateAlarmModel,
+             .updateDetectorModel, .updateInput, .batchAcknowledgeAlarm, .batchDeleteDetector,
+             .batchDisableAlarm, .batchEnableAlarm, .batchPutMessage, .batchResetAlarm,
+             .batchSnoozeAlarm, .batchUpdateDetector:
+            return true
+        case .describeAlarmModel, .describeDetectorModel, .describeInput, .describeLoggingOptions,
+             .listAlarmModelVersions, .listAlarmModels, .listDetectorModelVersions, .listDetectorModels,
+             .listInputRoutings, .listInputs, .listTagsForResource, .describeAlarm, .describeDetector,
+             .listAlarms, .listDetectors,
+             .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults, .startDetectorModelAnalysis:
+            return false
+        }
+    }
+}

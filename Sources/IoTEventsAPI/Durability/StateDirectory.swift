@@ -1,0 +1,220 @@
+import CLibcShim
+import IoTEventsCore
+
+/// A state directory (`stateDirectory`): the lock that keeps a second engine out, the snapshot,
+/// and the write-ahead log of every state-changing call since, synced as `durability` says.
+///
+///     <dir>/lock      flock'ed while an engine has the directory open
+///     <dir>/snapshot  the engine's whole state at the end of log epoch E (SnapshotFile)
+///     <dir>/log       the calls since: log epoch E + 1 (StateLog)
+///
+/// Compaction writes a new snapshot covering the current epoch, then replaces the log by an
+/// empty one of the next epoch. A crash between the two leaves a log the snapshot covers; open
+/// recognises it by its epoch and starts a fresh one, so no call is ever applied twice.
+final class StateDirectory {
+    static let lockName = "lock"
+
+    /// What open found: the snapshot's engine state (if any), then the calls to replay on it.
+    struct Recovery {
+        var snapshot: [UInt8]?
+        var records: [LogRecord]
+    }
+
+    let path: String
+    /// Replaced by compaction; the flusher reads it under syncMutex.
+    private var log: StateLog
+    private var epoch: UInt64
+    /// The log size that triggers a compaction: the configured size, or the last snapshot's
+    /// size when larger (so compaction work stays proportional to the calls logged).
+    private var compactAt: UInt64
+    private let configuredCompactAt: UInt64
+    private let lockFD: Int32
+    private let durability: EngineConfiguration.Durability
+    private let window: Int64
+    /// groupCommit: the thread that syncs written records within `window`.
+    private var flusher: OpaquePointer?
+    private let syncMutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// groupCommit, under syncMutex: when the oldest unsynced record was written (nil: all synced),
+    /// and a sync failure the flusher met, which the next append reports.
+    private var unsyncedSince: Int64?
+    private var syncFailure: ServiceError?
+    private var closed = false
+
+    private init(path: String, log: StateLog, epoch: UInt64, lockFD: Int32, configuration: EngineConfiguration,
+                 syncMutex: UnsafeMutablePointer<pthread_mutex_t>) {
+        self.path = path
+        self.log = log
+        self.epoch = epoch
+        self.configuredCompactAt = UInt64(configuration.snapshotLogBytes)
+        self.compactAt = UInt64(configuration.snapshotLogBytes)
+        self.lockFD = lockFD
+        self.durability = configuration.durability
+        self.window = configuration.groupCommitMillis
+        self.syncMutex = syncMutex
+    }
+
+    /// Opens the directory (creating it), takes its lock, and reads the snapshot and the log.
+    static func open(_ configuration: EngineConfiguration) throws(ServiceError) -> (StateDirectory, Recovery) {
+        guard let path = configuration.stateDirectory else {
+            throw ServiceError(.internalFailure, "No state directory is configured")
+        }
+        let made = ie_dir_ensure(path)
+        guard made == 0 else { throw StateLog.failure("cannot create \(path)", made) }
+        var lockFD: Int32 = -1
+        let locked = ie_lock_file(path, lockName, &lockFD)
+        if locked == 11 /* EWOULDBLOCK */ {
+            throw ServiceError(.resourceInUse, "State directory \(path) is in use by another engine (one engine per directory)")
+        }
+        guard locked == 0 else { throw StateLog.failure("cannot lock \(path)", locked) }
+        let opened: (log: StateLog, epoch: UInt64, recovery: Recovery)
+        do throws(ServiceError) {
+            opened = try recover(path)
+        } catch {
+            ie_fd_close(lockFD)
+            throw error
+        }
+        guard let mutex = ie_mutex_create() else {
+            ie_fd_close(lockFD)
+            throw ServiceError(.internalFailure, "Out of memory opening the state directory")
+        }
+        let directory = StateDirectory(path: path, log: opened.log, epoch: opened.epoch, lockFD: lockFD,
+                                       configuration: configuration, syncMutex: mutex)
+        if let snapshot = opened.recovery.snapshot {
+            directory.compactAt = max(directory.configuredCompactAt, UInt64(snapshot.count))
+        }
+        if configuration.durability == .groupCommit && !directory.startFlusher() {
+            directory.close()
+            throw ServiceError(.internalFailure, "Could not start the state directory's sync thread")
+        }
+        return (directory, opened.recovery)
+    }
+
+    /// Matches the log to the snapshot by epoch: the log after the snapshot is replayed, a log
+    /// the snapshot already covers (a crash inside a compaction) is replaced by a fresh one,
+    /// and a log from beyond the snapshot means the snapshot is missing or older than its log.
+    private static func recover(_ path: String) throws(ServiceError) -> (log: StateLog, epoch: UInt64, recovery: Recovery) {
+        let snapshot = try SnapshotFile.read(directory: path)
+        let opened = try StateLog.open(directory: path)
+        let covered = snapshot?.covers ?? 0
+        if opened.epoch == covered + 1 {
+            return (opened.log, opened.epoch, Recovery(snapshot: snapshot?.body, records: opened.records))
+        }
+        if opened.epoch <= covered {
+            let fresh = try StateLog.create(directory: path, epoch: covered + 1)
+            return (fresh, covered + 1, Recovery(snapshot: snapshot?.body, records: []))
+        }
+        if snapshot == nil {
+            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but no snapshot: the snapshot it continues is missing; the engine will not start from a partial state")
+        }
+        throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
+    }
+
+    var size: UInt64 { log.size }
+
+    /// Writes one record before its call runs. `always`: synced before this returns.
+    func append(_ record: LogRecord) throws(ServiceError) {
+        guard durability == .groupCommit else { return try log.append(record, sync: true) }
+        ie_mutex_lock(syncMutex)
+        let failure = syncFailure
+        ie_mutex_unlock(syncMutex)
+        if let failure { throw failure }
+        try log.append(record, sync: false)
+        ie_mutex_lock(syncMutex)
+        let wasClean = unsyncedSince == nil
+        if wasClean { unsyncedSince = ie_clock_now_millis() }
+        ie_mutex_unlock(syncMutex)
+        if wasClean, let flusher { ie_timer_thread_notify(flusher) }
+    }
+
+    /// Whether the log has grown enough to be folded into a snapshot.
+    var needsCompaction: Bool { log.size >= compactAt }
+
+    /// Whether the log holds any record (a compaction on close is then worth it).
+    var hasRecords: Bool { log.size > UInt64(StateLog.headerBytes) }
+
+    /// Folds the log into `snapshot` (the engine's state now): writes it as covering the current
+    /// epoch, then starts an empty log of the next one. On failure the log goes on as it was
+    /// (and the next attempt waits until it has doubled).
+    func compact(_ snapshot: [UInt8]) throws(ServiceError) {
+        do throws(ServiceError) {
+            try SnapshotFile.write(directory: path, covers: epoch, body: snapshot)
+            let fresh = try StateLog.create(directory: path, epoch: epoch + 1)
+            ie_mutex_lock(syncMutex)
+            log = fresh
+            unsyncedSince = nil  // the snapshot is synced, and covers everything written
+            ie_mutex_unlock(syncMutex)
+            epoch += 1
+            compactAt = max(configuredCompactAt, UInt64(snapshot.count))
+        } catch {
+            compactAt = max(compactAt, log.size) * 2
+            throw error
+        }
+    }
+
+    /// Removes the record of a call that then failed (it changed nothing).
+    func undo(to length: UInt64) { log.undo(to: length) }
+
+    /// Stops the sync thread, syncs what is written and releases the directory. Idempotent.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        if let flusher {
+            self.flusher = nil
+            ie_timer_thread_stop(flusher)
+        }
+        try? log.sync()
+        ie_fd_close(lockFD)
+    }
+
+    deinit {
+        close()
+        ie_mutex_destroy(syncMutex)
+    }
+
+    // -- group commit ---------------------------------------------------------------------------
+
+    private func startFlusher() -> Bool {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        guard let thread = ie_timer_thread_start(flusherBody, context) else {
+            Unmanaged<StateDirectory>.fromOpaque(context).release()
+            return false
+        }
+        flusher = thread
+        return true
+    }
+
+    /// When the flusher must next sync: the oldest unsynced write plus the window; -1 = none.
+    fileprivate func nextSyncDeadline() -> Int64 {
+        ie_mutex_lock(syncMutex)
+        defer { ie_mutex_unlock(syncMutex) }
+        guard let since = unsyncedSince else { return -1 }
+        return since + window
+    }
+
+    /// Syncs if the oldest unsynced write has waited its window. The sync runs outside the
+    /// mutex, so calls go on appending meanwhile (their records are covered by the next sync).
+    fileprivate func syncIfDue() {
+        ie_mutex_lock(syncMutex)
+        let due = unsyncedSince.map { ie_clock_now_millis() >= $0 + window } ?? false
+        if due { unsyncedSince = nil }
+        let current = log
+        ie_mutex_unlock(syncMutex)
+        guard due else { return }
+        do throws(ServiceError) {
+            try current.sync()
+        } catch {
+            ie_mutex_lock(syncMutex)
+            syncFailure = error
+            ie_mutex_unlock(syncMutex)
+        }
+    }
+}
+
+private func flusherBody(_ thread: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
+    guard let thread, let context else { return }
+    let directory = Unmanaged<StateDirectory>.fromOpaque(context)
+    while ie_timer_thread_wait(thread, directory.takeUnretainedValue().nextSyncDeadline()) != 0 {
+        directory.takeUnretainedValue().syncIfDue()
+    }
+    directory.release()
+}

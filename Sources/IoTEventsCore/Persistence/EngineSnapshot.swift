@@ -1,0 +1,145 @@
+/// The whole state of an engine as bytes, and back: what a state directory's snapshot holds.
+///
+/// Everything the engine remembers is written: the clock and counters, logging options, inputs,
+/// every version of every model (its request, through the API's own coder, and what was added
+/// to it since), every detector and alarm with their timers, snoozes and retained input values,
+/// both deadline queues entry by entry (so ties fire in the same order after a restart), and the
+/// de-duplication window. Restoring into a new engine gives one that answers every call as the
+/// original would have.
+///
+/// Model requests cross as the API's request documents: the core hands the typed request to the
+/// coder and gets bytes, and back, so it never sees JSON.
+public protocol ModelRequestCoder {
+    func encode(_ request: DetectorModelRequest) -> [UInt8]
+    func encode(_ request: AlarmModelRequest) -> [UInt8]
+    func decodeDetectorModel(_ bytes: [UInt8]) throws(ServiceError) -> DetectorModelRequest
+    func decodeAlarmModel(_ bytes: [UInt8]) throws(ServiceError) -> AlarmModelRequest
+}
+
+extension Engine {
+    public func writeSnapshot<Coder: ModelRequestCoder>(_ coder: Coder, into w: inout ByteWriter) {
+        w.i64(clock.lastReading)
+        w.u64(executionSequence)
+        w.u64(nextTimerGeneration)
+        if let options = loggingOptions {
+            w.bool(true)
+            SnapshotFields.write(options, &w)
+        } else {
+            w.bool(false)
+        }
+        let allInputs = inputs.all
+        w.count(allInputs.count)
+        for input in allInputs { SnapshotFields.write(input, &w) }
+        let detectorModelList = detectorModels.all
+        w.count(detectorModelList.count)
+        for model in detectorModelList { SnapshotFields.write(model, coder, &w) }
+        let alarmModelList = alarmModels.all
+        w.count(alarmModelList.count)
+        for model in alarmModelList { SnapshotFields.write(model, coder, &w) }
+        // Queue entries of models that are gone (deleted, or replaced under the same name) can
+        // never fire: they are left out. Stale entries of live models are harmless and kept.
+        let timers = timerQueue.snapshotEntries.filter { detectorModels[$0.payload.model.name] === $0.payload.model }
+        w.count(timers.count)
+        for e in timers {
+            w.i64(e.deadline)
+            w.u64(e.sequence)
+            w.string(e.payload.model.name)
+            w.string(e.payload.key)
+            w.count(e.payload.timer)
+            w.u64(e.payload.generation)
+        }
+        w.u64(timerQueue.sequenceCounter)
+        let snoozes = snoozeQueue.snapshotEntries.filter { alarmModels[$0.payload.model.name] === $0.payload.model }
+        w.count(snoozes.count)
+        for e in snoozes {
+            w.i64(e.deadline)
+            w.u64(e.sequence)
+            w.string(e.payload.model.name)
+            w.string(e.payload.key)
+            w.u64(e.payload.generation)
+        }
+        w.u64(snoozeQueue.sequenceCounter)
+        let remembered = deduplicator.snapshotEntries
+        w.count(remembered.count)
+        for entry in remembered {
+            w.i64(entry.time)
+            w.string(entry.id)
+        }
+    }
+
+    /// Fills this engine, which must be new, from a snapshot. A snapshot that cannot be read, or
+    /// a model that no longer compiles under this engine's limits, is an error naming it.
+    public func restoreSnapshot<Coder: ModelRequestCoder>(_ coder: Coder, from r: inout ByteReader) throws(ServiceError) {
+        do throws(SnapshotError) {
+            try restore(coder, &r)
+        } catch {
+            switch error {
+            case .bytes(let e): throw ServiceError(.internalFailure, "the snapshot cannot be read at byte \(e.offset): \(e.reason)")
+            case .model(let what, let e): throw ServiceError(.internalFailure, "the snapshot's \(what) cannot be restored: \(e.message)")
+            }
+        }
+    }
+
+    private func restore<Coder: ModelRequestCoder>(_ coder: Coder, _ r: inout ByteReader) throws(SnapshotError) {
+        do throws(ByteReadError) {
+            clock.pin(at: try r.i64())
+            clock.unpin()
+            executionSequence = try r.u64()
+            nextTimerGeneration = try r.u64()
+            loggingOptions = try r.bool() ? try SnapshotFields.readLoggingOptions(&r) : nil
+            for _ in 0..<(try r.count()) {
+                let input = try SnapshotFields.readInput(&r)
+                inputs.set(input.name, input)
+            }
+        } catch { throw .bytes(error) }
+        for _ in 0..<(try SnapshotError.reading { () throws(ByteReadError) in try r.count() }) {
+            let model = try SnapshotFields.readDetectorModel(coder, limits, &r)
+            detectorModels.set(model.name, model)
+            runningTimers += model.detectors.runningTimerTotal
+        }
+        for _ in 0..<(try SnapshotError.reading { () throws(ByteReadError) in try r.count() }) {
+            let model = try SnapshotFields.readAlarmModel(coder, limits, &r)
+            alarmModels.set(model.name, model)
+            model.alarms.forEach { if $0.snoozeDeadline != nil { runningSnoozes += 1 } }
+        }
+        do throws(ByteReadError) {
+            var timers: [DeadlineHeap<TimerEntry>.Entry] = []
+            for _ in 0..<(try r.count()) {
+                let deadline = try r.i64(), sequence = try r.u64()
+                let name = try r.string(), key = try r.string(), timer = try r.count(minimumElementBytes: 0), generation = try r.u64()
+                guard let model = detectorModels[name] else { throw r.failure("a timer of detector model \(name), which the snapshot does not hold") }
+                timers.append(.init(deadline: deadline, sequence: sequence,
+                                    payload: TimerEntry(model: model, key: key, timer: timer, generation: generation)))
+            }
+            timerQueue.restore(timers, sequenceCounter: try r.u64())
+            var snoozes: [DeadlineHeap<SnoozeEntry>.Entry] = []
+            for _ in 0..<(try r.count()) {
+                let deadline = try r.i64(), sequence = try r.u64()
+                let name = try r.string(), key = try r.string(), generation = try r.u64()
+                guard let model = alarmModels[name] else { throw r.failure("a snooze of alarm model \(name), which the snapshot does not hold") }
+                snoozes.append(.init(deadline: deadline, sequence: sequence,
+                                     payload: SnoozeEntry(model: model, key: key, generation: generation)))
+            }
+            snoozeQueue.restore(snoozes, sequenceCounter: try r.u64())
+            var remembered: [(time: Millis, id: String)] = []
+            for _ in 0..<(try r.count()) {
+                let time = try r.i64()
+                remembered.append((time, try r.string()))
+            }
+            deduplicator.restore(remembered)
+            guard r.atEnd else { throw r.failure("bytes after the last section") }
+        } catch { throw .bytes(error) }
+        rebuildDetectorRoutes()
+        rebuildAlarmRoutes()
+    }
+}
+
+/// Why a snapshot could not be restored.
+enum SnapshotError: Error {
+    case bytes(ByteReadError)
+    case model(String, ServiceError)
+
+    static func reading<T>(_ body: () throws(ByteReadError) -> T) throws(SnapshotError) -> T {
+        do throws(ByteReadError) { return try body() } catch { throw .bytes(error) }
+    }
+}

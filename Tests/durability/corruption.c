@@ -1,0 +1,335 @@
+/* Damaged state directories and what opening them gives (include/iotevents.h, "Durable state"):
+ *
+ *   - the log cut at every byte of its last record: the torn record is dropped, the state is
+ *     that of the calls before it; cut after it, the state is complete
+ *   - zeros after the last record (a tail the crash never wrote): dropped
+ *   - a flipped bit in the last record: dropped like a torn write; in any earlier record, in
+ *     the log header or in the snapshot: the open fails with InternalFailureException ("corrupt")
+ *   - a missing snapshot under a later log, a log or snapshot of a newer format version, a
+ *     file that is not a log: the open fails, naming the problem
+ *   - a crash between writing a snapshot and starting the next log: the old log is recognised
+ *     as covered, nothing is applied twice
+ *
+ * Each damaged directory is a copy of a template written by a child process that made its calls
+ * and then died without closing (so they are all still in the log).
+ *
+ *   corruption MODELS_DIR WORK_DIR        prints "corruption: N passed, 0 failed"
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "iotevents.h"
+
+enum { CALLS = 12, DEVICES = 3 };
+static int passed, failed;
+static const char *models;
+
+static void check(int ok, const char *what) {
+    if (ok) passed++;
+    else { failed++; fprintf(stderr, "FAIL %s\n", what); }
+}
+
+static char *read_file(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *data = malloc((size_t)n + 1);
+    if (fread(data, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(data); return NULL; }
+    data[n] = '\0';
+    fclose(f);
+    if (size) *size = (size_t)n;
+    return data;
+}
+
+static void write_file(const char *path, const char *data, size_t size) {
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, size, f) != size) { perror(path); exit(2); }
+    fclose(f);
+}
+
+static void copy_dir(const char *from, const char *to) {
+    char command[8192];
+    snprintf(command, sizeof command, "rm -rf '%s' && cp -r '%s' '%s'", to, from, to);
+    if (system(command) != 0) exit(2);
+}
+
+static iotevents_engine *open_dir(const char *dir, char **error) {
+    char config[4200];
+    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\"}", dir);
+    return iotevents_open(config, error);
+}
+
+static void must(iotevents_engine *engine, const char *op, const char *request) {
+    char *response = NULL;
+    if (iotevents_call(engine, op, request, &response) != 0) { fprintf(stderr, "%s: %s\n", op, response); exit(2); }
+    iotevents_free(response);
+}
+
+static void reading(iotevents_engine *engine, int i) {
+    char request[256];
+    snprintf(request, sizeof request,
+             "{\"messages\":[{\"messageId\":\"m%d\",\"inputName\":\"Reading\",\"payload\":{\"id\":\"d%d\"}}]}", i, i % DEVICES);
+    must(engine, "BatchPutMessage", request);
+}
+
+/* A child makes `first`..`last` readings (creating the models when `create`) and dies unclosed. */
+static void calls_then_crash(const char *dir, int create, int first, int last, int close_first) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        iotevents_engine *engine = open_dir(dir, NULL);
+        if (!engine) _exit(3);
+        if (create) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/input.json", models);
+            char *input = read_file(path, NULL);
+            snprintf(path, sizeof path, "%s/counter-model.json", models);
+            char *model = read_file(path, NULL);
+            must(engine, "CreateInput", input);
+            must(engine, "CreateDetectorModel", model);
+        }
+        for (int i = first; i <= last; i++) reading(engine, i);
+        if (close_first) iotevents_close(engine); /* compacts: a snapshot, an empty log */
+        raise(SIGKILL); /* dies as a crash would: no exit handlers, nothing flushed */
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) { fprintf(stderr, "template child failed\n"); exit(2); }
+}
+
+/* "n0,n1,n2": each device's counter, "-" for a device that does not exist. */
+static void fingerprint(iotevents_engine *engine, char *out, size_t cap) {
+    size_t used = 0;
+    for (int d = 0; d < DEVICES; d++) {
+        char request[128], *response = NULL;
+        snprintf(request, sizeof request, "{\"detectorModelName\":\"counter\",\"keyValue\":\"d%d\"}", d);
+        int status = iotevents_call(engine, "DescribeDetector", request, &response);
+        long n = -1;
+        if (status == 0) {
+            json_t *doc = json_loads(response, 0, NULL);
+            json_t *vars = json_object_get(json_object_get(json_object_get(doc, "detector"), "state"), "variables");
+            for (size_t i = 0; i < json_array_size(vars); i++)
+                if (!strcmp(json_string_value(json_object_get(json_array_get(vars, i), "name")), "n"))
+                    n = atol(json_string_value(json_object_get(json_array_get(vars, i), "value")));
+            json_decref(doc);
+        }
+        iotevents_free(response);
+        used += (size_t)snprintf(out + used, cap - used, "%s%s", d ? "," : "", n < 0 ? "-" : "");
+        if (n >= 0) used += (size_t)snprintf(out + used, cap - used, "%ld", n);
+    }
+}
+
+/* The counters after readings 0..last (the template's calls). */
+static void expected(int last, char *out, size_t cap) {
+    long n[DEVICES] = {0};
+    for (int i = 0; i <= last; i++) n[i % DEVICES]++;
+    size_t used = 0;
+    for (int d = 0; d < DEVICES; d++) {
+        used += (size_t)snprintf(out + used, cap - used, "%s", d ? "," : "");
+        used += n[d] ? (size_t)snprintf(out + used, cap - used, "%ld", n[d]) : (size_t)snprintf(out + used, cap - used, "-");
+    }
+}
+
+/* Opens dir; checks it opens with `want` counters, or fails with an error containing `error_part`. */
+static void expect_open(const char *dir, const char *want, const char *error_part, const char *what) {
+    char *error = NULL;
+    iotevents_engine *engine = open_dir(dir, &error);
+    char got[256] = "";
+    if (engine) {
+        fingerprint(engine, got, sizeof got);
+        iotevents_close(engine);
+    }
+    char label[512];
+    if (want) {
+        snprintf(label, sizeof label, "%s: want %s, got %s (%s)", what, want, engine ? got : "no engine", error ? error : "");
+        check(engine && !strcmp(got, want), label);
+    } else {
+        snprintf(label, sizeof label, "%s: want an error with '%s', got %s", what, error_part, engine ? got : (error ? error : "?"));
+        check(!engine && error && strstr(error, "InternalFailureException") && strstr(error, error_part), label);
+    }
+    iotevents_free(error);
+}
+
+/* Offsets of the records of a log file: offsets[0..count). */
+static int record_offsets(const char *log, size_t size, size_t *offsets, int cap) {
+    size_t at = 24; /* the header; a frame is length, its checksum, the body's checksum, body */
+    int count = 0;
+    while (at + 12 <= size && count < cap) {
+        uint32_t length = (uint32_t)(unsigned char)log[at] | (uint32_t)(unsigned char)log[at + 1] << 8 |
+                          (uint32_t)(unsigned char)log[at + 2] << 16 | (uint32_t)(unsigned char)log[at + 3] << 24;
+        offsets[count++] = at;
+        at += 12 + length;
+    }
+    return count;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) { fprintf(stderr, "usage: %s MODELS_DIR WORK_DIR\n", argv[0]); return 2; }
+    models = argv[1];
+    const char *work = argv[2];
+    char template_dir[4096], dir[4096], log_path[4200], snap_path[4200], want[256], before[256];
+    snprintf(template_dir, sizeof template_dir, "%s/template", work);
+    snprintf(dir, sizeof dir, "%s/damaged", work);
+    snprintf(log_path, sizeof log_path, "%s/log", dir);
+    snprintf(snap_path, sizeof snap_path, "%s/snapshot", dir);
+    mkdir(work, 0700);
+    char command[8300];
+    snprintf(command, sizeof command, "rm -rf '%s'", template_dir);
+    if (system(command) != 0) return 2;
+
+    /* Template 1: every call still in the log (no snapshot). */
+    calls_then_crash(template_dir, 1, 0, CALLS - 1, 0);
+    expected(CALLS - 1, want, sizeof want);
+    expected(CALLS - 2, before, sizeof before);
+    copy_dir(template_dir, dir);
+    expect_open(dir, want, NULL, "the intact log");
+
+    size_t size;
+    char *log = read_file(strcat(strcpy(log_path, template_dir), "/log"), &size);
+    snprintf(log_path, sizeof log_path, "%s/log", dir);
+    size_t offsets[64];
+    int records = record_offsets(log, size, offsets, 64);
+    check(records == CALLS + 2, "the template log holds its records");
+    size_t last = offsets[records - 1];
+
+    int cuts_ok = 1;
+    for (size_t cut = last; cut < size; cut++) { /* torn at every byte of the last record */
+        copy_dir(template_dir, dir);
+        write_file(log_path, log, cut);
+        int before_failed = failed;
+        char what[128];
+        snprintf(what, sizeof what, "the log cut at byte %zu of %zu", cut, size);
+        expect_open(dir, before, NULL, what);
+        if (failed != before_failed) cuts_ok = 0;
+        /* and the engine goes on appending after the cut: the call can be made again */
+    }
+    check(cuts_ok, "every cut of the last record drops exactly that record");
+
+    { /* zeros after the last record */
+        char *padded = calloc(1, size + 4096);
+        memcpy(padded, log, size);
+        copy_dir(template_dir, dir);
+        write_file(log_path, padded, size + 4096);
+        expect_open(dir, want, NULL, "zeros after the last record");
+        expect_open(dir, want, NULL, "reopened after the zeros were cut");
+        free(padded);
+    }
+    { /* a flipped bit in the last record: torn */
+        char *copy = malloc(size);
+        memcpy(copy, log, size);
+        copy[size - 3] ^= 0x10;
+        copy_dir(template_dir, dir);
+        write_file(log_path, copy, size);
+        expect_open(dir, before, NULL, "a flipped bit in the last record");
+        /* in every earlier record, in its length, its checksum or its body: corruption */
+        int all_refused = 1;
+        for (int r = 0; r < records - 1; r++) {
+            size_t spots[3] = {offsets[r] + 1, offsets[r] + 9, offsets[r] + 16}; /* length, body checksum, body */
+            for (int k = 0; k < 3; k++) {
+                memcpy(copy, log, size);
+                copy[spots[k]] ^= 0x04;
+                copy_dir(template_dir, dir);
+                write_file(log_path, copy, size);
+                int before_failed = failed;
+                char what[128];
+                snprintf(what, sizeof what, "a flipped bit at byte %zu (record %d)", spots[k], r);
+                expect_open(dir, NULL, "corrupt", what);
+                if (failed != before_failed) all_refused = 0;
+            }
+        }
+        check(all_refused, "a flipped bit in any record but the last is refused");
+        memcpy(copy, log, size);
+        copy[2] ^= 0x01;
+        copy_dir(template_dir, dir);
+        write_file(log_path, copy, size);
+        expect_open(dir, NULL, "not a libiotevents state log", "a flipped bit in the log's magic");
+        memcpy(copy, log, size);
+        copy[12] ^= 0x01; /* the epoch */
+        copy_dir(template_dir, dir);
+        write_file(log_path, copy, size);
+        expect_open(dir, NULL, "header checksum", "a flipped bit in the log's epoch");
+        memcpy(copy, log, size);
+        copy[8] = 9; /* format version 9 */
+        copy_dir(template_dir, dir);
+        write_file(log_path, copy, size);
+        expect_open(dir, NULL, "newer libiotevents", "a log of a newer format version");
+        free(copy);
+    }
+    copy_dir(template_dir, dir);
+    write_file(log_path, "not a log at all, just some text", 32);
+    expect_open(dir, NULL, "not a libiotevents state log", "a file that is not a log");
+
+    /* Template 2: compacted (snapshot covering epoch 1), then more calls in the epoch 2 log. */
+    char compacted[4096];
+    snprintf(compacted, sizeof compacted, "%s/compacted", work);
+    copy_dir(template_dir, compacted);
+    calls_then_crash(compacted, 0, CALLS, CALLS, 1);          /* one more call, then a closing compaction */
+    calls_then_crash(compacted, 0, CALLS + 1, CALLS + 4, 0);  /* three more, left in the log */
+    expected(CALLS + 4, want, sizeof want);
+    copy_dir(compacted, dir);
+    expect_open(dir, want, NULL, "a snapshot and the log after it");
+    copy_dir(compacted, dir);
+    unlink(snap_path);
+    expect_open(dir, NULL, "snapshot it continues is missing", "the snapshot deleted");
+
+    size_t snap_size;
+    char snap_source[4200];
+    snprintf(snap_source, sizeof snap_source, "%s/snapshot", compacted);
+    char *snapshot = read_file(snap_source, &snap_size);
+    check(snapshot && snap_size > 32, "the compacted template has a snapshot");
+    if (snapshot) {
+        char *copy = malloc(snap_size);
+        int all_refused = 1;
+        for (size_t at = 0; at < snap_size; at += snap_size / 40 + 1) {
+            memcpy(copy, snapshot, snap_size);
+            copy[at] ^= 0x20;
+            copy_dir(compacted, dir);
+            write_file(snap_path, copy, snap_size);
+            int before_failed = failed;
+            char what[128];
+            snprintf(what, sizeof what, "a flipped bit at byte %zu of the snapshot", at);
+            expect_open(dir, NULL, at >= 8 && at < 12 ? "newer libiotevents" : "corrupt", what);
+            if (failed != before_failed) all_refused = 0;
+        }
+        check(all_refused, "a flipped bit anywhere in the snapshot is refused");
+        copy_dir(compacted, dir);
+        write_file(snap_path, snapshot, snap_size - 1);
+        expect_open(dir, NULL, "corrupt", "a truncated snapshot");
+        memcpy(copy, snapshot, snap_size);
+        copy[8] = 7;
+        copy_dir(compacted, dir);
+        write_file(snap_path, copy, snap_size);
+        expect_open(dir, NULL, "newer libiotevents", "a snapshot of a newer format version");
+        free(copy);
+    }
+
+    /* A crash inside a compaction: the new snapshot is written, the old log not yet replaced. */
+    {
+        char inside[4096];
+        snprintf(inside, sizeof inside, "%s/inside", work);
+        copy_dir(template_dir, inside);                       /* log epoch 1 with every call */
+        copy_dir(template_dir, dir);
+        calls_then_crash(dir, 0, CALLS, CALLS - 1, 1);        /* no call: only the compaction of close */
+        char snapshot_of_all[8400];
+        snprintf(snapshot_of_all, sizeof snapshot_of_all, "cp '%s/snapshot' '%s/snapshot'", dir, inside);
+        if (system(snapshot_of_all) != 0) return 2;
+        copy_dir(inside, dir);
+        expected(CALLS - 1, want, sizeof want);
+        expect_open(dir, want, NULL, "a snapshot beside the log it covers");
+        expect_open(dir, want, NULL, "that directory reopened");
+    }
+
+    free(log);
+    free(snapshot);
+    printf("corruption: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
