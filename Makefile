@@ -88,7 +88,9 @@ $(LIB_small): $(SOURCES) $(JANSSON_DEP) $(DEPS)/libstdcxx/libstdc++.a $(DEPS)/em
 .PHONY: install-build-output
 install-build-output:
 	mkdir -p $(PROFILE_DIR)
-	cp $(SCRATCH)/release/libiotevents.so $(PROFILE_DIR)/libiotevents.so.$(VERSION)
+	@# a new file renamed over the old one: processes that have the old one loaded keep it intact
+	cp $(SCRATCH)/release/libiotevents.so $(PROFILE_DIR)/.libiotevents.so.$(VERSION).tmp
+	mv -f $(PROFILE_DIR)/.libiotevents.so.$(VERSION).tmp $(PROFILE_DIR)/libiotevents.so.$(VERSION)
 	ln -sf libiotevents.so.$(VERSION) $(PROFILE_DIR)/libiotevents.so.$(SOVERSION)
 	ln -sf libiotevents.so.$(SOVERSION) $(PROFILE_DIR)/libiotevents.so
 
@@ -185,7 +187,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test
+test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -247,7 +249,8 @@ check-python-install: python
 
 # Durable state (issue 8), both profiles: the crash harness (a child killed with SIGKILL at 200
 # random moments, every acknowledged call checked after each restart), damaged directories, every
-# case's state through a restart (fidelity), 8 threads on one engine (stress), and valgrind.
+# case's state through a restart (fidelity), system-clock timers that fell due while the process
+# was down (downtime), 8 threads on one engine (stress), and valgrind.
 DURABILITY_KILLS ?= 200
 $(OUT)/crash-harness: Tests/durability/crash_harness.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
@@ -258,14 +261,18 @@ $(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h $(LIB_stand
 $(OUT)/fidelity: Tests/durability/fidelity.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
+$(OUT)/downtime: Tests/durability/downtime.c include/iotevents.h $(LIB_standard)
+	$(CC) $(CFLAGS_TEST) $< -o $@ -L$(OUT)/standard -liotevents
+
 $(OUT)/stress: Tests/durability/stress.c include/iotevents.h $(LIB_standard)
 	$(CC) $(CFLAGS_TEST) -pthread $< -o $@ -L$(OUT)/standard -liotevents
 
-check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/stress $(LIB_small) | deps-test
+check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/downtime $(OUT)/stress $(LIB_small) | deps-test
 	@for p in standard small; do rm -rf $(OUT)/durability-$$p && mkdir -p $(OUT)/durability-$$p; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/crash-harness Tests/durability $(OUT)/durability-$$p/crash $(DURABILITY_KILLS) $$(date +%s) || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/corruption Tests/durability $(OUT)/durability-$$p/corruption || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/fidelity $(OUT)/durability-$$p/fidelity Tests/cases/*/script || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/downtime $(OUT)/durability-$$p/downtime || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 8 50000 1000 || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 8 50000 1000 $(OUT)/durability-$$p/stress groupCommit || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 4 5000 100 $(OUT)/durability-$$p/stress-always always || exit 1; done

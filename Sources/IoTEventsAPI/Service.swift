@@ -24,6 +24,9 @@ public final class Service {
 
     /// With `stateDirectory`: the directory, its lock and its write-ahead log.
     private let store: StateDirectory?
+    /// The configuration document as given, which snapshots record: replay runs under the
+    /// configuration the calls first ran under.
+    private let configurationText: String
 
     /// Opens an engine from a configuration document (NULL means all defaults). With a state
     /// directory, the engine is rebuilt from its log before this returns.
@@ -32,34 +35,38 @@ public final class Service {
     /// initializer that throws leaks its allocation.
     public static func open(configuration text: UnsafePointer<CChar>?) throws(ServiceError) -> Service {
         let configuration = try ConfigurationDecoder.decode(text)
+        let configurationText = text.map { String(cString: $0) } ?? "{}"
         var store: StateDirectory?
-        var recovery = StateDirectory.Recovery(snapshot: nil, records: [])
+        var engine: Engine
+        var compactNow = false
         if configuration.stateDirectory != nil {
-            (store, recovery) = try StateDirectory.open(configuration)
-        }
-        let engine = Engine(configuration: configuration)
-        if let snapshot = recovery.snapshot {
-            var reader = ByteReader(snapshot)
+            let (directory, recovery) = try StateDirectory.open(configuration)
             do throws(ServiceError) {
-                try engine.restoreSnapshot(SnapshotModelCoder(), from: &reader)
+                engine = try EngineRecovery.rebuild(recovery, configuration: configuration, text: configurationText)
             } catch {
-                store?.close()
-                throw ServiceError(.internalFailure, "State directory \(configuration.stateDirectory ?? ""): \(error.message)")
+                directory.close()
+                throw ServiceError(.internalFailure, "State directory \(directory.path): \(error.message)")
             }
+            store = directory
+            // Start from a snapshot written under this configuration: later logs replay under it.
+            compactNow = recovery.snapshot == nil || !recovery.records.isEmpty || recovery.configurationText != configurationText
+        } else {
+            engine = Engine(configuration: configuration)
         }
         guard let mutex = ie_mutex_create() else {
             store?.close()
             throw ServiceError(.internalFailure, "Out of memory creating the engine lock")
         }
-        let service = Service(engine: engine, mutex: mutex, store: store)
-        service.replay(recovery.records)
+        let service = Service(engine: engine, mutex: mutex, store: store, configurationText: configurationText)
+        if compactNow, let store { service.compact(store) }
         return service
     }
 
-    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>, store: StateDirectory?) {
+    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>, store: StateDirectory?, configurationText: String) {
         self.engine = engine
         self.mutex = mutex
         self.store = store
+        self.configurationText = configurationText
     }
 
     deinit { ie_mutex_destroy(mutex) }
@@ -76,9 +83,7 @@ public final class Service {
     /// Folds the log into a snapshot of the engine as it is now (under the lock). A failure
     /// leaves the log as it was: nothing is lost, the directory only grows until a later try.
     private func compact(_ store: StateDirectory) {
-        var writer = ByteWriter()
-        engine.writeSnapshot(SnapshotModelCoder(), into: &writer)
-        try? store.compact(writer.bytes)
+        try? store.compact(EngineRecovery.snapshot(engine, configurationText: configurationText))
     }
 
     /// Runs the operation named `operation` (an AWS operation name) on `request`.
@@ -145,11 +150,14 @@ public final class Service {
     /// The request parsed and checked against the operation's service-model shape (no lock
     /// needed); also returns its length in bytes.
     private func parse(_ op: Operation, _ request: UnsafePointer<CChar>?) throws(ServiceError) -> (JSONDocument, Int) {
+        try Service.parse(op, request, limits: engine.limits)
+    }
+
+    static func parse(_ op: Operation, _ request: UnsafePointer<CChar>?, limits: Limits) throws(ServiceError) -> (JSONDocument, Int) {
         if let reason = op.unsupportedReason {
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents: \(reason)")
         }
         guard let request else { throw .invalidRequest("The request document is NULL") }
-        let limits = engine.limits
         let length = strnlen_bounded(request, limits.maxRequestBytes)
         if length > limits.maxRequestBytes {
             throw .invalidRequest("The request is larger than \(limits.maxRequestBytes) bytes (limit maxRequestBytes)")
@@ -157,36 +165,6 @@ public final class Service {
         let document = try JSONDocument.parse(request, length: length, maxDepth: limits.maxJsonDepth, what: "The request")
         try SchemaValidator.validate(document.root, shape: op.requestShape)
         return (document, length)
-    }
-
-    /// Rebuilds the engine from its log: every call again, at its instant, with its actions
-    /// discarded (the host saw them when the call first ran). Calls fail again exactly where
-    /// they failed before, so a failed call's record, had it stayed, would change nothing.
-    private func replay(_ records: [LogRecord]) {
-        for record in records {
-            var output = RunOutput()
-            switch record {
-            case .call(let op, let now, let request):
-                engine.clock.pin(at: now)
-                var text = request
-                text.append(0)
-                text.withUnsafeBufferPointer { buffer in
-                    guard let base = buffer.baseAddress else { return }
-                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { c in
-                        do throws(ServiceError) {
-                            let (document, _) = try parse(op, c)
-                            let body = try Handlers.run(op, document.root, engine, &output)
-                            ie_json_decref(body)
-                        } catch {}
-                    }
-                }
-                engine.clock.unpin()
-            case .tick(let now):
-                engine.clock.pin(at: now)
-                _ = MessageRunner.fireDueTimers(engine, at: now, &output)
-                engine.clock.unpin()
-            }
-        }
     }
 
     /// Moves the clock to `nowMillis` (negative: the system clock's now; with the manual clock,

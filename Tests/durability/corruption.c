@@ -9,6 +9,8 @@
  *     file that is not a log: the open fails, naming the problem
  *   - a crash between writing a snapshot and starting the next log: the old log is recognised
  *     as covered, nothing is applied twice
+ *   - reopened with other limits: the calls replay under the limits they ran under, then the
+ *     state moves over; a model the new limits refuse fails the open, naming it
  *
  * Each damaged directory is a copy of a template written by a child process that made its calls
  * and then died without closing (so they are all still in the log).
@@ -63,9 +65,11 @@ static void copy_dir(const char *from, const char *to) {
     if (system(command) != 0) exit(2);
 }
 
+static const char *extra_config = ""; /* more configuration keys, with a leading comma */
+
 static iotevents_engine *open_dir(const char *dir, char **error) {
-    char config[4200];
-    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\"}", dir);
+    char config[4400];
+    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\"%s}", dir, extra_config);
     return iotevents_open(config, error);
 }
 
@@ -264,6 +268,17 @@ int main(int argc, char **argv) {
         expect_open(dir, NULL, "newer libiotevents", "a log of a newer format version");
         free(copy);
     }
+    /* Reopened with other limits: the log replays under the configuration it was written under,
+     * then the state moves to the new one; a model the new limits refuse fails the open. */
+    copy_dir(template_dir, dir);
+    extra_config = ",\"limits\":{\"maxDetectorsPerModel\":2}";
+    expect_open(dir, want, NULL, "reopened with a lower maxDetectorsPerModel");
+    copy_dir(template_dir, dir);
+    extra_config = ",\"limits\":{\"maxStatesPerModel\":1}";
+    expect_open(dir, NULL, "detector model counter version 1", "reopened with limits that refuse its model");
+    extra_config = "";
+    expect_open(dir, want, NULL, "the refused directory, opened with its own limits again");
+
     copy_dir(template_dir, dir);
     write_file(log_path, "not a log at all, just some text", 32);
     expect_open(dir, NULL, "not a libiotevents state log", "a file that is not a log");

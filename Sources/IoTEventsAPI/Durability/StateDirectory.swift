@@ -18,6 +18,12 @@ final class StateDirectory {
     struct Recovery {
         var snapshot: [UInt8]?
         var records: [LogRecord]
+        /// The configuration document the snapshot was written under (the head of its body).
+        var configurationText: String? {
+            guard let snapshot else { return nil }
+            var reader = ByteReader(snapshot)
+            return try? reader.string()
+        }
     }
 
     let path: String

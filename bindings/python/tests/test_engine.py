@@ -53,6 +53,24 @@ class EngineTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             engine.tick()
 
+    def test_state_directory_survives_close(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as directory:
+            config = dict(clock="manual", start_time_millis=1700000000000, state_directory=directory)
+            with iotevents.Engine(**config) as engine:
+                engine.call("CreateInput", INPUT)
+                engine.call("CreateDetectorModel", MODEL)
+                engine.call("BatchPutMessage", {"messages": [{"messageId": "1", "inputName": "Beat", "payload": {"id": "d"}}]})
+                with self.assertRaises(iotevents.ClientError) as caught:  # one engine per directory
+                    iotevents.Engine(**config)
+                self.assertEqual(caught.exception.response["Error"]["Code"], "ResourceInUseException")
+            with iotevents.Engine(**config) as engine:
+                self.assertEqual(engine.next_deadline(), 1700000060000)
+                self.assertEqual(engine.tick(1700000060000), 1)
+            with iotevents.Engine(**config) as engine:
+                d = engine.call("DescribeDetector", {"detectorModelName": "hb", "keyValue": "d"})
+                self.assertEqual(d["detector"]["state"]["stateName"], "Off")
+
     def test_raw_call_and_version(self):
         with iotevents.Engine(clock="manual") as engine:
             status, text = engine.call_raw("ListInputs", "{}")

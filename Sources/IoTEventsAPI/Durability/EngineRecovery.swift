@@ -1,0 +1,89 @@
+import CJanssonShim
+import IoTEventsCore
+
+/// Rebuilding an engine from its state directory: the snapshot, then the log replayed on it,
+/// under the configuration the logged calls first ran under; then, if the engine is being opened
+/// with another configuration (other limits, say), its state moved over to an engine of that one.
+enum EngineRecovery {
+    /// A snapshot's body: the configuration document it was written under, then the engine.
+    static func snapshot(_ engine: Engine, configurationText: String) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.string(configurationText)
+        engine.writeSnapshot(SnapshotModelCoder(), into: &writer)
+        return writer.bytes
+    }
+
+    static func rebuild(_ recovery: StateDirectory.Recovery, configuration: EngineConfiguration, text: String) throws(ServiceError) -> Engine {
+        var engine = Engine(configuration: configuration)
+        if let snapshot = recovery.snapshot {
+            var reader = ByteReader(snapshot)
+            guard let recordedText = try? reader.string(), recordedText == recovery.configurationText else {
+                throw ServiceError(.internalFailure, "the snapshot's configuration cannot be read")
+            }
+            if recordedText != text { engine = Engine(configuration: try decode(recordedText)) }
+            try engine.restoreSnapshot(SnapshotModelCoder(), from: &reader)
+        }
+        try replay(recovery.records, into: engine)
+        if let recordedText = recovery.configurationText, recordedText != text {
+            engine = try move(engine, to: configuration)
+        }
+        return engine
+    }
+
+    /// Runs the logged calls again, each at its instant, with their actions discarded (the host
+    /// saw them when the calls first ran). Only calls that succeeded were logged, so a call that
+    /// fails now means the engine would diverge from what was acknowledged: the open fails. The
+    /// last record is the exception: a call whose failure could not be taken back off the log.
+    static func replay(_ records: [LogRecord], into engine: Engine) throws(ServiceError) {
+        for (index, record) in records.enumerated() {
+            var output = RunOutput()
+            switch record {
+            case .call(let op, let now, let request):
+                engine.clock.pin(at: now)
+                defer { engine.clock.unpin() }
+                var failure: ServiceError?
+                var text = request
+                text.append(0)
+                text.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { c in
+                        do throws(ServiceError) {
+                            let (document, _) = try Service.parse(op, c, limits: engine.limits)
+                            let body = try Handlers.run(op, document.root, engine, &output)
+                            ie_json_decref(body)
+                        } catch { failure = error }
+                    }
+                }
+                if let failure, index != records.count - 1 {
+                    throw ServiceError(.internalFailure, "logged call \(index + 1) of \(records.count) (\(op.nameString)) failed when replayed: \(failure.message)")
+                }
+            case .tick(let now):
+                engine.clock.pin(at: now)
+                _ = MessageRunner.fireDueTimers(engine, at: now, &output)
+                engine.clock.unpin()
+            }
+        }
+    }
+
+    /// The same state in an engine of another configuration (its models compiled again under
+    /// that configuration's limits, which may refuse them: then the open fails, naming the model).
+    static func move(_ engine: Engine, to configuration: EngineConfiguration) throws(ServiceError) -> Engine {
+        var writer = ByteWriter()
+        engine.writeSnapshot(SnapshotModelCoder(), into: &writer)
+        let moved = Engine(configuration: configuration)
+        var reader = ByteReader(writer.bytes)
+        try moved.restoreSnapshot(SnapshotModelCoder(), from: &reader)
+        return moved
+    }
+
+    private static func decode(_ text: String) throws(ServiceError) -> EngineConfiguration {
+        var result: EngineConfiguration?
+        var failure: ServiceError?
+        text.withCString { c in
+            do throws(ServiceError) { result = try ConfigurationDecoder.decode(c) } catch { failure = error }
+        }
+        if let failure { throw ServiceError(.internalFailure, "the configuration the state was written under is no longer valid: \(failure.message)") }
+        guard let result else { throw ServiceError(.internalFailure, "the configuration the state was written under cannot be read") }
+        return result
+    }
+}
