@@ -13,7 +13,7 @@ extension Engine {
             // CreateInput's service model lists no LimitExceededException (semantics.md §6.0).
             throw .invalidRequest("Cannot create input \(definition.name): the engine already has \(inputs.count) inputs (limit maxInputs = \(limits.maxInputs))")
         }
-        let tagSet = try Engine.newTagSet(tags, member: "tags")
+        let tagSet = try Engine.newTagSet(tags, member: "tags", limitError: .invalidRequest)
         let now = clock.now()
         let input = Input(
             name: definition.name, description: definition.description, attributes: definition.attributes,

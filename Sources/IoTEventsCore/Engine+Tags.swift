@@ -37,11 +37,14 @@ extension Engine {
         }
     }
 
-    /// A tag set for a new resource, from the `tags` member of its create call.
-    static func newTagSet(_ tags: [ResourceTag], member: String) throws(ServiceError) -> TagSet {
+    /// A tag set for a new resource, from the `tags` member of its create call. Too many tags
+    /// is `limitError`: LimitExceededException where the operation's service model lists it
+    /// (CreateDetectorModel, CreateAlarmModel; §6.0), InvalidRequestException where it does not
+    /// (CreateInput).
+    static func newTagSet(_ tags: [ResourceTag], member: String, limitError: ServiceError.Kind = .limitExceeded) throws(ServiceError) -> TagSet {
         let set = TagSet().merging(tags)
         if set.count > TagSet.maximumCount {
-            throw .invalidRequest("\(member): \(set.count) tags given; at most \(TagSet.maximumCount) are allowed")
+            throw ServiceError(limitError, "\(member): \(set.count) tags given; at most \(TagSet.maximumCount) are allowed")
         }
         return set
     }

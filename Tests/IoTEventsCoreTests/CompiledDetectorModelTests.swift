@@ -61,7 +61,7 @@ import Testing
         }
         var limits = Limits()
         limits.maxExpressionDepth = 2
-        #expect(throws: ServiceError.invalidRequest("detectorModelDefinition.states[0].onInput.events[0].condition: column 3: expression nested more than 2 levels deep")) {
+        #expect(throws: ServiceError.invalidRequest("detectorModelDefinition.states[0].onInput.events[0].condition: column 3: expression nested more than 2 levels deep (limit maxExpressionDepth)")) {
             _ = try Self.model(condition: "(((1)))").compile(limits: limits)
         }
     }

@@ -63,7 +63,7 @@ public struct ExpressionParser {
 
     private mutating func enter(_ at: Int) throws(ExpressionError) {
         depth += 1
-        if depth > maxDepth { throw fail(at, "expression nested more than \(maxDepth) levels deep") }
+        if depth > maxDepth { throw fail(at, "expression nested more than \(maxDepth) levels deep (limit maxExpressionDepth)") }
     }
 
     // MARK: - Grammar

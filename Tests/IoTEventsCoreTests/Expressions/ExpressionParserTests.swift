@@ -16,7 +16,7 @@ import Testing
         #expect(error(deep) == nil)
         let tooDeep = "(" + deep + ")"
         #expect(error(tooDeep)?.column == 1 + 64)
-        #expect(error(tooDeep)?.message == "expression nested more than 64 levels deep")
+        #expect(error(tooDeep)?.message == "expression nested more than 64 levels deep (limit maxExpressionDepth)")
         #expect(error(String(repeating: "-", count: 65) + "1")?.column == 65)
         #expect(error(String(repeating: "'${", count: 65) + "1" + String(repeating: "}'", count: 65)) != nil)
         #expect(error(String(repeating: "bitnot(", count: 65) + "1" + String(repeating: ")", count: 65)) != nil)
