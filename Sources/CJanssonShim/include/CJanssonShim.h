@@ -28,6 +28,7 @@ static inline size_t ie_json_dump_flags(int precision) {
 }
 /* jansson refuses integers beyond json_int_t; the caller then widens them to reals (§1.2). */
 static inline int ie_json_error_is_numeric_overflow(const json_error_t *e) { return json_error_code(e) == json_error_numeric_overflow; }
-static inline size_t ie_json_load_flags(void) { return (size_t)(JSON_REJECT_DUPLICATES); }
+/* JSON_ALLOW_NUL: \u0000 parses, and NulCharacters (IoTEventsAPI) refuses it naming the member. */
+static inline size_t ie_json_load_flags(void) { return (size_t)(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL); }
 
 #endif

@@ -20,10 +20,15 @@ final class JSONDocument {
             throw .invalidRequest("\(what) nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
         }
         var error = json_error_t()
-        guard let raw = JSONDocument.load(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: length, &error) else {
+        let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        guard let raw = JSONDocument.load(bytes, count: length, &error) else {
             throw .invalidRequest("\(what) is not valid JSON: \(JSONDocument.describe(error))")
         }
-        return JSONDocument(raw)
+        let document = JSONDocument(raw)
+        if NulCharacters.mayContain(bytes, count: length), let path = NulCharacters.path(in: document.root) {
+            throw .invalidRequest(NulCharacters.message(path))
+        }
+        return document
     }
 
     /// `json_loadb` with our flags. An integer too large for 64 bits is read as a Decimal

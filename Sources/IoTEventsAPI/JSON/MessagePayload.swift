@@ -44,9 +44,14 @@ final class MessagePayload {
         if JSONDepth.scan(bytes, count: bytes.count, limit: maxDepth) > maxDepth {
             return (nil, bytes.count, .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)"))
         }
+        if let nul = bytes.firstIndex(of: 0) {
+            return (nil, bytes.count, .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset \(nul)"))
+        }
         var error = json_error_t()
+        var mayHoldNul = false
         let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
             guard let base = buffer.baseAddress else { return nil }
+            mayHoldNul = NulCharacters.mayContain(base, count: buffer.count)
             return JSONDocument.load(base, count: buffer.count, &error)
         }
         guard let raw else {
@@ -55,6 +60,10 @@ final class MessagePayload {
         guard ie_json_is_object(raw) != 0 else {
             ie_json_decref(raw)
             return (nil, bytes.count, .malformed("payload must be a JSON object"))
+        }
+        if mayHoldNul, let path = NulCharacters.path(in: JSONValue(raw)) {
+            ie_json_decref(raw)
+            return (nil, bytes.count, .malformed("payload: \(NulCharacters.message(path))"))
         }
         return (MessagePayload(owning: raw), bytes.count, nil)
     }
@@ -101,7 +110,9 @@ extension MessagePayload {
             if JSONDepth.scan(base, count: bytes.count, limit: maxDepth) > maxDepth { return nil }
             var error = json_error_t()
             guard let raw = JSONDocument.load(base, count: bytes.count, &error) else { return nil }
-            guard ie_json_is_object(raw) != 0 else {
+            guard ie_json_is_object(raw) != 0,
+                  !NulCharacters.mayContain(base, count: bytes.count) || NulCharacters.path(in: JSONValue(raw)) == nil
+            else {
                 ie_json_decref(raw)
                 return nil
             }
