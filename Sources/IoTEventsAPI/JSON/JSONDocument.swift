@@ -1,4 +1,5 @@
 import CJanssonShim
+import CLibcShim
 import IoTEventsCore
 
 /// A parsed request document, owning its jansson tree.
@@ -21,12 +22,13 @@ final class JSONDocument {
         }
         var error = json_error_t()
         let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
-        guard let raw = JSONDocument.load(bytes, count: length, &error) else {
+        var widened = false
+        guard let raw = JSONDocument.load(bytes, count: length, &error, widened: &widened) else {
             throw .invalidRequest("\(what) is not valid JSON: \(JSONDocument.describe(error))")
         }
         let document = JSONDocument(raw)
-        if NulCharacters.mayContain(bytes, count: length), let path = NulCharacters.path(in: document.root) {
-            throw .invalidRequest(NulCharacters.message(path))
+        if widened || NulCharacters.mayContain(bytes, count: length), let found = NulCharacters.path(in: document.root) {
+            throw .invalidRequest(NulCharacters.message(found))
         }
         return document
     }
@@ -34,10 +36,20 @@ final class JSONDocument {
     /// `json_loadb` with our flags. An integer too large for 64 bits is read as a Decimal
     /// (semantics.md §1.2), which jansson cannot do by itself: the text is parsed again with such
     /// integers written as reals.
+    ///
+    /// A number beyond a 64-bit float (1e400) becomes the string `NulCharacters.numericOverflow`,
+    /// which `NulCharacters.path` then finds, so that the error names the member; `widened`
+    /// tells the caller to look.
     static func load(_ bytes: UnsafePointer<UInt8>, count: Int, _ error: inout json_error_t) -> UnsafeMutablePointer<json_t>? {
+        var widened = false
+        return load(bytes, count: count, &error, widened: &widened)
+    }
+
+    static func load(_ bytes: UnsafePointer<UInt8>, count: Int, _ error: inout json_error_t, widened: inout Bool) -> UnsafeMutablePointer<json_t>? {
         let text = UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)
         if let raw = json_loadb(text, count, ie_json_load_flags(), &error) { return raw }
         guard ie_json_error_is_numeric_overflow(&error) != 0 else { return nil }
+        widened = true
         let widened = JSONIntegerWidening.widen(UnsafeBufferPointer(start: bytes, count: count))
         return widened.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, $0.count, ie_json_load_flags(), &error) }
@@ -88,6 +100,17 @@ enum JSONDepth {
 
 /// Rewrites every JSON integer outside Int64 (`18446744073709551616`) as a real (`…616.0`).
 enum JSONIntegerWidening {
+    /// Whether the number token bytes[start..<end] is within a 64-bit float (a malformed token
+    /// is left for jansson to report).
+    static func fitsDouble(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var value = 0.0
+        let parsed = UnsafeRawPointer(base + start).withMemoryRebound(to: CChar.self, capacity: end - start) {
+            ie_parse_double($0, end - start, &value)
+        }
+        return parsed == 0 || value.isFinite
+    }
+
     static func widen(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 8)
@@ -134,6 +157,10 @@ enum JSONIntegerWidening {
                     break
                 }
                 i += 1
+            }
+            if !JSONIntegerWidening.fitsDouble(bytes, start, i) {
+                out.append(contentsOf: NulCharacters.numericOverflowLiteral)
+                continue
             }
             out.append(contentsOf: bytes[start ..< i])
             if isInteger && overflow { out.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")]) }

@@ -51,8 +51,10 @@ final class MessagePayload {
         var mayHoldNul = false
         let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
             guard let base = buffer.baseAddress else { return nil }
-            mayHoldNul = NulCharacters.mayContain(base, count: buffer.count)
-            return JSONDocument.load(base, count: buffer.count, &error)
+            var widened = false
+            let raw = JSONDocument.load(base, count: buffer.count, &error, widened: &widened)
+            mayHoldNul = widened || NulCharacters.mayContain(base, count: buffer.count)
+            return raw
         }
         guard let raw else {
             return (nil, bytes.count, .malformed("payload must be a JSON object; it is not valid JSON: \(JSONDocument.describe(error))"))
@@ -61,9 +63,9 @@ final class MessagePayload {
             ie_json_decref(raw)
             return (nil, bytes.count, .malformed("payload must be a JSON object"))
         }
-        if mayHoldNul, let path = NulCharacters.path(in: JSONValue(raw)) {
+        if mayHoldNul, let found = NulCharacters.path(in: JSONValue(raw)) {
             ie_json_decref(raw)
-            return (nil, bytes.count, .malformed("payload: \(NulCharacters.message(path))"))
+            return (nil, bytes.count, .malformed("payload: \(NulCharacters.message(found))"))
         }
         return (MessagePayload(owning: raw), bytes.count, nil)
     }
@@ -109,9 +111,10 @@ extension MessagePayload {
             guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
             if JSONDepth.scan(base, count: bytes.count, limit: maxDepth) > maxDepth { return nil }
             var error = json_error_t()
-            guard let raw = JSONDocument.load(base, count: bytes.count, &error) else { return nil }
+            var widened = false
+            guard let raw = JSONDocument.load(base, count: bytes.count, &error, widened: &widened) else { return nil }
             guard ie_json_is_object(raw) != 0,
-                  !NulCharacters.mayContain(base, count: bytes.count) || NulCharacters.path(in: JSONValue(raw)) == nil
+                  !(widened || NulCharacters.mayContain(base, count: bytes.count)) || NulCharacters.path(in: JSONValue(raw)) == nil
             else {
                 ie_json_decref(raw)
                 return nil

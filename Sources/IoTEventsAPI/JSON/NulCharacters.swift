@@ -4,7 +4,20 @@ import CJanssonShim
 /// invalid JSON and names its own flag); we parse with it and then refuse the document naming
 /// the member, because everything downstream reads strings as C strings and would silently cut
 /// them at the NUL.
+///
+/// A number too large for a 64-bit float is parsed as a string holding `numericOverflow` (see
+/// `JSONDocument.load`) and found by the same walk, so that its error names the member too.
 enum NulCharacters {
+    /// Starts with U+0000, which no accepted string holds.
+    static let numericOverflow = "\u{0}numeric overflow"
+    static let numericOverflowLiteral: [UInt8] = Array("\"\\u0000numeric overflow\"".utf8)
+
+    /// Where a refused string sits, and whether it stands for a number too large.
+    struct Found {
+        var path: String
+        var isNumericOverflow: Bool
+    }
+
     /// Whether the text contains the escape at all: the walk below runs only then.
     static func mayContain(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
         guard count >= 6 else { return false }
@@ -19,11 +32,16 @@ enum NulCharacters {
         return false
     }
 
-    /// The path of the first string holding U+0000 ("messages[0].payload.name"), or nil.
-    static func path(in value: JSONValue, at path: String = "") -> String? {
+    /// The first string holding U+0000 ("messages[0].payload.name"), or nil.
+    static func path(in value: JSONValue, at path: String = "") -> Found? {
         if value.isString {
             guard let c = json_string_value(value.raw) else { return nil }
-            return strlen_of(c) != json_string_length(value.raw) ? path : nil
+            let length = json_string_length(value.raw)
+            guard strlen_of(c) != length else { return nil }
+            let overflow = length == numericOverflow.utf8.count
+                && UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: length)
+                    .elementsEqual(numericOverflow.utf8)
+            return Found(path: path, isNumericOverflow: overflow)
         }
         if value.isArray {
             for (i, element) in value.elements.enumerated() {
@@ -32,7 +50,7 @@ enum NulCharacters {
             return nil
         }
         guard value.isObject else { return nil }
-        var found: String?
+        var found: Found?
         value.forEachMember { key, member in
             guard found == nil else { return }
             let name = String(cString: key)
@@ -47,9 +65,10 @@ enum NulCharacters {
         return n
     }
 
-    static func message(_ path: String) -> String {
-        path.isEmpty
-            ? "The document is a string that contains \\u0000 (U+0000), which is not accepted"
-            : "Value at '\(path)' contains \\u0000 (U+0000), which is not accepted"
+    static func message(_ found: Found) -> String {
+        let at = found.path.isEmpty ? "The document" : "Value at '\(found.path)'"
+        return found.isNumericOverflow
+            ? "\(at) is a number outside the range of a 64-bit float"
+            : "\(at) contains \\u0000 (U+0000), which is not accepted"
     }
 }
