@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: fuzz-requests bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -176,7 +176,38 @@ fuzz-expressions: $(FUZZ)/fuzz-expressions
 	$(FUZZ)/fuzz-expressions -max_total_time=$(FUZZ_SECONDS) -dict=Tests/fuzz/expressions.dict -max_len=1024 \
 	  -artifact_prefix=$(FUZZ)/ $(FUZZ)/corpus-expressions $(FUZZ)/seeds-expressions 2>&1 | tail -n 3
 
-fuzz: fuzz-expressions
+# The request path of every operation, with jansson instrumented too: Tests/fuzz/api_request.swift.
+API_SOURCES := $(shell find Sources/IoTEventsAPI -name '*.swift')
+FUZZ_JANSSON := $(FUZZ)/jansson
+FUZZ_CFLAGS := -g -fsanitize=address,fuzzer-no-link
+$(FUZZ_JANSSON)/lib/libjansson.a: Sources/CJanssonShim/build-jansson.sh | $(JANSSON_DIR)/lib/libjansson.a
+	@mkdir -p $(FUZZ)
+	sh Sources/CJanssonShim/build-jansson.sh $(FUZZ_JANSSON) clang "$(FUZZ_CFLAGS)"
+
+$(FUZZ)/fuzz-requests: $(CORE_SOURCES) $(API_SOURCES) $(wildcard Sources/CLibcShim/*.c) Sources/CJanssonShim/shim.c Tests/fuzz/api_request.swift $(FUZZ_JANSSON)/lib/libjansson.a
+	@mkdir -p $(FUZZ)/requests
+	printf 'module CLibcShim { header "%s/Sources/CLibcShim/include/CLibcShim.h" export * }\nmodule CJanssonShim { header "%s/Sources/CJanssonShim/include/CJanssonShim.h" export * }\n' "$(ROOT)" "$(ROOT)" > $(FUZZ)/requests/module.modulemap
+	clang -c $(FUZZ_CFLAGS) -ISources/CLibcShim/include Sources/CLibcShim/shim.c -o $(FUZZ)/requests/shim.o
+	clang -c $(FUZZ_CFLAGS) -ISources/CLibcShim/include Sources/CLibcShim/files.c -o $(FUZZ)/requests/files.o
+	clang -c $(FUZZ_CFLAGS) -I$(FUZZ_JANSSON)/include -ISources/CJanssonShim/include Sources/CJanssonShim/shim.c -o $(FUZZ)/requests/jansson-shim.o
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -emit-library -static -module-name IoTEventsCore \
+	  -emit-module-path $(FUZZ)/requests/IoTEventsCore.swiftmodule -Xcc -fmodule-map-file=$(FUZZ)/requests/module.modulemap \
+	  $(CORE_SOURCES) -o $(FUZZ)/requests/libIoTEventsCore.a
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -emit-library -static -module-name IoTEventsAPI -I $(FUZZ)/requests \
+	  -emit-module-path $(FUZZ)/requests/IoTEventsAPI.swiftmodule -Xcc -fmodule-map-file=$(FUZZ)/requests/module.modulemap \
+	  -Xcc -I$(FUZZ_JANSSON)/include $(API_SOURCES) -o $(FUZZ)/requests/libIoTEventsAPI.a
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ)/requests -Xcc -fmodule-map-file=$(FUZZ)/requests/module.modulemap \
+	  -Xcc -I$(FUZZ_JANSSON)/include Tests/fuzz/api_request.swift $(FUZZ)/requests/libIoTEventsAPI.a $(FUZZ)/requests/libIoTEventsCore.a \
+	  $(FUZZ)/requests/shim.o $(FUZZ)/requests/files.o $(FUZZ)/requests/jansson-shim.o $(FUZZ_JANSSON)/lib/libjansson.a -o $@ 2>&1 | grep -v 'Cannot export local symbol' || true
+
+# Seeds: every request of every case script, behind the byte that names its operation.
+fuzz-requests: $(FUZZ)/fuzz-requests
+	@rm -rf $(FUZZ)/seeds-requests && mkdir -p $(FUZZ)/seeds-requests $(FUZZ)/corpus-requests
+	@python3 Tests/fuzz/request_seeds.py Sources/IoTEventsAPI/ServiceModel/operations.txt $(FUZZ)/seeds-requests Tests/cases/*/script
+	$(FUZZ)/fuzz-requests -max_total_time=$(FUZZ_SECONDS) -dict=Tests/fuzz/requests.dict -max_len=4096 -rss_limit_mb=4096 \
+	  -artifact_prefix=$(FUZZ)/ $(FUZZ)/corpus-requests $(FUZZ)/seeds-requests 2>&1 | tail -n 3
+
+fuzz: fuzz-expressions fuzz-requests
 
 # --- tests ----------------------------------------------------------------------------------
 $(HARNESS): Tests/c/harness.c include/iotevents.h $(LIB_standard)
