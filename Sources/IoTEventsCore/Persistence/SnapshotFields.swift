@@ -150,18 +150,28 @@ enum SnapshotFields {
 
     // -- detector models and detectors ------------------------------------------------------------
 
+    /// What both model kinds write before their versions, and before each version's own
+    /// fields (`readRawModel` reads them back).
+    static func writeModelHead(_ name: String, _ arn: String, _ key: AttributePath?, _ tags: TagSet, versions: Int, _ w: inout ByteWriter) {
+        w.string(name)
+        w.string(arn)
+        write(key, &w)
+        write(tags, &w)
+        w.count(versions)
+    }
+
+    static func writeVersionHead(_ number: Int, _ request: [UInt8], _ created: Millis, _ updated: Millis, _ status: String, _ w: inout ByteWriter) {
+        w.count(number)
+        w.run(request)
+        w.i64(created)
+        w.i64(updated)
+        w.string(status)
+    }
+
     static func write<Coder: ModelRequestCoder>(_ model: DetectorModel, _ coder: Coder, _ w: inout ByteWriter) {
-        w.string(model.name)
-        w.string(model.arn)
-        write(model.key, &w)
-        write(model.tags, &w)
-        w.count(model.versions.count)
+        writeModelHead(model.name, model.arn, model.key, model.tags, versions: model.versions.count, &w)
         for v in model.versions {
-            w.count(v.number)
-            w.run(coder.encode(v.request))
-            w.i64(v.creationTime)
-            w.i64(v.lastUpdateTime)
-            w.string(v.status.rawValue)
+            writeVersionHead(v.number, coder.encode(v.request), v.creationTime, v.lastUpdateTime, v.status.rawValue, &w)
             // Names BatchUpdateDetector added beyond the definition's own, in slot order.
             names(Array(v.variableNames.dropFirst(v.compiled.symbols.variableNames.count)), &w)
             names(Array(v.timerNames.dropFirst(v.compiled.symbols.timerNames.count)), &w)
@@ -284,17 +294,9 @@ enum SnapshotFields {
     // -- alarm models and alarms ------------------------------------------------------------------
 
     static func write<Coder: ModelRequestCoder>(_ model: AlarmModel, _ coder: Coder, _ w: inout ByteWriter) {
-        w.string(model.name)
-        w.string(model.arn)
-        write(model.key, &w)
-        write(model.tags, &w)
-        w.count(model.versions.count)
+        writeModelHead(model.name, model.arn, model.key, model.tags, versions: model.versions.count, &w)
         for v in model.versions {
-            w.count(v.number)
-            w.run(coder.encode(v.request))
-            w.i64(v.creationTime)
-            w.i64(v.lastUpdateTime)
-            w.string(v.status.rawValue)
+            writeVersionHead(v.number, coder.encode(v.request), v.creationTime, v.lastUpdateTime, v.status.rawValue, &w)
         }
         w.count(model.alarms.count)
         model.alarms.forEach { write($0, &w) }
