@@ -21,8 +21,9 @@ final class StateLog {
     static let formatVersion: UInt32 = 1
     static let headerBytes = 24
     static let frameBytes = 12
-    /// No record is larger: a request is at most limits.maxRequestBytes (≤ 64 MiB).
-    static let maxBodyBytes = 80 << 20
+    /// No record is larger: a request is at most limits.maxRequestBytes (at most 1 GiB), and
+    /// the rest of a record is a few dozen bytes.
+    static let maxBodyBytes = (1 << 30) + (1 << 20)
 
     private let fd: Int32
     /// The file's length: where the next record goes.
