@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: fuzz-requests bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: check-soak fuzz-requests bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -218,7 +218,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts
+test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -310,6 +310,13 @@ check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/
 	@rm -rf $(OUT)/durability-valgrind && LD_LIBRARY_PATH=$(OUT)/standard valgrind -q --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  --error-exitcode=9 $(OUT)/corruption Tests/durability $(OUT)/durability-valgrind > $(OUT)/durability-valgrind.log 2>&1 \
 	  && echo "check-durability: corruption under valgrind: clean" || { cat $(OUT)/durability-valgrind.log | head -40; exit 1; }
+
+# The soak (issue 10): 1 000 000 messages with model updates and deletes; resident memory flat.
+$(OUT)/soak: Tests/hardening/soak.c include/iotevents.h $(LIB_standard)
+	$(CC) -O2 -g -Wall -Wextra -Werror -std=c11 -Iinclude $< -o $@ -L$(OUT)/standard -liotevents
+
+check-soak: $(OUT)/soak $(LIB_small)
+	@for p in standard small; do printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/soak examples/models || exit 1; done
 
 # ThreadSanitizer: the library built with -sanitize=thread (debug, the toolchain's shared runtime
 # libraries), the stress test built with the toolchain's clang; in memory, groupCommit, always.
