@@ -38,7 +38,7 @@ int ie_lock_file(const char *dir, const char *name, int *fd_out) {
     if (fd < 0) return errno;
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR) continue;
-        rc = errno == EAGAIN ? EWOULDBLOCK : errno;
+        rc = errno == EAGAIN || errno == EWOULDBLOCK ? IE_FILE_LOCKED : errno;
         close(fd);
         return rc;
     }
@@ -52,7 +52,7 @@ void ie_fd_close(int fd) {
 
 int ie_file_read(const char *path, unsigned char **data_out, size_t *length_out) {
     int fd = open_retrying(path, O_RDONLY, 0);
-    if (fd < 0) return errno;
+    if (fd < 0) return errno == ENOENT ? IE_FILE_MISSING : errno;
     struct stat st;
     if (fstat(fd, &st) != 0) { int e = errno; close(fd); return e; }
     size_t length = (size_t)st.st_size;
@@ -148,6 +148,8 @@ int ie_file_remove(const char *dir, const char *name) {
 
 const char *ie_errno_text(int error) {
     static __thread char buffer[128];
+    if (error == IE_FILE_MISSING) error = ENOENT;
+    if (error == IE_FILE_LOCKED) error = EWOULDBLOCK;
     /* GNU strerror_r returns the text, possibly not in buffer */
     return strerror_r(error, buffer, sizeof buffer);
 }

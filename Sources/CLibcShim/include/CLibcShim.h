@@ -40,14 +40,18 @@ void ie_timer_thread_notify(ie_timer_thread *thread);
 void ie_timer_thread_stop(ie_timer_thread *thread);
 
 /* Files of the state directory (stateDirectory). Every function returns 0 or an errno value and
- * retries EINTR itself. Descriptors are opened close-on-exec. */
+ * retries EINTR itself. Descriptors are opened close-on-exec. The two values callers test for,
+ * by name because errno numbers differ between architectures: */
+#define IE_FILE_MISSING 2001  /* returned instead of ENOENT */
+#define IE_FILE_LOCKED 2002   /* returned instead of EWOULDBLOCK / EAGAIN */
 /* Creates the directory (mode 0700) unless it exists; ENOTDIR when the path is not a directory. */
 int ie_dir_ensure(const char *path);
-/* Opens (creating) `dir/name` and takes an exclusive, non-blocking flock on it; EWOULDBLOCK when
- * another open file holds it (another engine, in this process or another). */
+/* Opens (creating) `dir/name` and takes an exclusive, non-blocking flock on it; IE_FILE_LOCKED
+ * when another open file holds it (another engine, in this process or another). */
 int ie_lock_file(const char *dir, const char *name, int *fd_out);
 void ie_fd_close(int fd);
-/* Reads the whole of a file into a malloc'd buffer (free it with free); ENOENT when missing. */
+/* Reads the whole of a file into a malloc'd buffer (free it with free); IE_FILE_MISSING when
+ * there is no such file. */
 int ie_file_read(const char *path, unsigned char **data_out, size_t *length_out);
 /* Opens (creating, mode 0600) a file for appending; *size_out is its current size. */
 int ie_file_open_append(const char *path, int *fd_out, uint64_t *size_out);

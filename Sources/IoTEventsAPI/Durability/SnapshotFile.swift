@@ -22,7 +22,7 @@ enum SnapshotFile {
         var length = 0
         let rc = ie_file_read(path, &raw, &length)
         guard rc == 0, let raw else {
-            if rc == 2 /* ENOENT */ { return nil }
+            if rc == IE_FILE_MISSING { return nil }
             throw StateLog.failure("cannot read \(path)", rc)
         }
         let data = Array(UnsafeBufferPointer(start: raw, count: length))

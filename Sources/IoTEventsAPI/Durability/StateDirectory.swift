@@ -68,7 +68,7 @@ final class StateDirectory {
         guard made == 0 else { throw StateLog.failure("cannot create \(path)", made) }
         var lockFD: Int32 = -1
         let locked = ie_lock_file(path, lockName, &lockFD)
-        if locked == 11 /* EWOULDBLOCK */ {
+        if locked == IE_FILE_LOCKED {
             throw ServiceError(.resourceInUse, "State directory \(path) is in use by another engine (one engine per directory)")
         }
         guard locked == 0 else { throw StateLog.failure("cannot lock \(path)", locked) }

@@ -46,7 +46,7 @@ final class StateLog {
         var length = 0
         let rc = ie_file_read(path, &raw, &length)
         guard rc == 0, let raw else {
-            guard rc == 2 /* ENOENT: a new directory */ else { throw StateLog.failure("cannot read \(path)", rc) }
+            guard rc == IE_FILE_MISSING /* a new directory */ else { throw StateLog.failure("cannot read \(path)", rc) }
             return (try create(directory: directory, epoch: 1), 1, [])
         }
         let data = Array(UnsafeBufferPointer(start: raw, count: length))
