@@ -122,7 +122,7 @@ bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	@$(MAKE) --no-print-directory bench-lua
 
 # The heartbeat workload through the C ABI: the baseline of the binding rows.
-$(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c include/iotevents.h $(LIB_standard)
+$(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c include/iotevents.h Tests/c/test_files.h $(LIB_standard)
 	$(CC) -O2 -Wall -Wextra -Werror -std=c11 -Iinclude $< -o $@ -L$(OUT)/standard -liotevents
 
 # Durability rows (issue 8): the heartbeat workload in memory, then on a state directory with
@@ -283,19 +283,19 @@ check-python-install: python
 # case's state through a restart (fidelity), system-clock timers that fell due while the process
 # was down (downtime), 8 threads on one engine (stress), and valgrind.
 DURABILITY_KILLS ?= 200
-$(OUT)/crash-harness: Tests/durability/crash_harness.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(OUT)/crash-harness: Tests/durability/crash_harness.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
-$(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
-$(OUT)/fidelity: Tests/durability/fidelity.c include/iotevents.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(OUT)/fidelity: Tests/durability/fidelity.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
 $(OUT)/downtime: Tests/durability/downtime.c include/iotevents.h $(LIB_standard)
 	$(CC) $(CFLAGS_TEST) $< -o $@ -L$(OUT)/standard -liotevents
 
-$(OUT)/stress: Tests/durability/stress.c include/iotevents.h $(LIB_standard)
+$(OUT)/stress: Tests/durability/stress.c include/iotevents.h Tests/c/test_files.h $(LIB_standard)
 	$(CC) $(CFLAGS_TEST) -pthread $< -o $@ -L$(OUT)/standard -liotevents
 
 check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/downtime $(OUT)/stress $(LIB_small) | deps-test
@@ -312,7 +312,7 @@ check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/
 	  && echo "check-durability: corruption under valgrind: clean" || { cat $(OUT)/durability-valgrind.log | head -40; exit 1; }
 
 # The soak (issue 10): 1 000 000 messages with model updates and deletes; resident memory flat.
-$(OUT)/soak: Tests/hardening/soak.c include/iotevents.h $(LIB_standard)
+$(OUT)/soak: Tests/hardening/soak.c include/iotevents.h Tests/c/test_files.h $(LIB_standard)
 	$(CC) -O2 -g -Wall -Wextra -Werror -std=c11 -Iinclude $< -o $@ -L$(OUT)/standard -liotevents
 
 check-soak: $(OUT)/soak $(LIB_small)
@@ -325,7 +325,7 @@ SWIFT_LIB_DIR := $(dir $(shell readlink -f $$(command -v swiftc) 2>/dev/null))..
 $(TSAN_LIB): $(SOURCES) $(JANSSON_DEP)
 	$(SWIFT_ENV) swift build -c debug --scratch-path .build-tsan --product iotevents -Xswiftc -sanitize=thread -Xcc -fsanitize=thread 2>&1 | tail -n 1
 
-$(OUT)/stress-tsan: Tests/durability/stress.c include/iotevents.h $(TSAN_LIB)
+$(OUT)/stress-tsan: Tests/durability/stress.c include/iotevents.h Tests/c/test_files.h $(TSAN_LIB)
 	@mkdir -p $(OUT)
 	$(dir $(shell readlink -f $$(command -v swiftc)))clang -O1 -g -fsanitize=thread -pthread -Iinclude $< -o $@ \
 	  -L.build-tsan/debug -liotevents -Wl,-rpath,$(ROOT)/.build-tsan/debug -L$(SWIFT_LIB_DIR) -ldispatch -lBlocksRuntime -Wl,-rpath,$(SWIFT_LIB_DIR)

@@ -11,25 +11,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
+#include "../c/test_files.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static char *read_file(const char *dir, const char *name) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); exit(2); }
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) { perror(path); exit(2); }
-    text[size] = '\0';
-    fclose(f);
-    return text;
-}
 
 static void must(iotevents_engine *engine, const char *operation, const char *request) {
     char *response = NULL;
@@ -78,7 +64,7 @@ int main(int argc, char **argv) {
     char *error = NULL;
     iotevents_engine *engine = iotevents_open(config, &error);
     if (!engine) { fprintf(stderr, "open: %s\n", error); return 1; }
-    char *input = read_file(argv[1], "heartbeat-input.json"), *model = read_file(argv[1], "heartbeat.json");
+    char *input = test_read_file(argv[1], "heartbeat-input.json"), *model = test_read_file(argv[1], "heartbeat.json");
     must(engine, "CreateInput", input);
     must(engine, "CreateDetectorModel", model);
     free(input);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "iotevents.h"
+#include "../c/test_files.h"
 
 enum { CALLS = 12, DEVICES = 3 };
 static int passed, failed;
@@ -37,20 +38,6 @@ static const char *models;
 static void check(int ok, const char *what) {
     if (ok) passed++;
     else { failed++; fprintf(stderr, "FAIL %s\n", what); }
-}
-
-static char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *data = malloc((size_t)n + 1);
-    if (fread(data, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(data); return NULL; }
-    data[n] = '\0';
-    fclose(f);
-    if (size) *size = (size_t)n;
-    return data;
 }
 
 static void write_file(const char *path, const char *data, size_t size) {
@@ -93,11 +80,7 @@ static void calls_then_crash(const char *dir, int create, int first, int last, i
         iotevents_engine *engine = open_dir(dir, NULL);
         if (!engine) _exit(3);
         if (create) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/input.json", models);
-            char *input = read_file(path, NULL);
-            snprintf(path, sizeof path, "%s/counter-model.json", models);
-            char *model = read_file(path, NULL);
+            char *input = test_read_file(models, "input.json"), *model = test_read_file(models, "counter-model.json");
             must(engine, "CreateInput", input);
             must(engine, "CreateDetectorModel", model);
         }
@@ -198,7 +181,7 @@ int main(int argc, char **argv) {
     expect_open(dir, want, NULL, "the intact log");
 
     size_t size;
-    char *log = read_file(strcat(strcpy(log_path, template_dir), "/log"), &size);
+    char *log = test_read_path(strcat(strcpy(log_path, template_dir), "/log"), &size);
     snprintf(log_path, sizeof log_path, "%s/log", dir);
     size_t offsets[64];
     int records = record_offsets(log, size, offsets, 64);
@@ -299,7 +282,7 @@ int main(int argc, char **argv) {
     size_t snap_size;
     char snap_source[4200];
     snprintf(snap_source, sizeof snap_source, "%s/snapshot", compacted);
-    char *snapshot = read_file(snap_source, &snap_size);
+    char *snapshot = test_read_path(snap_source, &snap_size);
     check(snapshot && snap_size > 32, "the compacted template has a snapshot");
     if (snapshot) {
         char *copy = malloc(snap_size);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "iotevents.h"
+#include "../c/test_files.h"
 
 enum { DEVICES = 40, MAX_BATCH = 10, IDLE_MS = 120000, LOG_MAX = 1 << 20 };
 static const int64_t START = 1700000000000;
@@ -45,18 +46,6 @@ static int below(int n) { return (int)(next_random() % (uint64_t)n); }
 static void fail(const char *what, const char *detail) {
     fprintf(stderr, "crash-harness: FAIL %s %s\n", what, detail ? detail : "");
     exit(1);
-}
-
-static char *read_text(const char *dir, const char *name) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) fail("cannot read", path);
-    static char buffer[1 << 16];
-    size_t n = fread(buffer, 1, sizeof buffer - 1, f);
-    buffer[n] = '\0';
-    fclose(f);
-    return strdup(buffer);
 }
 
 static long snapshot_bytes = 65536;
@@ -115,7 +104,7 @@ static void child(const char *models, const char *dir, int run, int group_commit
     iotevents_engine *engine = open_engine(dir, group_commit, &error);
     if (!engine) { fprintf(stderr, "child open: %s\n", error); _exit(2); }
     if (run == 0) {
-        char *input = read_text(models, "input.json"), *model = read_text(models, "counter-model.json");
+        char *input = test_read_file(models, "input.json"), *model = test_read_file(models, "counter-model.json");
         if (call(engine, "CreateInput", input, NULL) || call(engine, "CreateDetectorModel", model, NULL)) _exit(2);
     }
     say(fd, "READY\n");

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "iotevents.h"
+#include "../c/test_files.h"
 
 typedef struct { char *buffer; size_t used, cap; } text;
 
@@ -137,16 +138,7 @@ static char *file_beside(const char *script, const char *name) {
     char path[4096];
     const char *slash = strrchr(script, '/');
     snprintf(path, sizeof path, "%.*s/%s", slash ? (int)(slash - script) : 1, slash ? script : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *data = malloc((size_t)size + 1);
-    size_t got = fread(data, 1, (size_t)size, f);
-    data[got] = '\0';
-    fclose(f);
-    return data;
+    return test_read_path(path, NULL);
 }
 
 static void camel(const char *snake_name, char *out, size_t cap) { /* create_input -> CreateInput */

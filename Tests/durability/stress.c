@@ -17,25 +17,11 @@
 #include <time.h>
 
 #include "iotevents.h"
+#include "../c/test_files.h"
 
 static iotevents_engine *engine;
 static int threads, messages, keys;
 static atomic_long actions, reentrant_calls, failures;
-
-static char *read_file(const char *dir, const char *name) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); exit(2); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)n + 1);
-    if (fread(text, 1, (size_t)n, f) != (size_t)n) exit(2);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
 
 static void must(const char *op, const char *request) {
     char *response = NULL;
@@ -114,7 +100,7 @@ int main(int argc, char **argv) {
     const char *dir = argc > 5 ? argv[5] : NULL, *durability = argc > 6 ? argv[6] : "always";
     if (messages % 10 || ((long)threads * messages) % keys) { fprintf(stderr, "messages must be a multiple of 10, and the total of keys\n"); return 2; }
     engine = open_engine(dir, durability);
-    char *input = read_file(argv[1], "input.json"), *model = read_file(argv[1], "counter-model.json");
+    char *input = test_read_file(argv[1], "input.json"), *model = test_read_file(argv[1], "counter-model.json");
     /* the counter model, with an sns action on every reading */
     char *at = strstr(model, "{\"setTimer\": {\"timerName\": \"idle\", \"seconds\": 120}}");
     if (!at) { fprintf(stderr, "counter-model.json changed\n"); return 2; }

@@ -15,21 +15,7 @@
 #include <unistd.h>
 
 #include "iotevents.h"
-
-static char *read_file(const char *dir, const char *name) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); exit(2); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)n + 1);
-    if (fread(text, 1, (size_t)n, f) != (size_t)n) exit(2);
-    text[n] = '\0';
-    fclose(f);
-    return text;
-}
+#include "../c/test_files.h"
 
 static iotevents_engine *engine;
 
@@ -57,8 +43,8 @@ int main(int argc, char **argv) {
     engine = iotevents_open("{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"limits\":{\"maxDetectorsPerModel\":1000000}}", NULL);
     if (!engine) return 1;
     iotevents_set_action_handler(engine, on_action, NULL);
-    char *heartbeat_input = read_file(argv[1], "heartbeat-input.json"), *heartbeat = read_file(argv[1], "heartbeat.json");
-    char *boiler_input = read_file(argv[1], "boiler-input.json"), *boiler = read_file(argv[1], "boiler-alarm.json");
+    char *heartbeat_input = test_read_file(argv[1], "heartbeat-input.json"), *heartbeat = test_read_file(argv[1], "heartbeat.json");
+    char *boiler_input = test_read_file(argv[1], "boiler-input.json"), *boiler = test_read_file(argv[1], "boiler-alarm.json");
     must("CreateInput", heartbeat_input);
     must("CreateInput", boiler_input);
     must("CreateDetectorModel", heartbeat);

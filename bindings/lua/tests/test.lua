@@ -256,7 +256,7 @@ test("control plane: inputs, detector models, routings, tags, logging", function
   eq(engine:put_logging_options { loggingOptions = options }, {}, "put_logging_options")
   eq(engine:describe_logging_options().loggingOptions, options, "describe_logging_options")
 
-  -- The analysis operations are not implemented by this library version.
+  -- The detector model analysis operations answer UnsupportedOperationException (include/iotevents.h).
   local definition = model("heartbeat.json").detectorModelDefinition
   raises("UnsupportedOperationException", engine.start_detector_model_analysis, engine,
     { detectorModelDefinition = definition })
