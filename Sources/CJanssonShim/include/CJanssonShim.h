@@ -26,6 +26,8 @@ static inline int ie_json_array_append_new(json_t *a, json_t *v) { return json_a
 static inline size_t ie_json_dump_flags(int precision) {
     return (size_t)(JSON_COMPACT | JSON_REAL_PRECISION(precision));
 }
+/* JSON_ENCODE_ANY: lets json_dumpb print a lone scalar (CompactJSONSize measures reals so). */
+static inline size_t ie_json_encode_any_flag(void) { return (size_t)JSON_ENCODE_ANY; }
 /* jansson refuses integers beyond json_int_t; the caller then widens them to reals (§1.2). */
 static inline int ie_json_error_is_numeric_overflow(const json_error_t *e) { return json_error_code(e) == json_error_numeric_overflow; }
 /* JSON_ALLOW_NUL: \u0000 parses, and NulCharacters (IoTEventsAPI) refuses it naming the member. */

@@ -2,38 +2,61 @@
 enum Base64 {
     /// Decodes `text`; nil when it is not canonical padded base64 (wrong length, a character
     /// outside the alphabet, misplaced padding). Whitespace is not accepted: botocore sends none.
-    static func decode<S: Collection>(_ text: S) -> [UInt8]? where S.Element == UInt8 {
-        guard text.count % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count / 4 * 3)
-        var quad: UInt32 = 0
-        var filled = 0
-        var padding = 0
-        for c in text {
-            let v: UInt32
-            if c == UInt8(ascii: "=") {
-                padding += 1
-                v = 0
-            } else {
-                guard padding == 0, let d = value(c) else { return nil }
-                v = d
+    ///
+    /// Every base64 payload goes through here: the output is allocated once at its final size and
+    /// each quad is four table lookups, with one validity test for the whole text at the end.
+    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let n = text.count
+        guard n % 4 == 0 else { return nil }
+        guard n > 0, let input = text.baseAddress else { return [] }
+        let padding = input[n - 1] != UInt8(ascii: "=") ? 0 : (input[n - 2] != UInt8(ascii: "=") ? 1 : 2)
+        let decodedCount = n / 4 * 3 - padding
+        var valid = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: decodedCount) { out, initialized in
+            Base64.sextets.withUnsafeBufferPointer { table in
+                // An invalid character (padding included) looks up as 0xFF; OR-ing every lookup
+                // leaves the high bit set if any was invalid.
+                var invalid: UInt8 = 0
+                var i = 0
+                var o = 0
+                let whole = padding == 0 ? n : n - 4
+                while i < whole {
+                    let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+                    let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
+                    invalid |= a | b | c | d
+                    let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d & 0x3F)
+                    out[o] = UInt8(truncatingIfNeeded: quad >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: quad >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: quad)
+                    i += 4
+                    o += 3
+                }
+                if padding > 0 {
+                    // The last quad: "xx==" holds one byte, "xxx=" two.
+                    let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+                    let c = padding == 1 ? table[Int(input[i + 2])] : 0
+                    invalid |= a | b | c
+                    let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c & 0x3F) << 6
+                    out[o] = UInt8(truncatingIfNeeded: quad >> 16)
+                    if padding == 1 { out[o + 1] = UInt8(truncatingIfNeeded: quad >> 8) }
+                }
+                valid = invalid & 0x80 == 0
             }
-            quad = quad << 6 | v
-            filled += 1
-            if filled == 4 {
-                out.append(UInt8(truncatingIfNeeded: quad >> 16))
-                if padding < 2 { out.append(UInt8(truncatingIfNeeded: quad >> 8)) }
-                if padding < 1 { out.append(UInt8(truncatingIfNeeded: quad)) }
-                quad = 0
-                filled = 0
-            }
+            initialized = decodedCount
         }
-        guard padding <= 2 else { return nil }
-        return out
+        return valid ? bytes : nil
     }
 
+    /// Each byte's 6-bit value in the alphabet; 0xFF for every other byte, `=` included.
+    private static let sextets: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        return table
+    }()
+
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
     static func encode(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
@@ -49,16 +72,5 @@ enum Base64 {
             i += 3
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func value(_ c: UInt8) -> UInt32? {
-        switch c {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return UInt32(c - UInt8(ascii: "A"))
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): return UInt32(c - UInt8(ascii: "a") + 26)
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(c - UInt8(ascii: "0") + 52)
-        case UInt8(ascii: "+"): return 62
-        case UInt8(ascii: "/"): return 63
-        default: return nil
-        }
     }
 }

@@ -16,18 +16,18 @@ final class JSONDocument {
     static func parse(
         _ text: UnsafePointer<CChar>, length: Int, maxDepth: Int, what: String
     ) throws(ServiceError) -> JSONDocument {
-        let depth = JSONDepth.scan(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: length, limit: maxDepth)
-        if depth > maxDepth {
+        let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
+        let scan = JSONTextScan(bytes, count: length, depthLimit: maxDepth)
+        if scan.depth > maxDepth {
             throw .invalidRequest("\(what) nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
         }
         var error = json_error_t()
-        let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
         var widened = false
         guard let raw = JSONDocument.load(bytes, count: length, &error, widened: &widened) else {
             throw .invalidRequest("\(what) is not valid JSON: \(JSONDocument.describe(error))")
         }
         let document = JSONDocument(raw)
-        if widened || NulCharacters.mayContain(bytes, count: length), let found = NulCharacters.path(in: document.root) {
+        if widened || scan.escapedNul, let found = NulCharacters.path(in: document.root) {
             throw .invalidRequest(NulCharacters.message(found))
         }
         return document
@@ -64,37 +64,6 @@ final class JSONDocument {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         }
         return "\(text) (line \(e.line), column \(e.column))"
-    }
-}
-
-/// Nesting depth of JSON text, found by a byte scan that skips strings. It stops counting once
-/// `limit` is passed, so hostile input costs at most one pass and never deep recursion.
-enum JSONDepth {
-    static func scan(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int) -> Int {
-        var depth = 0
-        var deepest = 0
-        var inString = false
-        var i = 0
-        while i < count {
-            let b = bytes[i]
-            if inString {
-                if b == UInt8(ascii: "\\") { i += 1 } else if b == UInt8(ascii: "\"") { inString = false }
-            } else {
-                switch b {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    depth += 1
-                    if depth > deepest {
-                        deepest = depth
-                        if deepest > limit { return deepest }
-                    }
-                case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-                default: break
-                }
-            }
-            i += 1
-        }
-        return deepest
     }
 }
 

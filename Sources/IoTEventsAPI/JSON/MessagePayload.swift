@@ -24,7 +24,7 @@ final class MessagePayload {
     static func decode(_ member: JSONValue, maxBytes: Int, maxDepth: Int) -> (payload: MessagePayload?, bytes: Int, failure: Failure?) {
         if member.isObject {
             // Already decoded: its size is that of its compact serialisation.
-            let size = json_dumpb(member.raw, nil, 0, ie_json_dump_flags(17))
+            let size = CompactJSONSize.of(member)
             if size > maxBytes { return (nil, size, .tooLarge(size)) }
             guard let raw = ie_json_incref(member.raw) else { return (nil, size, .malformed("payload could not be read")) }
             return (MessagePayload(owning: raw), size, nil)
@@ -41,21 +41,26 @@ final class MessagePayload {
         }
         if bytes.count > maxBytes { return (nil, bytes.count, .tooLarge(bytes.count)) }
         if bytes.isEmpty { return (nil, 0, .malformed("payload is empty")) }
-        if JSONDepth.scan(bytes, count: bytes.count, limit: maxDepth) > maxDepth {
-            return (nil, bytes.count, .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)"))
-        }
-        if let nul = bytes.firstIndex(of: 0) {
-            return (nil, bytes.count, .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset \(nul)"))
-        }
         var error = json_error_t()
+        var problem: Failure?
         var mayHoldNul = false
         let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
             guard let base = buffer.baseAddress else { return nil }
+            let scan = JSONTextScan(base, count: buffer.count, depthLimit: maxDepth)
+            if scan.depth > maxDepth {
+                problem = .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
+                return nil
+            }
+            if let nul = scan.rawNul {
+                problem = .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset \(nul)")
+                return nil
+            }
             var widened = false
             let raw = JSONDocument.load(base, count: buffer.count, &error, widened: &widened)
-            mayHoldNul = widened || NulCharacters.mayContain(base, count: buffer.count)
+            mayHoldNul = widened || scan.escapedNul
             return raw
         }
+        if let problem { return (nil, bytes.count, problem) }
         guard let raw else {
             return (nil, bytes.count, .malformed("payload must be a JSON object; it is not valid JSON: \(JSONDocument.describe(error))"))
         }
@@ -109,12 +114,13 @@ extension MessagePayload {
         var text = text
         return text.withUTF8 { bytes -> MessagePayload? in
             guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
-            if JSONDepth.scan(base, count: bytes.count, limit: maxDepth) > maxDepth { return nil }
+            let scan = JSONTextScan(base, count: bytes.count, depthLimit: maxDepth)
+            if scan.depth > maxDepth { return nil }
             var error = json_error_t()
             var widened = false
             guard let raw = JSONDocument.load(base, count: bytes.count, &error, widened: &widened) else { return nil }
             guard ie_json_is_object(raw) != 0,
-                  !(widened || NulCharacters.mayContain(base, count: bytes.count)) || NulCharacters.path(in: JSONValue(raw)) == nil
+                  !(widened || scan.escapedNul) || NulCharacters.path(in: JSONValue(raw)) == nil
             else {
                 ie_json_decref(raw)
                 return nil

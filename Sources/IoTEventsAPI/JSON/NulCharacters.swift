@@ -18,20 +18,6 @@ enum NulCharacters {
         var isNumericOverflow: Bool
     }
 
-    /// Whether the text contains the escape at all: the walk below runs only then.
-    static func mayContain(_ bytes: UnsafePointer<UInt8>, count: Int) -> Bool {
-        guard count >= 6 else { return false }
-        var i = 0
-        while i + 6 <= count {
-            if bytes[i] == 0x5C /* \ */, bytes[i + 1] == 0x75 /* u */, bytes[i + 2] == 0x30, bytes[i + 3] == 0x30,
-               bytes[i + 4] == 0x30, bytes[i + 5] == 0x30 {
-                return true
-            }
-            i += 1
-        }
-        return false
-    }
-
     /// The first string holding U+0000 ("messages[0].payload.name"), or nil.
     static func path(in value: JSONValue, at path: String = "") -> Found? {
         if value.isString {
