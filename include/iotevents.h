@@ -121,8 +121,21 @@ typedef struct iotevents_engine iotevents_engine;
  *                      maxInputs (50), maxModelsPerInput (10), maxVersionsPerModel (500),
  *                      maxStatesPerModel (20), maxEventsPerList (20), maxActionsPerEvent (10),
  *                      maxVariablesPerModel (50), dedupWindowSeconds (300), maxLoopbackDepth (8),
- *                      maxRequestBytes (1048576), maxJsonDepth (64), maxExpressionDepth (64)
+ *                      maxRequestBytes (1048576), maxJsonDepth (64), maxExpressionDepth (64),
+ *                      maxValueChars (1024), maxEvaluationsPerCall (1000),
+ *                      maxContentExpressionBytes (1024), maxDefinitionBytes (524288),
+ *                      maxDedupEntries (1000000)
  * An unknown key, a wrong type or a value out of range is an error.
+ *
+ * Limits that keep a valid model from exhausting the host:
+ *   maxValueChars      a String longer than this many characters (Unicode scalars) is never
+ *                      stored or sent: a setVariable whose value is longer fails like an
+ *                      Undefined result (the variable keeps its value), an action whose
+ *                      evaluated parameter is longer is skipped; both are counted as failed
+ *                      actions. AWS's data API caps a variable's value at 1024. Expressions
+ *                      never build a String beyond max(4 x maxValueChars, maxPayloadBytes)
+ *                      bytes on the way (a longer `+` or template result is Undefined), so a
+ *                      model that doubles or appends to a String costs O(limit) per message.
  *
  * Returns the engine, or NULL on failure. error_json: when not NULL, *error_json is set to NULL
  * on success and to an error document on failure (InvalidRequestException for a bad

@@ -27,6 +27,16 @@ public struct Limits: Equatable, Sendable {
     public var maxRequestBytes = 1_048_576
     public var maxJsonDepth = 64
     public var maxExpressionDepth = 64
+    /// A variable's value or an action parameter's evaluated text, in characters (Unicode
+    /// scalars): AWS's data API caps a variable's value at 1024.
+    public var maxValueChars = 1024
+    /// Every trigger one call causes: its messages, their loop-backs, the expiries it runs.
+    public var maxEvaluationsPerCall = 1000
+    public var maxContentExpressionBytes = 1024
+    /// A model definition's JSON text.
+    public var maxDefinitionBytes = 524_288
+    /// Message ids the de-duplication window remembers; past it the oldest are forgotten first.
+    public var maxDedupEntries = 1_000_000
 
     public init() {}
 
@@ -66,5 +76,23 @@ public struct Limits: Equatable, Sendable {
         // jansson's own parser stops at 2048 levels; ours is checked first, so stay below it.
         Entry(key: "maxJsonDepth", minimum: 2, maximum: 2_000, get: { $0.maxJsonDepth }, set: { $0.maxJsonDepth = $1 }),
         Entry(key: "maxExpressionDepth", minimum: 1, maximum: 1_000, get: { $0.maxExpressionDepth }, set: { $0.maxExpressionDepth = $1 }),
+        Entry(key: "maxValueChars", minimum: 1, maximum: 1 << 20, get: { $0.maxValueChars }, set: { $0.maxValueChars = $1 }),
+        Entry(key: "maxEvaluationsPerCall", minimum: 1, maximum: 100_000_000, get: { $0.maxEvaluationsPerCall }, set: { $0.maxEvaluationsPerCall = $1 }),
+        Entry(key: "maxContentExpressionBytes", minimum: 1, maximum: 1 << 20, get: { $0.maxContentExpressionBytes }, set: { $0.maxContentExpressionBytes = $1 }),
+        Entry(key: "maxDefinitionBytes", minimum: 1, maximum: 1 << 30, get: { $0.maxDefinitionBytes }, set: { $0.maxDefinitionBytes = $1 }),
+        Entry(key: "maxDedupEntries", minimum: 1, maximum: 1 << 30, get: { $0.maxDedupEntries }, set: { $0.maxDedupEntries = $1 }),
     ]
+
+    /// Whether `text` is a value a variable may hold or a parameter may carry (`maxValueChars`).
+    public func admitsValue(_ text: String) -> Bool {
+        let bytes = text.utf8.count
+        // A scalar is 1 to 4 UTF-8 bytes: most texts are decided without counting scalars.
+        if bytes <= maxValueChars { return true }
+        if bytes > maxValueChars * 4 { return false }
+        return text.unicodeScalars.count <= maxValueChars
+    }
+
+    /// The longest String, in UTF-8 bytes, an expression may build on the way to a value: enough
+    /// for any admissible value and any payload, so `+` and templates never grow without bound.
+    public var maxStringBytes: Int { max(maxValueChars * 4, maxPayloadBytes) }
 }

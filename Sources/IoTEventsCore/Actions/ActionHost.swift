@@ -70,6 +70,7 @@ extension ActionHost {
             let v = e.evaluate(&self)
             switch v {
             case .undefined, .null: return nil
+            case .string(let text) where !limits.admitsValue(text): return nil
             default: return EvaluatedParameter(name: p.name, value: .value(v))
             }
         case .object(let members):

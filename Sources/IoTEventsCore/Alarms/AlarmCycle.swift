@@ -172,6 +172,8 @@ struct AlarmCycle: ActionHost {
 
     // MARK: ExpressionContext
 
+    var maxStringBytes: Int { limits.maxStringBytes }
+
     func variable(at slot: Int) -> ExpressionValue { .undefined }
 
     func inputAttribute(at slot: Int) -> ExpressionValue {

@@ -112,10 +112,12 @@ struct DetectorCycle: ActionHost {
         for action in actions {
             switch action {
             case .setVariable(let slot, let expression):
-                // An Undefined or Null result is a failed assignment: the variable keeps its value (§2.7).
+                // An Undefined or Null result is a failed assignment: the variable keeps its value
+                // (§2.7); so is a String beyond maxValueChars (abi.md, limits).
                 let value = expression.evaluate(&self)
                 switch value {
                 case .undefined, .null: output.failedActions += 1
+                case .string(let text) where !limits.admitsValue(text): output.failedActions += 1
                 default: detector.setVariable(slot, value)
                 }
             case .setTimer(let id, let seconds, let duration):
@@ -227,6 +229,8 @@ struct DetectorCycle: ActionHost {
     }
 
     // MARK: ExpressionContext
+
+    var maxStringBytes: Int { limits.maxStringBytes }
 
     func variable(at slot: Int) -> ExpressionValue { detector.variable(slot) }
 

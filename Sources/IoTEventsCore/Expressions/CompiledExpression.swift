@@ -86,7 +86,8 @@ public struct CompiledExpression: Sendable {
             }
         case .binary(let op, let lhs, let rhs):
             let a = value(lhs, &c)
-            return ExpressionOperators.apply(op, a, value(rhs, &c))
+            let result = ExpressionOperators.apply(op, a, value(rhs, &c))
+            return op == .add ? CompiledExpression.bounded(result, c.maxStringBytes) : result
         case .chain(let first, let range):
             return chain(first, range, &c)
         case .template(let range):
@@ -99,6 +100,7 @@ public struct CompiledExpression: Sendable {
                     guard let s = value(n, &c).templateText else { return .undefined }
                     text += s
                 }
+                if text.utf8.count > c.maxStringBytes { return .undefined }
             }
             return .string(text)
         case .call(let function, let range):
@@ -139,9 +141,16 @@ public struct CompiledExpression: Sendable {
                 }
             default:
                 accumulated = ExpressionOperators.apply(link.op, accumulated, value(link.operand, &c))
+                if link.op == .add { accumulated = CompiledExpression.bounded(accumulated, c.maxStringBytes) }
             }
         }
         return accumulated
+    }
+
+    /// A String longer than `limit` UTF-8 bytes becomes Undefined; every other value is kept.
+    @inlinable static func bounded(_ value: ExpressionValue, _ limit: Int) -> ExpressionValue {
+        if case .string(let s) = value, s.utf8.count > limit { return .undefined }
+        return value
     }
 
     @inlinable func call<Context: ExpressionContext>(_ function: ExpressionFunction, _ range: Range<Int>, _ c: inout Context) -> ExpressionValue {

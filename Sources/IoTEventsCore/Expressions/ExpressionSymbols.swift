@@ -86,6 +86,13 @@ public protocol ExpressionContext {
     mutating func consumeTimeout(_ timer: Int) -> Bool
     /// The same for a name computed at run time.
     mutating func consumeTimeout(named name: String) -> Bool
+    /// The longest String, in UTF-8 bytes, that `+` or a template may build: a longer result is
+    /// Undefined, so a model that doubles a String each message cannot exhaust memory.
+    var maxStringBytes: Int { get }
+}
+
+extension ExpressionContext {
+    public var maxStringBytes: Int { Int.max }
 }
 
 /// A context with nothing in it: every reference is Undefined, no trigger, no timers. Used to fold
