@@ -136,6 +136,12 @@ typedef struct iotevents_engine iotevents_engine;
  *                      never build a String beyond max(4 x maxValueChars, maxPayloadBytes)
  *                      bytes on the way (a longer `+` or template result is Undefined), so a
  *                      model that doubles or appends to a String costs O(limit) per message.
+ *   maxEvaluationsPerCall  detector and alarm evaluations one call may run, loop-backs
+ *                      included (depth alone does not bound fan-out: F iotEvents actions per
+ *                      level run F + F^2 + ... + F^8). A loop-back message that would take the
+ *                      call past it is not delivered: its action document carries "error"
+ *                      naming the limit, and the call answers normally for what it did. The
+ *                      call's own messages and the expiries due before them always run.
  *
  * Returns the engine, or NULL on failure. error_json: when not NULL, *error_json is set to NULL
  * on success and to an error document on failure (InvalidRequestException for a bad

@@ -140,6 +140,7 @@ extension Engine {
 
     private func makeCycle(_ model: AlarmModel, _ version: AlarmModelVersion, _ alarm: Alarm, trigger: AlarmTrigger,
                            eventTime: Millis, now: Millis, depth: Int, output: inout RunOutput) -> AlarmCycle {
+        output.evaluations += 1
         let cycle = AlarmCycle(
             model: model, version: version, alarm: alarm, trigger: trigger, eventTime: eventTime, now: now,
             limits: limits, depth: depth, notifyAlways: configuration.alarmNotifications == .always,

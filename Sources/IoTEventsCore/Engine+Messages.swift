@@ -57,6 +57,11 @@ extension Engine {
         return failure
     }
 
+    /// How many evaluations a message on `inputName` runs: one per model that reads the input.
+    public func evaluationCount(forInput inputName: String) -> Int {
+        (detectorRoutes[inputName]?.count ?? 0) + (alarmRoutes[inputName]?.count ?? 0)
+    }
+
     private func deliver<Source: MessageSource>(
         _ message: IncomingMessage, _ source: Source, input: Input, to model: DetectorModel,
         now: Millis, eventTime: Millis, output: inout RunOutput
@@ -89,6 +94,7 @@ extension Engine {
     /// Runs one cycle on the detector taken out of `slot`, puts it back and queues its new timers.
     func run(_ model: DetectorModel, _ version: DetectorModelVersion, _ detector: Detector, at slot: Int,
              trigger: Trigger, eventTime: Millis, now: Millis, depth: Int, created: Bool, output: inout RunOutput) {
+        output.evaluations += 1
         var cycle = DetectorCycle(
             model: model, version: version, detector: detector, trigger: trigger, eventTime: eventTime,
             now: now, limits: limits, depth: depth, output: output,

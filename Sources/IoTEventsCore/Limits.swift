@@ -95,4 +95,9 @@ public struct Limits: Equatable, Sendable {
     /// The longest String, in UTF-8 bytes, an expression may build on the way to a value: enough
     /// for any admissible value and any payload, so `+` and templates never grow without bound.
     public var maxStringBytes: Int { max(maxValueChars * 4, maxPayloadBytes) }
+
+    /// The `error` of a loop-back that `maxEvaluationsPerCall` kept from being delivered.
+    public static func evaluationBudgetError(_ evaluations: Int, _ limits: Limits) -> String {
+        "not delivered: the call has run \(evaluations) evaluations (limit maxEvaluationsPerCall = \(limits.maxEvaluationsPerCall))"
+    }
 }

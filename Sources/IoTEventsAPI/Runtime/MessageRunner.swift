@@ -6,12 +6,20 @@ import IoTEventsCore
 /// parsed here, at the edge.
 enum MessageRunner {
     /// Processes the queued loop-backs, first in first out, including those they queue in turn.
-    /// The depth bound (`maxLoopbackDepth`) is enforced where they are queued.
+    /// The depth bound (`maxLoopbackDepth`) is enforced where they are queued; the evaluation
+    /// budget (`maxEvaluationsPerCall`) both there and here.
     static func drainLoopbacks(_ engine: Engine, _ output: inout RunOutput) {
         var next = 0
         while next < output.loopbacks.count {
             let loopback = output.loopbacks[next]
             next += 1
+            // Depth alone does not bound fan-out (F actions per level run F^depth evaluations):
+            // the call's evaluation budget does. A message is delivered whole or not at all.
+            let cost = engine.evaluationCount(forInput: loopback.inputName)
+            if output.evaluations + cost > engine.limits.maxEvaluationsPerCall {
+                output.actions[loopback.actionIndex].error = Limits.evaluationBudgetError(output.evaluations, engine.limits)
+                continue
+            }
             guard let payload = MessagePayload.parse(text: loopback.payload, maxDepth: engine.limits.maxJsonDepth) else {
                 output.actions[loopback.actionIndex].error = "not delivered: the payload is not a JSON object"
                 continue

@@ -53,6 +53,9 @@ extension ActionHost {
             }
             if depth + 1 > limits.maxLoopbackDepth {
                 record.error = "not delivered: the message would be looped back \(depth + 1) times (limit maxLoopbackDepth = \(limits.maxLoopbackDepth))"
+            } else if output.evaluations >= limits.maxEvaluationsPerCall {
+                // Not even queued: past the budget the queue must not keep growing.
+                record.error = Limits.evaluationBudgetError(output.evaluations, limits)
             } else {
                 output.loopbacks.append(LoopbackMessage(
                     inputName: inputName, messageId: newExecutionId(eventName), payload: payload,

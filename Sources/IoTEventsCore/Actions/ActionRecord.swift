@@ -63,6 +63,9 @@ public struct RunOutput: Sendable {
     public var loopbacks: [LoopbackMessage] = []
     /// How many actions failed and were skipped (§2.4 rule 9: AWS only logged these).
     public var failedActions = 0
+    /// Detector and alarm evaluations the call has run, loop-backs included: what
+    /// `limits.maxEvaluationsPerCall` bounds.
+    public var evaluations = 0
 
     public init() {}
 }
