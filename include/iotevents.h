@@ -283,6 +283,8 @@ IOTEVENTS_API int iotevents_list_detectors(iotevents_engine *engine, const char 
 /* Moves the engine clock to now_millis (epoch milliseconds; a negative value means "now": the
  * system clock's time, or the manual clock's current time) and processes, in due order, every
  * timer expiry and alarm snooze expiry due at or before it. The clock never moves backwards.
+ * Any time up to INT64_MAX is valid: a deadline beyond the 64-bit range (a timer set at the
+ * end of time) saturates at INT64_MAX instead of overflowing.
  * Returns the number of expiries processed, or -IOTEVENTS_INVALID_REQUEST for a NULL engine.
  * Any thread; synchronous like iotevents_call. */
 IOTEVENTS_API int64_t iotevents_tick(iotevents_engine *engine, int64_t now_millis);

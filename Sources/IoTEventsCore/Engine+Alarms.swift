@@ -74,8 +74,7 @@ extension Engine {
             switch request.action {
             case .snooze:
                 if cycle.alarm.snoozeDeadline == nil { runningSnoozes += 1 }
-                let (deadline, overflow) = now.addingReportingOverflow((request.snoozeDuration ?? 0) &* 1000)
-                cycle.alarm.snoozeDeadline = overflow ? Millis.max : deadline
+                cycle.alarm.snoozeDeadline = now.adding(seconds: request.snoozeDuration ?? 0)
                 cycle.alarm.snoozeGeneration = nextTimerGeneration
                 nextTimerGeneration &+= 1
                 snoozeQueue.push(deadline: cycle.alarm.snoozeDeadline ?? Millis.max,

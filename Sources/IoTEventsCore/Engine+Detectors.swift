@@ -69,12 +69,13 @@ extension Engine {
         detector.timers = Array(repeating: DetectorTimer(), count: version.timerNames.count)
         for t in timers {
             var timer = DetectorTimer()
-            timer.deadline = now + t.seconds * 1000
+            let deadline = now.adding(seconds: t.seconds)
+            timer.deadline = deadline
             timer.seconds = t.seconds
             timer.generation = nextTimerGeneration
             nextTimerGeneration &+= 1
             detector.setTimer(t.id, timer)
-            timerQueue.push(deadline: now + t.seconds * 1000, TimerEntry(model: model, key: key, timer: t.id, generation: timer.generation))
+            timerQueue.push(deadline: deadline, TimerEntry(model: model, key: key, timer: t.id, generation: timer.generation))
         }
         runningTimers += timers.count
         detector.lastUpdateTime = now

@@ -35,7 +35,7 @@ extension Engine {
             return .notFound("Input \(message.inputName) does not exist")
         }
         let now = clock.now()
-        let window = Millis(limits.dedupWindowSeconds) * 1000
+        let window = Millis(0).adding(seconds: Int64(limits.dedupWindowSeconds))
         if message.depth == 0, deduplicator.isDuplicate(message.messageId, now: now, window: window) {
             return nil
         }

@@ -43,7 +43,8 @@ public struct MessageDeduplicator {
     }
 
     private mutating func expire(now: Millis, window: Millis) {
-        while head < order.count, now - order[head].time >= window {
+        // Times come from snapshots and ticks: a difference that does not fit is long expired.
+        while head < order.count, case let (age, overflow) = now.subtractingReportingOverflow(order[head].time), overflow || age >= window {
             let entry = order[head]
             if acceptedAt[entry.id] == entry.time { acceptedAt[entry.id] = nil }
             head += 1

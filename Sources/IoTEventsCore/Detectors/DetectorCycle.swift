@@ -165,8 +165,7 @@ struct DetectorCycle: ActionHost {
     private mutating func arm(_ id: Int, seconds: Int64, keepMark: Bool = false) {
         var timer = detector.timer(id)
         if timer.deadline == nil { runningDelta += 1 }
-        let (deadline, overflow) = now.addingReportingOverflow(seconds &* 1000)
-        timer.deadline = overflow ? Millis.max : deadline
+        timer.deadline = now.adding(seconds: seconds)
         timer.seconds = seconds
         timer.generation = nextGeneration
         nextGeneration &+= 1
