@@ -142,6 +142,11 @@ typedef struct iotevents_engine iotevents_engine;
  *                      call past it is not delivered: its action document carries "error"
  *                      naming the limit, and the call answers normally for what it did. The
  *                      call's own messages and the expiries due before them always run.
+ *   maxDedupEntries    message ids the de-duplication window remembers (about 100 bytes each).
+ *                      Past it the oldest are forgotten first, even inside dedupWindowSeconds:
+ *                      memory stays bounded at any message rate and with a manual clock that
+ *                      never moves, at the price that a duplicate older than the last
+ *                      maxDedupEntries accepted ids is processed again.
  *
  * Returns the engine, or NULL on failure. error_json: when not NULL, *error_json is set to NULL
  * on success and to an error document on failure (InvalidRequestException for a bad

@@ -52,7 +52,7 @@ extension Engine {
             }
         }
         if failure == nil, message.depth == 0 {
-            deduplicator.accept(message.messageId, now: now, window: window)
+            deduplicator.accept(message.messageId, now: now, window: window, maxEntries: limits.maxDedupEntries)
         }
         return failure
     }

@@ -115,23 +115,38 @@ struct SplitMix64 {
         let window: Millis = 300_000
         let fresh = dedup.isDuplicate("m1", now: 1_000, window: window)
         #expect(!fresh)
-        dedup.accept("m1", now: 1_000, window: window)
+        dedup.accept("m1", now: 1_000, window: window, maxEntries: 1_000_000)
         let within = dedup.isDuplicate("m1", now: 1_000 + window - 1, window: window)
         #expect(within)
         // An ignored duplicate does not restart the window: exactly `window` later it is new.
         let atWindow = dedup.isDuplicate("m1", now: 1_000 + window, window: window)
         #expect(!atWindow)
-        dedup.accept("m1", now: 1_000 + window, window: window)
+        dedup.accept("m1", now: 1_000 + window, window: window, maxEntries: 1_000_000)
         let again = dedup.isDuplicate("m1", now: 1_000 + window + 5, window: window)
         #expect(again)
     }
 
     @Test func zeroWindowTurnsItOffAndMemoryStaysBounded() {
         var dedup = MessageDeduplicator()
-        dedup.accept("a", now: 0, window: 0)
+        dedup.accept("a", now: 0, window: 0, maxEntries: 1_000_000)
         let off = dedup.isDuplicate("a", now: 0, window: 0)
         #expect(!off)
-        for i in 0..<10_000 { dedup.accept("id\(i)", now: Millis(i), window: 100) }
+        for i in 0..<10_000 { dedup.accept("id\(i)", now: Millis(i), window: 100, maxEntries: 1_000_000) }
         #expect(dedup.count <= 100)
+    }
+
+    /// limits.maxDedupEntries: past the count the oldest ids are forgotten first, even inside
+    /// their window (a manual clock that never moves would otherwise keep every id forever).
+    @Test func countCapForgetsOldestFirst() {
+        var dedup = MessageDeduplicator()
+        for i in 0..<10 { dedup.accept("id\(i)", now: 0, window: 300_000, maxEntries: 3) }
+        #expect(dedup.count == 3)
+        let forgotten = dedup.isDuplicate("id6", now: 0, window: 300_000)
+        let remembered = dedup.isDuplicate("id7", now: 0, window: 300_000)
+        #expect(!forgotten)
+        #expect(remembered)
+        for i in 0..<100_000 { dedup.accept("m\(i)", now: 0, window: 300_000, maxEntries: 1000) }
+        #expect(dedup.count == 1000)
+        #expect(dedup.snapshotEntries.count == 1000)
     }
 }

@@ -3,7 +3,10 @@
 /// duplicate does not restart the window; a message exactly `window` after the accepted one is new.
 ///
 /// Ids expire in acceptance order, so a FIFO of (time, id) beside a dictionary keeps both the
-/// check and the expiry O(1) amortised, with memory bounded by the ids of one window.
+/// check and the expiry O(1) amortised, with memory bounded by the ids of one window, and by a
+/// count (`limits.maxDedupEntries`): past it the oldest ids are forgotten before their window
+/// ends (at 100 K messages/s a 300-second window alone would hold 30 M ids; with a manual clock
+/// that is never ticked it would never end).
 public struct MessageDeduplicator {
     private var acceptedAt: [String: Millis] = [:]
     private var order: [(time: Millis, id: String)] = []
@@ -19,12 +22,16 @@ public struct MessageDeduplicator {
         return acceptedAt[id] != nil
     }
 
-    /// Records `id` as accepted at `now`.
-    public mutating func accept(_ id: String, now: Millis, window: Millis) {
+    /// Records `id` as accepted at `now`, forgetting the oldest ids beyond `maxEntries`.
+    public mutating func accept(_ id: String, now: Millis, window: Millis, maxEntries: Int) {
         guard window > 0 else { return }
         expire(now: now, window: window)
         acceptedAt[id] = now
         order.append((now, id))
+        while acceptedAt.count > maxEntries, head < order.count {
+            forgetOldest()
+        }
+        compact()
     }
 
     /// The ids still remembered, oldest first (for snapshots).
@@ -45,11 +52,19 @@ public struct MessageDeduplicator {
     private mutating func expire(now: Millis, window: Millis) {
         // Times come from snapshots and ticks: a difference that does not fit is long expired.
         while head < order.count, case let (age, overflow) = now.subtractingReportingOverflow(order[head].time), overflow || age >= window {
-            let entry = order[head]
-            if acceptedAt[entry.id] == entry.time { acceptedAt[entry.id] = nil }
-            head += 1
+            forgetOldest()
         }
-        // Compact the consumed prefix now and then, so the FIFO does not grow forever.
+        compact()
+    }
+
+    private mutating func forgetOldest() {
+        let entry = order[head]
+        if acceptedAt[entry.id] == entry.time { acceptedAt[entry.id] = nil }
+        head += 1
+    }
+
+    /// Drops the consumed prefix now and then, so the FIFO does not grow forever.
+    private mutating func compact() {
         if head > 1024, head * 2 > order.count {
             order.removeFirst(head)
             head = 0
