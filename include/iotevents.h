@@ -142,6 +142,11 @@ typedef struct iotevents_engine iotevents_engine;
  *                      call past it is not delivered: its action document carries "error"
  *                      naming the limit, and the call answers normally for what it did. The
  *                      call's own messages and the expiries due before them always run.
+ *   maxContentExpressionBytes, maxDefinitionBytes  AWS's model quotas: a payload's
+ *                      contentExpression (UTF-8 bytes) and a detector model definition (its
+ *                      compact JSON text), checked by Create/UpdateDetectorModel and
+ *                      Create/UpdateAlarmModel; beyond them InvalidRequestException names the
+ *                      member and the limit.
  *   maxDedupEntries    message ids the de-duplication window remembers (about 100 bytes each).
  *                      Past it the oldest are forgotten first, even inside dedupWindowSeconds:
  *                      memory stays bounded at any message rate and with a manual clock that

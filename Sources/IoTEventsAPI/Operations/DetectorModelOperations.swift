@@ -6,6 +6,7 @@ import IoTEventsCore
 enum DetectorModelOperations {
     static func create(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
         let key = request["key"]?.string.map { AttributePath($0) }
+        try checkDefinitionSize(request, engine.limits)
         let version = try engine.createDetectorModel(
             try modelRequest(request), key: key, tags: TagOperations.tags(request["tags"]))
         var body = JSONObject()
@@ -14,6 +15,7 @@ enum DetectorModelOperations {
     }
 
     static func update(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+        try checkDefinitionSize(request, engine.limits)
         let version = try engine.updateDetectorModel(try modelRequest(request))
         var body = JSONObject()
         body.set("detectorModelConfiguration", object: configuration(version, engine, status: .activating))
@@ -97,6 +99,16 @@ enum DetectorModelOperations {
             throw .invalidRequest("inputIdentifier: set iotEventsInputIdentifier or iotSiteWiseInputIdentifier")
         }
         return body.take()
+    }
+
+    /// AWS's quota on a detector model definition (512 KB), measured as its compact JSON text.
+    /// Only create and update check it: a model already in a snapshot is taken as it was.
+    static func checkDefinitionSize(_ request: JSONValue, _ limits: Limits) throws(ServiceError) {
+        guard let definition = request["detectorModelDefinition"] else { return }
+        let size = CompactJSONSize.of(definition)
+        if size > limits.maxDefinitionBytes {
+            throw .invalidRequest("detectorModelDefinition: \(size) bytes of JSON; at most \(limits.maxDefinitionBytes) are allowed (limit maxDefinitionBytes)")
+        }
     }
 
     static func modelRequest(_ request: JSONValue) throws(ServiceError) -> DetectorModelRequest {

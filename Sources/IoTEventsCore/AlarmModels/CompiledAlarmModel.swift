@@ -14,7 +14,7 @@ extension AlarmModelRequest {
     /// `InvalidRequestException` naming its path: `alarmRule.simpleRule.threshold: column 3: …`.
     /// The rule must read an input (§1.6: otherwise no message would ever reach the alarm).
     public func compile(limits: Limits) throws(ServiceError) -> CompiledAlarmModel {
-        var compiler = ModelExpressionCompiler(maxDepth: limits.maxExpressionDepth)
+        var compiler = ModelExpressionCompiler(limits: limits)
         let rulePath = "alarmRule.simpleRule"
         let property = try compiler.expression(rule.inputProperty, "\(rulePath).inputProperty", isCondition: true)
         let threshold = try compiler.expression(rule.threshold, "\(rulePath).threshold", isCondition: true)

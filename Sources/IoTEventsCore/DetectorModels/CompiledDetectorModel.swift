@@ -68,7 +68,7 @@ extension DetectorModelDefinition {
     /// `detectorModelDefinition.states[1].onInput.transitionEvents[0].condition: column 7: …`.
     public func compile(limits: Limits) throws(ServiceError) -> CompiledDetectorModel {
         try validateStructure(limits: limits)
-        var compiler = ModelExpressionCompiler(maxDepth: limits.maxExpressionDepth)
+        var compiler = ModelExpressionCompiler(limits: limits)
         let root = "detectorModelDefinition"
         var stateIndex: [String: Int] = [:]
         for (i, state) in states.enumerated() { stateIndex[state.stateName] = i }
@@ -103,11 +103,15 @@ extension DetectorModelDefinition {
 struct ModelExpressionCompiler {
     var symbols = ExpressionSymbols()
     let maxDepth: Int
+    let maxContentBytes: Int
     /// Parallel to `symbols.inputNames`: where each input was first named.
     private(set) var inputFirstUse: [String] = []
     private(set) var conditionReadsInput = false
 
-    init(maxDepth: Int) { self.maxDepth = maxDepth }
+    init(limits: Limits) {
+        maxDepth = limits.maxExpressionDepth
+        maxContentBytes = limits.maxContentExpressionBytes
+    }
 
     mutating func expression(_ text: String, _ path: String, isCondition: Bool = false) throws(ServiceError) -> CompiledExpression {
         let referencesBefore = symbols.inputReferenceCount
@@ -166,7 +170,14 @@ struct ModelExpressionCompiler {
             parameters.append(try self.parameter(parameter, "\(path).\(parameter.name)", expressions: allExpressions, kind: action.kind))
         }
         var payload: CompiledExpression? = nil
-        if let p = action.payload { payload = try expression(p.contentExpression, "\(path).payload.contentExpression") }
+        if let p = action.payload {
+            let at = "\(path).payload.contentExpression"
+            let size = p.contentExpression.utf8.count
+            if size > maxContentBytes {
+                throw .invalidRequest("\(at): \(size) bytes; at most \(maxContentBytes) are allowed (limit maxContentExpressionBytes)")
+            }
+            payload = try expression(p.contentExpression, at)
+        }
         return CompiledExternalAction(kind: action.kind, parameters: parameters, payload: payload, payloadType: action.payload?.type)
     }
 
