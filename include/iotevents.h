@@ -300,7 +300,8 @@ IOTEVENTS_API int iotevents_list_detectors(iotevents_engine *engine, const char 
 IOTEVENTS_API int64_t iotevents_tick(iotevents_engine *engine, int64_t now_millis);
 
 /* Epoch milliseconds of the earliest pending expiry, or -1 when none, so that a host can sleep
- * exactly that long. -IOTEVENTS_INVALID_REQUEST for a NULL engine. Any thread. */
+ * exactly that long. INT64_MIN for a NULL engine (-IOTEVENTS_INVALID_REQUEST would be -1, the
+ * same as "none"). Any thread. */
 IOTEVENTS_API int64_t iotevents_next_deadline(iotevents_engine *engine);
 
 /* ---------------------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int6
 
 @_cdecl("iotevents_next_deadline")
 public func iotevents_next_deadline(_ engine: OpaquePointer?) -> Int64 {
-    guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
+    // Not -IOTEVENTS_INVALID_REQUEST: that is -1, which already means "no pending expiry".
+    guard let handle = EngineHandle.from(engine) else { return Int64.min }
     return handle.service.nextDeadline()
 }
 
