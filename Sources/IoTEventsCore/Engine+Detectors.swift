@@ -66,9 +66,14 @@ extension Engine {
         detector.variables = Array(repeating: .undefined, count: version.variableNames.count)
         for v in variables { detector.setVariable(v.slot, v.value) }
         runningTimers -= detector.runningTimerCount
-        detector.timers = Array(repeating: DetectorTimer(), count: version.timerNames.count)
+        // Timers the update does not list stop, but their durations stay remembered for the
+        // detector's life: a later resetTimer restarts them (§4.3, settled 2026-12-04).
+        for i in detector.timers.indices {
+            detector.timers[i].deadline = nil
+            detector.timers[i].pendingTimeout = false
+        }
         for t in timers {
-            var timer = DetectorTimer()
+            var timer = detector.timer(t.id)
             let deadline = now.adding(seconds: t.seconds)
             timer.deadline = deadline
             timer.seconds = t.seconds

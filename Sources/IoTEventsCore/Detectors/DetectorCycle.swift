@@ -134,8 +134,16 @@ struct DetectorCycle: ActionHost {
                 }
                 arm(id, seconds: length)
             case .resetTimer(let id):
+                // §4.3 (settled 2026-12-04): the duration is remembered for the detector's life,
+                // so a timer that fired or was cleared restarts too; only a name this detector
+                // never set is a no-op. Like setTimer, restarting discards a pending timeout mark.
                 let timer = detector.timer(id)
-                if timer.deadline != nil { arm(id, seconds: timer.seconds, keepMark: true) }
+                guard timer.seconds > 0 else { continue }
+                if timer.deadline == nil && detector.runningTimerCount >= limits.maxTimersPerDetector {
+                    output.failedActions += 1
+                    continue
+                }
+                arm(id, seconds: timer.seconds)
             case .clearTimer(let id):
                 var timer = detector.timer(id)
                 if timer.deadline != nil { runningDelta -= 1 }
@@ -160,16 +168,16 @@ struct DetectorCycle: ActionHost {
         }
     }
 
-    /// (Re)starts timer `id`: a new deadline and generation. `setTimer` discards an unconsumed
-    /// expiry mark; `resetTimer` (which only restarts a running timer) leaves it.
-    private mutating func arm(_ id: Int, seconds: Int64, keepMark: Bool = false) {
+    /// (Re)starts timer `id`: a new deadline and generation; an unconsumed expiry mark is
+    /// discarded (§4.3).
+    private mutating func arm(_ id: Int, seconds: Int64) {
         var timer = detector.timer(id)
         if timer.deadline == nil { runningDelta += 1 }
         timer.deadline = now.adding(seconds: seconds)
         timer.seconds = seconds
         timer.generation = nextGeneration
         nextGeneration &+= 1
-        if !keepMark { timer.pendingTimeout = false }
+        timer.pendingTimeout = false
         detector.setTimer(id, timer)
         armed.append((id, timer.deadline ?? Millis.max, timer.generation))
     }
