@@ -103,8 +103,9 @@ typedef struct iotevents_engine iotevents_engine;
  *   "durability"       "always" (default) or "groupCommit"; stateDirectory only
  *   "groupCommitMillis"  integer 1..60000 (default 50): groupCommit's longest wait for a sync
  *   "snapshotLogBytes" integer >= 4096 (default 4194304): the log size that triggers a snapshot
- *   "inputProjection"  "declared" (default): $input.X.path sees only the input's declared
- *                      attributes and what lies under them; "payload": the whole message
+ *   "inputProjection"  "payload" (default): $input.X.path reads any path of the message, as
+ *                      AWS did; "declared": only the input's declared attributes and what
+ *                      lies under them. Routing and DescribeInput are the same either way
  *   "alarmNotifications"    "acknowledgeFlow" (default): alarm notifications are sent on state
  *                      changes of alarms whose acknowledge flow is enabled (as AWS documented);
  *                      "always": on every state change

@@ -44,7 +44,7 @@ public struct EngineConfiguration: Equatable, Sendable {
     public var clock: ClockKind = .system
     public var alarmRejectedActions: AlarmRejectedActions = .error
     public var alarmNotifications: AlarmNotifications = .acknowledgeFlow
-    public var inputProjection: InputProjection = .declared
+    public var inputProjection: InputProjection = .payload
     /// Where the manual clock starts, epoch milliseconds.
     public var startTimeMillis: Int64 = 0
     /// System clock only: an internal thread fires expiries at their deadlines.
