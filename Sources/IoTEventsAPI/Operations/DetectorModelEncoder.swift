@@ -1,45 +1,43 @@
 import CJanssonShim
 import IoTEventsCore
 
-/// `DetectorModelDefinition` → `detectorModelDefinition` JSON, as DescribeDetectorModel returns
-/// it: the definition as it was given (members in service-model order, lists omitted when empty
-/// lifecycles were not given are omitted too).
+/// `DetectorModelDefinition` → `detectorModelDefinition` JSON, normalised as AWS returned it
+/// (semantics.md §2.9, settled 2026-12-04; aws-cli's describe-detector-model example): every
+/// state carries `onEnter`, `onInput` and `onExit`, each with `events`, `onInput` also with
+/// `transitionEvents`, every event with `actions`, `[]` when the request had none. Everything
+/// else is echoed as given.
 enum DetectorModelEncoder {
     static func definition(_ model: DetectorModelDefinition) -> JSONObject {
         var states = JSONArray()
         for state in model.states {
             var s = JSONObject()
             s.set("stateName", state.stateName)
-            if !state.onInput.isEmpty || !state.transitions.isEmpty {
-                var onInput = JSONObject()
-                onInput.set("events", array: events(state.onInput))
-                var transitions = JSONArray()
-                for t in state.transitions {
-                    var o = JSONObject()
-                    o.set("eventName", t.eventName)
-                    o.set("condition", t.condition)
-                    o.set("actions", array: actions(t.actions))
-                    o.set("nextState", t.nextState)
-                    transitions.append(object: o)
-                }
-                onInput.set("transitionEvents", array: transitions)
-                s.set("onInput", object: onInput)
+            var onInput = lifecycle(state.onInput)
+            var transitions = JSONArray()
+            for t in state.transitions {
+                var o = JSONObject()
+                o.set("eventName", t.eventName)
+                o.set("condition", t.condition)
+                o.set("actions", array: actions(t.actions))
+                o.set("nextState", t.nextState)
+                transitions.append(object: o)
             }
-            if !state.onEnter.isEmpty {
-                var onEnter = JSONObject()
-                onEnter.set("events", array: events(state.onEnter))
-                s.set("onEnter", object: onEnter)
-            }
-            if !state.onExit.isEmpty {
-                var onExit = JSONObject()
-                onExit.set("events", array: events(state.onExit))
-                s.set("onExit", object: onExit)
-            }
+            onInput.set("transitionEvents", array: transitions)
+            s.set("onInput", object: onInput)
+            s.set("onEnter", object: lifecycle(state.onEnter))
+            s.set("onExit", object: lifecycle(state.onExit))
             states.append(object: s)
         }
         var object = JSONObject()
         object.set("states", array: states)
         object.set("initialStateName", model.initialStateName)
+        return object
+    }
+
+    /// `{"events": [...]}`, present even when the list is empty.
+    private static func lifecycle(_ list: [EventDefinition]) -> JSONObject {
+        var object = JSONObject()
+        object.set("events", array: events(list))
         return object
     }
 
