@@ -132,8 +132,8 @@ typedef struct iotevents_engine iotevents_engine;
  *   maxValueChars      a String longer than this many characters (Unicode scalars) is never
  *                      stored or sent: a setVariable whose value is longer fails like an
  *                      Undefined result (the variable keeps its value), an action whose
- *                      evaluated parameter is longer is skipped; both are counted as failed
- *                      actions. AWS's data API caps a variable's value at 1024. Expressions
+ *                      evaluated parameter is longer is not executed (its document carries
+ *                      "error"); both are counted as failed actions. AWS's data API caps a variable's value at 1024. Expressions
  *                      never build a String beyond max(4 x maxValueChars, maxPayloadBytes)
  *                      bytes on the way (a longer `+` or template result is Undefined), so a
  *                      model that doubles or appends to a String costs O(limit) per message.
@@ -320,11 +320,16 @@ IOTEVENTS_API int64_t iotevents_next_deadline(iotevents_engine *engine);
  *               "stateName", "eventName"} -- for alarm actions {"alarmModelName",
  *               "alarmModelVersion", "keyValue", "stateName" (the alarm's new state)},
  *    "eventTime": epoch milliseconds of the evaluation,
- *    "error": only on an iotEvents action whose message was not delivered, and why}
+ *    "error": present only when the action was not carried out, and why: an iotEvents message
+ *             that was not delivered (maxLoopbackDepth, maxEvaluationsPerCall, no such
+ *             input), or an action that was not executed because a parameter or its
+ *             contentExpression did not evaluate ("not executed: mqttTopic gave Undefined";
+ *             "action" then holds the parameters evaluated before it, "payload" is "")}
  * The host forwards it wherever it likes (the library never talks to a network); it applies
- * useBase64 (sqs) or separator (firehose) itself. An action whose expressions cannot be
- * evaluated is skipped, as AWS skipped it. action_json is valid only during the call. payload is
- * the pointer given to iotevents_set_action_handler. */
+ * useBase64 (sqs) or separator (firehose) itself, and must not forward a document that carries
+ * "error". AWS skipped such actions and only logged them; here every action a model reached is
+ * reported, so a host can log or count them. action_json is valid only during the call. payload
+ * is the pointer given to iotevents_set_action_handler. */
 typedef void (*iotevents_action_fn)(const char *action_json, void *payload);
 
 /* Sets the engine's action handler; fn == NULL removes it (actions are then dropped).

@@ -20,32 +20,40 @@ protocol ActionHost: ExpressionContext {
 
 extension ActionHost {
     /// Evaluates and records one external action; an `iotEvents` action also queues its message
-    /// (§4.7). An action whose parameters or payload do not evaluate is skipped and counted.
+    /// (§4.7). An action whose parameters or payload do not evaluate is not executed, but it is
+    /// still recorded, with `error` saying why, so the host sees every action a model ran (a
+    /// silently dropped action cannot be told from one the model never reached). It is counted.
     mutating func runExternal(_ action: CompiledExternalAction, _ eventName: String) {
         var parameters: [EvaluatedParameter] = []
-        for p in action.parameters {
-            guard let evaluated = evaluate(p) else {
-                output.failedActions += 1
-                return
-            }
-            parameters.append(evaluated)
+        var failure: String?
+        for p in action.parameters where failure == nil {
+            if let evaluated = evaluate(p, p.name, &failure) { parameters.append(evaluated) }
         }
-        let payload: String
-        var payloadType = PayloadDefinition.PayloadType.json
-        if let expression = action.payload {
+        var payload = ""
+        let payloadType = action.payload == nil ? .json : action.payloadType ?? .json
+        if failure != nil {
+            // The payload is not evaluated either: the action does not run.
+        } else if let expression = action.payload {
             // The content must evaluate to a String of at most maxPayloadBytes (§4.6).
-            guard case .string(let text) = expression.evaluate(&self), text.utf8.count <= limits.maxPayloadBytes else {
-                output.failedActions += 1
-                return
+            switch expression.evaluate(&self) {
+            case .string(let text) where text.utf8.count <= limits.maxPayloadBytes: payload = text
+            case .string(let text):
+                failure = "payload.contentExpression is \(text.utf8.count) bytes (limit maxPayloadBytes = \(limits.maxPayloadBytes))"
+            case let other:
+                failure = "payload.contentExpression gave \(other.kindName), not a String"
             }
-            payload = text
-            payloadType = action.payloadType ?? .json
         } else {
             payload = defaultPayload(eventName)
         }
         var record = ActionRecord(
             kind: action.kind, parameters: parameters, payload: payload, payloadType: payloadType,
             source: actionSource(eventName), eventTime: eventTime, error: nil)
+        if let failure {
+            output.failedActions += 1
+            record.error = "not executed: \(failure)"
+            output.actions.append(record)
+            return
+        }
         if action.kind == .iotEvents {
             var inputName = ""
             for p in parameters where p.name == "inputName" {
@@ -65,21 +73,26 @@ extension ActionHost {
         output.actions.append(record)
     }
 
-    /// A parameter with its expressions evaluated; nil when one does not give a value.
-    private mutating func evaluate(_ p: CompiledParameter) -> EvaluatedParameter? {
+    /// A parameter with its expressions evaluated; nil, with `failure` set, when one does not
+    /// give a value. `path` names it in the failure (`propertyValue.value.doubleValue`).
+    private mutating func evaluate(_ p: CompiledParameter, _ path: String, _ failure: inout String?) -> EvaluatedParameter? {
         switch p.value {
         case .literal(let v): return EvaluatedParameter(name: p.name, value: .literal(v))
         case .expression(let e):
             let v = e.evaluate(&self)
             switch v {
-            case .undefined, .null: return nil
-            case .string(let text) where !limits.admitsValue(text): return nil
+            case .undefined, .null:
+                failure = "\(path) gave \(v.kindName)"
+                return nil
+            case .string(let text) where !limits.admitsValue(text):
+                failure = "\(path) is longer than \(limits.maxValueChars) characters (limit maxValueChars)"
+                return nil
             default: return EvaluatedParameter(name: p.name, value: .value(v))
             }
         case .object(let members):
             var evaluated: [EvaluatedParameter] = []
             for m in members {
-                guard let e = evaluate(m) else { return nil }
+                guard let e = evaluate(m, "\(path).\(m.name)", &failure) else { return nil }
                 evaluated.append(e)
             }
             return EvaluatedParameter(name: p.name, value: .object(evaluated))

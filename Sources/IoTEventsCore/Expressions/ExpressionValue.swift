@@ -29,6 +29,18 @@ public enum ExpressionValue: Equatable, Sendable {
         }
     }
 
+    /// The value's type as the language names it, for messages: "an Integer", "Undefined".
+    public var kindName: String {
+        switch self {
+        case .integer: return "an Integer"
+        case .decimal: return "a Decimal"
+        case .string: return "a String"
+        case .boolean: return "a Boolean"
+        case .null: return "Null"
+        case .undefined: return "Undefined"
+        }
+    }
+
     /// A Decimal, or Undefined when `d` is not finite (overflow is an arithmetic error, §3.5).
     @inlinable
     static func finite(_ d: Double) -> ExpressionValue {
