@@ -127,7 +127,7 @@ public final class Service {
         let (document, length) = try parse(op, request)
         lock()
         defer { unlock() }
-        guard let store, op.changesState, let request else { return try Handlers.run(op, document.root, engine, &output) }
+        guard let store, op.changesState, let request else { return try Handlers.run(op, document, engine, &output) }
         // Durable: the call is logged at the instant it runs at, before it runs. A call that then
         // fails changed nothing, and its record is taken back (replayed, it would fail again).
         let now = engine.clock.now()
@@ -138,7 +138,7 @@ public final class Service {
         try store.append(.call(op, now: now, request: Array(UnsafeBufferPointer(start: bytes, count: length))))
         let body: UnsafeMutablePointer<json_t>
         do throws(ServiceError) {
-            body = try Handlers.run(op, document.root, engine, &output)
+            body = try Handlers.run(op, document, engine, &output)
         } catch {
             store.undo(to: before)
             throw error

@@ -11,7 +11,7 @@ import IoTEventsCore
             let doc = try bytes.withUnsafeBufferPointer { (b) throws(ServiceError) -> JSONDocument in
                 try JSONDocument.parse(b.baseAddress!, length: text.utf8.count, maxDepth: 64, what: "t")
             }
-            let r = MessagePayload.decode(doc.root["payload"]!, maxBytes: maxBytes, maxDepth: 64)
+            let r = MessagePayload.decode(doc.root["payload"]!, sentBytes: nil, maxBytes: maxBytes, maxDepth: 64)
             return (r.payload, r.bytes, r.failure)
         } catch {
             Issue.record("test JSON did not parse: \(error.message)")

@@ -49,7 +49,7 @@ enum EngineRecovery {
                     base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { c in
                         do throws(ServiceError) {
                             let (document, _) = try Service.parse(op, c, limits: engine.limits)
-                            let body = try Handlers.run(op, document.root, engine, &output)
+                            let body = try Handlers.run(op, document, engine, &output)
                             ie_json_decref(body)
                         } catch { failure = error }
                     }

@@ -5,8 +5,14 @@ import IoTEventsCore
 /// A parsed request document, owning its jansson tree.
 final class JSONDocument {
     let root: JSONValue
+    /// The text it was parsed from, borrowed: valid only as long as the caller's buffer (the
+    /// call). For what the tree forgets, such as how many bytes a value was sent as.
+    let text: UnsafeBufferPointer<UInt8>
 
-    private init(_ raw: UnsafeMutablePointer<json_t>) { root = JSONValue(raw) }
+    private init(_ raw: UnsafeMutablePointer<json_t>, text: UnsafeBufferPointer<UInt8>) {
+        root = JSONValue(raw)
+        self.text = text
+    }
 
     deinit { ie_json_decref(root.raw) }
 
@@ -26,7 +32,7 @@ final class JSONDocument {
         guard let raw = JSONDocument.load(bytes, count: length, &error, widened: &widened) else {
             throw .invalidRequest("\(what) is not valid JSON: \(JSONDocument.describe(error))")
         }
-        let document = JSONDocument(raw)
+        let document = JSONDocument(raw, text: UnsafeBufferPointer(start: bytes, count: length))
         if widened || scan.escapedNul, let found = NulCharacters.path(in: document.root) {
             throw .invalidRequest(NulCharacters.message(found))
         }

@@ -20,11 +20,12 @@ final class MessagePayload {
         case malformed(String)
     }
 
-    /// The decoded size in bytes (what `maxPayloadBytes` limits), and the document.
-    static func decode(_ member: JSONValue, maxBytes: Int, maxDepth: Int) -> (payload: MessagePayload?, bytes: Int, failure: Failure?) {
+    /// The decoded size in bytes (what `maxPayloadBytes` limits), and the document. An object
+    /// payload's size is `sentBytes`, the bytes of its text in the request (semantics §6.1: the
+    /// bytes the caller sent, as for base64); only when that is unknown, its compact form.
+    static func decode(_ member: JSONValue, sentBytes: Int?, maxBytes: Int, maxDepth: Int) -> (payload: MessagePayload?, bytes: Int, failure: Failure?) {
         if member.isObject {
-            // Already decoded: its size is that of its compact serialisation.
-            let size = CompactJSONSize.of(member)
+            let size = sentBytes ?? CompactJSONSize.of(member)
             if size > maxBytes { return (nil, size, .tooLarge(size)) }
             guard let raw = ie_json_incref(member.raw) else { return (nil, size, .malformed("payload could not be read")) }
             return (MessagePayload(owning: raw), size, nil)

@@ -7,7 +7,8 @@ import IoTEventsCore
 /// applied), then process entries in order, each either applied or reported as an error entry
 /// (semantics.md §6.0).
 enum DetectorOperations {
-    static func batchPutMessage(_ request: JSONValue, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
+    /// `text`: the request as sent, where an object payload's size is read (`JSONMemberSpans`).
+    static func batchPutMessage(_ request: JSONValue, text: UnsafeBufferPointer<UInt8>, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
         let messages = request["messages"]?.elements ?? []
         let limits = engine.limits
         if messages.count > limits.maxMessagesPerBatch {
@@ -16,9 +17,15 @@ enum DetectorOperations {
         try checkUniqueIds(messages, member: "messages", idMember: "messageId")
         var decoded: [(payload: MessagePayload?, problem: String?)] = []
         var total = 0
+        var spans: [Range<Int>?]? = nil  // found once, when the first object payload needs them
         for (i, m) in messages.enumerated() {
             guard let member = m["payload"] else { throw .invalidRequest("Missing required member 'messages[\(i)].payload'") }
-            let result = MessagePayload.decode(member, maxBytes: limits.maxPayloadBytes, maxDepth: limits.maxJsonDepth)
+            var sentBytes: Int? = nil
+            if member.isObject {
+                if spans == nil { spans = JSONMemberSpans.of(text, array: "messages", member: "payload") }
+                if let all = spans, i < all.count, let span = all[i] { sentBytes = span.count }
+            }
+            let result = MessagePayload.decode(member, sentBytes: sentBytes, maxBytes: limits.maxPayloadBytes, maxDepth: limits.maxJsonDepth)
             switch result.failure {
             case .tooLarge(let n)?:
                 throw .invalidRequest("messages[\(i)].payload: \(n) bytes; at most \(limits.maxPayloadBytes) per message (limit maxPayloadBytes)")

@@ -6,7 +6,8 @@ import IoTEventsCore
 enum Handlers {
     /// Runs `op` on a request already checked against its shape. Returns the response body.
     /// Actions the call executed are appended to `output`.
-    static func run(_ op: Operation, _ request: JSONValue, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+    static func run(_ op: Operation, _ document: JSONDocument, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+        let request = document.root
         let body: UnsafeMutablePointer<json_t>?
         switch op {
         case .createInput: body = try InputOperations.create(request, engine)
@@ -26,7 +27,7 @@ enum Handlers {
         case .updateDetectorModel: body = try DetectorModelOperations.update(request, engine)
         case .deleteDetectorModel: body = try DetectorModelOperations.delete(request, engine)
         case .listInputRoutings: body = try DetectorModelOperations.listInputRoutings(request, engine)
-        case .batchPutMessage: body = try DetectorOperations.batchPutMessage(request, engine, &output)
+        case .batchPutMessage: body = try DetectorOperations.batchPutMessage(request, text: document.text, engine, &output)
         case .batchUpdateDetector: body = try DetectorOperations.batchUpdateDetector(request, engine)
         case .batchDeleteDetector: body = try DetectorOperations.batchDeleteDetector(request, engine)
         case .describeDetector: body = try DetectorOperations.describe(request, engine)
