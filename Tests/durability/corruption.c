@@ -7,6 +7,8 @@
  *     the log header or in the snapshot: the open fails with InternalFailureException ("corrupt")
  *   - a missing snapshot under a later log, a log or snapshot of a newer format version, a
  *     file that is not a log: the open fails, naming the problem
+ *   - a logged call that fails when replayed: the open fails naming the record (its number,
+ *     offset and operation), even as the last record
  *   - a crash between writing a snapshot and starting the next log: the old log is recognised
  *     as covered, nothing is applied twice
  *   - reopened with other limits: the calls replay under the limits they ran under, then the
@@ -249,6 +251,20 @@ int main(int argc, char **argv) {
         copy_dir(template_dir, dir);
         write_file(log_path, copy, size);
         expect_open(dir, NULL, "newer libiotevents", "a log of a newer format version");
+        free(copy);
+    }
+    { /* a logged call that fails when replayed (here: CreateDetectorModel again, as the last
+       * record): the open fails naming the record, even though it is the last one */
+        size_t length = offsets[2] - offsets[1];
+        char *copy = malloc(size + length);
+        memcpy(copy, log, size);
+        memcpy(copy + size, log + offsets[1], length);
+        copy_dir(template_dir, dir);
+        write_file(log_path, copy, size + length);
+        char record_name[64];
+        snprintf(record_name, sizeof record_name, "log record %d of %d (at byte %zu", records + 1, records + 1, size);
+        expect_open(dir, NULL, record_name, "a last record that fails when replayed: its number and offset");
+        expect_open(dir, NULL, "CreateDetectorModel) failed when replayed", "a last record that fails when replayed: its operation");
         free(copy);
     }
     /* Reopened with other limits: the log replays under the configuration it was written under,

@@ -1,10 +1,10 @@
 import CLibcShim
 import IoTEventsCore
 
-/// A state directory (`stateDirectory`): the lock that keeps a second engine out, the snapshot,
-/// and the write-ahead log of every state-changing call since, synced as `durability` says.
+/// A state directory (`stateDirectory`): the lock that keeps a second engine out (a flock on the
+/// directory itself, which no stale-lock cleaner can unlink), the snapshot, and the write-ahead
+/// log of every state-changing call since, synced as `durability` says.
 ///
-///     <dir>/lock      flock'ed while an engine has the directory open
 ///     <dir>/snapshot  the engine's whole state at the end of log epoch E (SnapshotFile)
 ///     <dir>/log       the calls since: log epoch E + 1 (StateLog)
 ///
@@ -12,12 +12,10 @@ import IoTEventsCore
 /// empty one of the next epoch. A crash between the two leaves a log the snapshot covers; open
 /// recognises it by its epoch and starts a fresh one, so no call is ever applied twice.
 final class StateDirectory {
-    static let lockName = "lock"
-
     /// What open found: the snapshot's engine state (if any), then the calls to replay on it.
     struct Recovery {
         var snapshot: [UInt8]?
-        var records: [LogRecord]
+        var records: [LoggedRecord]
         /// The configuration document the snapshot was written under (the head of its body).
         var configurationText: String? {
             guard let snapshot else { return nil }
@@ -67,7 +65,7 @@ final class StateDirectory {
         let made = ie_dir_ensure(path)
         guard made == 0 else { throw StateLog.failure("cannot create \(path)", made) }
         var lockFD: Int32 = -1
-        let locked = ie_lock_file(path, lockName, &lockFD)
+        let locked = ie_lock_directory(path, &lockFD)
         if locked == IE_FILE_LOCKED {
             throw ServiceError(.resourceInUse, "State directory \(path) is in use by another engine (one engine per directory)")
         }
@@ -115,10 +113,24 @@ final class StateDirectory {
         throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
     }
 
-    var size: UInt64 { log.size }
+    /// Set by the first append that fails: the call it recorded ran in memory but is not in the
+    /// log, so every later append is refused until the engine is reopened from the log.
+    private(set) var refusal: ServiceError?
 
-    /// Writes one record before its call runs. `always`: synced before this returns.
+    /// Writes the record of a call that has run, before it is acknowledged. `always`: synced
+    /// before this returns. A failure refuses this and every later append.
     func append(_ record: LogRecord) throws(ServiceError) {
+        if let refusal { throw refusal }
+        do throws(ServiceError) {
+            try write(record)
+        } catch {
+            let refused = ServiceError(.internalFailure, "State directory \(path): the call could not be logged (\(error.message)), so it is not durable; this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
+            refusal = refused
+            throw refused
+        }
+    }
+
+    private func write(_ record: LogRecord) throws(ServiceError) {
         guard durability == .groupCommit else { return try log.append(record, sync: true) }
         ie_mutex_lock(syncMutex)
         let failure = syncFailure
@@ -156,9 +168,6 @@ final class StateDirectory {
             throw error
         }
     }
-
-    /// Removes the record of a call that then failed (it changed nothing).
-    func undo(to length: UInt64) { log.undo(to: length) }
 
     /// Stops the sync thread, syncs what is written and releases the directory. Idempotent.
     func close() {

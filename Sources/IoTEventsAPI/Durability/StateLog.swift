@@ -40,7 +40,7 @@ final class StateLog {
     deinit { ie_fd_close(fd) }
 
     /// Opens (creating, as epoch 1) the log of `directory` and reads back its records.
-    static func open(directory: String) throws(ServiceError) -> (log: StateLog, epoch: UInt64, records: [LogRecord]) {
+    static func open(directory: String) throws(ServiceError) -> (log: StateLog, epoch: UInt64, records: [LoggedRecord]) {
         let path = directory + "/" + fileName
         var raw: UnsafeMutablePointer<UInt8>?
         var length = 0
@@ -87,7 +87,7 @@ final class StateLog {
 
     /// The epoch, records and valid length of a log file; no epoch for an empty file. (The
     /// header is written by an atomic replace, so it is never torn: a damaged one is corruption.)
-    static func scan(_ data: [UInt8], path: String) throws(ServiceError) -> (epoch: UInt64?, records: [LogRecord], validLength: Int) {
+    static func scan(_ data: [UInt8], path: String) throws(ServiceError) -> (epoch: UInt64?, records: [LoggedRecord], validLength: Int) {
         if data.isEmpty { return (nil, [], 0) }
         guard data.count >= headerBytes, Array(data[0..<8]) == magic else {
             throw corrupt(path, 0, "it is not a libiotevents state log")
@@ -100,7 +100,7 @@ final class StateLog {
             throw ServiceError(.internalFailure, "State directory log \(path) has format version \(version), written by a newer libiotevents; this one reads versions up to \(formatVersion)")
         }
         guard CRC32C.checksum(data[8..<20]) == checksum else { throw corrupt(path, 8, "a header checksum mismatch") }
-        var records: [LogRecord] = []
+        var records: [LoggedRecord] = []
         var offset = headerBytes
         while offset < data.count {
             if data.count - offset < frameBytes { break } // torn inside the frame header
@@ -125,7 +125,7 @@ final class StateLog {
             }
             var reader = ByteReader(data, from: offset + frameBytes, to: recordEnd)
             do throws(ByteReadError) {
-                records.append(try LogRecord.decode(&reader))
+                records.append(LoggedRecord(record: try LogRecord.decode(&reader), sequence: UInt64(records.count + 1), offset: offset))
             } catch {
                 throw corrupt(path, error.offset, "a record that cannot be read (\(error.reason))")
             }
