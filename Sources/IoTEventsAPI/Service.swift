@@ -49,7 +49,9 @@ public final class Service {
             }
             store = directory
             // Start from a snapshot written under this configuration: later logs replay under it.
+            // (And never append to a log of an older format.)
             compactNow = recovery.snapshot == nil || !recovery.records.isEmpty || recovery.configurationText != configurationText
+                || recovery.logIsOldFormat
         } else {
             engine = Engine(configuration: configuration)
         }

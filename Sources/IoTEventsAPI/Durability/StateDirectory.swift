@@ -16,6 +16,9 @@ final class StateDirectory {
     struct Recovery {
         var snapshot: [UInt8]?
         var records: [LoggedRecord]
+        /// The log is of an older format, read but never appended to: it must be replaced (by a
+        /// compaction) before the engine takes calls.
+        var logIsOldFormat = false
         /// The configuration document the snapshot was written under (the head of its body).
         var configurationText: String? {
             guard let snapshot else { return nil }
@@ -94,23 +97,38 @@ final class StateDirectory {
     }
 
     /// Matches the log to the snapshot by epoch: the log after the snapshot is replayed, a log
-    /// the snapshot already covers (a crash inside a compaction) is replaced by a fresh one,
-    /// and a log from beyond the snapshot means the snapshot is missing or older than its log.
+    /// the snapshot already covers (a crash inside a compaction) is replaced by a fresh one, and
+    /// anything else is damage that would lose acknowledged calls.
+    ///
+    /// The log is always present once a directory has been opened: the first open creates it
+    /// before anything else, and a compaction replaces it atomically (a rename), after the
+    /// snapshot. So no log at all is a new directory only when there is no snapshot either;
+    /// beside a snapshot it is a deleted log.
     private static func recover(_ path: String) throws(ServiceError) -> (log: StateLog, epoch: UInt64, recovery: Recovery) {
         let snapshot = try SnapshotFile.read(directory: path)
-        let opened = try StateLog.open(directory: path)
-        let covered = snapshot?.covers ?? 0
-        if opened.epoch == covered + 1 {
-            return (opened.log, opened.epoch, Recovery(snapshot: snapshot?.body, records: opened.records))
+        guard let opened = try StateLog.open(directory: path) else {
+            if let snapshot {
+                throw ServiceError(.internalFailure, "State directory \(path) has a snapshot (covering log epoch \(snapshot.covers)) but no log: the log of the calls after it was deleted; the engine will not start from a partial state (restore the directory from a backup, or move it away to start empty)")
+            }
+            return (try StateLog.create(directory: path, epoch: 1), 1, Recovery(snapshot: nil, records: []))
         }
-        if opened.epoch <= covered {
+        let epoch = opened.log.epoch
+        let covered = snapshot?.covers ?? 0
+        let rewrite = opened.log.version != StateLog.formatVersion
+        if epoch == covered + 1 {
+            return (opened.log, epoch, Recovery(snapshot: snapshot?.body, records: opened.records, logIsOldFormat: rewrite))
+        }
+        if snapshot != nil, epoch == covered {
             let fresh = try StateLog.create(directory: path, epoch: covered + 1)
             return (fresh, covered + 1, Recovery(snapshot: snapshot?.body, records: []))
         }
         if snapshot == nil {
-            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but no snapshot: the snapshot it continues is missing; the engine will not start from a partial state")
+            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but no snapshot: the snapshot it continues is missing; the engine will not start from a partial state")
         }
-        throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
+        if epoch < covered {
+            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but its snapshot covers epoch \(covered): the log is older than its snapshot, the log of epoch \(covered + 1) is missing; the engine will not start from a partial state")
+        }
+        throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
     }
 
     /// Set by the first append that fails: the call it recorded ran in memory but is not in the
