@@ -157,8 +157,8 @@ typedef struct iotevents_engine iotevents_engine;
  *   A torn last log record (a crash during its write) is dropped on open; any other damage (a
  *   checksum mismatch before the last record, a missing snapshot, a log deleted, emptied or
  *   zero-filled, records missing at its start or in its middle or out of order -- every record
- *   carries its log's epoch and a sequence number -- a log older than its snapshot, a newer
- *   format version) makes iotevents_open fail with InternalFailureException naming the file and
+ *   carries its log's epoch and a sequence number -- a log older than its snapshot, a snapshot
+ *   value out of range such as a detector's state index, a newer format version) makes iotevents_open fail with InternalFailureException naming the file and
  *   the problem -- never a silent reset. (A last record removed whole cannot be told from a call
  *   never made.) The log is always present once a directory has been opened; do not delete it. A logged call that fails when replayed fails the open
  *   too, naming the record (its number, byte offset and operation). One engine per directory:

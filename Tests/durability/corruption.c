@@ -14,6 +14,8 @@
  *     file that is not a log: the open fails, naming the problem
  *   - a logged call that fails when replayed: the open fails naming the record (its number,
  *     offset and operation), even as the last record
+ *   - a snapshot with valid checksums but a value out of range (a detector's state index, a
+ *     queued timer's id): the open fails naming it, no crash
  *   - a crash between writing a snapshot and starting the next log: the old log is recognised
  *     as covered, nothing is applied twice
  *   - reopened with other limits: the calls replay under the limits they ran under, then the
@@ -184,6 +186,47 @@ static void renumber(char *record, size_t length, uint64_t sequence) {
     unsigned char *r = (unsigned char *)record;
     put_u64(r + 12 + 8, sequence);
     put_u32(r + 8, crc32c(r + 12, length - 12));
+}
+
+/* The snapshot `snapshot` with the u32 at `at` set to `value` and its checksum made to match:
+ * a snapshot that passes every check but the ones on what its values mean. */
+static void write_patched_snapshot(const char *path, const char *snapshot, size_t size, size_t at, uint32_t value) {
+    unsigned char *copy = malloc(size);
+    memcpy(copy, snapshot, size);
+    put_u32(copy + at, value);
+    uint32_t crc = crc32c(copy + 8, 20); /* the header's fields, then the body */
+    crc = ~crc;
+    for (size_t i = 32; i < size; i++) {
+        crc ^= copy[i];
+        for (int k = 0; k < 8; k++) crc = crc & 1 ? 0x82F63B78u ^ (crc >> 1) : crc >> 1;
+    }
+    put_u32(copy + 28, ~crc);
+    write_file(path, (const char *)copy, size);
+    free(copy);
+}
+
+/* Opens dir in a child (an older library trapped on such a directory: the test must survive it)
+ * and sends a message and a describe when it opens; passes when the open fails naming `part`. */
+static void expect_refused_in_child(const char *dir, const char *part, const char *what) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *error = NULL;
+        iotevents_engine *engine = open_dir(dir, &error);
+        if (engine) {
+            char got[256];
+            reading(engine, 99);
+            fingerprint(engine, got, sizeof got);
+            _exit(5);
+        }
+        _exit(error && strstr(error, "InternalFailureException") && strstr(error, part) ? 0 : (fprintf(stderr, "%s\n", error ? error : "?"), 6));
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    char label[512];
+    snprintf(label, sizeof label, "%s: want an error with '%s', got %s", what, part,
+             WIFSIGNALED(status) ? "a crash" : WEXITSTATUS(status) == 5 ? "an engine" : "another error");
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, label);
 }
 
 /* `log` (format 2) rewritten in format 1, as an older libiotevents wrote it: records without
@@ -445,6 +488,21 @@ int main(int argc, char **argv) {
         write_file(snap_path, copy, snap_size);
         expect_open(dir, NULL, "newer libiotevents", "a snapshot of a newer format version");
         free(copy);
+        /* Valid checksums, values out of range: the detector's state index, a queued timer's id */
+        const char *key = memmem(snapshot + 32, snap_size - 32, "\x02\0\0\0d0", 6);
+        check(key != NULL, "the snapshot holds detector d0");
+        if (key) {
+            copy_dir(compacted, dir);
+            write_patched_snapshot(snap_path, snapshot, snap_size, (size_t)(key - snapshot) + 6, 7);
+            expect_refused_in_child(dir, "detector 'd0' of detector model counter is in state index 7, out of range", "a detector's state index out of range");
+        }
+        const char *entry = memmem(snapshot + 32, snap_size - 32, "\x07\0\0\0counter\x02\0\0\0d0", 17);
+        check(entry != NULL, "the snapshot holds a timer entry of d0");
+        if (entry) {
+            copy_dir(compacted, dir);
+            write_patched_snapshot(snap_path, snapshot, snap_size, (size_t)(entry - snapshot) + 17, 5);
+            expect_refused_in_child(dir, "timer id 5, out of range", "a queued timer's id out of range");
+        }
     }
 
     /* A crash inside a compaction: the new snapshot is written, the old log not yet replaced. */
