@@ -69,12 +69,14 @@ extension Engine {
         detector.timers = Array(repeating: DetectorTimer(), count: version.timerNames.count)
         for t in timers {
             var timer = DetectorTimer()
-            timer.deadline = now + t.seconds * 1000
+            // The manual clock may stand anywhere up to Millis.max: saturate, never trap.
+            let (due, overflow) = now.addingReportingOverflow(t.seconds &* 1000)
+            timer.deadline = overflow ? Millis.max : due
             timer.seconds = t.seconds
             timer.generation = nextTimerGeneration
             nextTimerGeneration &+= 1
             detector.setTimer(t.id, timer)
-            timerQueue.push(deadline: now + t.seconds * 1000, TimerEntry(model: model, key: key, timer: t.id, generation: timer.generation))
+            timerQueue.push(deadline: timer.deadline ?? Millis.max, TimerEntry(model: model, key: key, timer: t.id, generation: timer.generation))
         }
         runningTimers += timers.count
         detector.lastUpdateTime = now

@@ -15,7 +15,7 @@
  *   - a logged call that fails when replayed: the open fails naming the record (its number,
  *     offset and operation), even as the last record
  *   - a snapshot with valid checksums but a value out of range (a detector's state index, a
- *     queued timer's id): the open fails naming it, no crash
+ *     queued timer's id, a de-duplication time): the open fails naming it, no crash
  *   - a crash between writing a snapshot and starting the next log: the old log is recognised
  *     as covered, nothing is applied twice
  *   - reopened with other limits: the calls replay under the limits they ran under, then the
@@ -190,10 +190,11 @@ static void renumber(char *record, size_t length, uint64_t sequence) {
 
 /* The snapshot `snapshot` with the u32 at `at` set to `value` and its checksum made to match:
  * a snapshot that passes every check but the ones on what its values mean. */
-static void write_patched_snapshot(const char *path, const char *snapshot, size_t size, size_t at, uint32_t value) {
+static void write_patched_snapshot_bytes(const char *path, const char *snapshot, size_t size, size_t at, uint64_t value, int width) {
     unsigned char *copy = malloc(size);
     memcpy(copy, snapshot, size);
-    put_u32(copy + at, value);
+    if (width == 8) put_u64(copy + at, value);
+    else put_u32(copy + at, (uint32_t)value);
     uint32_t crc = crc32c(copy + 8, 20); /* the header's fields, then the body */
     crc = ~crc;
     for (size_t i = 32; i < size; i++) {
@@ -203,6 +204,10 @@ static void write_patched_snapshot(const char *path, const char *snapshot, size_
     put_u32(copy + 28, ~crc);
     write_file(path, (const char *)copy, size);
     free(copy);
+}
+
+static void write_patched_snapshot(const char *path, const char *snapshot, size_t size, size_t at, uint32_t value) {
+    write_patched_snapshot_bytes(path, snapshot, size, at, value, 4);
 }
 
 /* Opens dir in a child (an older library trapped on such a directory: the test must survive it)
@@ -502,6 +507,14 @@ int main(int argc, char **argv) {
             copy_dir(compacted, dir);
             write_patched_snapshot(snap_path, snapshot, snap_size, (size_t)(entry - snapshot) + 17, 5);
             expect_refused_in_child(dir, "timer id 5, out of range", "a queued timer's id out of range");
+        }
+        /* the oldest de-duplication entry's time (the window subtracts it from the clock) */
+        const char *remembered = memmem(snapshot + 32, snap_size - 32, "\x02\0\0\0m0", 6);
+        check(remembered != NULL, "the snapshot remembers a messageId");
+        if (remembered) {
+            copy_dir(compacted, dir);
+            write_patched_snapshot_bytes(snap_path, snapshot, snap_size, (size_t)(remembered - snapshot) - 8, (uint64_t)INT64_MIN, 8);
+            expect_refused_in_child(dir, "a de-duplication entry at time -9223372036854775808, out of range", "a de-duplication time out of range");
         }
     }
 

@@ -3,8 +3,11 @@
  *   - a call whose record cannot be written (the file size limit, RLIMIT_FSIZE, reached) answers
  *     InternalFailureException; every later state-changing call is refused even once the disk
  *     takes writes again, reads still answer, and a reopen shows exactly the logged calls
+ *     (with durability "always" and "groupCommit")
+ *   - the timer thread, its expiry refused, sleeps instead of spinning
  *   - a tick whose record cannot be written returns -IOTEVENTS_INTERNAL_FAILURE, and so does
  *     every later tick that would change state
+ *   - BatchUpdateDetector setting a timer with the manual clock at INT64_MAX: no overflow trap
  *   - <dir>/lock unlinked while an engine has the directory (a stale-lock cleaner): a second
  *     open of the directory still gets ResourceInUseException
  *
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "iotevents.h"
@@ -32,9 +36,12 @@ static void check(int ok, const char *what) {
     else { failed++; fprintf(stderr, "FAIL %s\n", what); }
 }
 
+static const char *durability = "always";
+
 static iotevents_engine *open_dir(const char *dir, char **error) {
     char config[4400];
-    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\"}", dir);
+    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\",\"durability\":\"%s\"}",
+             dir, durability);
     return iotevents_open(config, error);
 }
 
@@ -102,7 +109,7 @@ static void unlimit_files(void) {
 
 static void log_stops_taking_calls(const char *work) {
     char dir[4096], log[4200];
-    snprintf(dir, sizeof dir, "%s/calls", work);
+    snprintf(dir, sizeof dir, "%s/calls-%s", work, durability);
     snprintf(log, sizeof log, "%s/log", dir);
     iotevents_engine *engine = fresh_engine(dir);
     char *response;
@@ -173,13 +180,89 @@ static void lock_unlinked(const char *work) {
     iotevents_free(error);
 }
 
+static double cpu_seconds(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* The timer thread, once the engine refuses state changes, sleeps rather than spin on an
+ * expiry that is due but can never be logged. */
+static void timer_thread_sleeps_while_refused(const char *work) {
+    char dir[4096], log[4200], config[4600];
+    snprintf(dir, sizeof dir, "%s/timer-thread", work);
+    snprintf(log, sizeof log, "%s/log", dir);
+    snprintf(config, sizeof config, "{\"timerThread\":true,\"limits\":{\"minTimerSeconds\":1},\"stateDirectory\":\"%s\"}", dir);
+    char command[4200];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    if (system(command) != 0) exit(2);
+    char *error = NULL;
+    iotevents_engine *engine = iotevents_open(config, &error);
+    if (!engine) { fprintf(stderr, "open %s: %s\n", dir, error); exit(2); }
+    char *input = test_read_file(models, "input.json");
+    must(engine, "CreateInput", input);
+    free(input);
+    must(engine, "CreateDetectorModel",
+         "{\"detectorModelName\":\"blink\",\"roleArn\":\"arn:aws:iam::123456789012:role/r\",\"detectorModelDefinition\":"
+         "{\"initialStateName\":\"A\",\"states\":[{\"stateName\":\"A\",\"onInput\":{\"events\":[{\"eventName\":\"arm\","
+         "\"condition\":\"currentInput(\\\"Reading\\\")\",\"actions\":[{\"setTimer\":{\"timerName\":\"t\",\"seconds\":1}}]}]}}]}}");
+    char *response;
+    check(reading(engine, 0, &response) == 0, "a reading arms a 1-second timer");
+    iotevents_free(response);
+    limit_files_to(log);
+    check(reading(engine, 1, &response) == IOTEVENTS_INTERNAL_FAILURE, "the next reading cannot be logged");
+    iotevents_free(response);
+    usleep(1500 * 1000); /* the timer falls due, and its expiry is refused */
+    double before = cpu_seconds();
+    usleep(1000 * 1000);
+    double used = cpu_seconds() - before;
+    char label[160];
+    snprintf(label, sizeof label, "the timer thread sleeps while the engine refuses (%.2f s of CPU in 1 s)", used);
+    check(used < 0.3, label);
+    unlimit_files();
+    iotevents_close(engine);
+}
+
+/* The manual clock ticked to the end of time, then BatchUpdateDetector sets a timer: its
+ * deadline saturates (an older library overflowed and trapped). In a child, to survive that. */
+static void timer_set_at_the_end_of_time(const char *work) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/end-of-time", work);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        iotevents_engine *engine = fresh_engine(dir);
+        char *response;
+        if (reading(engine, 0, &response) != 0) _exit(3);
+        iotevents_free(response);
+        if (iotevents_tick(engine, INT64_MAX) < 0) _exit(4);
+        int status = call(engine, "BatchUpdateDetector",
+                          "{\"detectors\":[{\"messageId\":\"u1\",\"detectorModelName\":\"counter\",\"keyValue\":\"d0\","
+                          "\"state\":{\"stateName\":\"Active\",\"variables\":[],\"timers\":[{\"name\":\"idle\",\"seconds\":60}]}}]}",
+                          &response);
+        iotevents_free(response);
+        if (status != 0) _exit(5);
+        if (iotevents_tick(engine, INT64_MAX) < 0) _exit(6);
+        iotevents_close(engine);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a timer set by BatchUpdateDetector at the end of time: no trap");
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s MODELS_DIR WORK_DIR\n", argv[0]); return 2; }
     models = argv[1];
     mkdir(argv[2], 0700);
     signal(SIGXFSZ, SIG_IGN); /* a write beyond RLIMIT_FSIZE fails with EFBIG instead */
     log_stops_taking_calls(argv[2]);
+    durability = "groupCommit";
+    log_stops_taking_calls(argv[2]);
+    durability = "always";
     log_stops_taking_ticks(argv[2]);
+    timer_thread_sleeps_while_refused(argv[2]);
+    timer_set_at_the_end_of_time(argv[2]);
     lock_unlinked(argv[2]);
     printf("host safety: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

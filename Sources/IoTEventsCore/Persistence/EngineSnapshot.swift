@@ -129,6 +129,10 @@ extension Engine {
             var remembered: [(time: Millis, id: String)] = []
             for _ in 0..<(try r.count()) {
                 let time = try r.i64()
+                // The window subtracts it from the clock: it must be a time the clock gave out.
+                guard time >= 0, time <= clock.lastReading else {
+                    throw r.failure("a de-duplication entry at time \(time), out of range: the clock had read \(clock.lastReading)")
+                }
                 remembered.append((time, try r.string()))
             }
             deduplicator.restore(remembered)
