@@ -157,6 +157,7 @@ typedef struct iotevents_engine iotevents_engine;
  *   engine refuses every later state-changing call (InternalFailureException) and
  *   state-changing tick (-IOTEVENTS_INTERNAL_FAILURE) until it is closed and reopened, which
  *   rebuilds it from the log; reads still answer, and may show that last call until then.
+ *   The same refusal follows a snapshot written when the next log could not be started.
  *   A torn last log record (a crash during its write) is dropped on open; any other damage (a
  *   checksum mismatch before the last record, a missing snapshot, a log deleted, emptied or
  *   zero-filled, records missing at its start or in its middle or out of order -- every

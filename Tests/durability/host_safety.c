@@ -8,6 +8,8 @@
  *   - a tick whose record cannot be written returns -IOTEVENTS_INTERNAL_FAILURE, and so does
  *     every later tick that would change state
  *   - BatchUpdateDetector setting a timer with the manual clock at INT64_MAX: no overflow trap
+ *   - a compaction that wrote its snapshot but could not start the next log: later calls are
+ *     refused (the next open discards a log its snapshot covers), every acknowledged call stays
  *   - <dir>/lock unlinked while an engine has the directory (a stale-lock cleaner): a second
  *     open of the directory still gets ResourceInUseException
  *
@@ -37,11 +39,12 @@ static void check(int ok, const char *what) {
 }
 
 static const char *durability = "always";
+static const char *extra_config = ""; /* more configuration keys, with a leading comma */
 
 static iotevents_engine *open_dir(const char *dir, char **error) {
     char config[4400];
-    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\",\"durability\":\"%s\"}",
-             dir, durability);
+    snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"stateDirectory\":\"%s\",\"durability\":\"%s\"%s}",
+             dir, durability, extra_config);
     return iotevents_open(config, error);
 }
 
@@ -251,6 +254,54 @@ static void timer_set_at_the_end_of_time(const char *work) {
     check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a timer set by BatchUpdateDetector at the end of time: no trap");
 }
 
+/* A compaction writes its snapshot but cannot start the next log (here <dir>/log.tmp is a
+ * directory, so the log cannot be replaced): the snapshot covers the current log, which the next
+ * open discards, so no call may be acknowledged into it. The engine is killed, not closed (a
+ * close would compact again and hide the loss); every acknowledged call must survive. */
+static void compaction_cannot_start_the_next_log(const char *work) {
+    char dir[4096], blocker[4200];
+    snprintf(dir, sizeof dir, "%s/compaction", work);
+    snprintf(blocker, sizeof blocker, "%s/log.tmp", dir);
+    int counts[2]; /* acknowledged, refused: from the child through a pipe */
+    int channel[2];
+    if (pipe(channel) != 0) { perror("pipe"); exit(2); }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        extra_config = ",\"snapshotLogBytes\":4096";
+        iotevents_engine *engine = fresh_engine(dir);
+        if (mkdir(blocker, 0700) != 0) _exit(2);
+        int mine[2] = {0, 0};
+        for (int i = 0; i < 80; i++) {
+            char *response;
+            int status = reading(engine, i, &response);
+            if (status == 0) mine[0]++;
+            else if (status == IOTEVENTS_INTERNAL_FAILURE) mine[1]++;
+            iotevents_free(response);
+        }
+        if (write(channel[1], mine, sizeof mine) != (ssize_t)sizeof mine) _exit(2);
+        raise(SIGKILL);
+    }
+    close(channel[1]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (read(channel[0], counts, sizeof counts) != (ssize_t)sizeof counts) { fprintf(stderr, "compaction child failed\n"); exit(2); }
+    close(channel[0]);
+    check(counts[1] > 0, "calls after a compaction that could not start the next log are refused");
+    rmdir(blocker);
+    char *error = NULL;
+    iotevents_engine *engine = open_dir(dir, &error);
+    check(engine != NULL, "the directory reopens after that compaction");
+    if (engine) {
+        char label[128];
+        long n = counter(engine);
+        snprintf(label, sizeof label, "every acknowledged call survives (%d acknowledged, %ld there)", counts[0], n);
+        check(n == counts[0], label);
+        iotevents_close(engine);
+    }
+    iotevents_free(error);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s MODELS_DIR WORK_DIR\n", argv[0]); return 2; }
     models = argv[1];
@@ -263,6 +314,7 @@ int main(int argc, char **argv) {
     log_stops_taking_ticks(argv[2]);
     timer_thread_sleeps_while_refused(argv[2]);
     timer_set_at_the_end_of_time(argv[2]);
+    compaction_cannot_start_the_next_log(argv[2]);
     lock_unlinked(argv[2]);
     printf("host safety: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

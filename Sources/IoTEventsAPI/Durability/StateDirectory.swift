@@ -131,8 +131,9 @@ final class StateDirectory {
         throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
     }
 
-    /// Set by the first append that fails: the call it recorded ran in memory but is not in the
-    /// log, so every later append is refused until the engine is reopened from the log.
+    /// Set by the first append that fails (the call it recorded ran in memory but is not in the
+    /// log) or by a compaction that wrote its snapshot but could not start the next log: every
+    /// later append is refused until the engine is reopened from the directory.
     private(set) var refusal: ServiceError?
 
     /// Writes the record of a call that has run, before it is acknowledged. `always`: synced
@@ -169,22 +170,35 @@ final class StateDirectory {
     var hasRecords: Bool { log.size > UInt64(StateLog.headerBytes) }
 
     /// Folds the log into `snapshot` (the engine's state now): writes it as covering the current
-    /// epoch, then starts an empty log of the next one. On failure the log goes on as it was
-    /// (and the next attempt waits until it has doubled).
+    /// epoch, then starts an empty log of the next one. If the snapshot could not be written the
+    /// log goes on as it was (and the next attempt waits until it has doubled). But once a
+    /// snapshot covering this epoch is in place, nothing more may go into this log: the next
+    /// open discards a log its snapshot covers, and with it every call appended since. So if the
+    /// next log cannot be started, the engine refuses state changes until it is reopened.
     func compact(_ snapshot: [UInt8]) throws(ServiceError) {
         do throws(ServiceError) {
             try SnapshotFile.write(directory: path, covers: epoch, body: snapshot)
-            let fresh = try StateLog.create(directory: path, epoch: epoch + 1)
-            ie_mutex_lock(syncMutex)
-            log = fresh
-            unsyncedSince = nil  // the snapshot is synced, and covers everything written
-            ie_mutex_unlock(syncMutex)
-            epoch += 1
-            compactAt = max(configuredCompactAt, UInt64(snapshot.count))
         } catch {
-            compactAt = max(compactAt, log.size) * 2
-            throw error
+            // The rename may have happened before the failure (syncing the directory, say).
+            if (try? SnapshotFile.read(directory: path))?.covers != epoch {
+                compactAt = max(compactAt, log.size) * 2
+                throw error
+            }
         }
+        let fresh: StateLog
+        do throws(ServiceError) {
+            fresh = try StateLog.create(directory: path, epoch: epoch + 1)
+        } catch {
+            let refused = ServiceError(.internalFailure, "State directory \(path): a snapshot was written but the next log could not be started (\(error.message)); this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
+            refusal = refused
+            throw refused
+        }
+        ie_mutex_lock(syncMutex)
+        log = fresh
+        unsyncedSince = nil  // the snapshot is synced, and covers everything written
+        ie_mutex_unlock(syncMutex)
+        epoch += 1
+        compactAt = max(configuredCompactAt, UInt64(snapshot.count))
     }
 
     /// Stops the sync thread, syncs what is written and releases the directory. Idempotent.
