@@ -143,7 +143,7 @@ final class StateDirectory {
         do throws(ServiceError) {
             try write(record)
         } catch {
-            let refused = ServiceError(.internalFailure, "State directory \(path): the call could not be logged (\(error.message)), so it is not durable; this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
+            let refused = ServiceError(.internalFailure, "State directory \(path): a call could not be logged (\(error.message)) and is not durable; this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
             refusal = refused
             throw refused
         }
