@@ -289,6 +289,9 @@ $(OUT)/crash-harness: Tests/durability/crash_harness.c include/iotevents.h Tests
 $(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
+$(OUT)/host-safety: Tests/durability/host_safety.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
 $(OUT)/fidelity: Tests/durability/fidelity.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
@@ -298,10 +301,11 @@ $(OUT)/downtime: Tests/durability/downtime.c include/iotevents.h $(LIB_standard)
 $(OUT)/stress: Tests/durability/stress.c include/iotevents.h Tests/c/test_files.h $(LIB_standard)
 	$(CC) $(CFLAGS_TEST) -pthread $< -o $@ -L$(OUT)/standard -liotevents
 
-check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/fidelity $(OUT)/downtime $(OUT)/stress $(LIB_small) | deps-test
+check-durability: $(OUT)/crash-harness $(OUT)/corruption $(OUT)/host-safety $(OUT)/fidelity $(OUT)/downtime $(OUT)/stress $(LIB_small) | deps-test
 	@for p in standard small; do rm -rf $(OUT)/durability-$$p && mkdir -p $(OUT)/durability-$$p; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/crash-harness Tests/durability $(OUT)/durability-$$p/crash $(DURABILITY_KILLS) $$(date +%s) || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/corruption Tests/durability $(OUT)/durability-$$p/corruption || exit 1; \
+	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/host-safety Tests/durability $(OUT)/durability-$$p/host-safety || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/fidelity $(OUT)/durability-$$p/fidelity Tests/cases/*/script || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/downtime $(OUT)/durability-$$p/downtime || exit 1; \
 	  printf '%s: ' $$p; LD_LIBRARY_PATH=$(OUT)/$$p $(OUT)/stress Tests/durability 8 50000 1000 || exit 1; \

@@ -167,24 +167,41 @@ typedef struct iotevents_engine iotevents_engine;
  *   records, snoozes), the messageId de-duplication window, tags, logging options and the
  *   manual clock. Once a call has returned success its effects survive iotevents_close and a
  *   reopen, and survive the process being killed at any instant; a call that had not returned
- *   has either happened entirely or not at all, never half a batch. Failed calls change nothing.
- *   How: each state-changing call is appended to a write-ahead log (<dir>/log, a checksum per
- *   record) before it runs, at the instant it runs at; a clock step that fires expiries is logged
- *   the same way. "always" syncs the record (fdatasync) before the call returns. "groupCommit"
- *   returns once the record is written and syncs within groupCommitMillis: a killed process
- *   still loses nothing, a power loss may lose the calls of the last window. When the log
- *   reaches snapshotLogBytes (and on iotevents_close) the whole state is written to
- *   <dir>/snapshot (a temporary file, synced, renamed over the old one) and the log starts
+ *   has either happened entirely or not at all, never half a batch. Failed calls change
+ *   nothing (but see a record that cannot be written, below).
+ *   How: each state-changing call runs at one instant and, once it has completed in memory
+ *   and before it returns, is appended with that instant to a write-ahead log (<dir>/log, a
+ *   checksum per record); a clock step that fires expiries is logged the same way. A call
+ *   that failed is not logged. "always" syncs the record (fdatasync) before the call returns.
+ *   "groupCommit" returns once the record is written and syncs within groupCommitMillis: a
+ *   killed process still loses nothing, a power loss may lose the calls of the last window.
+ *   When the log reaches snapshotLogBytes (and on iotevents_close) the whole state is written
+ *   to <dir>/snapshot (a temporary file, synced, renamed over the old one) and the log starts
  *   empty, so the directory stays about the size of the state. Opening replays the log on the
  *   snapshot, without calling the action handler for what is replayed (the host saw those
- *   actions when the calls first ran). With the system clock, expiries that fell due while the
- *   process was down fire, in due order, at the first iotevents_tick (or message) after opening.
+ *   actions when the calls first ran). With the system clock, expiries that fell due while
+ *   the process was down fire, in due order, at the first iotevents_tick (or message) after
+ *   opening.
+ *   A record that cannot be written (disk full, I/O error): the call answers
+ *   InternalFailureException and is not durable (its actions are not delivered), and the
+ *   engine refuses every later state-changing call (InternalFailureException) and
+ *   state-changing tick (-IOTEVENTS_INTERNAL_FAILURE) until it is closed and reopened, which
+ *   rebuilds it from the log; reads still answer, and may show that last call until then.
+ *   The same refusal follows a snapshot written when the next log could not be started.
  *   A torn last log record (a crash during its write) is dropped on open; any other damage (a
- *   checksum mismatch before the last record, a missing snapshot, a newer format version) makes
- *   iotevents_open fail with InternalFailureException naming the file and the problem -- never a
- *   silent reset. One engine per directory: <dir>/lock is flock'ed while it is open. Open a
- *   directory with the configuration (limits, projection) it was written with: replayed calls
- *   are checked against the limits in force. Only state-changing calls write to the disk. */
+ *   checksum mismatch before the last record, a missing snapshot, a log deleted, emptied or
+ *   zero-filled, records missing at its start or in its middle or out of order -- every
+ *   record carries its log's epoch and a sequence number -- a log older than its snapshot, a
+ *   snapshot value out of range such as a detector's state index, a newer format version)
+ *   makes iotevents_open fail with InternalFailureException naming the file and the problem
+ *   -- never a silent reset. (A last record removed whole cannot be told from a call never
+ *   made.) The log is always present once a directory has been opened: do not delete it. A
+ *   logged call that fails when replayed fails the open too, naming the record (its number,
+ *   byte offset and operation).
+ *   One engine per directory: the directory itself is flock'ed while it is open (a lock no
+ *   stale-lock cleaner can unlink). Open a directory with the configuration (limits,
+ *   projection) it was written with: replayed calls are checked against the limits in force.
+ *   Only state-changing calls write to the disk. */
 IOTEVENTS_API iotevents_engine *iotevents_open(const char *config_json, char **error_json);
 
 /* Closes an engine and frees everything it holds. NULL is a no-op. No other call on the same
@@ -296,7 +313,10 @@ IOTEVENTS_API int iotevents_list_detectors(iotevents_engine *engine, const char 
  * timer expiry and alarm snooze expiry due at or before it. The clock never moves backwards.
  * Any time up to INT64_MAX is valid: a deadline beyond the 64-bit range (a timer set at the
  * end of time) saturates at INT64_MAX instead of overflowing.
- * Returns the number of expiries processed, or -IOTEVENTS_INVALID_REQUEST for a NULL engine.
+ * Returns the number of expiries processed, or -IOTEVENTS_INVALID_REQUEST for a NULL engine, or
+ * -IOTEVENTS_INTERNAL_FAILURE for a durable engine (stateDirectory) whose log could not take
+ * the step's record, or that refuses state changes since an earlier record could not be written
+ * (see "Durable state"): nothing fired is then durable. A tick that changes nothing returns 0.
  * Any thread; synchronous like iotevents_call. */
 IOTEVENTS_API int64_t iotevents_tick(iotevents_engine *engine, int64_t now_millis);
 

@@ -30,15 +30,16 @@ int ie_dir_ensure(const char *path) {
     return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
 
-int ie_lock_file(const char *dir, const char *name, int *fd_out) {
-    char path[PATH_MAX];
-    int rc = join(path, sizeof path, dir, name, "");
-    if (rc) return rc;
-    int fd = open_retrying(path, O_RDWR | O_CREAT, 0600);
+/* The lock is on the directory itself, not on a file in it: a file can be unlinked under the
+ * engine (by a stale-lock cleaner), after which a second engine would create and lock a new one;
+ * the directory cannot go while it holds files. flock conflicts between open file descriptions,
+ * so a second open in the same process is kept out too. */
+int ie_lock_directory(const char *dir, int *fd_out) {
+    int fd = open_retrying(dir, O_RDONLY | O_DIRECTORY, 0);
     if (fd < 0) return errno;
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR) continue;
-        rc = errno == EAGAIN || errno == EWOULDBLOCK ? IE_FILE_LOCKED : errno;
+        int rc = errno == EAGAIN || errno == EWOULDBLOCK ? IE_FILE_LOCKED : errno;
         close(fd);
         return rc;
     }

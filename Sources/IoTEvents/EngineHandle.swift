@@ -117,7 +117,7 @@ final class EngineHandle {
 private func timerThreadBody(_ thread: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
     guard let thread, let context else { return }
     let handle = Unmanaged<EngineHandle>.fromOpaque(context)
-    while ie_timer_thread_wait(thread, handle.takeUnretainedValue().service.nextDeadline()) != 0 {
+    while ie_timer_thread_wait(thread, handle.takeUnretainedValue().service.timerThreadDeadline()) != 0 {
         handle.takeUnretainedValue().timerThreadStep()
     }
     handle.release()

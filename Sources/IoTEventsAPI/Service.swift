@@ -49,7 +49,9 @@ public final class Service {
             }
             store = directory
             // Start from a snapshot written under this configuration: later logs replay under it.
+            // (And never append to a log of an older format.)
             compactNow = recovery.snapshot == nil || !recovery.records.isEmpty || recovery.configurationText != configurationText
+                || recovery.logIsOldFormat
         } else {
             engine = Engine(configuration: configuration)
         }
@@ -75,14 +77,17 @@ public final class Service {
     /// not be called afterwards. Without a state directory there is nothing to release.
     public func close() {
         lock()
-        if let store, store.hasRecords { compact(store) }
+        if let store, store.hasRecords, store.refusal == nil { compact(store) }
         store?.close()
         unlock()
     }
 
     /// Folds the log into a snapshot of the engine as it is now (under the lock). A failure
     /// leaves the log as it was: nothing is lost, the directory only grows until a later try.
+    /// Never once the log failed: memory may hold a call the log lacks, which must not become
+    /// durable after it was answered with a failure.
     private func compact(_ store: StateDirectory) {
+        guard store.refusal == nil else { return }
         try? store.compact(EngineRecovery.snapshot(engine, configurationText: configurationText))
     }
 
@@ -128,19 +133,24 @@ public final class Service {
         lock()
         defer { unlock() }
         guard let store, op.changesState, let request else { return try Handlers.run(op, document, engine, &output) }
-        // Durable: the call is logged at the instant it runs at, before it runs. A call that then
-        // fails changed nothing, and its record is taken back (replayed, it would fail again).
+        // After a record could not be written, memory may hold a call the log does not: no
+        // more state changes until a reopen rebuilds the engine from the log.
+        if let refusal = store.refusal { throw refusal }
+        // The call runs at one pinned instant, and is logged with it only once it has completed
+        // in memory, before it is acknowledged. So a call that kills the process never reaches
+        // the log (no later open replays it and dies the same way), and a call that throws
+        // changed nothing and leaves no record.
         let now = engine.clock.now()
         engine.clock.pin(at: now)
         defer { engine.clock.unpin() }
-        let before = store.size
+        let body = try Handlers.run(op, document, engine, &output)
         let bytes = UnsafeRawPointer(request).assumingMemoryBound(to: UInt8.self)
-        try store.append(.call(op, now: now, request: Array(UnsafeBufferPointer(start: bytes, count: length))))
-        let body: UnsafeMutablePointer<json_t>
         do throws(ServiceError) {
-            body = try Handlers.run(op, document, engine, &output)
+            try store.append(.call(op, now: now, request: Array(UnsafeBufferPointer(start: bytes, count: length))))
         } catch {
-            store.undo(to: before)
+            // Not acknowledged, not durable: its actions are not delivered either.
+            ie_json_decref(body)
+            output = RunOutput()
             throw error
         }
         if store.needsCompaction { compact(store) }
@@ -169,26 +179,41 @@ public final class Service {
 
     /// Moves the clock to `nowMillis` (negative: the system clock's now; with the manual clock,
     /// "now" stays where it is) and processes every expiry due by then. Returns how many, and
-    /// the action documents they produced.
+    /// the action documents they produced; -IOTEVENTS_INTERNAL_FAILURE when a durable engine
+    /// could not log the step, or refuses state changes since an earlier write failed.
     public func tick(_ nowMillis: Int64) -> (count: Int64, actions: [String]) {
         var output = RunOutput()
         lock()
         defer { unlock() }
         let current = engine.clock.now()
         let now = nowMillis >= 0 ? max(nowMillis, current) : current
-        if let store {
-            // Logged only when it changes something: the manual clock moves or expiries fire.
-            let fires = (engine.nextDeadline() ?? Int64.max) <= now
-            guard fires || now > current else { return (0, []) }
-            do throws(ServiceError) { try store.append(.tick(now: now)) } catch { return (0, []) }
-            engine.clock.pin(at: now)
-        } else {
+        guard let store else {
             engine.clock.advance(to: now)
+            let count = MessageRunner.fireDueTimers(engine, at: now, &output)
+            return (count, Service.documents(output))
         }
+        // Logged only when it changes something: the manual clock moves or expiries fire.
+        let fires = (engine.nextDeadline() ?? Int64.max) <= now
+        guard fires || now > current else { return (0, []) }
+        // Like a call: refused once the log failed, logged after it ran. A failure is returned,
+        // not swallowed, or timers would stop silently on a full disk.
+        let failed = -Int64(ServiceError.Kind.internalFailure.rawValue)
+        if store.refusal != nil { return (failed, []) }
+        engine.clock.pin(at: now)
         let count = MessageRunner.fireDueTimers(engine, at: now, &output)
         engine.clock.unpin()
-        if let store, store.needsCompaction { compact(store) }
+        do throws(ServiceError) { try store.append(.tick(now: now)) } catch { return (failed, []) }
+        if store.needsCompaction { compact(store) }
         return (count, Service.documents(output))
+    }
+
+    /// The deadline the timer thread sleeps to: none while the engine refuses state changes
+    /// (each wake-up would be refused at once, and the thread would spin).
+    public func timerThreadDeadline() -> Int64 {
+        lock()
+        defer { unlock() }
+        if store?.refusal != nil { return -1 }
+        return engine.nextDeadline() ?? -1
     }
 
     /// Epoch ms of the earliest pending expiry, or -1.

@@ -5,8 +5,17 @@
  *   - zeros after the last record (a tail the crash never wrote): dropped
  *   - a flipped bit in the last record: dropped like a torn write; in any earlier record, in
  *     the log header or in the snapshot: the open fails with InternalFailureException ("corrupt")
+ *   - beside a snapshot, a log deleted, emptied, zero-filled, cut at the start, with its first
+ *     record removed, two records swapped, a record removed from the middle, or an older log:
+ *     the open fails, naming the problem (each record carries its log's epoch and a sequence
+ *     number; the log is always present once a directory has been opened)
+ *   - a log of format 1 (records without epoch and sequence) is read and replaced
  *   - a missing snapshot under a later log, a log or snapshot of a newer format version, a
  *     file that is not a log: the open fails, naming the problem
+ *   - a logged call that fails when replayed: the open fails naming the record (its number,
+ *     offset and operation), even as the last record
+ *   - a snapshot with valid checksums but a value out of range (a detector's state index, a
+ *     queued timer's id, a de-duplication time): the open fails naming it, no crash
  *   - a crash between writing a snapshot and starting the next log: the old log is recognised
  *     as covered, nothing is applied twice
  *   - reopened with other limits: the calls replay under the limits they ran under, then the
@@ -159,6 +168,109 @@ static int record_offsets(const char *log, size_t size, size_t *offsets, int cap
     return count;
 }
 
+static uint32_t crc32c(const unsigned char *p, size_t n) {
+    uint32_t crc = 0xFFFFFFFFu;
+    while (n--) {
+        crc ^= *p++;
+        for (int k = 0; k < 8; k++) crc = crc & 1 ? 0x82F63B78u ^ (crc >> 1) : crc >> 1;
+    }
+    return crc ^ 0xFFFFFFFFu;
+}
+
+static void put_u32(unsigned char *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+static void put_u64(unsigned char *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i)); }
+
+/* Gives the framed record at `record` (length bytes, format 2) the sequence number `sequence`,
+ * with a body checksum to match: a well-formed record, only not where it belongs. */
+static void renumber(char *record, size_t length, uint64_t sequence) {
+    unsigned char *r = (unsigned char *)record;
+    put_u64(r + 12 + 8, sequence);
+    put_u32(r + 8, crc32c(r + 12, length - 12));
+}
+
+/* The snapshot `snapshot` with the u32 at `at` set to `value` and its checksum made to match:
+ * a snapshot that passes every check but the ones on what its values mean. */
+static void write_patched_snapshot_bytes(const char *path, const char *snapshot, size_t size, size_t at, uint64_t value, int width) {
+    unsigned char *copy = malloc(size);
+    memcpy(copy, snapshot, size);
+    if (width == 8) put_u64(copy + at, value);
+    else put_u32(copy + at, (uint32_t)value);
+    uint32_t crc = crc32c(copy + 8, 20); /* the header's fields, then the body */
+    crc = ~crc;
+    for (size_t i = 32; i < size; i++) {
+        crc ^= copy[i];
+        for (int k = 0; k < 8; k++) crc = crc & 1 ? 0x82F63B78u ^ (crc >> 1) : crc >> 1;
+    }
+    put_u32(copy + 28, ~crc);
+    write_file(path, (const char *)copy, size);
+    free(copy);
+}
+
+static void write_patched_snapshot(const char *path, const char *snapshot, size_t size, size_t at, uint32_t value) {
+    write_patched_snapshot_bytes(path, snapshot, size, at, value, 4);
+}
+
+/* Opens dir in a child (an older library trapped on such a directory: the test must survive it)
+ * and sends a message and a describe when it opens; passes when the open fails naming `part`. */
+static void expect_refused_in_child(const char *dir, const char *part, const char *what) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *error = NULL;
+        iotevents_engine *engine = open_dir(dir, &error);
+        if (engine) {
+            char got[256];
+            reading(engine, 99);
+            fingerprint(engine, got, sizeof got);
+            _exit(5);
+        }
+        _exit(error && strstr(error, "InternalFailureException") && strstr(error, part) ? 0 : (fprintf(stderr, "%s\n", error ? error : "?"), 6));
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    char label[512];
+    snprintf(label, sizeof label, "%s: want an error with '%s', got %s", what, part,
+             WIFSIGNALED(status) ? "a crash" : WEXITSTATUS(status) == 5 ? "an engine" : "another error");
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, label);
+}
+
+/* `log` (format 2) rewritten in format 1, as an older libiotevents wrote it: records without
+ * their epoch and sequence number. */
+static void write_format_1(const char *path, const char *log, size_t size, const size_t *offsets, int records) {
+    unsigned char *out = malloc(size);
+    memcpy(out, log, 24);
+    put_u32(out + 8, 1);
+    put_u32(out + 20, crc32c(out + 8, 12));
+    size_t used = 24;
+    for (int r = 0; r < records; r++) {
+        size_t end = r + 1 < records ? offsets[r + 1] : size, body = end - offsets[r] - 12 - 16;
+        unsigned char *frame = out + used;
+        memcpy(frame + 12, log + offsets[r] + 12 + 16, body);
+        put_u32(frame, (uint32_t)body);
+        put_u32(frame + 4, crc32c(frame, 4));
+        put_u32(frame + 8, crc32c(frame + 12, body));
+        used += 12 + body;
+    }
+    write_file(path, (const char *)out, used);
+    free(out);
+}
+
+/* Writes `path` as the header of `log` followed by its records `order` (indexes into `offsets`,
+ * -1 terminated), in that order, unchanged. */
+static void write_records(const char *path, const char *log, size_t size, const size_t *offsets, int records, const int *order) {
+    char *out = malloc(size);
+    size_t used = 24;
+    memcpy(out, log, 24);
+    for (int k = 0; order[k] >= 0; k++) {
+        int r = order[k];
+        size_t end = r + 1 < records ? offsets[r + 1] : size;
+        memcpy(out + used, log + offsets[r], end - offsets[r]);
+        used += end - offsets[r];
+    }
+    write_file(path, out, used);
+    free(out);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s MODELS_DIR WORK_DIR\n", argv[0]); return 2; }
     models = argv[1];
@@ -251,6 +363,21 @@ int main(int argc, char **argv) {
         expect_open(dir, NULL, "newer libiotevents", "a log of a newer format version");
         free(copy);
     }
+    { /* a logged call that fails when replayed (here: CreateDetectorModel again, as the last
+       * record): the open fails naming the record, even though it is the last one */
+        size_t length = offsets[2] - offsets[1];
+        char *copy = malloc(size + length);
+        memcpy(copy, log, size);
+        memcpy(copy + size, log + offsets[1], length);
+        renumber(copy + size, length, (uint64_t)records + 1);
+        copy_dir(template_dir, dir);
+        write_file(log_path, copy, size + length);
+        char record_name[64];
+        snprintf(record_name, sizeof record_name, "log record %d of %d (at byte %zu", records + 1, records + 1, size);
+        expect_open(dir, NULL, record_name, "a last record that fails when replayed: its number and offset");
+        expect_open(dir, NULL, "CreateDetectorModel) failed when replayed", "a last record that fails when replayed: its operation");
+        free(copy);
+    }
     /* Reopened with other limits: the log replays under the configuration it was written under,
      * then the state moves to the new one; a model the new limits refuse fails the open. */
     copy_dir(template_dir, dir);
@@ -278,6 +405,64 @@ int main(int argc, char **argv) {
     copy_dir(compacted, dir);
     unlink(snap_path);
     expect_open(dir, NULL, "snapshot it continues is missing", "the snapshot deleted");
+
+    /* The log beside a snapshot, damaged as a whole or record by record: every acknowledged call
+     * after the snapshot would be lost silently, so the open fails. */
+    {
+        char compacted_log[4200];
+        size_t clog_size;
+        snprintf(compacted_log, sizeof compacted_log, "%s/log", compacted);
+        char *clog = test_read_path(compacted_log, &clog_size);
+        size_t coffsets[16];
+        int crecords = clog ? record_offsets(clog, clog_size, coffsets, 16) : 0;
+        check(crecords == 4, "the compacted template's log holds its four records");
+        copy_dir(compacted, dir);
+        unlink(log_path);
+        expect_open(dir, NULL, "but no log", "the log deleted beside its snapshot");
+        copy_dir(compacted, dir);
+        write_file(log_path, "", 0);
+        expect_open(dir, NULL, "the file is empty", "the log emptied");
+        char *zeros = calloc(1, clog_size);
+        copy_dir(compacted, dir);
+        write_file(log_path, zeros, clog_size);
+        expect_open(dir, NULL, "nothing but zeros", "the log zero-filled");
+        free(zeros);
+        copy_dir(compacted, dir);
+        write_file(log_path, clog + 30, clog_size - 30);
+        expect_open(dir, NULL, "not a libiotevents state log", "the log cut at the start (its header gone)");
+        if (crecords == 4) {
+            copy_dir(compacted, dir);
+            write_records(log_path, clog, clog_size, coffsets, crecords, (const int[]){1, 2, 3, -1});
+            expect_open(dir, NULL, "first records are missing", "the log's first record removed (the header kept)");
+            copy_dir(compacted, dir);
+            write_records(log_path, clog, clog_size, coffsets, crecords, (const int[]){0, 2, 1, 3, -1});
+            expect_open(dir, NULL, "missing or out of order", "two records swapped");
+            copy_dir(compacted, dir);
+            write_records(log_path, clog, clog_size, coffsets, crecords, (const int[]){0, 1, 3, -1});
+            expect_open(dir, NULL, "missing or out of order", "a record removed from the middle");
+            copy_dir(compacted, dir);
+            write_records(log_path, clog, clog_size, coffsets, crecords, (const int[]){0, 1, 2, -1});
+            expected(CALLS + 3, before, sizeof before);
+            expect_open(dir, before, NULL, "the last record removed (indistinguishable from a call never made)");
+        }
+        if (crecords == 4) { /* a log of format 1 is read, then replaced by a snapshot and a format-2 log */
+            copy_dir(compacted, dir);
+            write_format_1(log_path, clog, clog_size, coffsets, crecords);
+            expected(CALLS + 4, want, sizeof want);
+            expect_open(dir, want, NULL, "a log of format 1 (an older libiotevents)");
+            size_t upgraded_size = 0;
+            char *upgraded = test_read_path(log_path, &upgraded_size);
+            check(upgraded && upgraded_size >= 24 && upgraded[8] == 2, "the format-1 log was replaced by a format-2 log");
+            free(upgraded);
+            expect_open(dir, want, NULL, "the upgraded directory reopened");
+        }
+        copy_dir(compacted, dir);
+        char older[8400];
+        snprintf(older, sizeof older, "cp '%s/log' '%s'", template_dir, log_path); /* epoch 2 beside a snapshot of 3 */
+        if (system(older) != 0) return 2;
+        expect_open(dir, NULL, "the log is older than its snapshot", "a log older than the snapshot's epoch");
+        free(clog);
+    }
 
     size_t snap_size;
     char snap_source[4200];
@@ -308,6 +493,29 @@ int main(int argc, char **argv) {
         write_file(snap_path, copy, snap_size);
         expect_open(dir, NULL, "newer libiotevents", "a snapshot of a newer format version");
         free(copy);
+        /* Valid checksums, values out of range: the detector's state index, a queued timer's id */
+        const char *key = memmem(snapshot + 32, snap_size - 32, "\x02\0\0\0d0", 6);
+        check(key != NULL, "the snapshot holds detector d0");
+        if (key) {
+            copy_dir(compacted, dir);
+            write_patched_snapshot(snap_path, snapshot, snap_size, (size_t)(key - snapshot) + 6, 7);
+            expect_refused_in_child(dir, "detector 'd0' of detector model counter is in state index 7, out of range", "a detector's state index out of range");
+        }
+        const char *entry = memmem(snapshot + 32, snap_size - 32, "\x07\0\0\0counter\x02\0\0\0d0", 17);
+        check(entry != NULL, "the snapshot holds a timer entry of d0");
+        if (entry) {
+            copy_dir(compacted, dir);
+            write_patched_snapshot(snap_path, snapshot, snap_size, (size_t)(entry - snapshot) + 17, 5);
+            expect_refused_in_child(dir, "timer id 5, out of range", "a queued timer's id out of range");
+        }
+        /* the oldest de-duplication entry's time (the window subtracts it from the clock) */
+        const char *remembered = memmem(snapshot + 32, snap_size - 32, "\x02\0\0\0m0", 6);
+        check(remembered != NULL, "the snapshot remembers a messageId");
+        if (remembered) {
+            copy_dir(compacted, dir);
+            write_patched_snapshot_bytes(snap_path, snapshot, snap_size, (size_t)(remembered - snapshot) - 8, (uint64_t)INT64_MIN, 8);
+            expect_refused_in_child(dir, "a de-duplication entry at time -9223372036854775808, out of range", "a de-duplication time out of range");
+        }
     }
 
     /* A crash inside a compaction: the new snapshot is written, the old log not yet replaced. */

@@ -46,9 +46,10 @@ void ie_timer_thread_stop(ie_timer_thread *thread);
 #define IE_FILE_LOCKED 2002   /* returned instead of EWOULDBLOCK / EAGAIN */
 /* Creates the directory (mode 0700) unless it exists; ENOTDIR when the path is not a directory. */
 int ie_dir_ensure(const char *path);
-/* Opens (creating) `dir/name` and takes an exclusive, non-blocking flock on it; IE_FILE_LOCKED
- * when another open file holds it (another engine, in this process or another). */
-int ie_lock_file(const char *dir, const char *name, int *fd_out);
+/* Takes an exclusive, non-blocking flock on the directory itself (its own descriptor, which
+ * *fd_out keeps); IE_FILE_LOCKED when another open of it holds the lock (another engine, in
+ * this process or another). */
+int ie_lock_directory(const char *dir, int *fd_out);
 void ie_fd_close(int fd);
 /* Reads the whole of a file into a malloc'd buffer (free it with free); IE_FILE_MISSING when
  * there is no such file. */

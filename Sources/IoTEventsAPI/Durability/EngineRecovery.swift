@@ -31,13 +31,13 @@ enum EngineRecovery {
     }
 
     /// Runs the logged calls again, each at its instant, with their actions discarded (the host
-    /// saw them when the calls first ran). Only calls that succeeded were logged, so a call that
-    /// fails now means the engine would diverge from what was acknowledged: the open fails. The
-    /// last record is the exception: a call whose failure could not be taken back off the log.
-    static func replay(_ records: [LogRecord], into engine: Engine) throws(ServiceError) {
-        for (index, record) in records.enumerated() {
+    /// saw them when the calls first ran). Only calls that had succeeded were logged, so a call
+    /// that fails now means the engine would diverge from what was acknowledged: the open fails,
+    /// naming the record, rather than start from another state.
+    static func replay(_ records: [LoggedRecord], into engine: Engine) throws(ServiceError) {
+        for logged in records {
             var output = RunOutput()
-            switch record {
+            switch logged.record {
             case .call(let op, let now, let request):
                 engine.clock.pin(at: now)
                 defer { engine.clock.unpin() }
@@ -54,8 +54,8 @@ enum EngineRecovery {
                         } catch { failure = error }
                     }
                 }
-                if let failure, index != records.count - 1 {
-                    throw ServiceError(.internalFailure, "logged call \(index + 1) of \(records.count) (\(op.nameString)) failed when replayed: \(failure.message)")
+                if let failure {
+                    throw ServiceError(.internalFailure, "log record \(logged.sequence) of \(records.count) (at byte \(logged.offset) of the log, \(op.nameString)) failed when replayed: \(failure.message); the engine will not start from a state other than the one acknowledged")
                 }
             case .tick(let now):
                 engine.clock.pin(at: now)

@@ -44,6 +44,15 @@ enum LogRecord {
     }
 }
 
+/// A record as read back from a log, with where it was: what names it when its replay fails.
+struct LoggedRecord {
+    let record: LogRecord
+    /// Its number in its log, from 1.
+    let sequence: UInt64
+    /// Its byte offset in the log file.
+    let offset: Int
+}
+
 extension Operation {
     /// The operation whose AWS name is `name`.
     static func named(_ name: String) -> Operation? {

@@ -46,7 +46,8 @@ struct SnapshotModelCoder: ModelRequestCoder {
         var result: JSONDocument?
         var failure: ServiceError?
         text.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { c in
+            guard let base = buffer.baseAddress else { return }
+            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { c in
                 do throws(ServiceError) {
                     result = try JSONDocument.parse(c, length: bytes.count, maxDepth: 4096, what: "A snapshot model")
                 } catch { failure = error }

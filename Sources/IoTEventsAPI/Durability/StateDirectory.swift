@@ -1,10 +1,10 @@
 import CLibcShim
 import IoTEventsCore
 
-/// A state directory (`stateDirectory`): the lock that keeps a second engine out, the snapshot,
-/// and the write-ahead log of every state-changing call since, synced as `durability` says.
+/// A state directory (`stateDirectory`): the lock that keeps a second engine out (a flock on the
+/// directory itself, which no stale-lock cleaner can unlink), the snapshot, and the write-ahead
+/// log of every state-changing call since, synced as `durability` says.
 ///
-///     <dir>/lock      flock'ed while an engine has the directory open
 ///     <dir>/snapshot  the engine's whole state at the end of log epoch E (SnapshotFile)
 ///     <dir>/log       the calls since: log epoch E + 1 (StateLog)
 ///
@@ -12,12 +12,13 @@ import IoTEventsCore
 /// empty one of the next epoch. A crash between the two leaves a log the snapshot covers; open
 /// recognises it by its epoch and starts a fresh one, so no call is ever applied twice.
 final class StateDirectory {
-    static let lockName = "lock"
-
     /// What open found: the snapshot's engine state (if any), then the calls to replay on it.
     struct Recovery {
         var snapshot: [UInt8]?
-        var records: [LogRecord]
+        var records: [LoggedRecord]
+        /// The log is of an older format, read but never appended to: it must be replaced (by a
+        /// compaction) before the engine takes calls.
+        var logIsOldFormat = false
         /// The configuration document the snapshot was written under (the head of its body).
         var configurationText: String? {
             guard let snapshot else { return nil }
@@ -67,7 +68,7 @@ final class StateDirectory {
         let made = ie_dir_ensure(path)
         guard made == 0 else { throw StateLog.failure("cannot create \(path)", made) }
         var lockFD: Int32 = -1
-        let locked = ie_lock_file(path, lockName, &lockFD)
+        let locked = ie_lock_directory(path, &lockFD)
         if locked == IE_FILE_LOCKED {
             throw ServiceError(.resourceInUse, "State directory \(path) is in use by another engine (one engine per directory)")
         }
@@ -96,29 +97,59 @@ final class StateDirectory {
     }
 
     /// Matches the log to the snapshot by epoch: the log after the snapshot is replayed, a log
-    /// the snapshot already covers (a crash inside a compaction) is replaced by a fresh one,
-    /// and a log from beyond the snapshot means the snapshot is missing or older than its log.
+    /// the snapshot already covers (a crash inside a compaction) is replaced by a fresh one, and
+    /// anything else is damage that would lose acknowledged calls.
+    ///
+    /// The log is always present once a directory has been opened: the first open creates it
+    /// before anything else, and a compaction replaces it atomically (a rename), after the
+    /// snapshot. So no log at all is a new directory only when there is no snapshot either;
+    /// beside a snapshot it is a deleted log.
     private static func recover(_ path: String) throws(ServiceError) -> (log: StateLog, epoch: UInt64, recovery: Recovery) {
         let snapshot = try SnapshotFile.read(directory: path)
-        let opened = try StateLog.open(directory: path)
-        let covered = snapshot?.covers ?? 0
-        if opened.epoch == covered + 1 {
-            return (opened.log, opened.epoch, Recovery(snapshot: snapshot?.body, records: opened.records))
+        guard let opened = try StateLog.open(directory: path) else {
+            if let snapshot {
+                throw ServiceError(.internalFailure, "State directory \(path) has a snapshot (covering log epoch \(snapshot.covers)) but no log: the log of the calls after it was deleted; the engine will not start from a partial state (restore the directory from a backup, or move it away to start empty)")
+            }
+            return (try StateLog.create(directory: path, epoch: 1), 1, Recovery(snapshot: nil, records: []))
         }
-        if opened.epoch <= covered {
+        let epoch = opened.log.epoch
+        let covered = snapshot?.covers ?? 0
+        let rewrite = opened.log.version != StateLog.formatVersion
+        if epoch == covered + 1 {
+            return (opened.log, epoch, Recovery(snapshot: snapshot?.body, records: opened.records, logIsOldFormat: rewrite))
+        }
+        if snapshot != nil, epoch == covered {
             let fresh = try StateLog.create(directory: path, epoch: covered + 1)
             return (fresh, covered + 1, Recovery(snapshot: snapshot?.body, records: []))
         }
         if snapshot == nil {
-            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but no snapshot: the snapshot it continues is missing; the engine will not start from a partial state")
+            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but no snapshot: the snapshot it continues is missing; the engine will not start from a partial state")
         }
-        throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(opened.epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
+        if epoch < covered {
+            throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but its snapshot covers epoch \(covered): the log is older than its snapshot, the log of epoch \(covered + 1) is missing; the engine will not start from a partial state")
+        }
+        throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but its snapshot covers epoch \(covered): the snapshot is older than its log; the engine will not start from a partial state")
     }
 
-    var size: UInt64 { log.size }
+    /// Set by the first append that fails (the call it recorded ran in memory but is not in the
+    /// log) or by a compaction that wrote its snapshot but could not start the next log: every
+    /// later append is refused until the engine is reopened from the directory.
+    private(set) var refusal: ServiceError?
 
-    /// Writes one record before its call runs. `always`: synced before this returns.
+    /// Writes the record of a call that has run, before it is acknowledged. `always`: synced
+    /// before this returns. A failure refuses this and every later append.
     func append(_ record: LogRecord) throws(ServiceError) {
+        if let refusal { throw refusal }
+        do throws(ServiceError) {
+            try write(record)
+        } catch {
+            let refused = ServiceError(.internalFailure, "State directory \(path): a call could not be logged (\(error.message)) and is not durable; this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
+            refusal = refused
+            throw refused
+        }
+    }
+
+    private func write(_ record: LogRecord) throws(ServiceError) {
         guard durability == .groupCommit else { return try log.append(record, sync: true) }
         ie_mutex_lock(syncMutex)
         let failure = syncFailure
@@ -139,26 +170,36 @@ final class StateDirectory {
     var hasRecords: Bool { log.size > UInt64(StateLog.headerBytes) }
 
     /// Folds the log into `snapshot` (the engine's state now): writes it as covering the current
-    /// epoch, then starts an empty log of the next one. On failure the log goes on as it was
-    /// (and the next attempt waits until it has doubled).
+    /// epoch, then starts an empty log of the next one. If the snapshot could not be written the
+    /// log goes on as it was (and the next attempt waits until it has doubled). But once a
+    /// snapshot covering this epoch is in place, nothing more may go into this log: the next
+    /// open discards a log its snapshot covers, and with it every call appended since. So if the
+    /// next log cannot be started, the engine refuses state changes until it is reopened.
     func compact(_ snapshot: [UInt8]) throws(ServiceError) {
         do throws(ServiceError) {
             try SnapshotFile.write(directory: path, covers: epoch, body: snapshot)
-            let fresh = try StateLog.create(directory: path, epoch: epoch + 1)
-            ie_mutex_lock(syncMutex)
-            log = fresh
-            unsyncedSince = nil  // the snapshot is synced, and covers everything written
-            ie_mutex_unlock(syncMutex)
-            epoch += 1
-            compactAt = max(configuredCompactAt, UInt64(snapshot.count))
         } catch {
-            compactAt = max(compactAt, log.size) * 2
-            throw error
+            // The rename may have happened before the failure (syncing the directory, say).
+            if (try? SnapshotFile.read(directory: path))?.covers != epoch {
+                compactAt = max(compactAt, log.size) * 2
+                throw error
+            }
         }
+        let fresh: StateLog
+        do throws(ServiceError) {
+            fresh = try StateLog.create(directory: path, epoch: epoch + 1)
+        } catch {
+            let refused = ServiceError(.internalFailure, "State directory \(path): a snapshot was written but the next log could not be started (\(error.message)); this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
+            refusal = refused
+            throw refused
+        }
+        ie_mutex_lock(syncMutex)
+        log = fresh
+        unsyncedSince = nil  // the snapshot is synced, and covers everything written
+        ie_mutex_unlock(syncMutex)
+        epoch += 1
+        compactAt = max(configuredCompactAt, UInt64(snapshot.count))
     }
-
-    /// Removes the record of a call that then failed (it changed nothing).
-    func undo(to length: UInt64) { log.undo(to: length) }
 
     /// Stops the sync thread, syncs what is written and releases the directory. Idempotent.
     func close() {

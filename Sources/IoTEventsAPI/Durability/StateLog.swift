@@ -5,7 +5,7 @@ import IoTEventsCore
 ///
 ///     header  "IOTEVLOG" (8 bytes), format version (u32), epoch (u64), CRC-32C of those 12 (u32)
 ///     record  body length (u32), CRC-32C of the length (u32), CRC-32C of the body (u32),
-///             body (a `LogRecord`)
+///             body: the log's epoch (u64), the record's sequence number (u64, from 1), a `LogRecord`
 ///
 /// The epoch numbers the logs of a directory: a compaction writes a snapshot that covers the
 /// current log's epoch, then starts an empty log of the next one (StateDirectory).
@@ -14,11 +14,19 @@ import IoTEventsCore
 /// record that ends early or fails its checksum is a write torn by a crash and is cut off; any
 /// other damage is corruption, and the open fails rather than start from a silently older state.
 /// The length has its own checksum so that a damaged length in the middle of the log is seen as
-/// damage, not mistaken for a torn end that would silently drop the records after it.
+/// damage, not mistaken for a torn end that would silently drop the records after it. The epoch
+/// and sequence in each record catch what checksums cannot: whole records removed from the start
+/// or the middle, reordered, or copied in from another log (StateLog+Scan).
+///
+/// Format 1 (no epoch or sequence in records) is still read, so that a directory written by an
+/// older libiotevents opens; its log is then replaced at once by a snapshot and a format-2 log,
+/// and never appended to.
 final class StateLog {
     static let fileName = "log"
     static let magic: [UInt8] = Array("IOTEVLOG".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
+    /// The oldest format still read.
+    static let oldestFormatVersion: UInt32 = 1
     static let headerBytes = 24
     static let frameBytes = 12
     /// No record is larger: a request is at most limits.maxRequestBytes (at most 1 GiB), and
@@ -28,44 +36,52 @@ final class StateLog {
     private let fd: Int32
     /// The file's length: where the next record goes.
     private(set) var size: UInt64
+    /// The epoch in the header, which every record repeats.
+    let epoch: UInt64
+    /// The sequence number the next record gets.
+    private var nextSequence: UInt64
+    /// The header's format version: only a current one is appended to.
+    let version: UInt32
     /// Set when an append failed and could not be undone: the log may end in a partial record,
     /// so nothing more may be appended (state-changing calls then fail).
     private(set) var brokenReason: String?
 
-    private init(fd: Int32, size: UInt64) {
+    private init(fd: Int32, size: UInt64, epoch: UInt64, nextSequence: UInt64, version: UInt32) {
         self.fd = fd
         self.size = size
+        self.epoch = epoch
+        self.nextSequence = nextSequence
+        self.version = version
     }
 
     deinit { ie_fd_close(fd) }
 
-    /// Opens (creating, as epoch 1) the log of `directory` and reads back its records.
-    static func open(directory: String) throws(ServiceError) -> (log: StateLog, epoch: UInt64, records: [LogRecord]) {
+    /// Opens the log of `directory` and reads back its records; nil when there is no log file.
+    /// (Whether a missing log is a new directory or a deleted log is for the caller to say: the
+    /// log is always present once a directory has been opened.)
+    static func open(directory: String) throws(ServiceError) -> (log: StateLog, records: [LoggedRecord])? {
         let path = directory + "/" + fileName
         var raw: UnsafeMutablePointer<UInt8>?
         var length = 0
         let rc = ie_file_read(path, &raw, &length)
         guard rc == 0, let raw else {
-            guard rc == IE_FILE_MISSING /* a new directory */ else { throw StateLog.failure("cannot read \(path)", rc) }
-            return (try create(directory: directory, epoch: 1), 1, [])
+            if rc == IE_FILE_MISSING { return nil }
+            throw StateLog.failure("cannot read \(path)", rc)
         }
         let data = Array(UnsafeBufferPointer(start: raw, count: length))
         free(raw)
         let scanned = try scan(data, path: path)
-        guard let epoch = scanned.epoch else {
-            // An empty file: nothing was ever logged in it.
-            return (try create(directory: directory, epoch: 1), 1, [])
-        }
         var fd: Int32 = -1
         var size: UInt64 = 0
         let opened = ie_file_open_append(path, &fd, &size)
         guard opened == 0 else { throw StateLog.failure("cannot open \(path) for writing", opened) }
-        let log = StateLog(fd: fd, size: size)
+        let next = (scanned.records.last?.sequence ?? 0) + 1
+        let log = StateLog(fd: fd, size: size, epoch: scanned.epoch, nextSequence: next, version: scanned.version)
         if Int(size) > scanned.validLength {
             // A torn last record: cut it off so that the next record follows the last whole one.
             try log.truncate(to: UInt64(scanned.validLength), what: "cutting the torn last record off \(path)")
         }
-        return (log, epoch, scanned.records)
+        return (log, scanned.records)
     }
 
     /// Replaces the log of `directory` by an empty one of `epoch` (atomically: a crash leaves
@@ -82,66 +98,22 @@ final class StateLog {
         var size: UInt64 = 0
         let opened = ie_file_open_append(directory + "/" + fileName, &fd, &size)
         guard opened == 0 else { throw StateLog.failure("cannot open \(directory)/\(fileName) for writing", opened) }
-        return StateLog(fd: fd, size: size)
-    }
-
-    /// The epoch, records and valid length of a log file; no epoch for an empty file. (The
-    /// header is written by an atomic replace, so it is never torn: a damaged one is corruption.)
-    static func scan(_ data: [UInt8], path: String) throws(ServiceError) -> (epoch: UInt64?, records: [LogRecord], validLength: Int) {
-        if data.isEmpty { return (nil, [], 0) }
-        guard data.count >= headerBytes, Array(data[0..<8]) == magic else {
-            throw corrupt(path, 0, "it is not a libiotevents state log")
-        }
-        var header = ByteReader(data, from: 8, to: headerBytes)
-        let version = (try? header.u32()) ?? 0
-        let epoch = (try? header.u64()) ?? 0
-        let checksum = (try? header.u32()) ?? 0
-        guard version <= formatVersion else {
-            throw ServiceError(.internalFailure, "State directory log \(path) has format version \(version), written by a newer libiotevents; this one reads versions up to \(formatVersion)")
-        }
-        guard CRC32C.checksum(data[8..<20]) == checksum else { throw corrupt(path, 8, "a header checksum mismatch") }
-        var records: [LogRecord] = []
-        var offset = headerBytes
-        while offset < data.count {
-            if data.count - offset < frameBytes { break } // torn inside the frame header
-            var frame = ByteReader(data, from: offset, to: offset + frameBytes)
-            let bodyLength = Int((try? frame.u32()) ?? 0)
-            let lengthCheck = (try? frame.u32()) ?? 0
-            let checksum = (try? frame.u32()) ?? 0
-            if CRC32C.checksum(data[offset..<(offset + 4)]) != lengthCheck {
-                // Zeros where a record should start are a tail the crash never wrote.
-                if data[offset...].allSatisfy({ $0 == 0 }) { break }
-                throw corrupt(path, offset, "a record length that fails its checksum")
-            }
-            guard bodyLength >= 9, bodyLength <= maxBodyBytes else {
-                throw corrupt(path, offset, "a record length of \(bodyLength)")
-            }
-            let recordEnd = offset + frameBytes + bodyLength
-            if recordEnd > data.count { break } // torn: the record ends early
-            let body = data[(offset + frameBytes)..<recordEnd]
-            if CRC32C.checksum(body) != checksum {
-                if recordEnd == data.count { break } // the last record, torn
-                throw corrupt(path, offset, "a checksum mismatch")
-            }
-            var reader = ByteReader(data, from: offset + frameBytes, to: recordEnd)
-            do throws(ByteReadError) {
-                records.append(try LogRecord.decode(&reader))
-            } catch {
-                throw corrupt(path, error.offset, "a record that cannot be read (\(error.reason))")
-            }
-            offset = recordEnd
-        }
-        return (epoch, records, offset)
+        return StateLog(fd: fd, size: size, epoch: epoch, nextSequence: 1, version: formatVersion)
     }
 
     /// Appends one record; with `sync`, it is on stable storage when this returns. On failure
     /// the log is cut back to where it was, so no partial record stays behind.
     func append(_ record: LogRecord, sync: Bool) throws(ServiceError) {
         if let brokenReason { throw ServiceError(.internalFailure, brokenReason) }
+        guard version == StateLog.formatVersion else {
+            throw ServiceError(.internalFailure, "the state log is of format version \(version), which is read but never appended to (it is replaced when the engine opens; that failed)")
+        }
         var w = ByteWriter()
         w.u32(0)
         w.u32(0)
         w.u32(0)
+        w.u64(epoch)
+        w.u64(nextSequence)
         record.encode(into: &w)
         let bodyLength = w.bytes.count - StateLog.frameBytes
         w.patchU32(UInt32(bodyLength), at: 0)
@@ -155,6 +127,7 @@ final class StateLog {
             undo(to: before)
             throw error
         }
+        nextSequence += 1
     }
 
     /// Cuts the log back to `length` (a record whose call then failed, or a failed append).

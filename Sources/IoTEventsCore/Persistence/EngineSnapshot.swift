@@ -76,6 +76,7 @@ extension Engine {
             switch error {
             case .bytes(let e): throw ServiceError(.internalFailure, "the snapshot cannot be read at byte \(e.offset): \(e.reason)")
             case .model(let what, let e): throw ServiceError(.internalFailure, "the snapshot's \(what) cannot be restored: \(e.message)")
+            case .outOfRange(let what): throw ServiceError(.internalFailure, "the snapshot is damaged: \(what); the engine will not start from it")
             }
         }
     }
@@ -108,6 +109,10 @@ extension Engine {
                 let deadline = try r.i64(), sequence = try r.u64()
                 let name = try r.string(), key = try r.string(), timer = try r.count(minimumElementBytes: 0), generation = try r.u64()
                 guard let model = detectorModels[name] else { throw r.failure("a timer of detector model \(name), which the snapshot does not hold") }
+                // Firing it grows the detector's timer table to this id: it must be one the model names.
+                guard timer < model.latest.timerNames.count else {
+                    throw r.failure("a timer entry of detector model \(name) with timer id \(timer), out of range: the model names \(model.latest.timerNames.count) timers")
+                }
                 timers.append(.init(deadline: deadline, sequence: sequence,
                                     payload: TimerEntry(model: model, key: key, timer: timer, generation: generation)))
             }
@@ -124,6 +129,10 @@ extension Engine {
             var remembered: [(time: Millis, id: String)] = []
             for _ in 0..<(try r.count()) {
                 let time = try r.i64()
+                // The window subtracts it from the clock: it must be a time the clock gave out.
+                guard time >= 0, time <= clock.lastReading else {
+                    throw r.failure("a de-duplication entry at time \(time), out of range: the clock had read \(clock.lastReading)")
+                }
                 remembered.append((time, try r.string()))
             }
             deduplicator.restore(remembered)
@@ -138,6 +147,9 @@ extension Engine {
 enum SnapshotError: Error {
     case bytes(ByteReadError)
     case model(String, ServiceError)
+    /// A well-formed value that indexes or counts beyond what its model holds: restored, it
+    /// would trap on the next message (SnapshotFields+Checks).
+    case outOfRange(String)
 
     static func reading<T>(_ body: () throws(ByteReadError) -> T) throws(SnapshotError) -> T {
         do throws(ByteReadError) { return try body() } catch { throw .bytes(error) }

@@ -200,10 +200,17 @@ enum SnapshotFields {
             for n in v.addedTimers { _ = version.internTimer(n) }
             versions.append(version)
         }
-        guard let first = versions.first else { throw raw.noVersion() }
+        guard let first = versions.first, let latest = versions.last else { throw raw.noVersion() }
+        try checkNumbering(versions, model: "detector model \(raw.name)")
         let model = DetectorModel(name: raw.name, arn: raw.arn, key: raw.key, first: first, tags: raw.tags)
         model.versions = versions
-        for d in raw.instances { _ = model.detectors.insert(d) }
+        for d in raw.instances {
+            try check(d, against: latest, model: raw.name)
+            guard model.detectors.slot(of: d.key) == nil else {
+                throw .outOfRange("detector model \(raw.name) holds detector '\(d.key)' twice")
+            }
+            _ = model.detectors.insert(d)
+        }
         return model
     }
 
@@ -320,10 +327,17 @@ enum SnapshotFields {
             version.status = status
             versions.append(version)
         }
-        guard let first = versions.first else { throw raw.noVersion() }
+        guard let first = versions.first, let latest = versions.last else { throw raw.noVersion() }
+        try checkNumbering(versions, model: "alarm model \(raw.name)")
         let model = AlarmModel(name: raw.name, arn: raw.arn, key: raw.key, first: first, tags: raw.tags)
         model.versions = versions
-        for a in raw.instances { _ = model.alarms.insert(a) }
+        for a in raw.instances {
+            try check(a, against: latest, model: raw.name)
+            guard model.alarms.slot(of: a.key) == nil else {
+                throw .outOfRange("alarm model \(raw.name) holds alarm '\(a.key)' twice")
+            }
+            _ = model.alarms.insert(a)
+        }
         return model
     }
 

@@ -92,8 +92,16 @@ class Engine:
     # -- time -----------------------------------------------------------------------------------
 
     def tick(self, now_millis: int = -1) -> int:
-        """Moves the clock (epoch ms; -1 = now) and fires what is due; returns how many fired."""
-        return self._lib.iotevents_tick(self._live(), int(now_millis))
+        """Moves the clock (epoch ms; -1 = now) and fires what is due; returns how many fired.
+        Raises client.exceptions.<Code> when the library returns -status (a durable engine whose
+        log cannot be written answers -IOTEVENTS_INTERNAL_FAILURE): a failure is never silent."""
+        fired = self._lib.iotevents_tick(self._live(), int(now_millis))
+        if fired < 0:
+            status = -fired
+            code = errors.CODES[status - 1] if status <= len(errors.CODES) else "InternalFailureException"
+            raise errors.from_document({"__type": code, "message": "iotevents_tick returned -%d (%s)"
+                                        % (status, code)}, "Tick")
+        return fired
 
     def next_deadline(self) -> Optional[int]:
         """Epoch ms of the next expiry, or None."""

@@ -1,5 +1,9 @@
 """The Engine over the built library: IOTEVENTS_LIBRARY names it (make python-test sets it)."""
 import json
+import os
+import resource
+import signal
+import tempfile
 import unittest
 
 import iotevents
@@ -32,6 +36,23 @@ class EngineTest(unittest.TestCase):
             self.assertEqual(d["detector"]["state"]["stateName"], "Off")
         self.assertEqual([a["type"] for a in seen], ["sns"])
         self.assertEqual(seen[0]["source"]["stateName"], "On")
+
+    def test_a_tick_that_cannot_be_logged_raises(self):
+        # The log may not grow (RLIMIT_FSIZE): iotevents_tick returns -7, tick raises.
+        with tempfile.TemporaryDirectory() as directory:
+            state = os.path.join(directory, "state")
+            with iotevents.Engine(clock="manual", start_time_millis=1700000000000, state_directory=state) as engine:
+                engine.call("CreateInput", INPUT)
+                previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+                previous_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+                resource.setrlimit(resource.RLIMIT_FSIZE, (os.path.getsize(os.path.join(state, "log")), previous_limit[1]))
+                try:
+                    with self.assertRaises(iotevents.ClientError) as caught:
+                        engine.tick(1700000001000)
+                finally:
+                    resource.setrlimit(resource.RLIMIT_FSIZE, previous_limit)
+                    signal.signal(signal.SIGXFSZ, previous_handler)
+                self.assertEqual(caught.exception.response["Error"]["Code"], "InternalFailureException")
 
     def test_errors_have_the_boto3_shape(self):
         with iotevents.Engine(clock="manual") as engine:
