@@ -199,7 +199,7 @@ def main():
     # The snake_case names, for the header check and the bindings.
     with open(os.path.join(HERE, "operations.txt") if len(sys.argv) <= 2 else target + ".ops", "w") as f:
         for service, op_name, op, _ in order_ops:
-            f.write("%s %s %s\n" % (op_name, snake(op_name), EXTENSIONS[0] if service == "extension" else service))
+            f.write("%s %s %s\n" % (op_name, snake(op_name), models[service]["metadata"]["service"] if service == "extension" else service))
 
 
 if __name__ == "__main__":
