@@ -11,6 +11,26 @@ extension Engine {
         return found
     }
 
+    /// ListInputRoutings of a SiteWise property (`iotSiteWiseInputIdentifier`): the alarm models
+    /// whose latest version reads property `propertyId` of asset model `assetModelId`, in ARN
+    /// order; the token is a cursor (the last ARN), as for inputs.
+    public func listSiteWiseRoutings(assetModelId: String, propertyId: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
+        let scope = "inputRoutings/$sitewise/\(assetModelId)/\(propertyId)"
+        let after = try Engine.resume(nextToken, scope: scope, operation: "ListInputRoutings")
+        var result: [(name: String, arn: String)] = []
+        var more = false
+        for model in alarmModels.all {
+            var reads = false
+            for r in model.latest.compiled.sitewise where r.assetModelId == assetModelId && r.propertyId == propertyId { reads = true }
+            guard reads else { continue }
+            if let after, !ByteOrder.less(after, model.arn) { continue }
+            if result.count == maxResults { more = true; break }
+            result.append((model.name, model.arn))
+        }
+        let token = more ? result.last.map { PageToken.encode(scope: scope, after: $0.arn) } : nil
+        return (result, token)
+    }
+
     /// Feeds one value of `propertyId` of asset `assetId` to `model`: finds or creates the
     /// asset's alarm, keeps the value (and the asset id) in the slots of the references that read
     /// them, and evaluates the rule at the value's time. The error is for the entry's error list.
