@@ -254,7 +254,8 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
  * without propertyValue writes the alarm state, serialised as SiteWise stores it
  * ({"stateName":"Active","ruleEvaluation":{"simpleRule":{...,"operator":">",...}},...}), as a
  * string value at the event time. An action or notification whose reference has no value yet is
- * reported with "error" and not executed.
+ * reported with "error" and not executed. ListInputRoutings with an iotSiteWiseInputIdentifier
+ * lists the alarm models whose references name that asset model's property.
  *
  * BatchPutAssetPropertyValue (engine extension, service "iotevents-data" in the bindings) takes and
  * answers AWS IoT SiteWise's shapes of that name: {"entries": [{"entryId", "assetId",
