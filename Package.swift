@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "IoTEventsAPI",
             dependencies: ["IoTEventsCore", "CJanssonShim", "CLibcShim"],
-            exclude: ["ServiceModel/generate-schema.py", "ServiceModel/operations.txt"],
+            exclude: ["ServiceModel/generate-schema.py", "ServiceModel/operations.txt", "ServiceModel/extensions.json"],
             swiftSettings: janssonSwiftSettings + profileSwiftSettings
         ),
         .target(

@@ -242,7 +242,8 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
  *
  * Implemented in this version: every operation of both services except the detector model
  * analysis ones (StartDetectorModelAnalysis, DescribeDetectorModelAnalysis,
- * GetDetectorModelAnalysisResults), which answer IOTEVENTS_UNSUPPORTED_OPERATION.
+ * GetDetectorModelAnalysisResults), which answer IOTEVENTS_UNSUPPORTED_OPERATION; and the engine
+ * extension BatchPutAssetPropertyValue (below).
  *
  * BatchPutMessage processes its messages in request order before it returns: for each, every
  * timer due at or before the current time fires first, then the message runs through every
@@ -257,6 +258,36 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
  * alarm is ResourceNotFoundException; an action the alarm's state does not allow (acknowledging a
  * NORMAL alarm, say) is InvalidRequestException naming the state, unless the configuration says
  * "alarmRejectedActions": "ignore".
+ *
+ * SiteWise-sourced alarm models: an alarm model whose rule reads
+ * $sitewise.assetModel.`<assetModelId>`.`<propertyId>`.propertyValue.value (inputProperty and/or
+ * threshold), as the AWS IoT SiteWise user guide writes them, is accepted, described, listed,
+ * updated and deleted like any other. It reads no input and takes no "key": its alarms are keyed
+ * by asset id (DescribeAlarm, ListAlarms and the alarm batches take the asset id as "keyValue").
+ * A model reads inputs or SiteWise properties, never both. References in its actions and
+ * notifications may also read .propertyValue.quality, .propertyValue.timestamp.timeInSeconds,
+ * .propertyValue.timestamp.offsetInNanos and .assetId (the alarm's asset); a notification field
+ * whose whole text is such a reference is replaced by its value. An iotSiteWise alarm action
+ * without propertyValue writes the alarm state, serialised as SiteWise stores it
+ * ({"stateName":"Active","ruleEvaluation":{"simpleRule":{...,"operator":">",...}},...}), as a
+ * string value at the event time. An action or notification whose reference has no value yet is
+ * reported with "error" and not executed. ListInputRoutings with an iotSiteWiseInputIdentifier
+ * lists the alarm models whose references name that asset model's property.
+ *
+ * BatchPutAssetPropertyValue (engine extension, service "iotevents-data" in the bindings) takes and
+ * answers AWS IoT SiteWise's shapes of that name: {"entries": [{"entryId", "assetId",
+ * "propertyId", "propertyAlias", "propertyValues": [{"value": {"stringValue" | "integerValue" |
+ * "doubleValue" | "booleanValue"}, "timestamp": {"timeInSeconds", "offsetInNanos"}, "quality"}]}]}
+ * -> {"errorEntries": [{"entryId", "errors": [{"errorCode", "errorMessage", "timestamps"}]}]}
+ * (errorEntries is [] when every value applied). At most 10 entries of at most 10 values; entry
+ * ids unique; each value sets exactly one member (otherwise the whole call fails with
+ * InvalidRequestException). Entries apply in order, the values of an entry in order: each value
+ * evaluates, at its timestamp, the alarm of the entry's assetId (created on first use) of every
+ * alarm model whose references name the entry's propertyId, and the alarm keeps it, so a
+ * threshold sent once serves every later value. Error entries: an entry with propertyAlias only
+ * or without assetId (InvalidRequestException), a property no alarm model reads
+ * (ResourceNotFoundException), too many alarms (LimitExceededException), a timestamp beyond the
+ * engine's millisecond range (TimestampOutOfRangeException). Expiries due by now fire first.
  *
  * List operations take "maxResults" (1..250, default 250) and "nextToken"; a response carries
  * "nextToken" only when more results follow. A token is a cursor: it stays valid while
@@ -303,6 +334,9 @@ IOTEVENTS_API int iotevents_describe_alarm(iotevents_engine *engine, const char 
 IOTEVENTS_API int iotevents_describe_detector(iotevents_engine *engine, const char *request_json, char **response_json);
 IOTEVENTS_API int iotevents_list_alarms(iotevents_engine *engine, const char *request_json, char **response_json);
 IOTEVENTS_API int iotevents_list_detectors(iotevents_engine *engine, const char *request_json, char **response_json);
+
+/* Engine extension (AWS IoT SiteWise's shapes; see above). */
+IOTEVENTS_API int iotevents_batch_put_asset_property_value(iotevents_engine *engine, const char *request_json, char **response_json);
 
 /* ---------------------------------------------------------------------------------------------
  * Time

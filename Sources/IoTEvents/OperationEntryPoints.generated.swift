@@ -191,3 +191,8 @@ public func iotevents_list_alarms(_ engine: OpaquePointer?, _ request: UnsafePoi
 public func iotevents_list_detectors(_ engine: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     EngineHandle.call(engine, .listDetectors, request, response)
 }
+
+@_cdecl("iotevents_batch_put_asset_property_value")
+public func iotevents_batch_put_asset_property_value(_ engine: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    EngineHandle.call(engine, .batchPutAssetPropertyValue, request, response)
+}

@@ -14,6 +14,7 @@ extension Engine {
             throw .limitExceeded("Cannot create alarm model \(request.name): the engine already has \(alarmModels.count) alarm models (limit maxAlarmModels = \(limits.maxAlarmModels))")
         }
         let compiled = try compileChecked(request, replacing: nil, limitError: .limitExceeded)
+        try Engine.checkSiteWiseKey(compiled, key, updating: false)
         let tagSet = try Engine.newTagSet(tags, member: "tags")
         let now = clock.now()
         let version = AlarmModelVersion(number: 1, request: request, compiled: compiled, key: key, creationTime: now, lastUpdateTime: now)
@@ -31,6 +32,7 @@ extension Engine {
             throw .invalidRequest("Alarm model \(model.name) already has \(model.versions.count) versions (limit maxVersionsPerModel = \(limits.maxVersionsPerModel))")
         }
         let compiled = try compileChecked(request, replacing: model, limitError: .invalidRequest)
+        try Engine.checkSiteWiseKey(compiled, model.key, updating: true)
         let now = clock.now()
         let previous = model.latest
         previous.status = .inactive
@@ -94,6 +96,16 @@ extension Engine {
     func deleteAllAlarms(of model: AlarmModel) {
         model.alarms.forEach { if $0.snoozeDeadline != nil { runningSnoozes -= 1 } }
         model.alarms.removeAll()
+    }
+
+    /// A SiteWise-sourced model's alarms are keyed by asset id (§5.1): it has no `key`.
+    /// An update cannot change the key, so a keyed model cannot become SiteWise-sourced.
+    static func checkSiteWiseKey(_ compiled: CompiledAlarmModel, _ key: AttributePath?, updating: Bool) throws(ServiceError) {
+        guard compiled.isSiteWise, let key else { return }
+        if updating {
+            throw .invalidRequest("alarmRule: the alarm model is keyed on \(key.text) (a key cannot change), so it cannot read SiteWise properties ($sitewise), whose alarms are keyed by asset id")
+        }
+        throw .invalidRequest("key: the alarm model reads SiteWise properties ($sitewise), so its alarms are keyed by asset id; it cannot also be keyed on \(key.text)")
     }
 
     static func alarmModelNotFound(_ name: String) -> ServiceError {

@@ -137,7 +137,7 @@ extension Engine {
 
     // MARK: Helpers
 
-    private func makeCycle(_ model: AlarmModel, _ version: AlarmModelVersion, _ alarm: Alarm, trigger: AlarmTrigger,
+    func makeCycle(_ model: AlarmModel, _ version: AlarmModelVersion, _ alarm: Alarm, trigger: AlarmTrigger,
                            eventTime: Millis, now: Millis, depth: Int, output: inout RunOutput) -> AlarmCycle {
         output.evaluations += 1
         let cycle = AlarmCycle(
@@ -148,7 +148,7 @@ extension Engine {
         return cycle
     }
 
-    private func finish(_ cycle: AlarmCycle, at slot: Int, output: inout RunOutput) {
+    func finish(_ cycle: AlarmCycle, at slot: Int, output: inout RunOutput) {
         output = cycle.output
         executionSequence = cycle.sequence
         cycle.model.alarms.put(cycle.alarm, at: slot)
@@ -157,6 +157,12 @@ extension Engine {
     /// The model and internal key a (alarmModelName, keyValue) pair names.
     private func alarmLocation(_ name: String, _ keyValue: String?) throws(ServiceError) -> (AlarmModel, String) {
         guard let model = alarmModels[name] else { throw Engine.alarmModelNotFound(name) }
+        if model.latest.compiled.isSiteWise {
+            guard let keyValue else {
+                throw .invalidRequest("keyValue is required: alarm model \(name) is fed by SiteWise; its alarms are keyed by assetId")
+            }
+            return (model, keyValue)
+        }
         if model.key != nil {
             guard let keyValue else {
                 throw .invalidRequest("keyValue is required: alarm model \(name) is keyed on \(model.key?.text ?? "")")

@@ -29,13 +29,20 @@ import CLibcShim
         #expect(!m(.idCharacters, "m.1"))
         #expect(m(.firehoseSeparator, "\r\n"))
         #expect(!m(.firehoseSeparator, ",,"))
+        #expect(m(.uuid, "5f0c2a1e-0000-4000-8000-0000000000a1"))
+        #expect(!m(.uuid, "5F0C2A1E-0000-4000-8000-0000000000A1"))
+        #expect(!m(.uuid, "00000000-0000-0000-0000-000000000000"))
+        #expect(!m(.uuid, "5f0c2a1e00000-4000-8000-0000000000a1"))
+        #expect(m(.noControlCharacters, "/plant/boiler 1/temperature"))
+        #expect(!m(.noControlCharacters, "a\tb"))
     }
 
     @Test func everyOperationHasARequestStructure() {
         for op in Operation.allCases {
             #expect(schemaShapes[op.requestShape].kind == .structure)
         }
-        #expect(Operation.allCases.count == 38)
+        // Both services' 38 operations and the engine's BatchPutAssetPropertyValue (extensions.json).
+        #expect(Operation.allCases.count == 39)
     }
 }
 

@@ -68,7 +68,7 @@ extension Operation {
              .deleteInput, .putLoggingOptions, .tagResource, .untagResource, .updateAlarmModel,
              .updateDetectorModel, .updateInput, .batchAcknowledgeAlarm, .batchDeleteDetector,
              .batchDisableAlarm, .batchEnableAlarm, .batchPutMessage, .batchResetAlarm,
-             .batchSnoozeAlarm, .batchUpdateDetector:
+             .batchSnoozeAlarm, .batchUpdateDetector, .batchPutAssetPropertyValue:
             return true
         case .describeAlarmModel, .describeDetectorModel, .describeInput, .describeLoggingOptions,
              .listAlarmModelVersions, .listAlarmModels, .listDetectorModelVersions, .listDetectorModels,

@@ -80,9 +80,19 @@ enum DetectorModelOperations {
     static func listInputRoutings(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
         var body = JSONObject()
         let identifier = request["inputIdentifier"]
-        if let name = identifier?["iotEventsInputIdentifier"]?["inputName"]?.string {
-            let page = try engine.listInputRoutings(
-                input: name, nextToken: request["nextToken"]?.string, maxResults: Pagination.maxResults(request))
+        let sitewise = identifier?["iotSiteWiseInputIdentifier"]?["iotSiteWiseAssetModelPropertyIdentifier"]
+        if identifier?["iotEventsInputIdentifier"] != nil || sitewise != nil {
+            let page: (resources: [(name: String, arn: String)], nextToken: String?)
+            if identifier?["iotEventsInputIdentifier"] == nil, let s = sitewise {
+                // The SiteWise-sourced alarm models that read the property (semantics §5.1).
+                page = try engine.listSiteWiseRoutings(
+                    assetModelId: s["assetModelId"]?.string ?? "", propertyId: s["propertyId"]?.string ?? "",
+                    nextToken: request["nextToken"]?.string, maxResults: Pagination.maxResults(request))
+            } else {
+                page = try engine.listInputRoutings(
+                    input: identifier?["iotEventsInputIdentifier"]?["inputName"]?.string ?? "",
+                    nextToken: request["nextToken"]?.string, maxResults: Pagination.maxResults(request))
+            }
             var resources = JSONArray()
             for r in page.resources {
                 var o = JSONObject()
@@ -93,7 +103,7 @@ enum DetectorModelOperations {
             body.set("routedResources", array: resources)
             body.set("nextToken", page.nextToken)
         } else if identifier?["iotSiteWiseInputIdentifier"] != nil {
-            // SiteWise properties feed nothing in this engine: no SiteWise sends it messages.
+            // No property named: no alarm model reads it.
             body.set("routedResources", array: JSONArray())
         } else {
             throw .invalidRequest("inputIdentifier: set iotEventsInputIdentifier or iotSiteWiseInputIdentifier")

@@ -45,6 +45,7 @@ enum Handlers {
         case .batchSnoozeAlarm: body = try AlarmOperations.batch(.snooze, request, engine, &output)
         case .describeAlarm: body = try AlarmOperations.describe(request, engine)
         case .listAlarms: body = try AlarmOperations.list(request, engine)
+        case .batchPutAssetPropertyValue: body = try SiteWiseOperations.batchPutAssetPropertyValue(request, engine, &output)
         default:
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents")
         }
@@ -66,7 +67,7 @@ extension Operation {
              .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,
              .updateAlarmModel, .deleteAlarmModel,
              .batchAcknowledgeAlarm, .batchDisableAlarm, .batchEnableAlarm, .batchResetAlarm,
-             .batchSnoozeAlarm, .describeAlarm, .listAlarms:
+             .batchSnoozeAlarm, .describeAlarm, .listAlarms, .batchPutAssetPropertyValue:
             return nil
         case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
             return "this version has no detector model analysis yet"

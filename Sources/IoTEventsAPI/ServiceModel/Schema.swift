@@ -4,7 +4,7 @@
 typealias SchemaShapeID = Int
 
 enum SchemaKind: UInt8 {
-    case structure, list, string, integer, long, boolean, timestamp, blob
+    case structure, list, string, integer, long, boolean, timestamp, blob, double
 }
 
 /// One shape. For a structure, `first`/`count` index `schemaMembers`; for a list, `first` is the

@@ -15,6 +15,10 @@ enum SchemaPattern: UInt8 {
     case keyValue
     /// `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$` (the data plane's looser input name)
     case dataInputName
+    /// AWS IoT SiteWise's ids (extensions.json): a lower-case UUID, not all zeros.
+    case uuid
+    /// SiteWise's property aliases: no control characters.
+    case noControlCharacters
 
     /// The pattern as the service model writes it, for error messages.
     var text: String {
@@ -26,6 +30,8 @@ enum SchemaPattern: UInt8 {
         case .identifier: return "^[a-zA-Z][a-zA-Z0-9_]*$"
         case .keyValue: return "^[a-zA-Z0-9\\-_:]+$"
         case .dataInputName: return "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"
+        case .uuid: return "^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+        case .noControlCharacters: return "[^\\u0000-\\u001F\\u007F]+"
         }
     }
 
@@ -51,7 +57,27 @@ enum SchemaPattern: UInt8 {
             return s.elementsEqual([10]) || s.elementsEqual([9]) || s.elementsEqual([13, 10]) || s.elementsEqual([44])
         case .attributeJsonPath:
             return SchemaPattern.isAttributePath(Array(s))
+        case .uuid:
+            return SchemaPattern.isUUID(Array(s))
+        case .noControlCharacters:
+            return !s.isEmpty && s.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
         }
+    }
+
+    /// 8-4-4-4-12 lower-case hexadecimal digits, not all zero.
+    private static func isUUID(_ s: [UInt8]) -> Bool {
+        guard s.count == 36 else { return false }
+        var allZero = true
+        for (i, c) in s.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                if c != UInt8(ascii: "-") { return false }
+                continue
+            }
+            let hex = Chars.isDigit(c) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "f"))
+            if !hex { return false }
+            if c != UInt8(ascii: "0") { allZero = false }
+        }
+        return !allZero
     }
 
     /// Dot-separated segments; each is `[\w-]+`, or `` `[\w- ]+` `` in backticks.

@@ -85,6 +85,8 @@ enum SchemaValidator {
             let hi = shape.max >= 0 ? shape.max : (shape.kind == .integer ? Int64(Int32.max) : Int64.max)
             if n < lo { throw path.error("must be greater than or equal to \(lo)") }
             if n > hi { throw path.error("must be less than or equal to \(hi)") }
+        case .double:
+            guard value.isInteger || value.isReal else { throw path.error("must be a number") }
         case .boolean:
             guard value.isBoolean else { throw path.error("must be a boolean") }
         case .timestamp:

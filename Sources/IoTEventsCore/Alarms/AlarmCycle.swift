@@ -74,12 +74,21 @@ struct AlarmCycle: ActionHost {
     /// Every state change runs the event actions, then the notifications (§5.6).
     private mutating func enter(_ state: AlarmStateName) {
         alarm.state = state
-        for action in version.compiled.eventActions { runExternal(action, AlarmCycle.eventName) }
+        for action in version.compiled.eventActions {
+            let before = output.actions.count
+            runExternal(action, AlarmCycle.eventName)
+            if version.compiled.isSiteWise && action.kind == .iotSiteWise && output.actions.count > before {
+                writeAlarmStateValue(action)
+            }
+        }
         guard acknowledgeFlow || notifyAlways, let notifications = version.request.notificationActions else { return }
-        for notification in notifications { notify(notification) }
+        for (i, notification) in notifications.enumerated() { notify(notification, i) }
     }
 
-    private mutating func notify(_ notification: ActionParameterValue) {
+    private mutating func notify(_ given: ActionParameterValue, _ index: Int) {
+        var failure: String?
+        let notification = version.compiled.notificationReferences.isEmpty
+            ? given : resolveReferences(given, "alarmNotification.notificationActions[\(index)]", &failure)
         var parameters: [EvaluatedParameter] = []
         if case .object(let members) = notification {
             for m in members { parameters.append(EvaluatedParameter(name: m.name, value: .literal(m.value))) }
@@ -99,7 +108,95 @@ struct AlarmCycle: ActionHost {
             kind: .lambda, parameters: parameters, payload: w.text, payloadType: .json,
             source: actionSource(AlarmCycle.eventName), eventTime: eventTime, error: nil)
         record.isAlarmNotification = true
+        if let failure {
+            output.failedActions += 1
+            record.error = "not executed: \(failure)"
+            record.payload = ""
+        }
         output.actions.append(record)
+    }
+
+    /// The notification with each whole-string `$sitewise` reference replaced by its value (§5.1);
+    /// the first one without a value yet is the failure.
+    private mutating func resolveReferences(_ value: ActionParameterValue, _ path: String, _ failure: inout String?) -> ActionParameterValue {
+        switch value {
+        case .text(let s):
+            guard let expression = version.compiled.notificationReferences[s] else { return value }
+            switch expression.evaluate(&self) {
+            case .string(let text): return .text(text)
+            case .integer(let n): return .integer(n)
+            case .boolean(let b): return .boolean(b)
+            case .decimal(let d): return .text(DecimalText.java(d))
+            case .null, .undefined:
+                if failure == nil { failure = "\(path): \(s) has no value yet" }
+                return value
+            }
+        case .object(let members):
+            var resolved: [ActionParameter] = []
+            for m in members { resolved.append(ActionParameter(name: m.name, value: resolveReferences(m.value, "\(path).\(m.name)", &failure))) }
+            return .object(resolved)
+        case .array(let values):
+            var resolved: [ActionParameterValue] = []
+            for (i, v) in values.enumerated() { resolved.append(resolveReferences(v, "\(path)[\(i)]", &failure)) }
+            return .array(resolved)
+        case .integer, .boolean:
+            return value
+        }
+    }
+
+    /// A SiteWise-sourced model's `iotSiteWise` action without `propertyValue` writes the
+    /// serialised alarm state as the property's string value, at the event time (§4.4, §5.1).
+    private mutating func writeAlarmStateValue(_ action: CompiledExternalAction) {
+        for p in action.parameters where p.name == "propertyValue" { return }
+        let last = output.actions.count - 1
+        guard last >= 0, output.actions[last].error == nil else { return }
+        let seconds = eventTime >= 0 ? eventTime / 1000 : 0
+        let nanos = eventTime >= 0 ? (eventTime % 1000) * 1_000_000 : 0
+        let value = EvaluatedParameter(name: "propertyValue", value: .object([
+            EvaluatedParameter(name: "value", value: .object([
+                EvaluatedParameter(name: "stringValue", value: .value(.string(sitewiseAlarmState())))])),
+            EvaluatedParameter(name: "timestamp", value: .object([
+                EvaluatedParameter(name: "timeInSeconds", value: .value(.integer(seconds))),
+                EvaluatedParameter(name: "offsetInNanos", value: .value(.integer(nanos)))])),
+            EvaluatedParameter(name: "quality", value: .value(.string("GOOD")))]))
+        output.actions[last].parameters.append(value)
+    }
+
+    /// The alarm state as SiteWise stores it in an alarm state property (§5.6): CamelCase state
+    /// names, operators as symbols, the rule's values as numbers, customer actions as
+    /// `{actionName, <action>: {note, snoozeDuration}}`.
+    func sitewiseAlarmState() -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("stateName"); w.value(alarm.state.sitewiseName)
+        if let rule = alarm.ruleEvaluation {
+            w.key("ruleEvaluation"); w.beginObject()
+            w.key("simpleRule"); w.beginObject()
+            w.key("inputProperty"); w.value(rule.inputPropertyValue)
+            w.key("operator"); w.value(rule.comparisonOperator.symbol)
+            w.key("threshold"); w.value(rule.thresholdValue)
+            w.endObject()
+            w.endObject()
+        }
+        if let action = alarm.customerAction {
+            w.key("customerAction"); w.beginObject()
+            w.key("actionName"); w.value(action.action.rawValue)
+            w.key(action.action.sitewiseMember); w.beginObject()
+            if let d = action.snoozeDuration { w.key("snoozeDuration"); w.value(d) }
+            if let note = action.note { w.key("note"); w.value(note) }
+            w.endObject()
+            w.endObject()
+        }
+        if alarm.snoozeTimedOut {
+            w.key("systemEvent"); w.beginObject()
+            w.key("eventType"); w.value("STATE_CHANGE")
+            w.key("stateChangeConfiguration"); w.beginObject()
+            w.key("triggerType"); w.value("SNOOZE_TIMEOUT")
+            w.endObject()
+            w.endObject()
+        }
+        w.endObject()
+        return w.text
     }
 
     // MARK: Payloads (§5.6)
@@ -204,7 +301,46 @@ struct AlarmCycle: ActionHost {
     mutating func consumeTimeout(named name: String) -> Bool { false }
 }
 
+extension AlarmStateName {
+    /// The state as SiteWise's alarm state property spells it (§5.6).
+    public var sitewiseName: String {
+        switch self {
+        case .disabled: return "Disabled"
+        case .normal: return "Normal"
+        case .active: return "Active"
+        case .acknowledged: return "Acknowledged"
+        case .snoozeDisabled: return "SnoozeDisabled"
+        case .latched: return "Latched"
+        }
+    }
+}
+
+extension ComparisonOperator {
+    /// The operator as SiteWise's alarm state property spells it (§5.6).
+    public var symbol: String {
+        switch self {
+        case .greater: return ">"
+        case .greaterOrEqual: return ">="
+        case .less: return "<"
+        case .lessOrEqual: return "<="
+        case .equal: return "=="
+        case .notEqual: return "!="
+        }
+    }
+}
+
 extension AlarmOperatorAction {
+    /// The member of SiteWise's `customerAction` that carries the action's configuration (§5.6).
+    public var sitewiseMember: String {
+        switch self {
+        case .acknowledge: return "acknowledge"
+        case .snooze: return "snooze"
+        case .disable: return "disable"
+        case .enable: return "enable"
+        case .reset: return "reset"
+        }
+    }
+
     /// The member of `customerAction` that carries this action's configuration.
     public var configurationMember: String {
         switch self {

@@ -9,20 +9,21 @@
 typedef struct ie_operation {
     const char *name;       /* AWS operation name, as iotevents_call takes it */
     const char *method;     /* the engine method: the name in snake_case */
-    const char *service;    /* "iotevents" or "iotevents-data" */
+    const char *service;    /* "iotevents", "iotevents-data" or "iotsitewise" (ours) */
     int (*entry)(iotevents_engine *, const char *, char **);
     const char *const *blob; /* NULL: no blob member */
 } ie_operation;
 
 static const char *const ie_blob_BatchPutMessage[] = {"messages", "*", "payload", NULL};
 
-#define IE_OPERATION_COUNT 38
+#define IE_OPERATION_COUNT 39
 
 static const ie_operation ie_operations[IE_OPERATION_COUNT] = {
     {"BatchAcknowledgeAlarm", "batch_acknowledge_alarm", "iotevents-data", iotevents_batch_acknowledge_alarm, NULL},
     {"BatchDeleteDetector", "batch_delete_detector", "iotevents-data", iotevents_batch_delete_detector, NULL},
     {"BatchDisableAlarm", "batch_disable_alarm", "iotevents-data", iotevents_batch_disable_alarm, NULL},
     {"BatchEnableAlarm", "batch_enable_alarm", "iotevents-data", iotevents_batch_enable_alarm, NULL},
+    {"BatchPutAssetPropertyValue", "batch_put_asset_property_value", "iotsitewise", iotevents_batch_put_asset_property_value, NULL},
     {"BatchPutMessage", "batch_put_message", "iotevents-data", iotevents_batch_put_message, ie_blob_BatchPutMessage},
     {"BatchResetAlarm", "batch_reset_alarm", "iotevents-data", iotevents_batch_reset_alarm, NULL},
     {"BatchSnoozeAlarm", "batch_snooze_alarm", "iotevents-data", iotevents_batch_snooze_alarm, NULL},

@@ -132,14 +132,14 @@ test("module fields", function()
   eq(safe.safe, true, "iotevents.safe's flag")
   eq(safe.null, iotevents.null, "one null for both modules")
   eq(safe.array_mt, iotevents.array_mt, "one array metatable for both modules")
-  eq(#iotevents.operations, 38, "operations of both services")
+  eq(#iotevents.operations, 39, "operations of both services and the engine's BatchPutAssetPropertyValue")
   local probe = iotevents.open { clock = "manual" }
   local services = {}
   for _, op in ipairs(iotevents.operations) do
     check(type(probe[op.method]) == "function", "a method for " .. op.name)
     services[op.service] = (services[op.service] or 0) + 1
   end
-  eq(services, { ["iotevents"] = 26, ["iotevents-data"] = 12 }, "operations per service")
+  eq(services, { ["iotevents"] = 26, ["iotevents-data"] = 12, ["iotsitewise"] = 1 }, "operations per service")
   probe:close()
 end)
 
@@ -341,6 +341,41 @@ test("data plane: alarms", function()
   r = engine:list_alarm_model_versions { alarmModelName = "boilerOverpressure" }
   eq(#r.alarmModelVersionSummaries, 2, "list_alarm_model_versions")
   eq(engine:delete_alarm_model { alarmModelName = "boilerOverpressure" }, {}, "delete_alarm_model")
+  raw:close()
+end)
+
+test("data plane: SiteWise-sourced alarm models", function()
+  local raw = iotevents.open { clock = "manual", start_time_millis = T0 }
+  local engine = tracked(raw)
+  local seen = {}
+  engine:on_action(function(a) seen[#seen + 1] = a.type .. ":" .. a.source.stateName .. ":" .. (a.action.assetId or "") end)
+  local ref = "$sitewise.assetModel.`5f0c2a1e-0000-4000-8000-00000000aa01`.`%s`.%s"
+  local temperature, threshold = "5f0c2a1e-0000-4000-8000-0000000000a1", "5f0c2a1e-0000-4000-8000-0000000000a2"
+  local boiler = "b01e0000-0000-4000-8000-000000000001"
+  engine:create_alarm_model {
+    alarmModelName = "BoilerTempAlarm", roleArn = "arn:aws:iam::123456789012:role/r",
+    alarmRule = { simpleRule = { inputProperty = ref:format(temperature, "propertyValue.value"),
+      comparisonOperator = "GREATER", threshold = ref:format(threshold, "propertyValue.value") } },
+    alarmEventActions = { alarmActions = { { iotSiteWise = { assetId = ref:format(temperature, "assetId"),
+      propertyId = "'5f0c2a1e-0000-4000-8000-0000000000a3'" } } } },
+    alarmCapabilities = { initializationConfiguration = { disabledOnInitialization = false } } }
+  local function entry(id, property, value, t)
+    return { entryId = id, assetId = boiler, propertyId = property,
+      propertyValues = { { value = value, timestamp = { timeInSeconds = t } } } }
+  end
+  local r = engine:batch_put_asset_property_value { entries = {
+    entry("t", threshold, { integerValue = 80 }, 1700000000),
+    entry("v", temperature, { doubleValue = 85.5 }, 1700000001),
+    { entryId = "alias", propertyAlias = "/boiler/1/temperature",
+      propertyValues = { { value = { doubleValue = 1.5 }, timestamp = { timeInSeconds = 1700000002 } } } } } }
+  eq(#r.errorEntries, 1, "one error entry")
+  eq(r.errorEntries[1].entryId, "alias", "the alias-only entry fails")
+  eq(r.errorEntries[1].errors[1].errorCode, "InvalidRequestException", "its code")
+  eq(seen, { "iotSiteWise:ACTIVE:" .. boiler }, "the state written to the alarm's asset")
+  r = engine:describe_alarm { alarmModelName = "BoilerTempAlarm", keyValue = boiler }
+  eq(r.alarm.alarmState.stateName, "ACTIVE", "describe_alarm by asset id")
+  raises("InvalidRequestException", engine.batch_put_asset_property_value, engine,
+    { entries = { entry("x", temperature, {}, 1700000003) } })
   raw:close()
 end)
 

@@ -13,6 +13,9 @@ import re
 import sys
 
 SERVICES = {"iotevents": "iotevents-2018-07-27.json", "iotevents-data": "iotevents-data-2018-10-23.json"}
+# The engine's own operations (botocore's format); their service is metadata.service.
+EXTENSIONS = (None, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                                             "Sources", "IoTEventsAPI", "ServiceModel", "extensions.json"))
 
 
 def snake(name):
@@ -40,9 +43,11 @@ def blob_paths(shapes, name, seen=()):
 
 def main(models_dir):
     rows = []
-    for service, file in SERVICES.items():
-        with open(os.path.join(models_dir, file)) as f:
+    sources = [(service, os.path.join(models_dir, file)) for service, file in SERVICES.items()] + [EXTENSIONS]
+    for service, file in sources:
+        with open(file) as f:
             model = json.load(f)
+        service = service or model["metadata"]["service"]
         for op, spec in model["operations"].items():
             paths = blob_paths(model["shapes"], spec["input"]["shape"]) if "input" in spec else []
             if len(paths) > 1:
@@ -61,7 +66,7 @@ def main(models_dir):
     out.append("typedef struct ie_operation {")
     out.append("    const char *name;       /* AWS operation name, as iotevents_call takes it */")
     out.append("    const char *method;     /* the engine method: the name in snake_case */")
-    out.append("    const char *service;    /* \"iotevents\" or \"iotevents-data\" */")
+    out.append("    const char *service;    /* \"iotevents\", \"iotevents-data\" or \"iotsitewise\" (ours) */")
     out.append("    int (*entry)(iotevents_engine *, const char *, char **);")
     out.append("    const char *const *blob; /* NULL: no blob member */")
     out.append("} ie_operation;")

@@ -7,7 +7,9 @@ service model (path labels, query string, headers, JSON body), runs it on the en
 with the status code, headers and body the real service sends. botocore's parser, error handling
 and retry logic then run exactly as they would against AWS.
 
-Only a client of "iotevents-data" or "iotevents" can be attached. Requests are not signed (there
+Only a client of "iotevents-data", "iotevents" or "iotsitewise" can be attached (of SiteWise's
+operations the engine serves BatchPutAssetPropertyValue, which feeds SiteWise-sourced alarm models;
+the others raise UnsupportedOperationException). Requests are not signed (there
 is no network and no AWS account), so a gateway needs no credentials; a region is still needed
 to create the client, as boto3 requires one.
 """
@@ -22,7 +24,7 @@ from botocore.awsrequest import AWSResponse
 
 __all__ = ["attach", "detach", "is_attached"]
 
-_SERVICES = {"iot-events-data", "iot-events"}
+_SERVICES = {"iot-events-data", "iot-events", "iotsitewise"}
 _ATTACHED = "_iotevents_attached"  # attribute on the client: (engine, handlers)
 
 
@@ -34,7 +36,7 @@ def attach(client: Any, engine: Any) -> Any:
     is used; detach(client) restores normal sending."""
     service_id = client.meta.service_model.service_id.hyphenize()
     if service_id not in _SERVICES:
-        raise ValueError("iotevents.boto3.attach takes an iotevents-data or iotevents client, not %r"
+        raise ValueError("iotevents.boto3.attach takes an iotevents-data, iotevents or iotsitewise client, not %r"
                          % client.meta.service_model.service_name)
     detach(client)
     send = _Sender(client.meta.service_model, engine)

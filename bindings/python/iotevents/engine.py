@@ -131,7 +131,8 @@ class Engine:
         self._callback = fn
 
     def client(self, service: str) -> "Client":
-        """A boto3-shaped client: "iotevents-data" or "iotevents"."""
+        """A boto3-shaped client: "iotevents-data", "iotevents", or "iotsitewise" (the engine's
+        BatchPutAssetPropertyValue only, which feeds SiteWise-sourced alarm models)."""
         from .client import Client
         return Client(self, service)
 

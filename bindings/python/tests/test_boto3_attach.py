@@ -140,6 +140,42 @@ if __name__ == "__main__":
 
 
 @unittest.skipIf(boto3 is None, "boto3 is not installed")
+class SiteWiseAttachTest(unittest.TestCase):
+    """boto3's own iotsitewise client, attached, feeds SiteWise-sourced alarm models with
+    BatchPutAssetPropertyValue and gives what the native iotsitewise client gives."""
+
+    def test_batch_put_asset_property_value_through_boto3(self):
+        ref = "$sitewise.assetModel.`5f0c2a1e-0000-4000-8000-00000000aa01`.`%s`.propertyValue.value"
+        temperature, threshold = "5f0c2a1e-0000-4000-8000-0000000000a1", "5f0c2a1e-0000-4000-8000-0000000000a2"
+        boiler = "b01e0000-0000-4000-8000-000000000001"
+        entries = [
+            {"entryId": "t", "assetId": boiler, "propertyId": threshold,
+             "propertyValues": [{"value": {"integerValue": 80}, "timestamp": {"timeInSeconds": 1700000000}}]},
+            {"entryId": "v", "assetId": boiler, "propertyId": temperature,
+             "propertyValues": [{"value": {"doubleValue": 85.5}, "timestamp": {"timeInSeconds": 1700000001, "offsetInNanos": 5}}]},
+            {"entryId": "alias", "propertyAlias": "/boiler/1/temperature",
+             "propertyValues": [{"value": {"booleanValue": True}, "timestamp": {"timeInSeconds": 1700000002}}]}]
+        results = []
+        for attached in (True, False):
+            with iotevents.Engine(clock="manual", start_time_millis=START) as engine:
+                engine.call("CreateAlarmModel", {
+                    "alarmModelName": "BoilerTempAlarm", "roleArn": "arn:aws:iam::123456789012:role/r",
+                    "alarmRule": {"simpleRule": {"inputProperty": ref % temperature, "comparisonOperator": "GREATER",
+                                                 "threshold": ref % threshold}},
+                    "alarmCapabilities": {"initializationConfiguration": {"disabledOnInitialization": False}}})
+                client = attachment.attach(boto3_client("iotsitewise"), engine) if attached else engine.client("iotsitewise")
+                results.append(normalise(client.batch_put_asset_property_value(entries=entries)))
+                alarm = engine.call("DescribeAlarm", {"alarmModelName": "BoilerTempAlarm", "keyValue": boiler})["alarm"]
+                self.assertEqual(alarm["alarmState"]["stateName"], "ACTIVE")
+                if attached:
+                    with self.assertRaises(client.exceptions.ClientError) as caught:
+                        client.list_assets()
+                    self.assertEqual(caught.exception.response["Error"]["Code"], "UnsupportedOperationException")
+        self.assertEqual(results[0], results[1])
+        self.assertEqual([e["entryId"] for e in results[0][2]["errorEntries"]], ["alias"])
+
+
+@unittest.skipIf(boto3 is None, "boto3 is not installed")
 class ValidationTest(unittest.TestCase):
     """The native client leaves validation to the engine: whatever botocore's validator refuses
     (a required member missing, a wrong type, a list too short), the engine refuses too."""

@@ -41,6 +41,34 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 202)
         self.assertNotIn("errorEntries", r)
 
+    def test_sitewise_client_feeds_sitewise_alarm_models(self):
+        model = "$sitewise.assetModel.`5f0c2a1e-0000-4000-8000-00000000aa01`.`%s`.propertyValue.value"
+        temperature, threshold = "5f0c2a1e-0000-4000-8000-0000000000a1", "5f0c2a1e-0000-4000-8000-0000000000a2"
+        boiler = "b01e0000-0000-4000-8000-000000000001"
+        self.control.create_alarm_model(
+            alarmModelName="BoilerTempAlarm", roleArn="arn:aws:iam::123456789012:role/r",
+            alarmRule={"simpleRule": {"inputProperty": model % temperature, "comparisonOperator": "GREATER",
+                                      "threshold": model % threshold}},
+            alarmCapabilities={"initializationConfiguration": {"disabledOnInitialization": False}})
+        sitewise = self.engine.client("iotsitewise")
+        self.assertEqual(dir(sitewise).count("batch_put_asset_property_value"), 1)
+        value = lambda v, t: {"value": v, "timestamp": {"timeInSeconds": t}}
+        r = sitewise.batch_put_asset_property_value(entries=[
+            {"entryId": "t", "assetId": boiler, "propertyId": threshold, "propertyValues": [value({"integerValue": 80}, 1700000000)]},
+            {"entryId": "v", "assetId": boiler, "propertyId": temperature, "propertyValues": [value({"doubleValue": 85.5}, 1700000001)]},
+            {"entryId": "alias", "propertyAlias": "/boiler/1/temperature", "propertyValues": [value({"doubleValue": 1.0}, 1700000002)]}])
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 200)
+        self.assertEqual([e["entryId"] for e in r["errorEntries"]], ["alias"])
+        self.assertEqual(r["errorEntries"][0]["errors"][0]["errorCode"], "InvalidRequestException")
+        alarm = self.data.describe_alarm(alarmModelName="BoilerTempAlarm", keyValue=boiler)["alarm"]
+        self.assertEqual(alarm["alarmState"]["stateName"], "ACTIVE")
+        self.assertEqual(alarm["alarmState"]["ruleEvaluation"]["simpleRuleEvaluation"]["thresholdValue"], "80")
+        with self.assertRaises(sitewise.exceptions.InvalidRequestException):
+            sitewise.batch_put_asset_property_value(entries=[{"entryId": "x", "assetId": boiler, "propertyId": temperature,
+                                                              "propertyValues": [value({}, 1700000003)]}])
+        with self.assertRaises(AttributeError):
+            sitewise.batch_put_message
+
     def test_exceptions_and_arguments(self):
         with self.assertRaises(self.control.exceptions.ResourceNotFoundException) as caught:
             self.control.describe_input(inputName="nope")

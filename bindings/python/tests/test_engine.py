@@ -92,6 +92,31 @@ class EngineTest(unittest.TestCase):
                 d = engine.call("DescribeDetector", {"detectorModelName": "hb", "keyValue": "d"})
                 self.assertEqual(d["detector"]["state"]["stateName"], "Off")
 
+    def test_sitewise_values_survive_close(self):
+        """BatchPutAssetPropertyValue is logged and replayed: a threshold sent before a restart
+        still serves the values sent after it (the alarm keeps it, semantics §5.1)."""
+        import tempfile
+        ref = "$sitewise.assetModel.`5f0c2a1e-0000-4000-8000-00000000aa01`.`%s`.propertyValue.value"
+        temperature, threshold = "5f0c2a1e-0000-4000-8000-0000000000a1", "5f0c2a1e-0000-4000-8000-0000000000a2"
+        boiler = "b01e0000-0000-4000-8000-000000000001"
+        put = lambda engine, prop, value, t: engine.call("BatchPutAssetPropertyValue", {"entries": [
+            {"entryId": "e", "assetId": boiler, "propertyId": prop,
+             "propertyValues": [{"value": value, "timestamp": {"timeInSeconds": t}}]}]})
+        with tempfile.TemporaryDirectory() as directory:
+            config = dict(clock="manual", start_time_millis=1700000000000, state_directory=directory)
+            with iotevents.Engine(**config) as engine:
+                engine.call("CreateAlarmModel", {
+                    "alarmModelName": "BoilerTempAlarm", "roleArn": "arn:aws:iam::123456789012:role/r",
+                    "alarmRule": {"simpleRule": {"inputProperty": ref % temperature, "comparisonOperator": "GREATER",
+                                                 "threshold": ref % threshold}},
+                    "alarmCapabilities": {"initializationConfiguration": {"disabledOnInitialization": False}}})
+                self.assertEqual(put(engine, threshold, {"integerValue": 80}, 1700000000), {"errorEntries": []})
+            with iotevents.Engine(**config) as engine:
+                put(engine, temperature, {"doubleValue": 85.5}, 1700000001)
+            with iotevents.Engine(**config) as engine:
+                alarm = engine.call("DescribeAlarm", {"alarmModelName": "BoilerTempAlarm", "keyValue": boiler})["alarm"]
+                self.assertEqual(alarm["alarmState"]["stateName"], "ACTIVE")
+
     def test_raw_call_and_version(self):
         with iotevents.Engine(clock="manual") as engine:
             status, text = engine.call_raw("ListInputs", "{}")
