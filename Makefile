@@ -7,7 +7,7 @@ SHELL := /bin/bash
 #   make test             installs what it needs, builds both profiles, runs every test
 #   make install PREFIX=/usr/local / make uninstall
 #   make size             stripped sizes of both profiles
-#   make schema           regenerates the service-model tables from ../shared/spec/aws-models
+#   make schema           regenerates the service-model tables from models/botocore-data
 #   JANSSON=system        link the system's shared libjansson instead of the private copy
 
 VERSION := 0.1.0
@@ -250,9 +250,8 @@ PY_TEST_PACKAGES := pytest boto3
 python-test: $(LIB_standard) $(LIB_small) | deps-test
 	@missing=""; for m in $(PY_TEST_PACKAGES); do python3 -c "import $$m" 2>/dev/null || missing="$$missing $$m"; done; \
 	if [ -n "$$missing" ]; then echo "pip installing:$$missing"; python3 -m pip install -q $$missing; fi
-	@if [ -d ../shared/spec/aws-models ]; then \
-	  python3 bindings/python/tools/gen_operations.py ../shared/spec/aws-models | cmp -s - bindings/python/iotevents/_operations.py || \
-	  { echo "bindings/python/iotevents/_operations.py is stale: regenerate it with bindings/python/tools/gen_operations.py"; exit 1; }; fi
+	@python3 bindings/python/tools/gen_operations.py models/botocore-data | cmp -s - bindings/python/iotevents/_operations.py || \
+	  { echo "bindings/python/iotevents/_operations.py is stale: regenerate it with bindings/python/tools/gen_operations.py"; exit 1; }
 	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
 	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
 	@$(MAKE) --no-print-directory check-python-install
@@ -378,15 +377,14 @@ check-install: $(LIB_standard) | deps-test
 	[ -z "$$(find $$tmp/opt -type f)" ] && echo "check-install: 1 passed, 0 failed" || { echo "check-install: 0 passed, 1 failed"; exit 1; }; \
 	rm -rf $$tmp
 
+# The generated tables must be what the vendored service models (models/botocore-data) give.
 check-schema:
-	@if [ -d ../shared/spec/aws-models ]; then \
-	  tmp=$$(mktemp -d); python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py ../shared/spec/aws-models $$tmp/schema.swift && \
+	@tmp=$$(mktemp -d); python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py models/botocore-data $$tmp/schema.swift && \
 	  cmp -s $$tmp/schema.swift Sources/IoTEventsAPI/ServiceModel/ServiceSchema.generated.swift && \
 	  cmp -s $$tmp/schema.swift.abi Sources/IoTEvents/OperationEntryPoints.generated.swift && \
 	  cmp -s $$tmp/schema.swift.ops Sources/IoTEventsAPI/ServiceModel/operations.txt && \
-	  echo "check-schema: 1 passed, 0 failed" || { echo "generated tables are stale: run make schema"; exit 1; }; \
-	  rm -rf $$tmp; \
-	else echo "check-schema: service models not present, skipped"; fi
+	  echo "check-schema: 1 passed, 0 failed" || { echo "generated tables are stale: run make schema"; rm -rf $$tmp; exit 1; }; \
+	  rm -rf $$tmp
 
 schema:
 	python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py

@@ -9,7 +9,7 @@
 
 LUA_SRC := $(ROOT)/bindings/lua
 LUA_OUT := $(OUT)/lua
-LUA_MODELS := $(ROOT)/../shared/spec/aws-models
+LUA_MODELS := $(ROOT)/models/botocore-data
 
 # Versions: the build directory's name, its headers, its interpreter.
 LUA_VERSIONS := 5.1 5.2 5.3 5.4 luajit
@@ -63,10 +63,8 @@ $(LUA_OUT)/bench_c: $(LUA_SRC)/bench/bench_c.c $(ROOT)/include/iotevents.h $(LUA
 
 # The committed operation table must be what the service models give.
 lua-check-operations:
-	@if [ -d $(LUA_MODELS) ]; then \
-	  python3 $(LUA_SRC)/tools/gen_operations.py $(LUA_MODELS) | cmp -s - $(LUA_SRC)/src/operations.h || \
-	  { echo "bindings/lua/src/operations.h is stale: regenerate it with bindings/lua/tools/gen_operations.py"; exit 1; }; \
-	else echo "lua-check-operations: service models not present, skipped"; fi
+	@python3 $(LUA_SRC)/tools/gen_operations.py $(LUA_MODELS) | cmp -s - $(LUA_SRC)/src/operations.h || \
+	  { echo "bindings/lua/src/operations.h is stale: regenerate it with bindings/lua/tools/gen_operations.py"; exit 1; }
 
 # Installs first, then re-reads this file so that LUA_FOUND sees what was installed.
 lua-test: deps-lua lua-check-operations

@@ -2,7 +2,7 @@
 """Generates ServiceSchema.generated.swift from botocore's two IoT Events service models and our
 own engine operations (extensions.json beside this script, in botocore's format).
 
-    python3 generate-schema.py [MODELS_DIR]     (default: ../shared/spec/aws-models beside the repo)
+    python3 generate-schema.py [MODELS_DIR]     (default: models/botocore-data of the repository)
 
 The output is committed; `make check-schema` (part of `make test`) regenerates it into a temporary
 file and fails when it differs, so the table can never drift from the models.
@@ -18,8 +18,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-MODELS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "spec", "aws-models")
-SERVICES = [("control", "iotevents-2018-07-27.json"), ("data", "iotevents-data-2018-10-23.json")]
+# botocore's data folders for both services, vendored (models/botocore-data, shaped like a
+# botocore data path: <service>/<api version>/service-2.json).
+MODELS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models", "botocore-data")
+SERVICES = [("control", "iotevents/2018-07-27/service-2.json"), ("data", "iotevents-data/2018-10-23/service-2.json")]
 # Our own engine operations (botocore's format, beside this script): not in either service model.
 # They are data-plane operations, listed after the models' own so existing cases keep their numbers.
 EXTENSIONS = ("data", os.path.join(HERE, "extensions.json"))

@@ -1,4 +1,4 @@
-"""Writes iotevents/_operations.py from botocore's service models (../shared/spec/aws-models):
+"""Writes iotevents/_operations.py from botocore's service models (models/botocore-data):
 for every operation its snake_case name, HTTP status, where timestamps and blobs sit in its
 request and response and, for list calls, the member holding the page's items; and the HTTP status
 of every error code, so the client converts them without needing botocore at run time.
@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-SERVICES = {"iotevents": "iotevents-2018-07-27.json", "iotevents-data": "iotevents-data-2018-10-23.json"}
+SERVICES = {"iotevents": "iotevents/2018-07-27/service-2.json", "iotevents-data": "iotevents-data/2018-10-23/service-2.json"}
 # The engine's own operations (botocore's format), under the boto3 service name of their
 # metadata.service ("iotsitewise": engine.client("iotsitewise").batch_put_asset_property_value).
 EXTENSIONS = (None, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
