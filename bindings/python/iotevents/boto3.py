@@ -416,6 +416,14 @@ class mock:
                     setattr(target, name, self(member))
             return target
 
+        if inspect.iscoroutinefunction(target):
+            @functools.wraps(target)
+            async def coroutine(*args, **kwargs):
+                with mock(self._engine, **self._config):
+                    return await target(*args, **kwargs)
+
+            return coroutine
+
         @functools.wraps(target)
         def wrapper(*args, **kwargs):
             with mock(self._engine, **self._config):

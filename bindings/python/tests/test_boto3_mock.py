@@ -206,6 +206,25 @@ def test_a_request_that_would_escape_the_mock_fails_loudly():
     assert result.stdout.split() == ["refused", "True"], result.stderr
 
 
+def test_a_decorated_coroutine_runs_inside_the_mock(no_aws_configuration):
+    import asyncio
+
+    @iob.mock()
+    async def scenario():
+        await asyncio.sleep(0)
+        control, data = pressure_service()
+        return motor.run(control, data)
+
+    assert asyncio.run(scenario()) == EXPECTED
+
+
+def test_clients_made_inside_keep_dummy_credentials_after_exit(no_aws_configuration):
+    with iob.mock():
+        client = boto3.client("iotevents")
+    credentials = client._request_signer._credentials  # not the user's: nothing real can leak out
+    assert (credentials.access_key, credentials.secret_key) == ("testing", "testing")
+
+
 def test_mock_refuses_an_engine_and_engine_arguments_together():
     with iotevents.Engine() as engine, pytest.raises(TypeError):
         iob.mock(engine, clock="manual")
