@@ -26,7 +26,6 @@ import inspect
 import json
 import os
 import re
-import sys
 import threading
 import uuid
 import warnings
@@ -224,13 +223,18 @@ def _register_data_path() -> None:
 
     __init__._iotevents_data_path = path
     loaders.Loader.__init__ = __init__
-    # boto3's default session may have made its loader before this import.
-    default = getattr(sys.modules.get("boto3"), "DEFAULT_SESSION", None)
-    if default is not None:
-        try:
-            _add_search_path(default._session.get_component("data_loader"), path)
-        except Exception:  # an unusual session: its next loader is covered anyway
-            pass
+
+    # A loader made before this import (boto3's default session, a botocore session already
+    # used) gets the folder when it next lists services, which is what load_service_model asks
+    # first for every model it loads; _add_search_path clears the list it may have cached.
+    listing = loaders.Loader.list_available_services
+
+    @functools.wraps(listing)
+    def list_available_services(self, type_name):
+        _add_search_path(self, path)
+        return listing(self, type_name)
+
+    loaders.Loader.list_available_services = list_available_services
 
 
 # -- mock: every client of the two services, served by an engine -------------------------------

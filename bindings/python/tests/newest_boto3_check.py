@@ -16,6 +16,11 @@ bare = subprocess.run([sys.executable, "-c", "import boto3; boto3.client('ioteve
                       capture_output=True, text=True)
 found["without_import"] = [bare.returncode, "UnknownServiceError" in bare.stderr]
 
+# Sessions made and used before the import must see the services after it.
+early_default = boto3.client("s3", region_name="us-east-1") and boto3.DEFAULT_SESSION
+early = botocore.session.get_session()
+early.get_component("data_loader").list_available_services("service-2")
+
 import iotevents  # noqa: E402
 import iotevents.boto3 as iob  # noqa: E402
 import motor  # noqa: E402
@@ -24,6 +29,8 @@ found["data_path_in_package"] = os.path.dirname(iob.data_path()) == os.path.dirn
 found["pytest11"] = sorted(e.value for e in importlib.metadata.entry_points(group="pytest11")
                            if e.value.startswith("iotevents"))
 found["client"] = boto3.client("iotevents-data", region_name="eu-west-1").meta.service_model.service_name
+found["early_sessions"] = [early_default.client("iotevents", region_name="eu-west-1").meta.service_model.service_name,
+                           early.create_client("iotevents-data", region_name="eu-west-1").meta.service_model.service_name]
 
 with iotevents.Engine() as engine:
     control = iob.attach(boto3.client("iotevents", region_name="us-east-1"), engine)

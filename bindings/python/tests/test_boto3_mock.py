@@ -66,15 +66,18 @@ def test_a_loader_that_asked_for_its_own_paths_only_is_left_alone():
 
 
 def test_the_users_aws_data_path_keeps_precedence_and_import_needs_no_boto3_session():
-    # A fresh process: AWS_DATA_PATH first, ours last; boto3's default session made before the
-    # import gets the folder too.
-    script = ("import boto3, os; boto3.setup_default_session(region_name='us-east-1');"
-              "import iotevents.boto3 as b; p = boto3.DEFAULT_SESSION._session.get_component('data_loader').search_paths;"
+    # A fresh process: AWS_DATA_PATH first, ours last; boto3's default session and a botocore
+    # session that listed its services before the import get the folder too.
+    script = ("import boto3, botocore.session, os; boto3.setup_default_session(region_name='us-east-1');"
+              "boto3.client('s3'); used = botocore.session.get_session();"
+              "used.get_component('data_loader').list_available_services('service-2');"
+              "import iotevents.boto3 as b; print(boto3.client('iotevents').meta.region_name);"
+              "p = boto3.DEFAULT_SESSION._session.get_component('data_loader').search_paths;"
               "print(os.environ['AWS_DATA_PATH'] == p[0], p[-1] == b.data_path());"
-              "print(boto3.client('iotevents').meta.region_name)")
+              "print(used.create_client('iotevents-data', region_name='eu-west-1').meta.region_name)")
     env = dict(os.environ, AWS_DATA_PATH="/users/own/models", PYTHONPATH=os.path.join(ROOT, "bindings", "python"))
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "True", "us-east-1"]
+    assert out.split() == ["us-east-1", "True", "True", "eu-west-1"]
 
 
 # -- attach and mock: the developer guide's motor scenario --------------------------------------
