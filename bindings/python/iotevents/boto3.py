@@ -14,9 +14,9 @@ is no network and no AWS account), so a gateway needs no credentials; a region i
 to create the client, as boto3 requires one.
 
 Importing this module also makes both services known to botocore again (botocore dropped them in
-1.43.38): every data loader botocore creates afterwards — the one behind boto3.client(), any
-boto3 or botocore Session — searches data_path() after its own folders, so a user's
-AWS_DATA_PATH, ~/.aws/models and botocore's own data keep precedence.
+1.43.38): every botocore data loader — the one behind boto3.client(), any boto3 or botocore
+Session, made before or after the import — searches data_path() after its own folders, so a
+user's AWS_DATA_PATH, ~/.aws/models and botocore's own data keep precedence.
 
 mock(engine=None) serves every client of the two services from an engine while it is active,
 including the clients the code under test creates itself: see its docstring.
