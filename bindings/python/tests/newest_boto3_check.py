@@ -28,6 +28,10 @@ import motor  # noqa: E402
 found["data_path_in_package"] = os.path.dirname(iob.data_path()) == os.path.dirname(iotevents.__file__)
 found["pytest11"] = sorted(e.value for e in importlib.metadata.entry_points(group="pytest11")
                            if e.value.startswith("iotevents"))
+# data_path() is what another process (one that does not import us) puts in AWS_DATA_PATH.
+other = subprocess.run([sys.executable, "-c", "import boto3; print(boto3.client('iotevents', region_name='us-east-1').meta.endpoint_url)"],
+                       env=dict(os.environ, AWS_DATA_PATH=iob.data_path()), capture_output=True, text=True)
+found["aws_data_path"] = other.stdout.strip() or other.stderr[-500:]
 found["client"] = boto3.client("iotevents-data", region_name="eu-west-1").meta.service_model.service_name
 found["early_sessions"] = [early_default.client("iotevents", region_name="eu-west-1").meta.service_model.service_name,
                            early.create_client("iotevents-data", region_name="eu-west-1").meta.service_model.service_name]

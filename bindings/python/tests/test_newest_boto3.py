@@ -70,6 +70,7 @@ def test_attach_and_mock_on_the_newest_boto3():
     assert found["data_path_in_package"] is True
     assert found["pytest11"] == ["iotevents.pytest_plugin"]
     assert found["client"] == "iotevents-data"
+    assert found["aws_data_path"] == "https://iotevents.us-east-1.amazonaws.com"
     assert found["early_sessions"] == ["iotevents", "iotevents-data"]
     expected = [[list(state) for state in batch] for batch in motor.EXPECTED]
     assert found["attach"] == expected
