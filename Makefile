@@ -246,6 +246,8 @@ $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standa
 # The Python binding's tests against both profiles (the pure-Python package, no install needed),
 # then the package as users get it: `pip install ./bindings/python` and the wheel of `make python`,
 # each into a fresh venv, offline, running the example. pytest and boto3 come from PyPI when missing.
+# test_newest_boto3.py also keeps build/boto3-venv with the newest boto3 from PyPI (refreshed at
+# most once a day) and runs iotevents.boto3 there.
 PY_TEST_PACKAGES := pytest boto3
 python-test: $(LIB_standard) $(LIB_small) | deps-test
 	@missing=""; for m in $(PY_TEST_PACKAGES); do python3 -c "import $$m" 2>/dev/null || missing="$$missing $$m"; done; \
@@ -254,6 +256,8 @@ python-test: $(LIB_standard) $(LIB_small) | deps-test
 	  { echo "bindings/python/iotevents/_operations.py is stale: regenerate it with bindings/python/tools/gen_operations.py"; exit 1; }
 	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
 	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
+	@python3 -c "import json; f = json.load(open('$(OUT)/boto3-venv/last-check.json')); \
+	  print('python-test: iotevents.boto3 ran on the newest boto3 from PyPI in build/boto3-venv: boto3 %s, botocore %s' % (f['boto3'], f['botocore']))"
 	@$(MAKE) --no-print-directory check-python-install
 
 # The wheel that bundles the library, tagged for this platform: build/python/iotevents-*.whl.
@@ -264,18 +268,35 @@ python: $(LIB_$(PROFILE))
 	  -C library=$(OUT)/python/libiotevents.so.0
 	@ls $(OUT)/python/*.whl
 
+# The installed package carries botocore's data for both services (iotevents.boto3.data_path(),
+# copied from models/botocore-data by the build backend) and registers its pytest fixture.
+define PY_DATA_CHECK
+import importlib.metadata, iotevents, os
+data = os.path.join(os.path.dirname(iotevents.__file__), "botocore-data")
+for service, version in (("iotevents", "2018-07-27"), ("iotevents-data", "2018-10-23")):
+    for name in ("service-2.json", "paginators-1.json", "endpoint-rule-set-1.json"):
+        assert os.path.isfile(os.path.join(data, service, version, name)), (service, name)
+assert os.path.isfile(os.path.join(data, "LICENSE.txt")) and os.path.isfile(os.path.join(data, "NOTICE"))
+assert [e.value for e in importlib.metadata.entry_points(group="pytest11")] == ["iotevents.pytest_plugin"]
+endef
+export PY_DATA_CHECK
+
 check-python-install: python
 	@rm -rf $(OUT)/python-venv && python3 -m venv $(OUT)/python-venv
 	@$(OUT)/python-venv/bin/pip install -q --no-index --no-cache-dir ./bindings/python
 	@cd /tmp && IOTEVENTS_LIBRARY=$(LIB_$(PROFILE)) $(OUT)/python-venv/bin/python $(ROOT)/examples/python/heartbeat.py | grep 'pump-2   Offline' >/dev/null \
 	  || { echo "check-python-install: pip install ./bindings/python did not run the example"; exit 1; }
+	@cd /tmp && $(OUT)/python-venv/bin/python -c "$$PY_DATA_CHECK" \
+	  || { echo "check-python-install: pip install ./bindings/python lacks botocore-data or the pytest11 entry point"; exit 1; }
 	@$(OUT)/python-venv/bin/pip install -q --no-index --no-cache-dir --force-reinstall $(OUT)/python/*.whl
 	@cd /tmp && env -u IOTEVENTS_LIBRARY LD_LIBRARY_PATH= $(OUT)/python-venv/bin/python -c \
 	  'import iotevents, os; e = iotevents.Engine(); assert os.path.dirname(iotevents.__file__) in e.library_path, e.library_path' \
 	  || { echo "check-python-install: the wheel did not load its bundled library"; exit 1; }
 	@cd /tmp && env -u IOTEVENTS_LIBRARY $(OUT)/python-venv/bin/python $(ROOT)/examples/python/heartbeat.py | grep 'pump-2   Offline' >/dev/null \
 	  || { echo "check-python-install: the wheel did not run the example"; exit 1; }
-	@echo "check-python-install: 3 passed, 0 failed ($$(basename $(OUT)/python/*.whl))"
+	@cd /tmp && $(OUT)/python-venv/bin/python -c "$$PY_DATA_CHECK" \
+	  || { echo "check-python-install: the wheel lacks botocore-data or the pytest11 entry point"; exit 1; }
+	@echo "check-python-install: 5 passed, 0 failed ($$(basename $(OUT)/python/*.whl))"
 
 # Durable state (issue 8), both profiles: the crash harness (a child killed with SIGKILL at 200
 # random moments, every acknowledged call checked after each restart), damaged directories, every

@@ -1,7 +1,9 @@
 """The package's build backend (PEP 517), in the tree so that building needs nothing but Python:
 `pip install ./bindings/python` works offline, with no setuptools or wheel package.
 
-A wheel holds iotevents/ as it is. When the config setting "library" names a built
+A wheel holds iotevents/ as it is, plus botocore's data for both services as
+iotevents/botocore-data/, copied from the repository's models/botocore-data at build time (the
+one source of truth; iotevents.boto3.data_path() falls back to it when run from the tree). When the config setting "library" names a built
 libiotevents.so, the wheel also carries it as iotevents/lib/libiotevents.so.0 (where the loader
 looks after $IOTEVENTS_LIBRARY) and is tagged for this platform (py3-none-linux_x86_64) instead of
 py3-none-any: the package is still pure Python, but the file inside it is not.
@@ -21,6 +23,10 @@ import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = "iotevents"
+DATA = "botocore-data"  # iotevents.boto3.data_path() inside the installed package
+# pytest finds the fixture iotevents_mock through this entry point; named like the module, so a
+# conftest's pytest_plugins = ["iotevents.pytest_plugin"] beside it does not register it twice.
+ENTRY_POINTS = "[pytest11]\niotevents.pytest_plugin = iotevents.pytest_plugin\n"
 
 
 def _project():
@@ -42,16 +48,35 @@ def _metadata(project):
             "Description-Content-Type: text/markdown\n\n" % project) + readme
 
 
+def _data_source():
+    """botocore's data for both services, which the package carries as iotevents/botocore-data:
+    the repository's models/botocore-data (the one copy, never duplicated in the tree), or, when
+    building from an sdist, the copy the sdist carries."""
+    for candidate in (os.path.join(ROOT, PACKAGE, DATA), os.path.join(ROOT, "..", "..", "models", "botocore-data")):
+        if os.path.isfile(os.path.join(candidate, "iotevents-data", "2018-10-23", "service-2.json")):
+            return os.path.normpath(candidate)
+    raise FileNotFoundError("iotevents build: botocore data not found (models/botocore-data of the repository)")
+
+
 def _package_files():
-    """(path in the archive, path on disk) for every file of the package, sorted."""
+    """(path in the archive, path on disk) for every file of the package, sorted: the Python
+    modules and the botocore data folder."""
     found = []
     base = os.path.join(ROOT, PACKAGE)
     for directory, dirs, files in os.walk(base):
-        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "lib"))
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "lib", DATA))
         for name in sorted(files):
             if name.endswith(".py") or name == "py.typed":
                 disk = os.path.join(directory, name)
                 found.append((os.path.relpath(disk, ROOT).replace(os.sep, "/"), disk))
+    source = _data_source()
+    for directory, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                disk = os.path.join(directory, name)
+                archived = "/".join([PACKAGE, DATA] + os.path.relpath(disk, source).split(os.sep))
+                found.append((archived, disk))
     return found
 
 
@@ -93,6 +118,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
             "false" if library else "true", tag)
         _write(archive, info + "/WHEEL", wheel.encode("ascii"), records)
         _write(archive, info + "/top_level.txt", (PACKAGE + "\n").encode("ascii"), records)
+        _write(archive, info + "/entry_points.txt", ENTRY_POINTS.encode("ascii"), records)
         records.append(info + "/RECORD,,")
         archive.writestr(zipfile.ZipInfo(info + "/RECORD", date_time=(2026, 1, 1, 0, 0, 0)),
                          "\n".join(records) + "\n")
