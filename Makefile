@@ -162,6 +162,8 @@ FUZZ_SECONDS ?= 20
 FUZZ := $(OUT)/fuzz
 FUZZ_TIMEOUT ?= 5
 FUZZ_RSS_MB ?= 2048
+# The Swift runtime's backtracer would catch a trap before libFuzzer does (and trip ASan).
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no
 FUZZ_FLAGS := -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_RSS_MB) -print_final_stats=1
 CORE_SOURCES := $(shell find Sources/IoTEventsCore -name '*.swift')
 # swiftc's link warns about every local symbol of the static libraries; a failing compile still
@@ -172,7 +174,7 @@ FUZZ_LINK_FILTER := 2>&1 | { grep -v 'Cannot export local symbol' || true; }
 define run-fuzzer
 	@mkdir -p $(FUZZ)/corpus-$(1) $(FUZZ)/artifacts-$(1)
 	@echo "fuzz-$(1): $(FUZZ_SECONDS) s, log $(FUZZ)/fuzz-$(1).log"
-	@$(FUZZ)/fuzz-$(1) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) $(2) -artifact_prefix=$(FUZZ)/artifacts-$(1)/ \
+	@$(FUZZ_ENV) $(FUZZ)/fuzz-$(1) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) $(2) -artifact_prefix=$(FUZZ)/artifacts-$(1)/ \
 	  $(FUZZ)/corpus-$(1) $(3) > $(FUZZ)/fuzz-$(1).log 2>&1; rc=$$?; grep -v '^stat::' $(FUZZ)/fuzz-$(1).log | tail -n 3; grep -h 'average_exec_per_sec' $(FUZZ)/fuzz-$(1).log; \
 	if [ $$rc -ne 0 ]; then grep -m 1 -A 40 -E '^==[0-9]+==ERROR|Fatal error|deadly signal|ALARM: working|out-of-memory' $(FUZZ)/fuzz-$(1).log; \
 	  echo "fuzz-$(1): FAILED (exit $$rc); the input is in $(FUZZ)/artifacts-$(1)/, the log in $(FUZZ)/fuzz-$(1).log"; fi; exit $$rc
@@ -246,12 +248,12 @@ fuzz-requests: $(FUZZ)/fuzz-requests
 FUZZ_MAX_LEN_config := 4096
 FUZZ_MAX_LEN_snapshot := 65536
 FUZZ_MAX_LEN_log := 65536
-FUZZ_MAX_LEN_stateful := 4096
+FUZZ_MAX_LEN_stateful := 16384
 FUZZ_DICT_config := -dict=Tests/fuzz/configuration.dict
 FUZZ_DICT_stateful := -dict=Tests/fuzz/requests.dict
 fuzz-seeds-%: $(FUZZ)/fuzz-%
 	@rm -rf $(FUZZ)/seeds-$* && mkdir -p $(FUZZ)/seeds-$*
-	@IOTEVENTS_FUZZ_SEEDS=$(FUZZ)/seeds-$* $(FUZZ)/fuzz-$*
+	@$(FUZZ_ENV) IOTEVENTS_FUZZ_SEEDS=$(FUZZ)/seeds-$* $(FUZZ)/fuzz-$*
 
 fuzz-config fuzz-snapshot fuzz-log fuzz-stateful: fuzz-%: $(FUZZ)/fuzz-% fuzz-seeds-%
 	$(call run-fuzzer,$*,$(FUZZ_DICT_$*) -max_len=$(FUZZ_MAX_LEN_$*),$(FUZZ)/seeds-$*)
@@ -263,7 +265,7 @@ fuzz: fuzz-expressions fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-sta
 check-fuzz-regressions: $(addprefix $(FUZZ)/fuzz-,$(FUZZ_API_TARGETS)) $(FUZZ)/fuzz-expressions
 	@pass=0; fail=0; for d in Tests/fuzz/regressions/*/; do t=$$(basename $$d); \
 	  for f in $$d*; do [ -f "$$f" ] || continue; \
-	    if $(FUZZ)/fuzz-$$t $(FUZZ_FLAGS) $$f > $(FUZZ)/regression.log 2>&1; then pass=$$((pass+1)); \
+	    if $(FUZZ_ENV) $(FUZZ)/fuzz-$$t $(FUZZ_FLAGS) $$f > $(FUZZ)/regression.log 2>&1; then pass=$$((pass+1)); \
 	    else fail=$$((fail+1)); echo "FAIL fuzz-$$t $$f"; grep -m 1 -A 30 -E '^==[0-9]+==ERROR|Fatal error|deadly signal|ALARM: working|out-of-memory' $(FUZZ)/regression.log; fi; \
 	  done; done; echo "check-fuzz-regressions: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 

@@ -186,7 +186,7 @@ func checkedCall(_ service: Service, _ op: String, _ request: String?) -> (statu
     guard let body = result.body else { fatalError("\(op): no document") }
     defer { free(body) }
     var error = json_error_t()
-    guard let parsed = json_loads(body, 0, &error) else { fatalError("\(op): the document is not JSON: \(String(cString: body))") }
+    guard let parsed = json_loads(body, ie_json_load_flags(), &error) else { fatalError("\(op): the document is not JSON: \(String(cString: body))") }
     ie_json_decref(parsed)
     if result.status < 0 || result.status > 9 { fatalError("\(op): status \(result.status)") }
     return (result.status, String(cString: body))
