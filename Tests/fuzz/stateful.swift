@@ -103,7 +103,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
             if script.utf8.count < 16000 { seeds.add(Array(script.utf8)) }
         }
         for (i, model) in corpus.enumerated() where model.op != "CreateInput" {
-            var lines = (0..<corpus.count).filter { corpus[$0].op == "CreateInput" }.map { "model \($0)" } + ["model \(i)"]
+            var lines = inputsOf(model).map { "model \($0)" } + ["model \(i)"]
             if model.op == "CreateDetectorModel", let n = detectorModels.firstIndex(where: { $0.name == model.name && $0.text == model.text }) {
                 lines += ["update \(n) k1 42 3600", "tick +3600", "reopen", "check", "update \(n) k1 -1 1", "tick +1", "check"]
             } else if let n = alarmModels.firstIndex(where: { $0.name == model.name && $0.text == model.text }) {
@@ -111,10 +111,25 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
             }
             seeds.add(Array(lines.joined(separator: "\n").utf8))
         }
+        // Extreme instants and values on the heartbeat example (model 0.. are the examples).
+        let heartbeat = corpus.indices.filter { corpus[$0].name == "deviceHeartbeat" }.prefix(1).flatMap { inputsOf(corpus[$0]).map { "model \($0)" } + ["model \($0)"] }
+        for extra in [["tick max", "check"], ["tick 9223372036854775806", "reopen", "check"], ["tick +31622400", "reopen", "tick +1", "check"],
+                      ["update 0 k1 1e308 31622400", "reopen", "tick max", "check"], ["update 0 k1 x 9223372036854775807", "check"],
+                      [#"put Heartbeat {"deviceId":"d1","battery":1e308}"#, "reopen", #"put Heartbeat {"deviceId":"d1","battery":-1e308}"#, "check"]] {
+            seeds.add(Array((heartbeat + extra).joined(separator: "\n").utf8))
+        }
     }
     _ = corpus
     removeDirectoryAtExit(directory)
     return 0
+}
+
+/// The corpus inputs a model reads (their first definitions).
+private func inputsOf(_ model: CorpusModel) -> [Int] {
+    var seen = Set<String>()
+    return corpus.indices.filter { i in
+        corpus[i].op == "CreateInput" && model.text.contains("$input." + corpus[i].name + ".") && seen.insert(corpus[i].name).inserted
+    }
 }
 
 /// A document on one line (seeds are line-based).
@@ -148,6 +163,7 @@ private final class Twins {
     func call(_ op: String, _ request: String?) -> String {
         let a = run(memory, op, request)
         let b = run(durable, op, request)
+        if verbose { print("\(op) \(request ?? "NULL")\n  < \(a.status) \(a.body)") }
         if a.status != b.status || a.body != b.body || a.actions != b.actions {
             fail("\(op) answered\n  in memory: \(a.status) \(a.body) \(a.actions)\n  durable:   \(b.status) \(b.body) \(b.actions)")
         }
@@ -169,6 +185,7 @@ private final class Twins {
     func tick(_ ms: Int64) {
         let a = memory.tick(ms)
         let b = durable.tick(ms)
+        if verbose { print("tick \(ms)\n  < \(a.count) \(a.actions)") }
         if a.count != b.count || a.actions != b.actions { fail("tick \(ms): \(a) vs \(b)") }
         let da = memory.nextDeadline(), db = durable.nextDeadline()
         if da != db { fail("next deadline after tick \(ms): \(da) vs \(db)") }
@@ -176,7 +193,7 @@ private final class Twins {
 
     func reopen() {
         durable.close()
-        let (again, message) = openService(durableConfiguration)
+        let (again, message) = openService(durableOpen)
         guard let service = again else { fatalError("the durable engine does not open again: \(message)\nscript so far:\n" + script.joined(separator: "\n")) }
         durable = service
     }
@@ -302,6 +319,34 @@ private func runLine(_ line: Substring, _ twins: Twins) {
     }
 }
 
+/// The configuration the durable engine (re)opens with.
+nonisolated(unsafe) private var durableOpen = ""
+
+/// A script's first `open` line as the two engines' configurations: its limits and alarm settings,
+/// always the manual clock (no timer thread), the durable one on the scratch directory.
+private func configurationsFrom(_ text: String) -> (memory: String, durable: String)? {
+    var error = json_error_t()
+    guard let root = json_loads(text, ie_json_load_flags(), &error) else { return nil }
+    defer { ie_json_decref(root) }
+    guard ie_json_is_object(root) != 0 else { return nil }
+    for key in ["clock", "timerThread", "stateDirectory", "durability", "groupCommitMillis", "snapshotLogBytes"] { json_object_del(root, key) }
+    _ = ie_json_object_set_new(root, "clock", json_string("manual"))
+    if let start = json_object_get(root, "startTimeMillis"), ie_json_is_integer(start) != 0 {
+        lastTick = json_integer_value(start)
+    } else {
+        _ = ie_json_object_set_new(root, "startTimeMillis", json_integer(fuzzStartMillis))
+    }
+    guard let memory = json_dumps(root, ie_json_dump_flags(17)) else { return nil }
+    defer { free(memory) }
+    _ = ie_json_object_set_new(root, "stateDirectory", json_string(directory))
+    guard let durable = json_dumps(root, ie_json_dump_flags(17)) else { return nil }
+    defer { free(durable) }
+    return (String(cString: memory), String(cString: durable))
+}
+
+/// IOTEVENTS_FUZZ_VERBOSE=1: print every call and its answer (to read a reproducer).
+private let verbose = getenv("IOTEVENTS_FUZZ_VERBOSE") != nil
+
 /// The latest instant a tick moved the clocks to (for `tick +SECONDS`).
 nonisolated(unsafe) private var lastTick: Int64 = fuzzStartMillis
 
@@ -310,9 +355,24 @@ public func fuzzStateful(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     clearDirectory(directory)
     lastTick = fuzzStartMillis
-    guard let memory = openService(memoryConfiguration).0, let durable = openService(durableConfiguration).0 else {
-        fatalError("cannot open the engines")
+    var configurations = (memory: memoryConfiguration, durable: durableConfiguration)
+    if text.hasPrefix("open "), let line = text.split(separator: "\n").first, let chosen = configurationsFrom(String(line.dropFirst(5))) {
+        configurations = chosen
     }
+    var (memory, _) = openService(configurations.memory)
+    var (durable, _) = openService(configurations.durable)
+    if memory == nil || durable == nil {
+        // A configuration only one of them (or neither) accepts: the default one for both.
+        if memory != nil || durable != nil {
+            fatalError("one engine opened and the other did not: \(configurations.memory) / \(configurations.durable)")
+        }
+        lastTick = fuzzStartMillis
+        configurations = (memoryConfiguration, durableConfiguration)
+        memory = openService(memoryConfiguration).0
+        durable = openService(durableConfiguration).0
+    }
+    guard let memory, let durable else { fatalError("cannot open the engines") }
+    durableOpen = configurations.durable
     let twins = Twins(memory: memory, durable: durable)
     for line in text.split(separator: "\n").prefix(300) where !line.hasPrefix("#") {
         twins.script.append(String(line.prefix(200)))
