@@ -38,7 +38,7 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build check-fuzz-regressions bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -259,6 +259,12 @@ fuzz-config fuzz-snapshot fuzz-log fuzz-stateful: fuzz-%: $(FUZZ)/fuzz-% fuzz-se
 	$(call run-fuzzer,$*,$(FUZZ_DICT_$*) -max_len=$(FUZZ_MAX_LEN_$*),$(FUZZ)/seeds-$*)
 
 fuzz: fuzz-expressions fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful
+
+# Long runs, one target after the other, past known crashes (Tests/fuzz/long-runs.sh): logs,
+# artifacts and corpora in FUZZ_LONG_DIR.
+FUZZ_LONG_DIR ?= $(FUZZ)/long
+fuzz-long: fuzz-build fuzz-seeds-config fuzz-seeds-stateful fuzz-seeds-snapshot fuzz-seeds-log
+	bash Tests/fuzz/long-runs.sh $(FUZZ_LONG_DIR) $(FUZZ_LONG_TARGETS)
 
 # Every crash the fuzzers found, once fixed (Tests/fuzz/regressions/<target>/), run again through
 # its target (in make test). Inputs that still crash wait in Tests/fuzz/pending/ (not run here).
