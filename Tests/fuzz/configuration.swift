@@ -55,28 +55,45 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
 
 /// The input with any stateDirectory pointed at the scratch directory; nil when that cannot be
 /// made sure of (then the input is skipped).
+///
+/// The library reads the document only up to its first NUL byte (a C string), so this does too,
+/// and parses it with the library's jansson flags: when that parse succeeds the library sees the
+/// same members. When it fails, the text goes to the library as it is only if no widening of big
+/// integers can make it parse there (it then fails there too), or if it cannot name the member:
+/// no "stateDirectory" in it and no backslash escape.
 private func confined(_ data: UnsafePointer<UInt8>, _ size: Int) -> [UInt8]? {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    let length = bytes.firstIndex(of: 0) ?? size
+    let text = Array(bytes[0..<length])
     var error = json_error_t()
-    let raw = UnsafeRawPointer(data).assumingMemoryBound(to: CChar.self)
-    guard let root = json_loadb(raw, size, ie_json_load_flags(), &error) else {
-        // The library reads it only after widening big integers: skip the few that could name
-        // a directory in ways not checked here.
-        if ie_json_error_is_numeric_overflow(&error) != 0 {
-            let bytes = UnsafeBufferPointer(start: data, count: size)
-            if bytes.contains(UInt8(ascii: "\\")) || String(decoding: bytes, as: UTF8.self).contains("stateDirectory") { return nil }
-        }
-        return Array(UnsafeBufferPointer(start: data, count: size))
+    let root: UnsafeMutablePointer<json_t>? = text.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, length, ie_json_load_flags(), &error) }
+    }
+    guard let root else {
+        if ie_json_error_is_numeric_overflow(&error) == 0 { return text }
+        if text.contains(UInt8(ascii: "\\")) || String(decoding: text, as: UTF8.self).contains("stateDirectory") { return nil }
+        return text
     }
     defer { ie_json_decref(root) }
-    guard ie_json_is_object(root) != 0, let value = json_object_get(root, "stateDirectory"), ie_json_is_string(value) != 0 else {
-        return Array(UnsafeBufferPointer(start: data, count: size))
+    guard ie_json_is_object(root) != 0, json_object_get(root, "stateDirectory") != nil else { return text }
+    // Whatever it holds (a wrong type is refused by the library all the same), a string naming
+    // the scratch directory replaces it, and the library gets this serialisation.
+    if let value = json_object_get(root, "stateDirectory"), ie_json_is_string(value) != 0, json_string_length(value) > 0 {
+        _ = ie_json_object_set_new(root, "stateDirectory", json_string(stateDirectory))
+    } else {
+        return text  // refused by the library: no directory
     }
-    if json_string_length(value) == 0 { return Array(UnsafeBufferPointer(start: data, count: size)) }
-    _ = ie_json_object_set_new(root, "stateDirectory", json_string(stateDirectory))
-    guard let text = json_dumps(root, ie_json_dump_flags(17)) else { return nil }
-    defer { free(text) }
+    guard let dumped = json_dumps(root, ie_json_dump_flags(17)) else { return nil }
+    defer { free(dumped) }
     clearDirectory(stateDirectory)
-    return Array(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
+    return Array(UnsafeBufferPointer(start: UnsafeRawPointer(dumped).assumingMemoryBound(to: UInt8.self), count: strlen(dumped)))
+}
+
+/// A last guard: the engine that opened must use no directory but the scratch one.
+private func checkConfined(_ service: Service) {
+    if let used = service.configuration.stateDirectory, used != stateDirectory {
+        fatalError("fuzz-config let the library open the state directory '\(used)'")
+    }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -92,6 +109,7 @@ public func fuzzConfigDocument(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
         }
     }
     guard let service = opened else { return 0 }
+    checkConfined(service)
     for (op, body) in models { _ = checkedCall(service, op, body) }
     _ = checkedCall(service, "BatchPutMessage", #"{"messages":[{"messageId":"c1","inputName":"Heartbeat","payload":{"deviceId":"d1","battery":5}}]}"#)
     _ = service.nextDeadline()

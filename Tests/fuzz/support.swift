@@ -212,6 +212,11 @@ func openService(_ configuration: String?) -> (Service?, String) {
 func scratchDirectory(_ name: String) -> String {
     var base = getenv("IOTEVENTS_FUZZ_TMP").map { String(cString: $0) } ?? "/dev/shm"
     if access(base, W_OK) != 0 { base = "/tmp" }
+    // Directories of processes that died (a crash skips atexit) are removed first.
+    for entry in listDirectory(base) where entry.hasPrefix("iotevents-fuzz-") {
+        guard let pid = entry.split(separator: "-").last.flatMap({ Int32($0) }), pid != getpid() else { continue }
+        if kill(pid, 0) != 0 && errno == ESRCH { clearDirectory(base + "/" + entry); rmdir(base + "/" + entry) }
+    }
     let path = base + "/iotevents-fuzz-" + name + "-" + String(getpid())
     mkdir(path, 0o700)
     clearDirectory(path)
