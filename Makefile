@@ -278,7 +278,7 @@ check-fuzz-regressions:
 
 # The inputs still waiting for their fix: which crash yet, which pass now (move those to regressions/).
 check-fuzz-pending:
-	@mkdir -p $(FUZZ); for d in Tests/fuzz/pending/*/; do t=$$(basename $$d); \
+	@mkdir -p $(FUZZ); for d in Tests/fuzz/pending/*/; do [ -d "$$d" ] || continue; t=$$(basename $$d); \
 	  $(MAKE) --no-print-directory -s $(FUZZ)/fuzz-$$t > $(FUZZ)/regression-build.log 2>&1 || { cat $(FUZZ)/regression-build.log; exit 1; }; \
 	  for f in $$d*; do [ -f "$$f" ] || continue; \
 	    if $(FUZZ_ENV) $(FUZZ)/fuzz-$$t $(FUZZ_FLAGS) $$f > $(FUZZ)/pending.log 2>&1; then echo "passes now: $$f (move it to Tests/fuzz/regressions/$$t/)"; \

@@ -114,6 +114,12 @@ final class StateDirectory {
         }
         let epoch = opened.log.epoch
         let covered = snapshot?.covers ?? 0
+        // An epoch counts compactions: 2^62 of them cannot happen, so a larger one is damage
+        // (with a valid checksum) — and below it, epoch + 1 can never overflow.
+        let epochLimit: UInt64 = 1 << 62
+        if epoch >= epochLimit || covered >= epochLimit {
+            throw ServiceError(.internalFailure, "State directory \(path) names log epoch \(epoch) and snapshot epoch \(covered); an epoch beyond 2^62 is damage, not a count of compactions; the engine will not start from a partial state")
+        }
         let rewrite = opened.log.version != StateLog.formatVersion
         if epoch == covered + 1 {
             return (opened.log, epoch, Recovery(snapshot: snapshot?.body, records: opened.records, logIsOldFormat: rewrite))
