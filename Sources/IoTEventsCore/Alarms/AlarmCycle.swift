@@ -167,13 +167,26 @@ struct AlarmCycle: ActionHost {
     /// `{actionName, <action>: {note, snoozeDuration}}`.
     func sitewiseAlarmState() -> String {
         var w = JSONWriter()
+        writeAlarmState(&w, .sitewise)
+        return w.text
+    }
+
+    /// How an alarm state is spelled: in the API's enums (`ACTIVE`, `GREATER`,
+    /// `snoozeActionConfiguration`), or as SiteWise stores it (`Active`, `>`, `snooze`).
+    private enum Spelling {
+        case api
+        case sitewise
+    }
+
+    /// `{stateName, ruleEvaluation, customerAction, systemEvent}`, the members present.
+    private func writeAlarmState(_ w: inout JSONWriter, _ spelling: Spelling) {
         w.beginObject()
-        w.key("stateName"); w.value(alarm.state.sitewiseName)
+        w.key("stateName"); w.value(spelling == .api ? alarm.state.rawValue : alarm.state.sitewiseName)
         if let rule = alarm.ruleEvaluation {
             w.key("ruleEvaluation"); w.beginObject()
             w.key("simpleRule"); w.beginObject()
             w.key("inputProperty"); w.value(rule.inputPropertyValue)
-            w.key("operator"); w.value(rule.comparisonOperator.symbol)
+            w.key("operator"); w.value(spelling == .api ? rule.comparisonOperator.rawValue : rule.comparisonOperator.symbol)
             w.key("threshold"); w.value(rule.thresholdValue)
             w.endObject()
             w.endObject()
@@ -181,7 +194,7 @@ struct AlarmCycle: ActionHost {
         if let action = alarm.customerAction {
             w.key("customerAction"); w.beginObject()
             w.key("actionName"); w.value(action.action.rawValue)
-            w.key(action.action.sitewiseMember); w.beginObject()
+            w.key(spelling == .api ? action.action.configurationMember : action.action.sitewiseMember); w.beginObject()
             if let d = action.snoozeDuration { w.key("snoozeDuration"); w.value(d) }
             if let note = action.note { w.key("note"); w.value(note) }
             w.endObject()
@@ -196,7 +209,6 @@ struct AlarmCycle: ActionHost {
             w.endObject()
         }
         w.endObject()
-        return w.text
     }
 
     // MARK: Payloads (§5.6)
@@ -235,35 +247,7 @@ struct AlarmCycle: ActionHost {
         if let key = alarm.keyValue { w.key("keyValue"); w.value(key) }
         if let severity = version.request.severity { w.key("severity"); w.value(severity) }
         w.key("stateUpdateTime"); w.value(eventTime)
-        w.key("alarmState"); w.beginObject()
-        w.key("stateName"); w.value(alarm.state.rawValue)
-        if let rule = alarm.ruleEvaluation {
-            w.key("ruleEvaluation"); w.beginObject()
-            w.key("simpleRule"); w.beginObject()
-            w.key("inputProperty"); w.value(rule.inputPropertyValue)
-            w.key("operator"); w.value(rule.comparisonOperator.rawValue)
-            w.key("threshold"); w.value(rule.thresholdValue)
-            w.endObject()
-            w.endObject()
-        }
-        if let action = alarm.customerAction {
-            w.key("customerAction"); w.beginObject()
-            w.key("actionName"); w.value(action.action.rawValue)
-            w.key(action.action.configurationMember); w.beginObject()
-            if let d = action.snoozeDuration { w.key("snoozeDuration"); w.value(d) }
-            if let note = action.note { w.key("note"); w.value(note) }
-            w.endObject()
-            w.endObject()
-        }
-        if alarm.snoozeTimedOut {
-            w.key("systemEvent"); w.beginObject()
-            w.key("eventType"); w.value("STATE_CHANGE")
-            w.key("stateChangeConfiguration"); w.beginObject()
-            w.key("triggerType"); w.value("SNOOZE_TIMEOUT")
-            w.endObject()
-            w.endObject()
-        }
-        w.endObject()
+        w.key("alarmState"); writeAlarmState(&w, .api)
         w.endObject()
     }
 
