@@ -346,7 +346,8 @@ IOTEVENTS_API int iotevents_batch_put_asset_property_value(iotevents_engine *eng
  * system clock's time, or the manual clock's current time) and processes, in due order, every
  * timer expiry and alarm snooze expiry due at or before it. The clock never moves backwards.
  * Any time up to INT64_MAX is valid: a deadline beyond the 64-bit range (a timer set at the
- * end of time) saturates at INT64_MAX instead of overflowing.
+ * end of time) saturates at INT64_MAX instead of overflowing, and a deadline of INT64_MAX is
+ * never due (not even at INT64_MAX: a timer re-armed by its own expiry would fire forever).
  * Returns the number of expiries processed, or -IOTEVENTS_INVALID_REQUEST for a NULL engine, or
  * -IOTEVENTS_INTERNAL_FAILURE for a durable engine (stateDirectory) whose log could not take
  * the step's record, or that refuses state changes since an earlier record could not be written

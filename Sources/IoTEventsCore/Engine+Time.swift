@@ -3,7 +3,11 @@ extension Engine {
     /// Fires the earliest expiry due at or before `time`, if there is one: a detector timer or
     /// an alarm's snooze end (at the same instant, detector timers first). Returns false when
     /// nothing is due. The caller loops (and delivers loop-backs between expiries).
-    public func fireNextDueTimer(at time: Millis, output: inout RunOutput) -> Bool {
+    public func fireNextDueTimer(at now: Millis, output: inout RunOutput) -> Bool {
+        // A deadline saturated at the end of time (Millis.max) is never due: a timer that re-arms
+        // on its own expiry would be due again at the same instant, and a tick at INT64_MAX
+        // would never end.
+        let time = min(now, Millis.max - 1)
         let timerDue = nextTimerDeadline()
         let snoozeDue = nextSnoozeDeadline()
         if let t = timerDue, t <= time, snoozeDue.map({ t <= $0 }) ?? true {
