@@ -382,10 +382,10 @@ DURABILITY_KILLS ?= 200
 $(OUT)/crash-harness: Tests/durability/crash_harness.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
-$(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(OUT)/corruption: Tests/durability/corruption.c include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
-$(OUT)/host-safety: Tests/durability/host_safety.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(OUT)/host-safety: Tests/durability/host_safety.c include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) $(CFLAGS_TEST) -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
 $(OUT)/fidelity: Tests/durability/fidelity.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a

@@ -39,6 +39,7 @@
 
 #include "iotevents.h"
 #include "../c/test_files.h"
+#include "detector_counter.h"
 
 enum { CALLS = 12, DEVICES = 3 };
 static int passed, failed;
@@ -106,19 +107,9 @@ static void calls_then_crash(const char *dir, int create, int first, int last, i
 static void fingerprint(iotevents_engine *engine, char *out, size_t cap) {
     size_t used = 0;
     for (int d = 0; d < DEVICES; d++) {
-        char request[128], *response = NULL;
-        snprintf(request, sizeof request, "{\"detectorModelName\":\"counter\",\"keyValue\":\"d%d\"}", d);
-        int status = iotevents_call(engine, "DescribeDetector", request, &response);
-        long n = -1;
-        if (status == 0) {
-            json_t *doc = json_loads(response, 0, NULL);
-            json_t *vars = json_object_get(json_object_get(json_object_get(doc, "detector"), "state"), "variables");
-            for (size_t i = 0; i < json_array_size(vars); i++)
-                if (!strcmp(json_string_value(json_object_get(json_array_get(vars, i), "name")), "n"))
-                    n = atol(json_string_value(json_object_get(json_array_get(vars, i), "value")));
-            json_decref(doc);
-        }
-        iotevents_free(response);
+        char key[16];
+        snprintf(key, sizeof key, "d%d", d);
+        long n = test_detector_counter(engine, key);
         used += (size_t)snprintf(out + used, cap - used, "%s%s", d ? "," : "", n < 0 ? "-" : "");
         if (n >= 0) used += (size_t)snprintf(out + used, cap - used, "%ld", n);
     }

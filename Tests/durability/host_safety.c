@@ -29,6 +29,7 @@
 
 #include "iotevents.h"
 #include "../c/test_files.h"
+#include "detector_counter.h"
 
 static int passed, failed;
 static const char *models;
@@ -67,20 +68,7 @@ static int reading(iotevents_engine *engine, int i, char **response) {
 }
 
 /* The counter n of detector d0, or -1 when it does not exist. */
-static long counter(iotevents_engine *engine) {
-    char *response = NULL;
-    long n = -1;
-    if (call(engine, "DescribeDetector", "{\"detectorModelName\":\"counter\",\"keyValue\":\"d0\"}", &response) == 0) {
-        json_t *doc = json_loads(response, 0, NULL);
-        json_t *vars = json_object_get(json_object_get(json_object_get(doc, "detector"), "state"), "variables");
-        for (size_t i = 0; i < json_array_size(vars); i++)
-            if (!strcmp(json_string_value(json_object_get(json_array_get(vars, i), "name")), "n"))
-                n = atol(json_string_value(json_object_get(json_array_get(vars, i), "value")));
-        json_decref(doc);
-    }
-    iotevents_free(response);
-    return n;
-}
+static long counter(iotevents_engine *engine) { return test_detector_counter(engine, "d0"); }
 
 static iotevents_engine *fresh_engine(const char *dir) {
     char command[4200];

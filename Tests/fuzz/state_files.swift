@@ -76,21 +76,6 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
     return 0
 }
 
-/// The string `field` of every object in the array `key` of a response document.
-private func strings(_ body: String, _ key: String, _ field: String) -> [String] {
-    var error = json_error_t()
-    guard let root = json_loads(body, ie_json_load_flags(), &error) else { return [] }
-    defer { ie_json_decref(root) }
-    guard let array = json_object_get(root, key) else { return [] }
-    var out: [String] = []
-    for i in 0..<json_array_size(array) {
-        if let item = json_array_get(array, i), let value = json_object_get(item, field), let text = json_string_value(value) {
-            out.append(String(cString: text))
-        }
-    }
-    return out
-}
-
 /// What a test does with an engine that opened: a message per input, every detector and alarm
 /// listed and described, the clock moved on.
 func exercise(_ service: Service) {

@@ -231,21 +231,6 @@ private func escaped(_ s: String) -> String {
     return String(String(cString: text).dropFirst().dropLast())
 }
 
-/// The string `field` of every object in the array `key` of a response document.
-private func strings(_ body: String, _ key: String, _ field: String) -> [String] {
-    var error = json_error_t()
-    guard let root = json_loads(body, ie_json_load_flags(), &error) else { return [] }
-    defer { ie_json_decref(root) }
-    guard let array = json_object_get(root, key) else { return [] }
-    var out: [String] = []
-    for i in 0..<json_array_size(array) {
-        if let item = json_array_get(array, i), let value = json_object_get(item, field), let text = json_string_value(value) {
-            out.append(String(cString: text))
-        }
-    }
-    return out
-}
-
 private func pick<T>(_ items: [T], _ word: String) -> T? {
     guard !items.isEmpty else { return nil }
     let n = Int(word.utf8.reduce(0) { ($0 &* 10 &+ Int($1 & 0x0F)) & 0xFFFF_FFFF })
