@@ -142,7 +142,11 @@ typedef struct iotevents_engine iotevents_engine;
  *                      level run F + F^2 + ... + F^8). A loop-back message that would take the
  *                      call past it is not delivered: its action document carries "error"
  *                      naming the limit, and the call answers normally for what it did. The
- *                      call's own messages and the expiries due before them always run.
+ *                      call's own messages always run. Due expiries fire (before the call's
+ *                      messages, in due order) only while the call has run fewer evaluations
+ *                      than the limit; the others stay due and fire at the next tick or call
+ *                      (see iotevents_tick), so a clock far ahead of a short periodic timer
+ *                      is caught up in steps instead of in one call that might never end.
  *   maxContentExpressionBytes, maxDefinitionBytes  AWS's model quotas: a payload's
  *                      contentExpression (UTF-8 bytes) and a detector model definition (its
  *                      compact JSON text), checked by Create/UpdateDetectorModel and
@@ -343,8 +347,15 @@ IOTEVENTS_API int iotevents_batch_put_asset_property_value(iotevents_engine *eng
  * ------------------------------------------------------------------------------------------- */
 
 /* Moves the engine clock to now_millis (epoch milliseconds; a negative value means "now": the
- * system clock's time, or the manual clock's current time) and processes, in due order, every
- * timer expiry and alarm snooze expiry due at or before it. The clock never moves backwards.
+ * system clock's time, or the manual clock's current time) and processes, in due order, the
+ * timer expiries and alarm snooze expiries due at or before it, until the tick has run
+ * limits.maxEvaluationsPerCall evaluations. Expiries beyond that stay due: they fire at the next
+ * tick or call, and meanwhile iotevents_next_deadline returns a time at or before the clock. A
+ * timer re-armed by its own expiry is due one period after its due time, so a clock moved far
+ * ahead (the manual clock, or the system clock after downtime) may have many expiries due, and
+ * at the end of time more than any call could run: a host that wants them all ticks again while
+ * iotevents_next_deadline is at or before now; the timer thread does. The clock never moves
+ * backwards.
  * Any time up to INT64_MAX is valid: a deadline beyond the 64-bit range (a timer set at the
  * end of time) saturates at INT64_MAX instead of overflowing, and a deadline of INT64_MAX is
  * never due (not even at INT64_MAX: a timer re-armed by its own expiry would fire forever).

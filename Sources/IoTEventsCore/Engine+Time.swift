@@ -33,7 +33,9 @@ extension Engine {
             timer.pendingTimeout = true
             detector.setTimer(e.timer, timer)
             runningTimers -= 1
-            detector.lastUpdateTime = entry.deadline
+            // An expiry left due by an earlier call's evaluation budget fires after triggers of
+            // later instants; the detector's update time does not go back for it.
+            detector.lastUpdateTime = max(detector.lastUpdateTime, entry.deadline)
             let version = e.model.latest
             let name = e.timer < version.timerNames.count ? version.timerNames[e.timer] : ""
             run(e.model, version, detector, at: slot, trigger: .timer(id: e.timer, name: name),

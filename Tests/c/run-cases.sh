@@ -3,7 +3,8 @@
 # case's `expected` file. Prints one line per case and a closing "N passed, N failed" line.
 #   run-cases.sh HARNESS CASES_DIR [LABEL]
 # With UPDATE=1, rewrites each `expected` from the actual transcript (review the diff!).
-# With ONLY=GLOB, runs only the cases whose directory name matches GLOB.
+# With ONLY=GLOB, runs only the cases whose directory name matches GLOB. A case that runs longer
+# than CASE_TIMEOUT seconds (default 120; valgrind runs are slow) fails.
 set -u
 harness=$1
 cases=$2
@@ -15,7 +16,8 @@ for dir in "$cases"/*/; do
     [ -f "$dir/script" ] || continue
     # shellcheck disable=SC2254
     case "$name" in ${ONLY:-*}) ;; *) continue ;; esac
-    actual=$("$harness" "$dir/script" 2>&1)
+    # A hang is a failure (exit 124), not a stalled CI run: CASE_TIMEOUT seconds per case.
+    actual=$(timeout -k 5 "${CASE_TIMEOUT:-120}" "$harness" "$dir/script" 2>&1)
     rc=$?
     if [ "${UPDATE:-0}" = 1 ]; then
         printf '%s\n' "$actual" > "$dir/expected"

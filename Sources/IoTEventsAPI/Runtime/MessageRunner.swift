@@ -34,10 +34,15 @@ enum MessageRunner {
         output.loopbacks.removeAll()
     }
 
-    /// Fires every timer due at or before `time`, in due order; returns how many fired.
+    /// Fires the timers due at or before `time`, in due order, while the call's evaluations stay
+    /// under `maxEvaluationsPerCall`; returns how many fired. Expiries past the budget stay due
+    /// (`nextDeadline()` is then at or before `time`) and fire at the next call or tick: a clock
+    /// far ahead of a short self-re-arming timer has an expiry every period from the timer's
+    /// deadline up to `time` (deadlines count from the due time), which at the end of time
+    /// would never be done. A host that wants all of them ticks until nothing is due.
     static func fireDueTimers(_ engine: Engine, at time: Millis, _ output: inout RunOutput) -> Int64 {
         var fired: Int64 = 0
-        while engine.fireNextDueTimer(at: time, output: &output) {
+        while output.evaluations < engine.limits.maxEvaluationsPerCall, engine.fireNextDueTimer(at: time, output: &output) {
             fired += 1
             drainLoopbacks(engine, &output)
         }

@@ -92,7 +92,9 @@ class Engine:
     # -- time -----------------------------------------------------------------------------------
 
     def tick(self, now_millis: int = -1) -> int:
-        """Moves the clock (epoch ms; -1 = now) and fires what is due; returns how many fired.
+        """Moves the clock (epoch ms; -1 = now) and fires what is due, up to the engine's
+        maxEvaluationsPerCall evaluations (the rest stay due: tick again while next_deadline() is
+        at or before now); returns how many fired.
         Raises client.exceptions.<Code> when the library returns -status (a durable engine whose
         log cannot be written answers -IOTEVENTS_INTERNAL_FAILURE): a failure is never silent."""
         fired = self._lib.iotevents_tick(self._live(), int(now_millis))
