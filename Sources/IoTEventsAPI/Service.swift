@@ -189,7 +189,7 @@ public final class Service {
         let now = nowMillis >= 0 ? max(nowMillis, current) : current
         guard let store else {
             engine.clock.advance(to: now)
-            let count = MessageRunner.fireDueTimers(engine, at: now, &output)
+            let count = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output).expiries
             return (count, Service.documents(output))
         }
         // Logged only when it changes something: the manual clock moves or expiries fire.
@@ -200,7 +200,7 @@ public final class Service {
         let failed = -Int64(ServiceError.Kind.internalFailure.rawValue)
         if store.refusal != nil { return (failed, []) }
         engine.clock.pin(at: now)
-        let count = MessageRunner.fireDueTimers(engine, at: now, &output)
+        let count = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output).expiries
         engine.clock.unpin()
         do throws(ServiceError) { try store.append(.tick(now: now)) } catch { return (failed, []) }
         if store.needsCompaction { compact(store) }

@@ -49,7 +49,7 @@ extension Engine {
     /// Applies one operator action (§5.4 b). A missing model or alarm is
     /// `ResourceNotFoundException`; an action the alarm's state does not allow is
     /// `InvalidRequestException` naming the state (or ignored, when the engine is configured so).
-    public func actOnAlarm(_ request: AlarmActionRequest, output: inout RunOutput) -> ServiceError? {
+    func actOnAlarm(_ request: AlarmActionRequest, output: inout RunOutput) -> ServiceError? {
         do throws(ServiceError) {
             let (model, key) = try alarmLocation(request.modelName, request.keyValue)
             guard let slot = model.alarms.slot(of: key), let alarm = model.alarms.take(slot) else {

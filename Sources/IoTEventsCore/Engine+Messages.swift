@@ -30,7 +30,7 @@ extension Engine {
     /// message's error entry, if any. A key problem with one model does not keep the message from
     /// the others (§2.2); a message whose `messageId` was accepted within the de-duplication
     /// window is ignored (§6.1).
-    public func putMessage<Source: MessageSource>(_ message: IncomingMessage, _ source: Source, output: inout RunOutput) -> ServiceError? {
+    func putMessage<Source: MessageSource>(_ message: IncomingMessage, _ source: Source, output: inout RunOutput) -> ServiceError? {
         guard let input = inputs[message.inputName] else {
             return .notFound("Input \(message.inputName) does not exist")
         }
@@ -58,7 +58,7 @@ extension Engine {
     }
 
     /// How many evaluations a message on `inputName` runs: one per model that reads the input.
-    public func evaluationCount(forInput inputName: String) -> Int {
+    func evaluationCount(forInput inputName: String) -> Int {
         (detectorRoutes[inputName]?.count ?? 0) + (alarmRoutes[inputName]?.count ?? 0)
     }
 

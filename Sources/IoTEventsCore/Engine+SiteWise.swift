@@ -34,7 +34,7 @@ extension Engine {
     /// Feeds one value of `propertyId` of asset `assetId` to `model`: finds or creates the
     /// asset's alarm, keeps the value (and the asset id) in the slots of the references that read
     /// them, and evaluates the rule at the value's time. The error is for the entry's error list.
-    public func deliverAssetPropertyValue(
+    func deliverAssetPropertyValue(
         _ value: AssetPropertyValue, assetId: String, propertyId: String, to model: AlarmModel,
         eventTime: Millis, output: inout RunOutput
     ) -> ServiceError? {

@@ -2,8 +2,8 @@
 extension Engine {
     /// Fires the earliest expiry due at or before `time`, if there is one: a detector timer or
     /// an alarm's snooze end (at the same instant, detector timers first). Returns false when
-    /// nothing is due. The caller loops (and delivers loop-backs between expiries).
-    public func fireNextDueTimer(at now: Millis, output: inout RunOutput) -> Bool {
+    /// nothing is due. `process` (Engine+Triggers.swift) loops, delivering loop-backs between expiries.
+    func fireNextDueTimer(at now: Millis, output: inout RunOutput) -> Bool {
         // A deadline saturated at the end of time (Millis.max) is never due: a timer that re-arms
         // on its own expiry would be due again at the same instant, and a tick at INT64_MAX
         // would never end.

@@ -59,7 +59,7 @@ enum EngineRecovery {
                 }
             case .tick(let now):
                 engine.clock.pin(at: now)
-                _ = MessageRunner.fireDueTimers(engine, at: now, &output)
+                _ = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output)
                 engine.clock.unpin()
             }
         }

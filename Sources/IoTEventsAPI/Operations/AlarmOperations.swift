@@ -15,18 +15,17 @@ enum AlarmOperations {
             throw .invalidRequest("\(member): \(entries.count) requests; at most \(limit) per call (limit maxAlarmRequestsPerBatch)")
         }
         try DetectorOperations.checkUniqueIds(entries, member: member, idMember: "requestId")
-        _ = MessageRunner.fireDueTimers(engine, at: engine.clock.now(), &output)
         var errors = JSONArray()
         var failed = 0
         for e in entries {
             let r = Engine.AlarmActionRequest(
                 action: action, modelName: e["alarmModelName"]?.string ?? "", keyValue: e["keyValue"]?.string,
                 note: e["note"]?.string, snoozeDuration: e["snoozeDuration"]?.integer)
-            if let error = engine.actOnAlarm(r, output: &output) {
+            let outcome = engine.process(ExternalTrigger<PayloadSource>.alarmAction(r), parser: JanssonPayloadParser(), output: &output)
+            if let error = outcome.errors.first {
                 errors.append(object: DetectorOperations.errorEntry("requestId", e["requestId"]?.string ?? "", error))
                 failed += 1
             }
-            MessageRunner.drainLoopbacks(engine, &output)
         }
         var body = JSONObject()
         if failed > 0 { body.set("errorEntries", array: errors) }

@@ -40,20 +40,19 @@ enum DetectorOperations {
         var entries = JSONArray()
         for (i, m) in messages.enumerated() {
             let id = m["messageId"]?.string ?? ""
-            // Expiries due by now come first (§4.3 rule 4: a timer due at or before a message's
-            // arrival is processed before it).
-            _ = MessageRunner.fireDueTimers(engine, at: engine.clock.now(), &output)
             guard let payload = decoded[i].payload else {
+                // The expiries due by now still run where this message would have.
+                _ = engine.process(.expiries(upTo: engine.clock.now()), parser: JanssonPayloadParser(), output: &output)
                 entries.append(object: errorEntry("messageId", id, .invalidRequest("messages[\(i)].payload: \(decoded[i].problem ?? "unreadable")")))
                 continue
             }
             let message = IncomingMessage(
                 inputName: m["inputName"]?.string ?? "", messageId: id,
                 timestamp: m["timestamp"]?["timeInMillis"]?.integer, depth: 0)
-            if let error = engine.putMessage(message, PayloadSource(payload: payload), output: &output) {
+            let outcome = engine.process(.message(message, PayloadSource(payload: payload)), parser: JanssonPayloadParser(), output: &output)
+            if let error = outcome.errors.first {
                 entries.append(object: errorEntry("messageId", id, error))
             }
-            MessageRunner.drainLoopbacks(engine, &output)
         }
         var body = JSONObject()
         body.set("BatchPutMessageErrorEntries", array: entries)

@@ -25,7 +25,8 @@ enum SiteWiseOperations {
             }
             values.append(list)
         }
-        _ = MessageRunner.fireDueTimers(engine, at: engine.clock.now(), &output)
+        // Expiries due by now run first, even when no value is delivered.
+        _ = engine.process(.expiries(upTo: engine.clock.now()), parser: JanssonPayloadParser(), output: &output)
         var failed: [(entryId: String, errors: [EntryError])] = []
         for (i, e) in entries.enumerated() {
             var errors: [EntryError] = []
@@ -82,8 +83,7 @@ enum SiteWiseOperations {
             for v in values { fail("InvalidRequestException", "assetId is required with propertyId \(propertyId)", v) }
             return
         }
-        let models = engine.alarmModels(readingProperty: propertyId)
-        if models.isEmpty {
+        if engine.alarmModels(readingProperty: propertyId).isEmpty {
             for v in values { fail("ResourceNotFoundException", "No alarm model reads the property \(propertyId)", v) }
             return
         }
@@ -92,13 +92,10 @@ enum SiteWiseOperations {
                 fail("TimestampOutOfRangeException", "timestamp: \(v.timeInSeconds) s is beyond the engine's time range", v)
                 continue
             }
-            for model in models {
-                if let error = engine.deliverAssetPropertyValue(v, assetId: assetId, propertyId: propertyId, to: model,
-                                                                eventTime: millis, output: &output) {
-                    fail(error.kind.typeName, error.message, v)
-                }
+            let trigger = ExternalTrigger<PayloadSource>.assetPropertyValue(v, assetId: assetId, propertyId: propertyId, eventTime: millis)
+            for error in engine.process(trigger, parser: JanssonPayloadParser(), output: &output).errors {
+                fail(error.kind.typeName, error.message, v)
             }
-            MessageRunner.drainLoopbacks(engine, &output)
         }
     }
 

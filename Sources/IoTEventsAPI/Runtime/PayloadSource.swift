@@ -14,3 +14,10 @@ struct PayloadSource: MessageSource {
         payload.keyValue(at: path)
     }
 }
+
+/// The core's `PayloadParser`: a looped-back payload's text parsed by jansson.
+struct JanssonPayloadParser: PayloadParser {
+    func parse(_ text: String, maxDepth: Int) -> PayloadSource? {
+        MessagePayload.parse(text: text, maxDepth: maxDepth).map { PayloadSource(payload: $0) }
+    }
+}
