@@ -26,7 +26,9 @@ PACKAGE = "iotevents"
 DATA = "botocore-data"  # iotevents.boto3.data_path() inside the installed package
 # pytest finds the fixture iotevents_mock through this entry point; named like the module, so a
 # conftest's pytest_plugins = ["iotevents.pytest_plugin"] beside it does not register it twice.
-ENTRY_POINTS = "[pytest11]\niotevents.pytest_plugin = iotevents.pytest_plugin\n"
+# The console script `iotevents` is the command line (iotevents.cli: serve, ...).
+ENTRY_POINTS = ("[console_scripts]\niotevents = iotevents.cli:main\n\n"
+                "[pytest11]\niotevents.pytest_plugin = iotevents.pytest_plugin\n")
 
 
 def _project():
