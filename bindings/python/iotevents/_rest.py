@@ -6,7 +6,7 @@ method and path for the server. Needs botocore's ServiceModel (imported by the c
 import json
 import re
 import uuid
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, unquote
 
 
@@ -26,17 +26,17 @@ class RestJson:
 
     # -- routing (the server) ---------------------------------------------------------------
 
-    def route(self, method: str, path: str) -> Tuple[Optional[Any], bool]:
-        """(operation model, path known) for a request: the operation whose requestUri matches
-        the path (percent-encoded, as sent) and whose method is `method`; when none, None and
-        whether some operation has that path with another method."""
-        known = False
+    def route(self, method: str, path: str) -> Tuple[Optional[Any], List[str]]:
+        """(operation model, methods) for a request: the operation whose requestUri matches
+        the path (percent-encoded, as sent) and whose method is `method`, or None; and the
+        methods some operation has for that path (for a 405's Allow)."""
+        methods = []
         for route_method, pattern, operation, _ in self._routes:
             if pattern.match(path):
                 if route_method == method:
-                    return operation, True
-                known = True
-        return None, known
+                    return operation, [method]
+                methods.append(route_method)
+        return None, methods
 
     # -- request decoding ------------------------------------------------------------------
 

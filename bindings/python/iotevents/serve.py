@@ -107,10 +107,10 @@ class Service:
         protocols = sorted(self.protocols, key=lambda p: p.model.signing_name != scope)
         if self.credentials:
             protocols = protocols[:1]
-        operation, protocol, known = None, None, False
+        operation, protocol, allowed = None, None, []
         for candidate in protocols:
-            operation, path_known = candidate.route(method, url.path)
-            known = known or path_known
+            operation, methods = candidate.route(method, url.path)
+            allowed += methods
             if operation is not None:
                 protocol = candidate
                 break
@@ -120,9 +120,10 @@ class Service:
                     if other is not protocols[0] and (other.route(method, url.path)[0] is not None):
                         raise Refusal(403, "InvalidSignatureException",
                                       "Credential should be scoped to correct service: '%s'. " % other.model.signing_name)
-            if known:
+            if allowed:
                 raise Refusal(405, "UnknownOperationException",
-                              "%s is not a method of %s in either service" % (method, url.path))
+                              "%s is not a method of %s in either service" % (method, url.path),
+                              {"Allow": ", ".join(sorted(set(allowed)))})
             raise Refusal(404, "UnknownOperationException",
                           "%s %s matches no operation of AWS IoT Events or AWS IoT Events Data" % (method, url.path))
         try:
@@ -302,6 +303,18 @@ class Handler(BaseHTTPRequestHandler):
                           % (length, self.service.max_body_bytes), {"Connection": "close"})
         return length
 
+    def handle_expect_100(self):
+        """`Expect: 100-continue`: a body over the limit is refused before the client sends it."""
+        try:
+            self._content_length()
+        except Refusal as refusal:
+            status, headers, content = self._error(refusal.status, refusal.kind, refusal.message)
+            headers.update(refusal.headers)
+            headers["Connection"] = "close"
+            self._send(status, headers, content)
+            return False
+        return super().handle_expect_100()
+
     def _error(self, status, kind, message):
         from ._rest import _response
         return _response(status, json.dumps({"__type": kind, "message": message}).encode("utf-8"), kind)
@@ -310,8 +323,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        if status == 405:
-            self.send_header("Allow", "GET, POST, PUT, DELETE")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(content)

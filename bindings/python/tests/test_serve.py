@@ -161,6 +161,8 @@ def test_bad_paths_methods_and_handler_exceptions_get_aws_errors(in_process):
         status, headers, body = raw(port, method, path)
         assert status == expected, (method, path, status, body)
         assert headers["Content-Type"] == "application/json" and headers["x-amzn-ErrorType"]
+        if status == 405:
+            assert headers["Allow"] == {"/inputs": "GET, POST", "/detector-models": "GET, POST"}[path]
         document = json.loads(body)
         assert document["__type"] == headers["x-amzn-ErrorType"] and document["message"]
     original = service.engine.call_raw
@@ -188,6 +190,11 @@ def test_a_body_over_10_mib_is_refused_before_it_is_read(in_process):
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413"), answer
     assert json.loads(body)["__type"] == "RequestEntityTooLargeException"
+    # With Expect: 100-continue the client is told before it sends anything.
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"POST /inputs/messages HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (10 * 1024 * 1024 + 1))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 413")
     # A whole 10 MiB + 1 body sent by a client gets the same answer.
     status, _, body = raw(port, "POST", "/inputs/messages", b" " * (10 * 1024 * 1024 + 1))
     assert status == 413, body
