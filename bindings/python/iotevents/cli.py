@@ -48,7 +48,15 @@ def _run_serve(arguments):
         config["state_directory"] = arguments.state_directory
     if arguments.account_id:
         config["account_id"] = arguments.account_id
-    return serve(config, arguments.host, arguments.port, dict(arguments.credentials), verbose=arguments.verbose)
+    from .errors import ClientError
+    try:
+        return serve(config, arguments.host, arguments.port, dict(arguments.credentials), verbose=arguments.verbose)
+    except ClientError as error:  # the engine refused the configuration (a state directory, ...)
+        print("iotevents serve: %s" % error, file=sys.stderr)
+        return 1
+    except OSError as error:  # the address is taken, or not ours
+        print("iotevents serve: cannot listen on %s:%d: %s" % (arguments.host, arguments.port, error), file=sys.stderr)
+        return 1
 
 
 def main(argv: Optional[List[str]] = None) -> int:

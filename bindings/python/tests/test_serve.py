@@ -391,6 +391,60 @@ def test_eight_concurrent_clients_exact_counts():
         assert served.stop()[0] == 0
 
 
+def test_sigterm_under_load_loses_no_acknowledged_call(tmp_path):
+    """SIGTERM while a client sends: the calls in flight finish before the engine closes, and
+    every acknowledged message is in the state the next engine opens (at most one more: a call
+    that ran but whose answer the closing connection did not deliver)."""
+    state = str(tmp_path / "state")
+    with Served("--state-directory", state) as served:
+        control = client("iotevents", served.url)
+        control.create_input(**COUNTER_INPUT)
+        control.create_detector_model(**COUNTER_MODEL)
+        acknowledged, stop = [0], threading.Event()
+
+        def send():
+            connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+            payload = base64.b64encode(b'{"key": "k"}').decode()
+            call = 0
+            while not stop.is_set():
+                call += 1
+                try:
+                    status, _ = _post(connection, "/inputs/messages", {"messages": [
+                        {"messageId": str(call), "inputName": "Count", "payload": payload}]})
+                except (OSError, http.client.HTTPException):
+                    return
+                if status != 200:
+                    return
+                acknowledged[0] += 1
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        while acknowledged[0] < 50:
+            time.sleep(0.01)
+        status, out, err = served.stop(signal.SIGTERM)
+        stop.set()
+        sender.join()
+        assert status == 0 and "the engine is closed" in out and "Traceback" not in err, err
+    with iotevents.Engine(state_directory=state) as engine:
+        detector = engine.client("iotevents-data").describe_detector(detectorModelName="counter", keyValue="k")["detector"]
+        counted = int(detector["state"]["variables"][0]["value"])
+        assert acknowledged[0] <= counted <= acknowledged[0] + 1, (acknowledged[0], counted)
+
+
+def test_start_up_failures_are_messages_not_tracebacks(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    ran = subprocess.run([sys.executable, "-m", "iotevents", "serve", "--port", "0", "--state-directory",
+                          str(blocker / "state")], env=_env(), capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 1 and ran.stderr.startswith("iotevents serve: ") and "Traceback" not in ran.stderr, ran.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        ran = subprocess.run([sys.executable, "-m", "iotevents", "serve", "--port", str(taken.getsockname()[1])],
+                             env=_env(), capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 1 and "cannot listen on" in ran.stderr and "Traceback" not in ran.stderr, ran.stderr
+
+
 def test_sigterm_closes_the_engine_and_the_state_survives(tmp_path):
     state = str(tmp_path / "state")
     with Served("--state-directory", state) as served:
