@@ -47,6 +47,7 @@ def _metadata(project):
     return ("Metadata-Version: 2.1\nName: %(name)s\nVersion: %(version)s\nSummary: %(summary)s\n"
             "Requires-Python: %(requires_python)s\nLicense: Apache-2.0\n"
             "Provides-Extra: boto3\nRequires-Dist: boto3; extra == \"boto3\"\n"
+            "Provides-Extra: serve\nRequires-Dist: botocore; extra == \"serve\"\n"
             "Description-Content-Type: text/markdown\n\n" % project) + readme
 
 
