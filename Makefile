@@ -33,7 +33,7 @@ HARNESS := $(OUT)/harness
 CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude
 
 APT_BUILD := gcc make python3 binutils
-APT_TEST := libjson-c-dev pkg-config valgrind python3
+APT_TEST := libjson-c-dev pkg-config valgrind python3 curl
 ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
@@ -323,7 +323,8 @@ $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standa
 # then the package as users get it: `pip install ./bindings/python` and the wheel of `make python`,
 # each into a fresh venv, offline, running the example. pytest and boto3 come from PyPI when missing.
 # test_newest_boto3.py also keeps build/boto3-venv with the newest boto3 from PyPI (refreshed at
-# most once a day) and runs iotevents.boto3 there.
+# most once a day) and runs iotevents.boto3 there; test_serve.py runs `iotevents serve` (real
+# processes on loopback) against that boto3 and the AWS CLI v1 in build/awscli-venv (likewise).
 PY_TEST_PACKAGES := pytest boto3
 python-test: $(LIB_standard) $(LIB_small) | deps-test
 	@missing=""; for m in $(PY_TEST_PACKAGES); do python3 -c "import $$m" 2>/dev/null || missing="$$missing $$m"; done; \
@@ -364,6 +365,8 @@ check-python-install: python
 	  || { echo "check-python-install: pip install ./bindings/python did not run the example"; exit 1; }
 	@cd /tmp && $(OUT)/python-venv/bin/python -c "$$PY_DATA_CHECK" \
 	  || { echo "check-python-install: pip install ./bindings/python lacks botocore-data or the pytest11 entry point"; exit 1; }
+	@$(OUT)/python-venv/bin/iotevents serve --help | grep -q -- '--credentials' \
+	  || { echo "check-python-install: pip install ./bindings/python did not install the iotevents command"; exit 1; }
 	@$(OUT)/python-venv/bin/pip install -q --no-index --no-cache-dir --force-reinstall $(OUT)/python/*.whl
 	@cd /tmp && env -u IOTEVENTS_LIBRARY LD_LIBRARY_PATH= $(OUT)/python-venv/bin/python -c \
 	  'import iotevents, os; e = iotevents.Engine(); assert os.path.dirname(iotevents.__file__) in e.library_path, e.library_path' \
@@ -372,7 +375,7 @@ check-python-install: python
 	  || { echo "check-python-install: the wheel did not run the example"; exit 1; }
 	@cd /tmp && $(OUT)/python-venv/bin/python -c "$$PY_DATA_CHECK" \
 	  || { echo "check-python-install: the wheel lacks botocore-data or the pytest11 entry point"; exit 1; }
-	@echo "check-python-install: 5 passed, 0 failed ($$(basename $(OUT)/python/*.whl))"
+	@echo "check-python-install: 6 passed, 0 failed ($$(basename $(OUT)/python/*.whl))"
 
 # Durable state (issue 8), both profiles: the crash harness (a child killed with SIGKILL at 200
 # random moments, every acknowledged call checked after each restart), damaged directories, every

@@ -22,13 +22,13 @@ mock(engine=None) serves every client of the two services from an engine while i
 including the clients the code under test creates itself: see its docstring.
 """
 import json
-import re
-import uuid
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
+
+from ._rest import RestJson
 
 __all__ = ["attach", "detach", "is_attached", "data_path", "mock", "EscapedRequestError"]
 
@@ -85,87 +85,24 @@ class _Body:
 
 
 class _Sender:
+    """Answers botocore's prepared requests from the engine, through the protocol's one decoder
+    and encoder (_rest.RestJson, which `iotevents serve` uses too)."""
+
     def __init__(self, service_model, engine):
-        self._model = service_model
+        self._protocol = RestJson(service_model)
         self._engine = engine
-        self._paths = {}  # operation name -> compiled path pattern
 
     def __call__(self, request, event_name, **_):
         # botocore passes the event's full name: before-send.<service-id>.<Operation>
-        operation = self._model.operation_model(event_name.rsplit(".", 1)[1])
-        document = self._decode(operation, request)
-        status, text = self._engine.call_raw(operation.name, json.dumps(document))
-        if status == 0:
-            code = operation.http.get("responseCode", 200)
-            body = b"" if code == 204 else text.encode("utf-8")
-            headers = {"Content-Type": "application/json"}
-        else:
-            error = json.loads(text) if text else {}
-            kind = error.get("__type", "InternalFailureException")
-            code = self._error_status(kind)
-            body = text.encode("utf-8")
-            headers = {"Content-Type": "application/json", "x-amzn-ErrorType": kind}
-        headers["x-amzn-RequestId"] = str(uuid.uuid4())
-        headers["Content-Length"] = str(len(body))
-        return AWSResponse(request.url, code, headers, _Body(body))
-
-    # -- request decoding -------------------------------------------------------------------
-
-    def _decode(self, operation, request):
-        shape = operation.input_shape
+        operation = self._protocol.model.operation_model(event_name.rsplit(".", 1)[1])
         url = urlsplit(request.url)
-        document = {}
-        if shape is None:
-            return document
-        labels = self._path_pattern(operation).match(url.path)
-        query = parse_qs(url.query, keep_blank_values=True)
         body = request.body
         if hasattr(body, "read"):
             body = body.read()
-        if body:
-            document.update(json.loads(body.decode("utf-8") if isinstance(body, bytes) else body))
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire = member.serialization.get("name", name)
-            if location == "uri" and labels and labels.group(wire) is not None:
-                document[name] = unquote(labels.group(wire))
-            elif location == "querystring" and wire in query:
-                values = query[wire]
-                document[name] = (values if member.type_name == "list"
-                                  else _scalar(member.type_name, values[-1]))
-            elif location == "header" and wire in request.headers:
-                document[name] = _scalar(member.type_name, request.headers[wire])
-        return document
-
-    def _path_pattern(self, operation):
-        pattern = self._paths.get(operation.name)
-        if pattern is None:
-            template = operation.http["requestUri"].split("?", 1)[0]
-            regex, position = "", 0
-            for label in re.finditer(r"\{([^}+]+)(\+?)\}", template):
-                regex += re.escape(template[position:label.start()])
-                regex += "(?P<%s>%s)" % (label.group(1), ".+" if label.group(2) else "[^/]*")
-                position = label.end()
-            regex += re.escape(template[position:])
-            # botocore appends the labels to the endpoint's own path, if it has one
-            pattern = self._paths[operation.name] = re.compile("(?:.*?)" + regex + "$")
-        return pattern
-
-    def _error_status(self, kind):
-        try:
-            return self._model.shape_for(kind).metadata["error"]["httpStatusCode"]
-        except Exception:  # a code this service's model does not declare
-            return 500 if kind == "InternalFailureException" else 400
-
-
-def _scalar(type_name, text):
-    if type_name in ("integer", "long"):
-        return int(text)
-    if type_name in ("float", "double"):
-        return float(text)
-    if type_name == "boolean":
-        return text == "true"
-    return text
+        document = self._protocol.decode(operation, url.path, url.query, request.headers, body)
+        status, text = self._engine.call_raw(operation.name, json.dumps(document))
+        code, headers, content = self._protocol.encode(operation, status, text)
+        return AWSResponse(request.url, code, headers, _Body(content))
 
 
 # The service models (data_path) and mock live in their own modules; this one is their public face.

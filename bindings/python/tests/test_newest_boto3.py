@@ -5,49 +5,17 @@ installs this package into it as a user would (pip install ./bindings/python, of
 newest_boto3_check.py there: attach and mock each run the developer guide's motor scenario."""
 import json
 import os
-import shutil
 import subprocess
-import sys
-import time
-
-import pytest
 
 import motor
+import pypi_venv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-VENV = os.path.join(ROOT, "build", "boto3-venv")
-PYTHON = os.path.join(VENV, "bin", "python")
-REFRESHED = os.path.join(VENV, "refreshed")  # touched after each successful pip install -U boto3
-FINDINGS = os.path.join(VENV, "last-check.json")
-DAY = 24 * 3600
-
-
-def _run(*command, timeout=300):
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-
-
-def _has_boto3():
-    return os.path.exists(PYTHON) and _run(PYTHON, "-c", "import boto3").returncode == 0
+FINDINGS = os.path.join(pypi_venv.ROOT, "build", "boto3-venv", "last-check.json")
 
 
 def newest_boto3_venv():
-    if not os.path.exists(PYTHON) or _run(PYTHON, "-m", "pip", "--version").returncode != 0:
-        shutil.rmtree(VENV, ignore_errors=True)
-        made = _run(sys.executable, "-m", "venv", VENV)
-        assert made.returncode == 0, made.stderr
-    fresh = os.path.exists(REFRESHED) and time.time() - os.path.getmtime(REFRESHED) < DAY
-    if not fresh or not _has_boto3():
-        got = _run(PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-U", "boto3", timeout=480)
-        if got.returncode == 0:
-            with open(REFRESHED, "w"):
-                pass
-        elif not _has_boto3():
-            pytest.fail("could not install boto3 from PyPI into %s:\n%s" % (VENV, got.stderr[-2000:]))
-    installed = _run(PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-index",
-                     "--no-deps", "--no-cache-dir", "--force-reinstall", os.path.join(ROOT, "bindings", "python"))
-    assert installed.returncode == 0, installed.stderr
-    return PYTHON
+    return pypi_venv.newest("boto3-venv", "boto3", "boto3")
 
 
 def test_attach_and_mock_on_the_newest_boto3():

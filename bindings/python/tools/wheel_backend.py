@@ -26,7 +26,9 @@ PACKAGE = "iotevents"
 DATA = "botocore-data"  # iotevents.boto3.data_path() inside the installed package
 # pytest finds the fixture iotevents_mock through this entry point; named like the module, so a
 # conftest's pytest_plugins = ["iotevents.pytest_plugin"] beside it does not register it twice.
-ENTRY_POINTS = "[pytest11]\niotevents.pytest_plugin = iotevents.pytest_plugin\n"
+# The console script `iotevents` is the command line (iotevents.cli: serve, ...).
+ENTRY_POINTS = ("[console_scripts]\niotevents = iotevents.cli:main\n\n"
+                "[pytest11]\niotevents.pytest_plugin = iotevents.pytest_plugin\n")
 
 
 def _project():
@@ -45,6 +47,7 @@ def _metadata(project):
     return ("Metadata-Version: 2.1\nName: %(name)s\nVersion: %(version)s\nSummary: %(summary)s\n"
             "Requires-Python: %(requires_python)s\nLicense: Apache-2.0\n"
             "Provides-Extra: boto3\nRequires-Dist: boto3; extra == \"boto3\"\n"
+            "Provides-Extra: serve\nRequires-Dist: botocore; extra == \"serve\"\n"
             "Description-Content-Type: text/markdown\n\n" % project) + readme
 
 

@@ -1,0 +1,72 @@
+"""The `iotevents` command (console script, or `python -m iotevents`): one subcommand per task.
+
+    iotevents serve [--host H] [--port P] [--state-directory DIR] [--credentials KEY:SECRET] ...
+
+Add a subcommand with a function `_add_<name>(subparsers)` that registers its parser and sets
+`run` to a function of the parsed arguments returning the exit status."""
+import argparse
+import sys
+from typing import List, Optional
+
+
+def _credentials(text):
+    key, separator, secret = text.partition(":")
+    if not separator or not key or not secret:
+        raise argparse.ArgumentTypeError("expected ACCESS_KEY:SECRET, got %r" % text)
+    return key, secret
+
+
+def _add_serve(subparsers):
+    parser = subparsers.add_parser(
+        "serve", help="serve an engine over HTTP with the AWS REST-JSON protocol of iotevents and iotevents-data",
+        description="Serves an engine over HTTP/1.1 for both services' REST-JSON protocol on one port, so the AWS "
+                    "CLI (--endpoint-url), boto3 (endpoint_url=) and other AWS SDKs work unchanged. Stops on "
+                    "SIGTERM or Ctrl-C after the calls in flight, closing the engine cleanly. Needs botocore.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=9080, help="port (default 9080; 0 picks a free one and prints it)")
+    parser.add_argument("--state-directory", help="keep the engine's state durably in this directory")
+    parser.add_argument("--region", default="us-east-1", help="the engine's region, and the one signatures must name")
+    parser.add_argument("--account-id", help="the account id in the ARNs the engine writes")
+    parser.add_argument("--clock", choices=("system", "manual"), default="system",
+                        help="system (default; timers fire on their own) or manual (time stands at --start-time-millis)")
+    parser.add_argument("--start-time-millis", type=int, help="where the manual clock stands (epoch ms)")
+    parser.add_argument("--credentials", action="append", type=_credentials, default=[], metavar="ACCESS_KEY:SECRET",
+                        help="accept requests signed (SigV4) with this key pair; repeatable. Without any, "
+                             "signatures are not checked")
+    parser.add_argument("--verbose", action="store_true", help="log every request to standard error")
+    parser.set_defaults(run=_run_serve)
+
+
+def _run_serve(arguments):
+    from .serve import serve
+    config = {"clock": arguments.clock, "region": arguments.region}
+    if arguments.clock == "system":
+        config["timer_thread"] = True
+    elif arguments.start_time_millis is not None:
+        config["start_time_millis"] = arguments.start_time_millis
+    if arguments.state_directory:
+        config["state_directory"] = arguments.state_directory
+    if arguments.account_id:
+        config["account_id"] = arguments.account_id
+    from .errors import ClientError
+    try:
+        return serve(config, arguments.host, arguments.port, dict(arguments.credentials), verbose=arguments.verbose)
+    except ClientError as error:  # the engine refused the configuration (a state directory, ...)
+        print("iotevents serve: %s" % error, file=sys.stderr)
+        return 1
+    except OSError as error:  # the address is taken, or not ours
+        print("iotevents serve: cannot listen on %s:%d: %s" % (arguments.host, arguments.port, error), file=sys.stderr)
+        return 1
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="iotevents", description="libiotevents from the command line")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    _add_serve(subparsers)
+    arguments = parser.parse_args(argv)
+    return arguments.run(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+iotevents create-detector-model --cli-input-json file://{here}/model.json
