@@ -68,9 +68,9 @@ extension Engine {
     /// outside `keeping` (any attribute when nil), if there is one. Models are what make an input
     /// "in use" (semantics.md §6.0).
     func modelReading(input: String, keeping: [AttributePath]?) -> String? {
-        modelReading(input: input, keeping: keeping, routes: detectorRoutes, kind: "detector",
+        modelReading(input: input, keeping: keeping, routes: detectorModels.routes, kind: "detector",
                      name: { $0.name }, references: { $0.latest.compiled.symbols.inputAttributes })
-            ?? modelReading(input: input, keeping: keeping, routes: alarmRoutes, kind: "alarm",
+            ?? modelReading(input: input, keeping: keeping, routes: alarmModels.routes, kind: "alarm",
                             name: { $0.name }, references: { $0.latest.compiled.symbols.inputAttributes })
     }
 

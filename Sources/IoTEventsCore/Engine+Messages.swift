@@ -41,12 +41,12 @@ extension Engine {
         }
         let eventTime = message.timestamp ?? now
         var failure: ServiceError?
-        for model in detectorRoutes[message.inputName] ?? [] {
+        for model in detectorModels.routes[message.inputName] ?? [] {
             if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
                 failure = error
             }
         }
-        for model in alarmRoutes[message.inputName] ?? [] {
+        for model in alarmModels.routes[message.inputName] ?? [] {
             if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
                 failure = error
             }
@@ -59,7 +59,7 @@ extension Engine {
 
     /// How many evaluations a message on `inputName` runs: one per model that reads the input.
     func evaluationCount(forInput inputName: String) -> Int {
-        (detectorRoutes[inputName]?.count ?? 0) + (alarmRoutes[inputName]?.count ?? 0)
+        (detectorModels.routes[inputName]?.count ?? 0) + (alarmModels.routes[inputName]?.count ?? 0)
     }
 
     private func deliver<Source: MessageSource>(

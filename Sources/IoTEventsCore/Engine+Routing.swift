@@ -65,4 +65,25 @@ extension Engine {
         }
         return nil
     }
+
+    /// The detector and alarm models a message on `input` reaches, in ARN order (a detector
+    /// model and an alarm model may share a name; their ARNs differ).
+    public func listInputRoutings(input: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
+        guard inputs.contains(input) else { throw Engine.inputNotFound(input) }
+        let scope = "inputRoutings/\(input)"
+        let after = try Engine.resume(nextToken, scope: scope, operation: "ListInputRoutings")
+        var all: [(name: String, arn: String)] = []
+        for model in detectorModels.routes[input] ?? [] { all.append((model.name, model.arn)) }
+        for model in alarmModels.routes[input] ?? [] { all.append((model.name, model.arn)) }
+        all.sort { ByteOrder.less($0.arn, $1.arn) }
+        var result: [(name: String, arn: String)] = []
+        var more = false
+        for resource in all {
+            if let after, !ByteOrder.less(after, resource.arn) { continue }
+            if result.count == maxResults { more = true; break }
+            result.append(resource)
+        }
+        let token = more ? result.last.map { PageToken.encode(scope: scope, after: $0.arn) } : nil
+        return (result, token)
+    }
 }

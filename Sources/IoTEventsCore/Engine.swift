@@ -10,18 +10,16 @@ public final class Engine {
 
     var inputs = NamedRegistry<Input>()
     var loggingOptions: LoggingOptions?
-    var detectorModels = NamedRegistry<DetectorModel>()
-    /// Input name → the detector models that reference it, in name order (§1.6).
-    var detectorRoutes: [String: [DetectorModel]] = [:]
+    /// Detector models by name, and by the inputs that feed them (`routes`, name order, §1.6).
+    let detectorModels = ModelCatalog<DetectorModelKind>()
     /// Every armed detector timer's deadline (lazy deletion: see `DeadlineHeap`).
     var timerQueue = DeadlineHeap<TimerEntry>()
     /// Timers running in all detectors: when the queue holds many more entries than this, the
     /// stale ones are swept out.
     var runningTimers = 0
     var nextTimerGeneration: UInt64 = 1
-    var alarmModels = NamedRegistry<AlarmModel>()
-    /// Input name → the alarm models whose rule reads it, in name order (§1.6).
-    var alarmRoutes: [String: [AlarmModel]] = [:]
+    /// Alarm models by name, and by the inputs their rule and actions read (`routes`).
+    let alarmModels = ModelCatalog<AlarmModelKind>()
     /// Every running snooze's end (lazy deletion, as for timers).
     var snoozeQueue = DeadlineHeap<SnoozeEntry>()
     /// Alarms snoozed right now, for the stale-entry sweep.

@@ -1,11 +1,7 @@
 /// One version of an alarm model: the request as given (for DescribeAlarmModel), its compiled
 /// rule and actions, and its configuration. A class so alarms and listings share one copy.
 public final class AlarmModelVersion: NumberedVersion {
-    public enum Status: String, Sendable {
-        case activating = "ACTIVATING"
-        case active = "ACTIVE"
-        case inactive = "INACTIVE"
-    }
+    public typealias Status = ModelVersionStatus
 
     public let number: Int
     public let request: AlarmModelRequest
@@ -48,3 +44,12 @@ public final class AlarmModel: VersionedModel {
 
     public var alarmCount: Int { alarms.count }
 }
+
+extension AlarmModelVersion: LifecycleVersion {
+    func retire(at time: Millis) {
+        status = .inactive
+        lastUpdateTime = time
+    }
+}
+
+extension AlarmModel: LifecycleModel {}

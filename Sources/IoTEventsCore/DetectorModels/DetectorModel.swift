@@ -56,11 +56,7 @@ extension VersionedModel {
 }
 
 public final class DetectorModelVersion: NumberedVersion {
-    public enum Status: String, Sendable {
-        case activating = "ACTIVATING"
-        case active = "ACTIVE"
-        case inactive = "INACTIVE"
-    }
+    public typealias Status = ModelVersionStatus
 
     public let number: Int
     public let request: DetectorModelRequest
@@ -148,3 +144,12 @@ public final class DetectorModel: VersionedModel {
 
     public var detectorCount: Int { detectors.count }
 }
+
+extension DetectorModelVersion: LifecycleVersion {
+    func retire(at time: Millis) {
+        status = .inactive
+        lastUpdateTime = time
+    }
+}
+
+extension DetectorModel: LifecycleModel {}

@@ -95,12 +95,12 @@ extension Engine {
         } catch { throw .bytes(error) }
         for _ in 0..<(try SnapshotError.reading { () throws(ByteReadError) in try r.count() }) {
             let model = try SnapshotFields.readDetectorModel(coder, limits, &r)
-            detectorModels.set(model.name, model)
+            detectorModels.set(model)
             runningTimers += model.detectors.runningTimerTotal
         }
         for _ in 0..<(try SnapshotError.reading { () throws(ByteReadError) in try r.count() }) {
             let model = try SnapshotFields.readAlarmModel(coder, limits, &r)
-            alarmModels.set(model.name, model)
+            alarmModels.set(model)
             model.alarms.forEach { if $0.snoozeDeadline != nil { runningSnoozes += 1 } }
         }
         do throws(ByteReadError) {
@@ -138,8 +138,8 @@ extension Engine {
             deduplicator.restore(remembered)
             guard r.atEnd else { throw r.failure("bytes after the last section") }
         } catch { throw .bytes(error) }
-        rebuildDetectorRoutes()
-        rebuildAlarmRoutes()
+        detectorModels.rebuildRoutes()
+        alarmModels.rebuildRoutes()
     }
 }
 
