@@ -116,10 +116,18 @@ $(OUT)/bench-control-plane: Tests/bench/control_plane.c include/iotevents.h $(LI
 
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
+	@$(MAKE) --no-print-directory bench-messages
 	@$(MAKE) --no-print-directory bench-expressions
 	@$(MAKE) --no-print-directory bench-durability
 	@$(MAKE) --no-print-directory bench-python
 	@$(MAKE) --no-print-directory bench-lua
+
+# The message path: engine instructions per message beside the JSON work any implementation must do.
+$(OUT)/message-path: Tests/bench/message_path.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+	$(CC) -O2 -g -Wall -Wextra -Werror -std=c11 -Iinclude -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
+
+bench-messages: $(OUT)/message-path $(LIB_small) | deps-test
+	sh Tests/bench/message_path.sh $(OUT)/message-path $(OUT)
 
 # The heartbeat workload through the C ABI: the baseline of the binding rows.
 $(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c include/iotevents.h Tests/c/test_files.h $(LIB_standard)

@@ -1,0 +1,171 @@
+/* The message path against the JSON work any implementation of it must do (issue 25): CALLS
+ * BatchPutMessage calls of 10 messages over KEYS keys of examples/models heartbeat.json and
+ * threshold.json (messages alternate Heartbeat and Temperature; temperatures cycle through 60..95,
+ * so detectors change state and some messages send an sns action to a no-op handler).
+ *
+ *   message_path engine|baseline MODELS_DIR CALLS KEYS small|large
+ *
+ * small: ~50-byte payloads, base64 as boto3 sends them. large: ~1 KB payloads, every other one
+ * base64, the others as JSON objects (the engine accepts both).
+ * engine:   iotevents_call for each request.
+ * baseline: what the engine cannot avoid: parse the request with jansson, decode each base64
+ *           payload and parse it (object payloads come parsed), read the two attributes, build
+ *           and dump the (empty) error-entry response.
+ * Requests are written first; CALLS calls then warm up (with KEYS <= 10 x CALLS every key gets
+ * its detectors), and
+ * the same number more are measured: under callgrind, --toggle-collect=measured_calls counts
+ * just those (Tests/bench/message_path.sh divides by the messages).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "iotevents.h"
+#include "../c/test_files.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void must(iotevents_engine *engine, const char *operation, const char *request) {
+    char *response = NULL;
+    int status = iotevents_call(engine, operation, request, &response);
+    if (status != IOTEVENTS_OK) { fprintf(stderr, "%s: %s\n", operation, response); exit(1); }
+    iotevents_free(response);
+}
+
+static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(const char *in, char *out) {
+    size_t n = strlen(in), o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)in[i] << 16;
+        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)in[i + 2];
+        out[o++] = digits[(v >> 18) & 63];
+        out[o++] = digits[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? digits[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+static size_t unbase64(const char *in, unsigned char *out) {
+    signed char value[256];
+    memset(value, -1, sizeof value);
+    for (int i = 0; i < 64; i++) value[(unsigned char)digits[i]] = (signed char)i;
+    size_t o = 0;
+    unsigned v = 0;
+    int bits = 0;
+    for (const char *p = in; *p && *p != '='; p++) {
+        if (value[(unsigned char)*p] < 0) return (size_t)-1;
+        v = (v << 6) | (unsigned)value[(unsigned char)*p];
+        bits += 6;
+        if (bits >= 8) { bits -= 8; out[o++] = (unsigned char)(v >> bits); }
+    }
+    return o;
+}
+
+enum { REQUEST_BYTES = 24000 };
+
+static void batch_request(char *buffer, long call, long keys, int large) {
+    static char pad[901];
+    memset(pad, 'x', 900);
+    size_t used = (size_t)snprintf(buffer, REQUEST_BYTES, "{\"messages\":[");
+    for (int m = 0; m < 10; m++) {
+        long n = call * 10 + m;
+        char payload[1200], encoded[1700];
+        int heartbeat = m % 2 == 0;
+        if (heartbeat)
+            snprintf(payload, sizeof payload, "{\"deviceId\":\"dev-%ld\",\"battery\":%ld%s%s%s}", n % keys, n % 100,
+                     large ? ",\"pad\":\"" : "", large ? pad : "", large ? "\"" : "");
+        else
+            snprintf(payload, sizeof payload, "{\"sensorId\":\"s-%ld\",\"celsius\":%ld%s%s%s}", n % keys, 60 + (n / 10) % 36,
+                     large ? ",\"pad\":\"" : "", large ? pad : "", large ? "\"" : "");
+        const char *input = heartbeat ? "Heartbeat" : "Temperature";
+        if (large && m % 4 >= 2) {
+            used += (size_t)snprintf(buffer + used, REQUEST_BYTES - used,
+                                     "%s{\"messageId\":\"%ld\",\"inputName\":\"%s\",\"payload\":%s}", m ? "," : "", n, input, payload);
+        } else {
+            base64(payload, encoded);
+            used += (size_t)snprintf(buffer + used, REQUEST_BYTES - used,
+                                     "%s{\"messageId\":\"%ld\",\"inputName\":\"%s\",\"payload\":\"%s\"}", m ? "," : "", n, input, encoded);
+        }
+    }
+    snprintf(buffer + used, REQUEST_BYTES - used, "]}");
+}
+
+static long sink;
+
+static void ignore_action(const char *action_json, void *payload) {
+    (void)payload;
+    sink += (long)strlen(action_json);
+}
+
+/* The JSON work of one call, as any implementation must do it. */
+static void baseline(const char *request) {
+    json_t *root = json_loads(request, JSON_REJECT_DUPLICATES, NULL);
+    json_t *messages = json_object_get(root, "messages");
+    unsigned char decoded[1700];
+    for (size_t i = 0; i < json_array_size(messages); i++) {
+        json_t *m = json_array_get(messages, i);
+        sink += (long)strlen(json_string_value(json_object_get(m, "messageId")));
+        sink += (long)strlen(json_string_value(json_object_get(m, "inputName")));
+        json_t *payload = json_object_get(m, "payload"), *parsed = NULL;
+        if (json_is_string(payload)) {
+            size_t n = unbase64(json_string_value(payload), decoded);
+            parsed = json_loadb((const char *)decoded, n, JSON_REJECT_DUPLICATES, NULL);
+        } else {
+            parsed = json_incref(payload);
+        }
+        json_t *key = json_object_get(parsed, "deviceId");
+        if (!key) key = json_object_get(parsed, "sensorId");
+        sink += (long)strlen(json_string_value(key));
+        sink += (long)json_integer_value(json_object_get(parsed, json_object_get(parsed, "battery") ? "battery" : "celsius"));
+        json_decref(parsed);
+    }
+    json_t *response = json_pack("{s:[]}", "BatchPutMessageErrorEntries");
+    char *text = json_dumps(response, JSON_COMPACT);
+    sink += (long)strlen(text);
+    free(text);
+    json_decref(response);
+    json_decref(root);
+}
+
+static void run_calls(iotevents_engine *engine, const char *requests, long first, long count) {
+    for (long call = first; call < first + count; call++) {
+        if (engine) must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
+        else baseline(requests + call * REQUEST_BYTES);
+    }
+}
+
+/* The measured phase: callgrind collects only inside this function. */
+__attribute__((noinline)) void measured_calls(iotevents_engine *engine, const char *requests, long first, long count) {
+    run_calls(engine, requests, first, count);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 6) { fprintf(stderr, "usage: %s engine|baseline MODELS_DIR CALLS KEYS small|large\n", argv[0]); return 2; }
+    int engine_mode = strcmp(argv[1], "engine") == 0;
+    long calls = atol(argv[3]), keys = atol(argv[4]);
+    int large = strcmp(argv[5], "large") == 0;
+    char *requests = malloc((size_t)(2 * calls) * REQUEST_BYTES);
+    if (!requests) return 1;
+    for (long call = 0; call < 2 * calls; call++) batch_request(requests + call * REQUEST_BYTES, call, keys, large);
+    iotevents_engine *engine = NULL;
+    if (engine_mode) {
+        char *error = NULL;
+        engine = iotevents_open("{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,"
+                                                  "\"limits\":{\"maxPayloadBytes\":2048}}", &error);
+        if (!engine) { fprintf(stderr, "open: %s\n", error); return 1; }
+        iotevents_set_action_handler(engine, ignore_action, NULL);
+        const char *files[] = {"heartbeat-input.json", "threshold-input.json", "heartbeat.json", "threshold.json"};
+        for (int i = 0; i < 4; i++) {
+            char *text = test_read_file(argv[2], files[i]);
+            must(engine, i < 2 ? "CreateInput" : "CreateDetectorModel", text);
+            free(text);
+        }
+    }
+    run_calls(engine, requests, 0, calls);
+    measured_calls(engine, requests, calls, calls);
+    if (engine) iotevents_close(engine);
+    free(requests);
+    return sink == -1;
+}
