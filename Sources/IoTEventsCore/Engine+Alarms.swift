@@ -26,7 +26,7 @@ extension Engine {
         now: Millis, eventTime: Millis, output: inout RunOutput
     ) -> ServiceError? {
         let version = model.latest
-        let (key, keyError) = Engine.instanceKey(source, model.key, model: "Alarm model \(model.name)")
+        let (key, keyError) = Engine.instanceKey(source, model.key, noun: AlarmModelKind.noun, name: model.name)
         if let keyError { return keyError }
         let slot: Int
         if let existing = model.alarms.slot(of: key) {
@@ -38,8 +38,9 @@ extension Engine {
             slot = model.alarms.insert(Alarm(key: key, version: version, now: now))
         }
         guard var alarm = model.alarms.take(slot) else { return nil }
-        project(source, input: input, references: version.compiled.symbols.inputAttributes, into: &alarm.attributes)
-        let trigger = AlarmTrigger.message(input: version.compiled.symbols.inputId(message.inputName), inputName: message.inputName)
+        let inputId = version.compiled.symbols.inputId(message.inputName)
+        project(source, input: input, inputId: inputId, references: version.compiled.symbols.inputAttributes, into: &alarm.attributes)
+        let trigger = AlarmTrigger.message(input: inputId, inputName: message.inputName)
         var cycle = makeCycle(model, version, alarm, trigger: trigger, eventTime: eventTime, now: now, depth: message.depth, output: &output)
         cycle.evaluateRule()
         finish(cycle, at: slot, output: &output)

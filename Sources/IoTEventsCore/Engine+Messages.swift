@@ -67,7 +67,7 @@ extension Engine {
         now: Millis, eventTime: Millis, output: inout RunOutput
     ) -> ServiceError? {
         let version = model.latest
-        let (key, keyError) = Engine.instanceKey(source, model.key, model: "Detector model \(model.name)")
+        let (key, keyError) = Engine.instanceKey(source, model.key, noun: DetectorModelKind.noun, name: model.name)
         if let keyError { return keyError }
         var created = false
         let slot: Int
@@ -81,10 +81,11 @@ extension Engine {
             created = true
         }
         guard var detector = model.detectors.take(slot) else { return nil }
-        project(source, input: input, references: version.compiled.symbols.inputAttributes, into: &detector.attributes)
+        let inputId = version.compiled.symbols.inputId(message.inputName)
+        project(source, input: input, inputId: inputId, references: version.compiled.symbols.inputAttributes, into: &detector.attributes)
         detector.lastUpdateTime = now
         let trigger = Trigger.message(
-            input: version.compiled.symbols.inputId(message.inputName), inputName: message.inputName,
+            input: inputId, inputName: message.inputName,
             messageId: message.messageId)
         run(model, version, detector, at: slot, trigger: trigger, eventTime: eventTime, now: now,
             depth: message.depth, created: created, output: &output)

@@ -30,21 +30,24 @@ extension Engine {
         }
     }
 
-    /// The key of a message for a model keyed on `keyPath` ("" for a keyless model), or the
-    /// error entry naming the model ("Detector model m: the key id is missing from the payload").
-    static func instanceKey<Source: MessageSource>(_ source: Source, _ keyPath: AttributePath?, model: String) -> (key: String, error: ServiceError?) {
+    /// The key of a message for a model of kind `noun` ("Detector model") named `name`, keyed on
+    /// `keyPath` ("" for a keyless model), or the error entry naming the model ("Detector model
+    /// m: the key id is missing from the payload"), written only when there is an error.
+    static func instanceKey<Source: MessageSource>(_ source: Source, _ keyPath: AttributePath?, noun: String, name: String) -> (key: String, error: ServiceError?) {
         guard let keyPath else { return ("", nil) }
         let found = source.keyValue(at: keyPath)
-        guard let key = found.key else { return ("", .invalidRequest("\(model): \(found.problem ?? "no key value")")) }
+        guard let key = found.key else { return ("", .invalidRequest("\(noun) \(name): \(found.problem ?? "no key value")")) }
         return (key, nil)
     }
 
-    /// Replaces an instance's view of the message's input by this message's values, projected
-    /// onto the input's declared attributes unless the engine exposes whole payloads.
-    func project<Source: MessageSource>(_ source: Source, input: Input, references: [InputAttributeReference],
+    /// Replaces an instance's view of the message's input (id `inputId` in the model's symbols)
+    /// by this message's values, projected onto the input's declared attributes unless the
+    /// engine exposes whole payloads.
+    func project<Source: MessageSource>(_ source: Source, input: Input, inputId: Int?, references: [InputAttributeReference],
                                         into attributes: inout [ExpressionValue]) {
+        guard let inputId else { return }
         let projects = configuration.inputProjection == .declared
-        for (i, reference) in references.enumerated() where reference.inputName == input.name {
+        for (i, reference) in references.enumerated() where reference.input == inputId {
             attributes[i] = !projects || reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
         }
     }
