@@ -8,6 +8,13 @@ extension Engine {
         // on its own expiry would be due again at the same instant, and a tick at INT64_MAX
         // would never end.
         let time = min(now, Millis.max - 1)
+        // Asked before every message: when neither queue's top is due, nothing is (every entry,
+        // live or stale, is at or after its queue's top), so answer in O(1) and leave stale
+        // entries that are not yet due where they are: they go when they reach the top once
+        // due, or with the sweep (`sweepStaleTimerEntries`).
+        guard (timerQueue.first?.deadline ?? Millis.max) <= time || (snoozeQueue.first?.deadline ?? Millis.max) <= time else {
+            return false
+        }
         let timerDue = nextTimerDeadline()
         let snoozeDue = nextSnoozeDeadline()
         if let t = timerDue, t <= time, snoozeDue.map({ t <= $0 }) ?? true {

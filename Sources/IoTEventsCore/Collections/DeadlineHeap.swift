@@ -73,15 +73,18 @@ public struct DeadlineHeap<Payload> {
         retain { _ in true }
     }
 
-    private func before(_ a: Entry, _ b: Entry) -> Bool {
-        a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence
+    /// Whether entry `a` comes out before entry `b`. By index, so that comparing reads two
+    /// integers of each entry instead of copying entries (and retaining their payloads).
+    private func before(_ a: Int, _ b: Int) -> Bool {
+        let x = entries[a].deadline, y = entries[b].deadline
+        return x != y ? x < y : entries[a].sequence < entries[b].sequence
     }
 
     private mutating func siftUp(_ index: Int) {
         var child = index
         while child > 0 {
             let parent = (child - 1) / 2
-            guard before(entries[child], entries[parent]) else { return }
+            guard before(child, parent) else { return }
             entries.swapAt(child, parent)
             child = parent
         }
@@ -94,8 +97,8 @@ public struct DeadlineHeap<Payload> {
             let left = 2 * parent + 1
             guard left < n else { return }
             var best = left
-            if left + 1 < n, before(entries[left + 1], entries[left]) { best = left + 1 }
-            guard before(entries[best], entries[parent]) else { return }
+            if left + 1 < n, before(left + 1, left) { best = left + 1 }
+            guard before(best, parent) else { return }
             entries.swapAt(best, parent)
             parent = best
         }
