@@ -1,5 +1,5 @@
 /// CreateAlarmModel, DescribeAlarmModel, ListAlarmModels, ListAlarmModelVersions,
-/// UpdateAlarmModel and DeleteAlarmModel (semantics.md §5.1): the shared lifecycle
+/// UpdateAlarmModel and DeleteAlarmModel (docs/behaviour.md §5.1): the shared lifecycle
 /// (Engine+ModelLifecycle.swift) with the alarm model's own checks.
 enum AlarmModelKind: ModelKind {
     typealias Model = AlarmModel

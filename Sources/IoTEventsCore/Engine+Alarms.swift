@@ -1,4 +1,4 @@
-/// Alarms at run time (semantics.md §5.2–§5.5, §6.6, §6.7): messages evaluate rules, operators
+/// Alarms at run time (docs/behaviour.md §5.2–§5.5, §6.6, §6.7): messages evaluate rules, operators
 /// act on alarms, snoozes end; and DescribeAlarm / ListAlarms.
 extension Engine {
     /// One operator action of a Batch*Alarm call.

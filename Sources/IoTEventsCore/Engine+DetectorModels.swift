@@ -1,5 +1,5 @@
 /// CreateDetectorModel, DescribeDetectorModel, ListDetectorModels, ListDetectorModelVersions,
-/// UpdateDetectorModel and DeleteDetectorModel (semantics.md §2.1, §2.9): the shared lifecycle
+/// UpdateDetectorModel and DeleteDetectorModel (docs/behaviour.md §2.1, §2.9): the shared lifecycle
 /// (Engine+ModelLifecycle.swift) with the detector model's own checks.
 enum DetectorModelKind: ModelKind {
     typealias Model = DetectorModel

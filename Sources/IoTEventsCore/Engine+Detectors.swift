@@ -1,5 +1,5 @@
 /// BatchUpdateDetector, BatchDeleteDetector, DescribeDetector and ListDetectors
-/// (semantics.md §2.8, §6.2–§6.5).
+/// (docs/behaviour.md §2.8, §6.2–§6.5).
 extension Engine {
     /// One entry of `BatchUpdateDetector`, validated against the service model.
     public struct DetectorUpdate: Sendable {

@@ -1,4 +1,4 @@
-/// CreateInput, DescribeInput, ListInputs, UpdateInput, DeleteInput (semantics.md §1.1).
+/// CreateInput, DescribeInput, ListInputs, UpdateInput, DeleteInput (docs/behaviour.md §1.1).
 extension Engine {
     /// Scope of ListInputs page tokens.
     static let inputListScope = "inputs"
@@ -10,7 +10,7 @@ extension Engine {
                 resourceId: existing.name, resourceArn: existing.arn)
         }
         if inputs.count >= limits.maxInputs {
-            // CreateInput's service model lists no LimitExceededException (semantics.md §6.0).
+            // CreateInput's service model lists no LimitExceededException (docs/behaviour.md §6.0).
             throw .invalidRequest("Cannot create input \(definition.name): the engine already has \(inputs.count) inputs (limit maxInputs = \(limits.maxInputs))")
         }
         let tagSet = try Engine.newTagSet(tags, member: "tags", limitError: .invalidRequest)
@@ -66,7 +66,7 @@ extension Engine {
 
     /// The model (as "detector model X" / "alarm model X") that reads `input` through an attribute
     /// outside `keeping` (any attribute when nil), if there is one. Models are what make an input
-    /// "in use" (semantics.md §6.0).
+    /// "in use" (docs/behaviour.md §6.0).
     func modelReading(input: String, keeping: [AttributePath]?) -> String? {
         modelReading(input: input, keeping: keeping, routes: detectorModels.routes, kind: "detector",
                      name: { $0.name }, references: { $0.latest.compiled.symbols.inputAttributes })

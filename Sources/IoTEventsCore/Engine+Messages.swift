@@ -23,7 +23,7 @@ public struct IncomingMessage: Sendable {
     }
 }
 
-/// BatchPutMessage's processing of one message (semantics.md §1.5, §1.6, §2.2, §2.3, §6.1).
+/// BatchPutMessage's processing of one message (docs/behaviour.md §1.5, §1.6, §2.2, §2.3, §6.1).
 extension Engine {
     /// Delivers the message to every detector model and then every alarm model that references
     /// its input, creating detectors and alarms as needed, and runs each detector's evaluation cycle. Returns the error for the

@@ -1,4 +1,4 @@
-/// SiteWise-sourced alarm models at run time (semantics.md §5.1): the values
+/// SiteWise-sourced alarm models at run time (docs/behaviour.md §5.1): the values
 /// `BatchPutAssetPropertyValue` brings evaluate the alarms of every model that reads the
 /// property, one alarm per asset.
 extension Engine {

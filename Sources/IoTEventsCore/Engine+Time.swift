@@ -1,4 +1,4 @@
-/// Expiries: detector timers (and, with alarms, snoozes), in deadline order (semantics.md §4.3).
+/// Expiries: detector timers (and, with alarms, snoozes), in deadline order (docs/behaviour.md §4.3).
 extension Engine {
     /// Fires the earliest expiry due at or before `time`, if there is one: a detector timer or
     /// an alarm's snooze end (at the same instant, detector timers first). Returns false when

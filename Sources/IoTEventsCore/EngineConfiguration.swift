@@ -7,7 +7,7 @@ public struct EngineConfiguration: Equatable, Sendable {
         case manual
     }
 
-    /// What `$input.X.path` may see of a message (semantics.md §1.2 [A]).
+    /// What `$input.X.path` may see of a message (docs/behaviour.md §1.2 [A]).
     public enum InputProjection: Equatable, Sendable {
         /// Only the input's declared attributes and what lies under them (AWS's documented rule).
         case declared

@@ -1,4 +1,4 @@
-/// An input: a named message schema (semantics.md §1.1).
+/// An input: a named message schema (docs/behaviour.md §1.1).
 public struct Input: Equatable, Sendable {
     /// Inputs are usable the moment they are created, so they are always `ACTIVE` here.
     public enum Status: String, Sendable {

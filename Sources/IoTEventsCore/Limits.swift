@@ -1,4 +1,4 @@
-/// Quotas the engine enforces. Defaults follow AWS's quotas (semantics.md §7); the last group is
+/// Quotas the engine enforces. Defaults follow AWS's quotas (docs/behaviour.md §7); the last group is
 /// ours. Every one can be overridden through the `limits` object of the engine configuration.
 public struct Limits: Equatable, Sendable {
     public var maxMessagesPerBatch = 10

@@ -1,4 +1,4 @@
-/// Detector models and alarm models live the same life (semantics.md §2.9, §5.1): created at
+/// Detector models and alarm models live the same life (docs/behaviour.md §2.9, §5.1): created at
 /// version 1, updated to a new live version that retires the previous one and deletes every
 /// instance, described by version, listed by name, their versions listed newest first, deleted
 /// with all their instances. `Engine+ModelLifecycle.swift` writes that life once, for any

@@ -40,7 +40,7 @@ final class JSONDocument {
     }
 
     /// `json_loadb` with our flags. An integer too large for 64 bits is read as a Decimal
-    /// (semantics.md §1.2), which jansson cannot do by itself: the text is parsed again with such
+    /// (docs/behaviour.md §1.2), which jansson cannot do by itself: the text is parsed again with such
     /// integers written as reals.
     ///
     /// A number beyond a 64-bit float (1e400) becomes the string `NulCharacters.numericOverflow`,

@@ -1,7 +1,7 @@
 import CJanssonShim
 import IoTEventsCore
 
-/// One message's payload as a JSON document (semantics.md §1.2, §1.4, §2.2).
+/// One message's payload as a JSON document (docs/behaviour.md §1.2, §1.4, §2.2).
 ///
 /// On the wire a payload is base64 of UTF-8 JSON; the ABI also takes the JSON object itself.
 /// Either way the result is an owned jansson object the message's evaluation reads attributes
@@ -21,7 +21,7 @@ final class MessagePayload {
     }
 
     /// The decoded size in bytes (what `maxPayloadBytes` limits), and the document. An object
-    /// payload's size is `sentBytes`, the bytes of its text in the request (semantics §6.1: the
+    /// payload's size is `sentBytes`, the bytes of its text in the request (docs/behaviour.md §6.1: the
     /// bytes the caller sent, as for base64); only when that is unknown, its compact form.
     static func decode(_ member: JSONValue, sentBytes: Int?, maxBytes: Int, maxDepth: Int) -> (payload: MessagePayload?, bytes: Int, failure: Failure?) {
         if member.isObject {
@@ -86,7 +86,7 @@ final class MessagePayload {
         return current
     }
 
-    /// The detector key of a keyed model (semantics.md §2.2): a string, or a JSON integer as its
+    /// The detector key of a keyed model (docs/behaviour.md §2.2): a string, or a JSON integer as its
     /// decimal text, of 1–128 characters of `[a-zA-Z0-9_:-]`. nil with the reason otherwise.
     func keyValue(at path: AttributePath) -> (key: String?, problem: String?) {
         guard let value = value(at: path) else {

@@ -2,7 +2,7 @@ import CJanssonShim
 import IoTEventsCore
 
 /// CreateAlarmModel, DescribeAlarmModel, ListAlarmModels, ListAlarmModelVersions,
-/// UpdateAlarmModel, DeleteAlarmModel (semantics.md §5.1).
+/// UpdateAlarmModel, DeleteAlarmModel (docs/behaviour.md §5.1).
 enum AlarmModelOperations {
     static func create(_ request: JSONValue, _ engine: Engine) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {
         let key = request["key"]?.string.map { AttributePath($0) }

@@ -2,7 +2,7 @@ import CJanssonShim
 import IoTEventsCore
 
 /// BatchAcknowledgeAlarm, BatchDisableAlarm, BatchEnableAlarm, BatchResetAlarm,
-/// BatchSnoozeAlarm, DescribeAlarm, ListAlarms (semantics.md §6.6, §6.7).
+/// BatchSnoozeAlarm, DescribeAlarm, ListAlarms (docs/behaviour.md §6.6, §6.7).
 enum AlarmOperations {
     /// One of the five operator batches: the whole request is checked first (count, unique
     /// `requestId`s), then each entry is applied or becomes an error entry. Expiries due by now

@@ -2,7 +2,7 @@ import CJanssonShim
 import IoTEventsCore
 
 /// `DetectorModelDefinition` → `detectorModelDefinition` JSON, normalised as AWS returned it
-/// (semantics.md §2.9, settled 2026-12-04; aws-cli's describe-detector-model example): every
+/// (docs/behaviour.md §2.9, settled 2026-12-04; aws-cli's describe-detector-model example): every
 /// state carries `onEnter`, `onInput` and `onExit`, each with `events`, `onInput` also with
 /// `transitionEvents`, every event with `actions`, `[]` when the request had none. Everything
 /// else is echoed as given.

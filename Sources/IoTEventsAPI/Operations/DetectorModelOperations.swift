@@ -84,7 +84,7 @@ enum DetectorModelOperations {
         if identifier?["iotEventsInputIdentifier"] != nil || sitewise != nil {
             let page: (resources: [(name: String, arn: String)], nextToken: String?)
             if identifier?["iotEventsInputIdentifier"] == nil, let s = sitewise {
-                // The SiteWise-sourced alarm models that read the property (semantics §5.1).
+                // The SiteWise-sourced alarm models that read the property (docs/behaviour.md §5.1).
                 page = try engine.listSiteWiseRoutings(
                     assetModelId: s["assetModelId"]?.string ?? "", propertyId: s["propertyId"]?.string ?? "",
                     nextToken: request["nextToken"]?.string, maxResults: Pagination.maxResults(request))

@@ -5,7 +5,7 @@ import IoTEventsCore
 ///
 /// Batches first validate the whole request (any violation: InvalidRequestException, nothing
 /// applied), then process entries in order, each either applied or reported as an error entry
-/// (semantics.md §6.0).
+/// (docs/behaviour.md §6.0).
 enum DetectorOperations {
     /// `text`: the request as sent, where an object payload's size is read (`JSONMemberSpans`).
     static func batchPutMessage(_ request: JSONValue, text: UnsafeBufferPointer<UInt8>, _ engine: Engine, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t>? {

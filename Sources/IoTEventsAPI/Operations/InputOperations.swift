@@ -78,7 +78,7 @@ enum InputOperations {
 
 /// What every list operation shares.
 enum Pagination {
-    /// AWS documents no default page size; we use the largest allowed (semantics.md §6.8).
+    /// AWS documents no default page size; we use the largest allowed (docs/behaviour.md §6.8).
     static let defaultMaxResults = 250
 
     static func maxResults(_ request: JSONValue) -> Int {

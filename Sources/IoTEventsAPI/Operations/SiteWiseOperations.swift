@@ -2,7 +2,7 @@ import CJanssonShim
 import IoTEventsCore
 
 /// BatchPutAssetPropertyValue, the engine's own operation in AWS IoT SiteWise's shapes: it feeds
-/// asset property values to SiteWise-sourced alarm models (semantics.md §5.1).
+/// asset property values to SiteWise-sourced alarm models (docs/behaviour.md §5.1).
 enum SiteWiseOperations {
     /// One error of an entry: SiteWise groups the values an error concerns under it.
     private struct EntryError {

@@ -2,8 +2,8 @@ import CJanssonShim
 import CLibcShim
 import IoTEventsCore
 
-/// An executed action as the JSON document the host's action handler receives (abi.md, "The
-/// action document").
+/// An executed action as the JSON document the host's action handler receives
+/// (`include/iotevents.h`, "Actions", `iotevents_action_fn`).
 enum ActionDocument {
     static func text(_ record: ActionRecord) -> String? {
         var action = JSONObject()

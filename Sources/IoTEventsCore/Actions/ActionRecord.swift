@@ -1,5 +1,6 @@
 /// One executed external action, evaluated, as the runtime hands it to the API layer, which turns
-/// it into the action document of abi.md. Plain values: the core never builds JSON trees.
+/// it into the action document of `include/iotevents.h` (`iotevents_action_fn`). Plain values:
+/// the core never builds JSON trees.
 public struct ActionRecord: Sendable {
     public var kind: ExternalActionKind
     /// An alarm notification (`"type": "alarmNotification"`): `kind` is then `lambda` and

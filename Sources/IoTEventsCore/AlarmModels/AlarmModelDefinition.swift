@@ -1,4 +1,4 @@
-/// `alarmRule.simpleRule.comparisonOperator` (semantics.md §5.1).
+/// `alarmRule.simpleRule.comparisonOperator` (docs/behaviour.md §5.1).
 public enum ComparisonOperator: String, Equatable, Sendable, CaseIterable {
     case greater = "GREATER"
     case greaterOrEqual = "GREATER_OR_EQUAL"

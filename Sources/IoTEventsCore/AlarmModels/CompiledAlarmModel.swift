@@ -1,4 +1,4 @@
-/// An alarm model with its rule and actions compiled against one symbol table (semantics.md §5.1,
+/// An alarm model with its rule and actions compiled against one symbol table (docs/behaviour.md §5.1,
 /// §5.3): what alarms evaluate.
 public struct CompiledAlarmModel: Sendable {
     public var symbols: ExpressionSymbols

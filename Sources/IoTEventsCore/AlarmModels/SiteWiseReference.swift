@@ -1,4 +1,4 @@
-/// One `$sitewise` reference of a SiteWise-sourced alarm model (semantics.md §5.1):
+/// One `$sitewise` reference of a SiteWise-sourced alarm model (docs/behaviour.md §5.1):
 /// `$sitewise.assetModel.`<assetModelId>`.`<propertyId>`.<field>`, and the input-attribute slot
 /// its value is kept in (so alarms keep and persist it like any retained input value).
 public struct SiteWiseReference: Equatable, Sendable {

@@ -1,4 +1,4 @@
-/// One instance of an alarm model (semantics.md §5.2): its state, what `alarmState` records
+/// One instance of an alarm model (docs/behaviour.md §5.2): its state, what `alarmState` records
 /// (§5.5), the input values its rule reads, and its snooze.
 public struct Alarm: Sendable, KeyedInstance {
     /// The key value; "" for the single alarm of a keyless model.

@@ -6,7 +6,7 @@ enum AlarmTrigger {
     case snoozeTimeout
 }
 
-/// One trigger processed by one alarm (semantics.md §5.3–§5.6): the rule evaluation or the
+/// One trigger processed by one alarm (docs/behaviour.md §5.3–§5.6): the rule evaluation or the
 /// operator action, what `alarmState` records, and on a state change the alarm's event actions
 /// and notifications. Also the expression context of the alarm's rule and action expressions:
 /// input attributes only (an alarm has no variables or timers).

@@ -1,4 +1,4 @@
-/// The six states of an alarm (semantics.md §5.4), spelled as the API spells them.
+/// The six states of an alarm (docs/behaviour.md §5.4), spelled as the API spells them.
 public enum AlarmStateName: String, Equatable, Sendable, CaseIterable {
     case disabled = "DISABLED"
     case normal = "NORMAL"

@@ -1,4 +1,4 @@
-/// BatchPutMessage's message-id de-duplication (semantics.md §6.1): a message whose id equals one
+/// BatchPutMessage's message-id de-duplication (docs/behaviour.md §6.1): a message whose id equals one
 /// *accepted* within the last `window` milliseconds is ignored. Engine-wide scope. An ignored
 /// duplicate does not restart the window; a message exactly `window` after the accepted one is new.
 ///

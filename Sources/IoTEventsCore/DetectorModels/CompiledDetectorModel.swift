@@ -1,5 +1,5 @@
 /// A detector model with every expression compiled against one symbol table, states and timers
-/// resolved to numbers: the form the detector runtime executes (semantics.md §2.1, §3.1).
+/// resolved to numbers: the form the detector runtime executes (docs/behaviour.md §2.1, §3.1).
 public struct CompiledDetectorModel: Sendable {
     public var symbols: ExpressionSymbols
     public var states: [CompiledState]

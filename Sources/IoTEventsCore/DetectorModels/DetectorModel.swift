@@ -1,4 +1,4 @@
-/// How a detector model evaluates each lifecycle group (semantics.md §2.4).
+/// How a detector model evaluates each lifecycle group (docs/behaviour.md §2.4).
 public enum EvaluationMethod: String, Equatable, Sendable {
     case batch = "BATCH"
     case serial = "SERIAL"

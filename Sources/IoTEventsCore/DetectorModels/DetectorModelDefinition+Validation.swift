@@ -1,4 +1,4 @@
-/// The structural rules of semantics.md §2.1 that do not need the expression compiler: unique
+/// The structural rules of docs/behaviour.md §2.1 that do not need the expression compiler: unique
 /// states, references to defined states, one member per action, `seconds` xor
 /// `durationExpression`, and the structural quotas. Messages name the path of the offending
 /// member, as the service model validator does.

@@ -1,5 +1,5 @@
 /// A detector model's definition as `CreateDetectorModel` / `UpdateDetectorModel` give it
-/// (semantics.md §2.1), before its expressions are compiled. Expression fields hold their source
+/// (docs/behaviour.md §2.1), before its expressions are compiled. Expression fields hold their source
 /// text; the model compiler turns them into executable form.
 public struct DetectorModelDefinition: Equatable, Sendable {
     public var states: [StateDefinition]

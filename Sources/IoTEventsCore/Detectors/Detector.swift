@@ -1,4 +1,4 @@
-/// One running instance of a detector model (semantics.md §2.3): its state, variables, timers and
+/// One running instance of a detector model (docs/behaviour.md §2.3): its state, variables, timers and
 /// the input values it retains, all in slot arrays indexed by the numbers the model compiler gave
 /// the names, so evaluation never looks a name up.
 public struct Detector: Sendable {

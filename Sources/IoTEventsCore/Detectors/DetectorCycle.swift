@@ -5,7 +5,7 @@ enum Trigger {
     case timer(id: Int, name: String)
 }
 
-/// One trigger processed by one detector: the evaluation cycle of semantics.md §2.4, run against
+/// One trigger processed by one detector: the evaluation cycle of docs/behaviour.md §2.4, run against
 /// the detector it owns for the duration, and the expression context its expressions read.
 ///
 /// BATCH evaluates every condition of a lifecycle group before running any action; SERIAL runs
@@ -113,7 +113,7 @@ struct DetectorCycle: ActionHost {
             switch action {
             case .setVariable(let slot, let expression):
                 // An Undefined or Null result is a failed assignment: the variable keeps its value
-                // (§2.7); so is a String beyond maxValueChars (abi.md, limits).
+                // (§2.7); so is a String beyond maxValueChars (`include/iotevents.h`, limits).
                 let value = expression.evaluate(&self)
                 switch value {
                 case .undefined, .null: output.failedActions += 1

@@ -1,6 +1,6 @@
 import CLibcShim
 
-/// The built-in functions that do not need the evaluation context (semantics.md §3.6).
+/// The built-in functions that do not need the evaluation context (docs/behaviour.md §3.6).
 @usableFromInline enum ExpressionFunctions {
     /// `triggerType`'s argument: true for "Message", false for "Timer" (ASCII case-insensitive:
     /// AWS's analyser documentation writes `"MESSAGE"`), nil for anything else.

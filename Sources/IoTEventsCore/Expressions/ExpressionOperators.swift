@@ -1,4 +1,4 @@
-// The operators of the expression language over runtime values (semantics.md §3.5).
+// The operators of the expression language over runtime values (docs/behaviour.md §3.5).
 //
 // General rule: an incompatible type, a Null, an Undefined or an arithmetic error (division by
 // zero, overflow) gives Undefined. The exceptions are the comparisons (NaN-like with an Undefined

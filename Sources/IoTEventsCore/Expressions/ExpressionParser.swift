@@ -1,5 +1,5 @@
 /// A recursive-descent parser straight over the UTF-8 bytes (no token list), so that `${…}` inside
-/// a string can re-enter the expression grammar. Grammar and precedence: semantics.md §3.3. With
+/// a string can re-enter the expression grammar. Grammar and precedence: docs/behaviour.md §3.3. With
 /// `checkTypes` it also applies the static checks of §3.9 using the types known from literals,
 /// operators and function results.
 public struct ExpressionParser {

@@ -1,5 +1,5 @@
 // The syntax tree of one expression, as the parser builds it and the printer writes it back
-// (semantics.md §3.2–§3.3). Positions are not part of the tree: errors carry them instead.
+// (docs/behaviour.md §3.2–§3.3). Positions are not part of the tree: errors carry them instead.
 public indirect enum ExpressionSyntax: Equatable, Sendable {
     /// A non-negative literal; `-5` is `.unary(.negate, .integer(5))`.
     case integer(Int64)

@@ -1,4 +1,4 @@
-// The values an IoT Events expression evaluates to (semantics.md §3.4).
+// The values an IoT Events expression evaluates to (docs/behaviour.md §3.4).
 public enum ExpressionValue: Equatable, Sendable {
     case integer(Int64)
     /// Always finite: an operation whose Decimal result would be infinite or NaN gives `.undefined`.

@@ -1,4 +1,4 @@
-// How values turn into text (semantics.md §3.7 and §6.4).
+// How values turn into text (docs/behaviour.md §3.7 and §6.4).
 extension ExpressionValue {
     /// The text a `${…}` template substitutes: Strings without quotes, Integers as digits, Decimals
     /// as Java's `Double.toString` writes them, Booleans as `true`/`false`. nil for Null and
