@@ -901,11 +901,7 @@ static int decode_json(lua_State *L, const char *s, size_t n, char *error, size_
  * Error values: tables {code, message, status, operation, ...} with a __tostring.
  * ------------------------------------------------------------------------------------------- */
 
-static const char *const status_codes[] = {
-    NULL, "InvalidRequestException", "ResourceNotFoundException", "ResourceAlreadyExistsException",
-    "ResourceInUseException", "LimitExceededException", "ThrottlingException", "InternalFailureException",
-    "ServiceUnavailableException", "UnsupportedOperationException",
-};
+/* The error code of each status: ie_status_codes (operations.h, generated). */
 
 /* Pushes an error table of our own making (the module's own checks, not the library's). */
 static void push_error(lua_State *L, int status, const char *operation, const char *fmt, ...) {
@@ -915,7 +911,7 @@ static void push_error(lua_State *L, int status, const char *operation, const ch
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     lua_createtable(L, 0, 4);
-    lua_pushstring(L, status > 0 && status <= 9 ? status_codes[status] : "InternalFailureException");
+    lua_pushstring(L, status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException");
     lua_setfield(L, -2, "code");
     lua_pushstring(L, message);
     lua_setfield(L, -2, "message");
@@ -940,7 +936,7 @@ static void make_error(lua_State *L, int status, const char *operation) {
     lua_getfield(L, -1, "__type");
     if (!lua_isstring(L, -1)) {
         lua_pop(L, 1);
-        lua_pushstring(L, status > 0 && status <= 9 ? status_codes[status] : "InternalFailureException");
+        lua_pushstring(L, status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException");
     }
     lua_setfield(L, -2, "code");
     lua_pushnil(L);

@@ -2,11 +2,12 @@
 import ctypes
 import json
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Literal, Optional, Tuple, overload
 
 from . import _library, errors
 
 if TYPE_CHECKING:
+    from ._operations import IoTEventsClient, IoTEventsDataClient, IoTSiteWiseClient
     from .client import Client
 
 
@@ -132,7 +133,18 @@ class Engine:
         self._lib.iotevents_set_action_handler(self._live(), fn, None)
         self._callback = fn
 
-    def client(self, service: str) -> "Client":
+    # For type checkers: each service's client is a Protocol of _operations.pyi (generated), whose
+    # methods take the request's members as typed keyword arguments.
+    @overload
+    def client(self, service: Literal["iotevents"]) -> "IoTEventsClient": ...
+    @overload
+    def client(self, service: Literal["iotevents-data"]) -> "IoTEventsDataClient": ...
+    @overload
+    def client(self, service: Literal["iotsitewise"]) -> "IoTSiteWiseClient": ...
+    @overload
+    def client(self, service: str) -> "Client": ...
+
+    def client(self, service: str) -> Any:
         """A boto3-shaped client: "iotevents-data", "iotevents", or "iotsitewise" (the engine's
         BatchPutAssetPropertyValue only, which feeds SiteWise-sourced alarm models)."""
         from .client import Client
