@@ -334,7 +334,7 @@ python-test: $(LIB_standard) $(LIB_small) | deps-test
 	if [ -n "$$missing" ]; then echo "pip installing:$$missing"; python3 -m pip install -q $$missing; fi
 	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
 	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
-	@python3 bindings/python/tests/typing/check_typing.py $(OUT)/mypy-cache
+	@IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 python3 bindings/python/tests/typing/check_typing.py $(OUT)/mypy-cache
 	@python3 -c "import json; f = json.load(open('$(OUT)/boto3-venv/last-check.json')); \
 	  print('python-test: iotevents.boto3 ran on the newest boto3 from PyPI in build/boto3-venv: boto3 %s, botocore %s' % (f['boto3'], f['botocore']))"
 	@$(MAKE) --no-print-directory check-python-install

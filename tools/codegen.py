@@ -367,7 +367,8 @@ def python_stubs(m):
         if t == "timestamp":
             return "datetime" if direction == "out" else "Union[datetime, int, float]"
         if t == "blob":
-            return "bytes" if direction == "out" else "Union[bytes, str]"
+            # in: bytes or str as boto3 takes them, or a JSON object the library takes decoded
+            return "bytes" if direction == "out" else "Union[bytes, bytearray, str, Dict[str, Any]]"
         sys.exit("no Python type for shape type %s (%s)" % (t, name))
 
     # Structures reached from requests and from responses: a shape used both ways whose types

@@ -508,7 +508,7 @@ class TimestampValue(TypedDict):
 class Message(TypedDict):
     messageId: str
     inputName: str
-    payload: Union[bytes, str]
+    payload: Union[bytes, bytearray, str, Dict[str, Any]]
     timestamp: NotRequired["TimestampValue"]
 
 class BatchPutMessageErrorEntry(TypedDict):
