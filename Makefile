@@ -7,7 +7,8 @@ SHELL := /bin/bash
 #   make test             installs what it needs, builds both profiles, runs every test
 #   make install PREFIX=/usr/local / make uninstall
 #   make size             stripped sizes of both profiles
-#   make schema           regenerates the service-model tables from models/botocore-data
+#   make generate         regenerates every table derived from models/botocore-data and
+#                         tools/codegen-extras.json (tools/codegen.py; make check-generated checks)
 #   JANSSON=system        link the system's shared libjansson instead of the private copy
 
 VERSION := 0.1.0
@@ -38,8 +39,8 @@ ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions check-fuzz-pending bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
-        check-jsonc install uninstall size schema clean
+.PHONY: check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions check-fuzz-pending bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-generated \
+        check-jsonc install uninstall size generate clean
 
 all: build
 
@@ -302,7 +303,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-fuzz-regressions
+test: deps-test check-generated swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-fuzz-regressions
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -329,18 +330,19 @@ $(OUT)/mutation-smoke: Tests/c/mutation_smoke.c include/iotevents.h $(LIB_standa
 
 # The Python binding's tests against both profiles (the pure-Python package, no install needed),
 # then the package as users get it: `pip install ./bindings/python` and the wheel of `make python`,
-# each into a fresh venv, offline, running the example. pytest and boto3 come from PyPI when missing.
+# each into a fresh venv, offline, running the example. pytest, boto3 and mypy come from PyPI when
+# missing. tests/typing/check_typing.py: mypy --strict accepts good.py and reports each misspelt
+# member of bad.py (the generated stubs, iotevents/_operations.pyi).
 # test_newest_boto3.py also keeps build/boto3-venv with the newest boto3 from PyPI (refreshed at
 # most once a day) and runs iotevents.boto3 there; test_serve.py runs `iotevents serve` (real
 # processes on loopback) against that boto3 and the AWS CLI v1 in build/awscli-venv (likewise).
-PY_TEST_PACKAGES := pytest boto3
+PY_TEST_PACKAGES := pytest boto3 mypy
 python-test: $(LIB_standard) $(LIB_small) | deps-test
 	@missing=""; for m in $(PY_TEST_PACKAGES); do python3 -c "import $$m" 2>/dev/null || missing="$$missing $$m"; done; \
 	if [ -n "$$missing" ]; then echo "pip installing:$$missing"; python3 -m pip install -q $$missing; fi
-	@python3 bindings/python/tools/gen_operations.py models/botocore-data | cmp -s - bindings/python/iotevents/_operations.py || \
-	  { echo "bindings/python/iotevents/_operations.py is stale: regenerate it with bindings/python/tools/gen_operations.py"; exit 1; }
 	IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
 	IOTEVENTS_LIBRARY=$(OUT)/small/libiotevents.so.0 PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests
+	@IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.0 python3 bindings/python/tests/typing/check_typing.py $(OUT)/mypy-cache
 	@python3 -c "import json; f = json.load(open('$(OUT)/boto3-venv/last-check.json')); \
 	  print('python-test: iotevents.boto3 ran on the newest boto3 from PyPI in build/boto3-venv: boto3 %s, botocore %s' % (f['boto3'], f['botocore']))"
 	@$(MAKE) --no-print-directory check-python-install
@@ -486,16 +488,15 @@ check-install: $(LIB_standard) | deps-test
 	rm -rf $$tmp
 
 # The generated tables must be what the vendored service models (models/botocore-data) give.
-check-schema:
-	@tmp=$$(mktemp -d); python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py models/botocore-data $$tmp/schema.swift && \
-	  cmp -s $$tmp/schema.swift Sources/IoTEventsAPI/ServiceModel/ServiceSchema.generated.swift && \
-	  cmp -s $$tmp/schema.swift.abi Sources/IoTEvents/OperationEntryPoints.generated.swift && \
-	  cmp -s $$tmp/schema.swift.ops Sources/IoTEventsAPI/ServiceModel/operations.txt && \
-	  echo "check-schema: 1 passed, 0 failed" || { echo "generated tables are stale: run make schema"; rm -rf $$tmp; exit 1; }; \
-	  rm -rf $$tmp
+# Every generated file (tools/codegen.py: the Swift schema and entry points, the status table,
+# the Python and Lua tables, the Python stubs) regenerated into a temporary directory and
+# compared with the committed one; also the header's status enum and configuration keys against
+# tools/codegen-extras.json. Never skips.
+check-generated:
+	@python3 tools/codegen.py --check
 
-schema:
-	python3 Sources/IoTEventsAPI/ServiceModel/generate-schema.py
+generate:
+	python3 tools/codegen.py
 
 # --- install --------------------------------------------------------------------------------
 install: $(LIB_$(PROFILE))

@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "IoTEventsAPI",
             dependencies: ["IoTEventsCore", "CJanssonShim", "CLibcShim"],
-            exclude: ["ServiceModel/generate-schema.py", "ServiceModel/operations.txt", "ServiceModel/extensions.json"],
+            exclude: ["ServiceModel/operations.txt"],
             swiftSettings: janssonSwiftSettings + profileSwiftSettings
         ),
         .target(

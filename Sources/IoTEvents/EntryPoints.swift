@@ -88,18 +88,12 @@ public func iotevents_free(_ pointer: UnsafeMutableRawPointer?) {
 @_cdecl("iotevents_strerror")
 public func iotevents_strerror(_ status: Int32) -> UnsafePointer<CChar> {
     let text: StaticString
-    switch status {
-    case 0: text = "OK"
-    case 1: text = "InvalidRequestException: the request is malformed or violates a constraint"
-    case 2: text = "ResourceNotFoundException: the named resource does not exist"
-    case 3: text = "ResourceAlreadyExistsException: a resource with that name already exists"
-    case 4: text = "ResourceInUseException: the resource is in use"
-    case 5: text = "LimitExceededException: a resource limit would be exceeded"
-    case 6: text = "ThrottlingException: the request was throttled"
-    case 7: text = "InternalFailureException: internal failure in the engine"
-    case 8: text = "ServiceUnavailableException: the engine is unavailable"
-    case 9: text = "UnsupportedOperationException: the operation is unknown or not supported"
-    default: text = "unknown iotevents status code"
+    if status == 0 {
+        text = "OK"
+    } else if let kind = ServiceError.Kind(rawValue: status) {
+        text = kind.statusText
+    } else {
+        text = "unknown iotevents status code"
     }
     return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
 }

@@ -3,33 +3,8 @@
 /// The core raises these; the API layer turns them into error documents
 /// (`{"__type": ..., "message": ...}`) and the C ABI into status codes.
 public struct ServiceError: Error, Equatable, Sendable {
-    /// The AWS exception, named as in the service models. Raw values are the ABI status codes.
-    public enum Kind: Int32, Sendable {
-        case invalidRequest = 1
-        case resourceNotFound = 2
-        case resourceAlreadyExists = 3
-        case resourceInUse = 4
-        case limitExceeded = 5
-        case throttling = 6
-        case internalFailure = 7
-        case serviceUnavailable = 8
-        case unsupportedOperation = 9
-
-        /// The `__type` of the error document.
-        public var typeName: String {
-            switch self {
-            case .invalidRequest: return "InvalidRequestException"
-            case .resourceNotFound: return "ResourceNotFoundException"
-            case .resourceAlreadyExists: return "ResourceAlreadyExistsException"
-            case .resourceInUse: return "ResourceInUseException"
-            case .limitExceeded: return "LimitExceededException"
-            case .throttling: return "ThrottlingException"
-            case .internalFailure: return "InternalFailureException"
-            case .serviceUnavailable: return "ServiceUnavailableException"
-            case .unsupportedOperation: return "UnsupportedOperationException"
-            }
-        }
-    }
+    // `Kind` (the AWS exception; raw values are the ABI status codes) is generated from
+    // tools/codegen-extras.json: ServiceErrorKind.generated.swift.
 
     public var kind: Kind
     public var message: String

@@ -41,7 +41,7 @@ import CLibcShim
         for op in Operation.allCases {
             #expect(schemaShapes[op.requestShape].kind == .structure)
         }
-        // Both services' 38 operations and the engine's BatchPutAssetPropertyValue (extensions.json).
+        // Both services' 38 operations and the engine's BatchPutAssetPropertyValue (tools/codegen-extras.json).
         #expect(Operation.allCases.count == 39)
     }
 }

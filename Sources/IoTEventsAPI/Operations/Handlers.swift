@@ -46,7 +46,9 @@ enum Handlers {
         case .describeAlarm: body = try AlarmOperations.describe(request, engine)
         case .listAlarms: body = try AlarmOperations.list(request, engine)
         case .batchPutAssetPropertyValue: body = try SiteWiseOperations.batchPutAssetPropertyValue(request, engine, &output)
-        default:
+        // No `default:`: a new operation in the service models does not compile until it is routed
+        // here (and placed in `unsupportedReason` and `changesState`).
+        case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
             throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents")
         }
         guard let body else { throw ServiceError(.internalFailure, "Out of memory building the response") }

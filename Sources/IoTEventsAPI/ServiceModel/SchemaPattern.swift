@@ -1,5 +1,5 @@
 /// The regular expressions of the service models, each as a hand-written matcher (Embedded Swift
-/// has no Regex, and these few patterns are simple). generate-schema.py refuses a model with a
+/// has no Regex, and these few patterns are simple). tools/codegen.py refuses a model with a
 /// pattern that has no case here.
 enum SchemaPattern: UInt8 {
     case none
@@ -15,7 +15,7 @@ enum SchemaPattern: UInt8 {
     case keyValue
     /// `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$` (the data plane's looser input name)
     case dataInputName
-    /// AWS IoT SiteWise's ids (extensions.json): a lower-case UUID, not all zeros.
+    /// AWS IoT SiteWise's ids (tools/codegen-extras.json): a lower-case UUID, not all zeros.
     case uuid
     /// SiteWise's property aliases: no control characters.
     case noControlCharacters

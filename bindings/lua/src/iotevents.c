@@ -310,7 +310,23 @@ static int encode_fail(ie_encoder *e, const char *hint, const char *fmt, ...) {
     return -1;
 }
 
-static int encode_value(ie_encoder *e, int idx, int blob_match);
+static int encode_value(ie_encoder *e, int idx, int blob_match, int shape);
+
+/* shape: where the value sits in the operation's request (ie_shapes, operations.h), -1 when
+ * unknown or a scalar. The shape of a structure member, a list element or a map value. */
+static int shape_child(int shape, const char *key, size_t keylen) {
+    if (shape < 0 || shape >= IE_SHAPE_COUNT)
+        return -1;
+    const ie_shape *s = &ie_shapes[shape];
+    if (s->kind == IE_SHAPE_LIST)
+        return key == NULL ? s->element : -1;
+    if (s->kind == IE_SHAPE_MAP || key == NULL)
+        return s->kind == IE_SHAPE_MAP && key != NULL ? s->element : -1;
+    for (int i = 0; i < s->count; i++)
+        if (strlen(s->members[i].name) == keylen && memcmp(s->members[i].name, key, keylen) == 0)
+            return s->members[i].shape;
+    return -1;
+}
 
 /* blob_match: how many steps of e->blob the current path matches, -1 once it diverged. */
 static int blob_child(const ie_encoder *e, int match, const char *key, size_t keylen) {
@@ -433,7 +449,7 @@ static int describe_bad_key(ie_encoder *e, int keyidx, int in_array) {
                        luaL_typename(L, keyidx));
 }
 
-static int encode_object(ie_encoder *e, int idx, int blob_match) {
+static int encode_object(ie_encoder *e, int idx, int blob_match, int shape) {
     lua_State *L = e->L;
     buf_char(e->out, '{');
     int first = 1;
@@ -457,7 +473,7 @@ static int encode_object(ie_encoder *e, int idx, int blob_match) {
         if (encode_string(e, key, keylen) != 0)
             return -1;
         buf_char(e->out, ':');
-        if (encode_value(e, lua_gettop(L), blob_child(e, blob_match, key, keylen)) != 0)
+        if (encode_value(e, lua_gettop(L), blob_child(e, blob_match, key, keylen), shape_child(shape, key, keylen)) != 0)
             return -1;
         e->depth--;
         lua_pop(L, 1);
@@ -467,7 +483,7 @@ static int encode_object(ie_encoder *e, int idx, int blob_match) {
 }
 
 /* Every key is 1..n, nothing missing: checked in one pass before anything is written. */
-static int encode_array(ie_encoder *e, int idx, int blob_match) {
+static int encode_array(ie_encoder *e, int idx, int blob_match, int shape) {
     lua_State *L = e->L;
     lua_Integer count = 0, max = 0, i;
     lua_pushnil(L);
@@ -499,7 +515,7 @@ static int encode_array(ie_encoder *e, int idx, int blob_match) {
         step->index = i;
         e->depth++;
         lua_rawgeti(L, idx, (int)i);
-        if (encode_value(e, lua_gettop(L), blob_child(e, blob_match, NULL, 0)) != 0)
+        if (encode_value(e, lua_gettop(L), blob_child(e, blob_match, NULL, 0), shape_child(shape, NULL, 0)) != 0)
             return -1;
         lua_pop(L, 1);
         e->depth--;
@@ -508,7 +524,7 @@ static int encode_array(ie_encoder *e, int idx, int blob_match) {
     return 0;
 }
 
-static int encode_table(ie_encoder *e, int idx, int blob_match) {
+static int encode_table(ie_encoder *e, int idx, int blob_match, int shape) {
     lua_State *L = e->L;
     const void *self = lua_topointer(L, idx);
     for (int i = 0; i < e->ntables; i++)
@@ -527,19 +543,20 @@ static int encode_table(ie_encoder *e, int idx, int blob_match) {
     }
     int rc;
     lua_pushnil(L);
-    if (lua_next(L, idx) == 0) { /* empty: {} unless marked as an array */
-        buf_add(e->out, marked ? "[]" : "{}", 2);
+    if (lua_next(L, idx) == 0) { /* empty: {} unless marked as an array or a list in the request */
+        int list = shape >= 0 && shape < IE_SHAPE_COUNT && ie_shapes[shape].kind == IE_SHAPE_LIST;
+        buf_add(e->out, marked || list ? "[]" : "{}", 2);
         rc = 0;
     } else {
         int object = !marked && lua_type(L, -2) == LUA_TSTRING;
         lua_pop(L, 2);
-        rc = object ? encode_object(e, idx, blob_match) : encode_array(e, idx, blob_match);
+        rc = object ? encode_object(e, idx, blob_match, shape) : encode_array(e, idx, blob_match, shape);
     }
     e->ntables--;
     return rc;
 }
 
-static int encode_value(ie_encoder *e, int idx, int blob_match) {
+static int encode_value(ie_encoder *e, int idx, int blob_match, int shape) {
     lua_State *L = e->L;
     switch (lua_type(L, idx)) {
     case LUA_TBOOLEAN:
@@ -562,7 +579,7 @@ static int encode_value(ie_encoder *e, int idx, int blob_match) {
         return encode_string(e, s, n);
     }
     case LUA_TTABLE:
-        return encode_table(e, idx, blob_match);
+        return encode_table(e, idx, blob_match, shape);
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == NULL) { /* iotevents.null */
             buf_add(e->out, "null", 4);
@@ -574,9 +591,10 @@ static int encode_value(ie_encoder *e, int idx, int blob_match) {
     }
 }
 
-/* Encodes the value at idx into out (emptied first, NUL-terminated). Returns 0, or -1 with the
+/* Encodes the value at idx into out (emptied first, NUL-terminated). shape: the operation's
+ * request shape (an empty table where it has a list is []), or -1. Returns 0, or -1 with the
  * reason in error. Never raises, never allocates Lua memory. */
-static int encode_json(lua_State *L, int idx, ie_buf *out, const char *const *blob, char *error, size_t errsize) {
+static int encode_json(lua_State *L, int idx, ie_buf *out, const char *const *blob, int shape, char *error, size_t errsize) {
     ie_encoder *e = malloc(sizeof *e); /* ~10 KB: keep it off small C stacks (coroutines in LuaJIT) */
     if (e == NULL) {
         snprintf(error, errsize, "out of memory");
@@ -595,7 +613,7 @@ static int encode_json(lua_State *L, int idx, ie_buf *out, const char *const *bl
     lua_pop(L, 1);
     out->len = 0;
     out->oom = 0;
-    int rc = encode_value(e, idx, blob ? 0 : -1);
+    int rc = encode_value(e, idx, blob ? 0 : -1, shape);
     buf_char(out, '\0');
     lua_settop(L, top);
     if (rc == 0 && out->oom) {
@@ -901,11 +919,7 @@ static int decode_json(lua_State *L, const char *s, size_t n, char *error, size_
  * Error values: tables {code, message, status, operation, ...} with a __tostring.
  * ------------------------------------------------------------------------------------------- */
 
-static const char *const status_codes[] = {
-    NULL, "InvalidRequestException", "ResourceNotFoundException", "ResourceAlreadyExistsException",
-    "ResourceInUseException", "LimitExceededException", "ThrottlingException", "InternalFailureException",
-    "ServiceUnavailableException", "UnsupportedOperationException",
-};
+/* The error code of each status: ie_status_codes (operations.h, generated). */
 
 /* Pushes an error table of our own making (the module's own checks, not the library's). */
 static void push_error(lua_State *L, int status, const char *operation, const char *fmt, ...) {
@@ -915,7 +929,7 @@ static void push_error(lua_State *L, int status, const char *operation, const ch
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     lua_createtable(L, 0, 4);
-    lua_pushstring(L, status > 0 && status <= 9 ? status_codes[status] : "InternalFailureException");
+    lua_pushstring(L, status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException");
     lua_setfield(L, -2, "code");
     lua_pushstring(L, message);
     lua_setfield(L, -2, "message");
@@ -940,7 +954,7 @@ static void make_error(lua_State *L, int status, const char *operation) {
     lua_getfield(L, -1, "__type");
     if (!lua_isstring(L, -1)) {
         lua_pop(L, 1);
-        lua_pushstring(L, status > 0 && status <= 9 ? status_codes[status] : "InternalFailureException");
+        lua_pushstring(L, status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException");
     }
     lua_setfield(L, -2, "code");
     lua_pushnil(L);
@@ -1190,7 +1204,7 @@ static int run_operation(lua_State *L, ie_engine *e, const char *name, const ie_
     const char *json = "{}";
     if (!lua_isnoneornil(L, idx)) {
         luaL_checktype(L, idx, LUA_TTABLE);
-        if (encode_json(L, idx, &e->request, op ? op->blob : NULL, error, sizeof error) != 0) {
+        if (encode_json(L, idx, &e->request, op ? op->blob : NULL, op ? op->request : -1, error, sizeof error) != 0) {
             push_error(L, IOTEVENTS_INVALID_REQUEST, name, "cannot encode the request: %s", error);
             return fail(L, e->safe);
         }
@@ -1411,7 +1425,7 @@ static int module_open(lua_State *L) {
             push_error(L, IOTEVENTS_INVALID_REQUEST, "open", "%s", msg);
             return fail(L, safe);
         }
-        if (encode_json(L, -1, &e->request, NULL, error, sizeof error) != 0) {
+        if (encode_json(L, -1, &e->request, NULL, -1, error, sizeof error) != 0) {
             push_error(L, IOTEVENTS_INVALID_REQUEST, "open", "cannot encode the configuration: %s", error);
             return fail(L, safe);
         }
@@ -1434,7 +1448,7 @@ static int module_open(lua_State *L) {
 }
 
 /* iotevents.encode(value [, operation]) -> JSON text, by the request rules (with the operation's
- * blob member base64-encoded when a name is given). The text is built in a buffer owned by a
+ * blob member base64-encoded and its empty lists [] when a name is given). The text is built in a buffer owned by a
  * userdata whose __gc frees it, so a memory error while making the Lua string leaks nothing. */
 static int module_encode(lua_State *L) {
     int safe = lua_toboolean(L, lua_upvalueindex(1));
@@ -1446,7 +1460,7 @@ static int module_encode(lua_State *L) {
     memset(b, 0, sizeof *b);
     luaL_getmetatable(L, IE_BUFFER_MT);
     lua_setmetatable(L, -2);
-    if (encode_json(L, 1, b, op ? op->blob : NULL, error, sizeof error) != 0) {
+    if (encode_json(L, 1, b, op ? op->blob : NULL, op ? op->request : -1, error, sizeof error) != 0) {
         buf_free(b);
         push_error(L, IOTEVENTS_INVALID_REQUEST, NULL, "cannot encode: %s", error);
         return fail(L, safe);

@@ -656,6 +656,42 @@ test("tables: objects, arrays, empty tables", function()
   check(not pcall(iotevents.array, 5), "array() needs a table")
 end)
 
+test("tables: an empty table where the service model has a list is []", function()
+  -- The operation's request shape (operations.h, generated from the service models) says
+  -- which members are lists, at any depth: lists of structures, structures in lists.
+  eq(iotevents.encode({ tags = {} }, "TagResource"), '{"tags":[]}', "a top-level list member")
+  eq(iotevents.encode({ inputDefinition = { attributes = {} } }, "CreateInput"),
+     '{"inputDefinition":{"attributes":[]}}', "a list inside a structure")
+  local text = iotevents.encode({ detectorModelDefinition = { states = { { stateName = "S", onInput = { events = {},
+    transitionEvents = {} }, onEnter = { events = { { eventName = "e", actions = {} } } } } } } }, "CreateDetectorModel")
+  local state = iotevents.decode(text).detectorModelDefinition.states[1]
+  eq(getmetatable(state.onInput.events), iotevents.array_mt, "a list in a structure in a list element: " .. text)
+  eq(getmetatable(state.onInput.transitionEvents), iotevents.array_mt, "its sibling list")
+  eq(getmetatable(state.onEnter.events[1].actions), iotevents.array_mt, "a list two lists deep")
+  eq(state.onEnter.events[1].eventName, "e", "the rest is unchanged")
+  eq(iotevents.encode({ inputDefinition = {} }, "CreateInput"), '{"inputDefinition":{}}', "an empty structure stays {}")
+  eq(iotevents.encode({ unknownMember = {} }, "CreateInput"), '{"unknownMember":{}}', "a member the model lacks: {}")
+  eq(iotevents.encode({ tags = {} }), '{"tags":{}}', "without an operation name: {}")
+
+  -- As a new user writes it: a state with no events yet, through the engine.
+  local engine = tracked(iotevents.open { clock = "manual", start_time_millis = T0 })
+  engine:create_input { inputName = "Ping", inputDefinition = { attributes = { { jsonPath = "id" } } } }
+  local r = engine:create_detector_model {
+    detectorModelName = "quiet", key = "id", roleArn = "arn:aws:iam::123456789012:role/r",
+    detectorModelDefinition = { initialStateName = "Idle", states = {
+      { stateName = "Idle", onInput = { events = {}, transitionEvents = {
+          { eventName = "go", condition = 'currentInput("Ping")', nextState = "Busy", actions = {} } } },
+        onEnter = { events = {} } },
+      { stateName = "Busy", onInput = { events = {}, transitionEvents = {} }, onExit = { events = {} } } } } }
+  eq(r.detectorModelConfiguration.detectorModelVersion, "1", "onInput = { events = {} } is accepted")
+  r = engine:describe_detector_model { detectorModelName = "quiet" }
+  state = r.detectorModel.detectorModelDefinition.states[1]
+  eq(#state.onInput.events, 0, "and described back as an empty list")
+  r = engine:list_tags_for_resource { resourceArn = "arn:aws:iotevents:us-east-1:123456789012:input/Ping" }
+  eq(#r.tags, 0, "no tags")
+  engine:tag_resource { resourceArn = "arn:aws:iotevents:us-east-1:123456789012:input/Ping", tags = {} }
+end)
+
 test("tables: sparse, mixed, bad keys, bad values name the path", function()
   contains(encode_error({ 1, 2, nil, 4 }), "sparse array: index 3 of 4 is nil at the top level", "sparse")
   contains(encode_error({ a = { b = { [1] = 1, [3] = 3 } } }), "sparse array: index 2 of 3 is nil at a.b", "sparse, nested")

@@ -2,11 +2,13 @@
 import ctypes
 import json
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Literal, Optional, Tuple, overload
 
 from . import _library, errors
+from ._operations import CONFIG_KEYS
 
 if TYPE_CHECKING:
+    from ._operations import IoTEventsClient, IoTEventsDataClient, IoTSiteWiseClient
     from .client import Client
 
 
@@ -14,18 +16,15 @@ class Engine:
     """An embedded IoT Events engine.
 
     Keyword arguments become the configuration document of iotevents_open, with Python names
-    for the keys: clock ("system" or "manual"), start_time_millis, timer_thread,
-    state_directory, region, account_id, input_projection, alarm_notifications,
-    alarm_rejected_actions, limits (a dict with the library's own key names). `library` is an
-    explicit path to libiotevents.so.
+    for the keys (every key the header lists, from the generated table _operations.CONFIG_KEYS):
+    clock ("system" or "manual"), start_time_millis, timer_thread, state_directory, durability
+    ("always" or "groupCommit"), group_commit_millis, snapshot_log_bytes, input_projection,
+    alarm_notifications, alarm_rejected_actions, region, account_id, limits (a dict with the
+    library's own key names). The library checks the values. `library` is an explicit path to
+    libiotevents.so.
     """
 
-    _KEYS = {
-        "clock": "clock", "start_time_millis": "startTimeMillis", "timer_thread": "timerThread",
-        "state_directory": "stateDirectory", "region": "region", "account_id": "accountId",
-        "input_projection": "inputProjection", "alarm_notifications": "alarmNotifications",
-        "alarm_rejected_actions": "alarmRejectedActions", "limits": "limits",
-    }
+    _KEYS = {name: spec["key"] for name, spec in CONFIG_KEYS.items()}
 
     def __init__(self, library: Optional[str] = None, **config: Any) -> None:
         self._lib = _library.load(library)
@@ -132,7 +131,18 @@ class Engine:
         self._lib.iotevents_set_action_handler(self._live(), fn, None)
         self._callback = fn
 
-    def client(self, service: str) -> "Client":
+    # For type checkers: each service's client is a Protocol of _operations.pyi (generated), whose
+    # methods take the request's members as typed keyword arguments.
+    @overload
+    def client(self, service: Literal["iotevents"]) -> "IoTEventsClient": ...
+    @overload
+    def client(self, service: Literal["iotevents-data"]) -> "IoTEventsDataClient": ...
+    @overload
+    def client(self, service: Literal["iotsitewise"]) -> "IoTSiteWiseClient": ...
+    @overload
+    def client(self, service: str) -> "Client": ...
+
+    def client(self, service: str) -> Any:
         """A boto3-shaped client: "iotevents-data", "iotevents", or "iotsitewise" (the engine's
         BatchPutAssetPropertyValue only, which feeds SiteWise-sourced alarm models)."""
         from .client import Client

@@ -1,6 +1,8 @@
 """Errors as boto3 raises them: `e.response["Error"]["Code"]` and `["Message"]`. When botocore is
 installed they subclass botocore.exceptions.ClientError, so existing `except ClientError` code
 keeps working; otherwise an equivalent base class with the same shape."""
+from ._operations import STATUS_CODES
+
 try:
     from botocore.exceptions import ClientError as _Base
 except ImportError:  # pragma: no cover - exercised when botocore is absent
@@ -14,12 +16,9 @@ except ImportError:  # pragma: no cover - exercised when botocore is absent
 
 ClientError = _Base
 
-#: The error codes the library answers with (include/iotevents.h, iotevents_status).
-CODES = [
-    "InvalidRequestException", "ResourceNotFoundException", "ResourceAlreadyExistsException",
-    "ResourceInUseException", "LimitExceededException", "ThrottlingException",
-    "InternalFailureException", "ServiceUnavailableException", "UnsupportedOperationException",
-]
+#: The error codes the library answers with, status 1 first (include/iotevents.h, iotevents_status;
+#: generated from tools/codegen-extras.json).
+CODES = list(STATUS_CODES)
 
 #: One subclass per code, as client.exceptions.<Name>.
 CLASSES = {code: type(code, (ClientError,), {}) for code in CODES}

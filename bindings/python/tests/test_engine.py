@@ -92,6 +92,39 @@ class EngineTest(unittest.TestCase):
                 d = engine.call("DescribeDetector", {"detectorModelName": "hb", "keyValue": "d"})
                 self.assertEqual(d["detector"]["state"]["stateName"], "Off")
 
+    def test_every_configuration_key_of_the_header(self):
+        # The keys iotevents.h documents for iotevents_open, each accepted under its Python name.
+        import re
+        header = os.path.join(os.path.dirname(__file__), "..", "..", "..", "include", "iotevents.h")
+        with open(header) as f:
+            block = f.read().split("keys are all optional:")[1].split("An unknown key")[0]
+        keys = re.findall(r'^ \*   "(\w+)"', block, re.M)
+        self.assertIn("snapshotLogBytes", keys)
+        snake = {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): k for k in keys}
+        self.assertEqual(iotevents.Engine._KEYS, snake)
+        with tempfile.TemporaryDirectory() as directory:
+            config = dict(clock="manual", start_time_millis=1700000000000, state_directory=directory,
+                          durability="groupCommit", group_commit_millis=5, snapshot_log_bytes=4096,
+                          input_projection="payload", alarm_notifications="always",
+                          alarm_rejected_actions="ignore", region="eu-west-1", account_id="210987654321",
+                          timer_thread=False, limits={"maxInputs": 3})
+            with iotevents.Engine(**config) as engine:
+                engine.call("CreateInput", INPUT)
+                engine.call("CreateDetectorModel", MODEL)
+                for i in range(40):  # past 4096 bytes of log: a snapshot is taken
+                    engine.call("BatchPutMessage", {"messages": [
+                        {"messageId": str(i), "inputName": "Beat", "payload": {"id": "d%d" % i}}]})
+            with iotevents.Engine(**config) as engine:
+                listed = engine.call("ListDetectors", {"detectorModelName": "hb", "maxResults": 250})
+                self.assertEqual(len(listed["detectorSummaries"]), 40)
+                self.assertIn(":eu-west-1:210987654321:", engine.call("DescribeInput", {"inputName": "Beat"})
+                              ["input"]["inputConfiguration"]["inputArn"])
+        # Values are the library's to check: out of range is its error, naming the key.
+        for bad in (dict(group_commit_millis=0), dict(snapshot_log_bytes=10), dict(durability="never")):
+            with self.assertRaises(iotevents.ClientError) as caught:
+                iotevents.Engine(clock="manual", **bad)
+            self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidRequestException")
+
     def test_sitewise_values_survive_close(self):
         """BatchPutAssetPropertyValue is logged and replayed: a threshold sent before a restart
         still serves the values sent after it (the alarm keeps it, semantics §5.1)."""

@@ -69,7 +69,7 @@ def _package_files():
     for directory, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "lib", DATA))
         for name in sorted(files):
-            if name.endswith(".py") or name == "py.typed":
+            if name.endswith((".py", ".pyi")) or name == "py.typed":
                 disk = os.path.join(directory, name)
                 found.append((os.path.relpath(disk, ROOT).replace(os.sep, "/"), disk))
     source = _data_source()
