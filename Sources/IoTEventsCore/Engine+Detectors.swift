@@ -37,29 +37,42 @@ extension Engine {
         guard let state = version.stateIndex(update.stateName) else {
             return .invalidRequest("state.stateName: \(update.stateName) is not a state of detector model \(model.name)")
         }
-        var variables: [(slot: Int, value: ExpressionValue)] = []
+        // Every check first, names added to the version's tables last: a failed entry leaves the
+        // model version exactly as it was.
+        var values: [ExpressionValue] = []
         for (i, v) in update.variables.enumerated() {
             guard let value = VariableLiteral.parse(v.value) else {
                 return .invalidRequest("state.variables[\(i)].value: \(v.value) is not a literal: write an Integer (22), a Decimal (1.5), a Boolean (true) or a double-quoted String (\"text\")")
             }
-            guard let slot = version.internVariable(v.name) else {
-                return .invalidRequest("state.variables[\(i)].name: detector model \(model.name) cannot take more variables its definition does not name")
-            }
-            variables.append((slot, value))
+            values.append(value)
         }
-        var timers: [(id: Int, seconds: Int64)] = []
+        if let i = Engine.firstNameBeyond(version.addableVariableNames, update.variables.map { $0.name }, known: { version.variableSlot($0) != nil }) {
+            return .invalidRequest("state.variables[\(i)].name: detector model \(model.name) cannot take more variables its definition does not name")
+        }
         for (i, t) in update.timers.enumerated() {
             guard t.seconds >= Int64(limits.minTimerSeconds), t.seconds <= Int64(limits.maxTimerSeconds) else {
                 return .invalidRequest("state.timers[\(i)].seconds: \(t.seconds) is outside \(limits.minTimerSeconds)-\(limits.maxTimerSeconds) (limits minTimerSeconds, maxTimerSeconds)")
             }
-            guard let id = version.internTimer(t.name) else {
-                return .invalidRequest("state.timers[\(i)].name: detector model \(model.name) cannot take more timers its definition does not name")
-            }
+        }
+        let timerNames = update.timers.map { $0.name }
+        if let i = Engine.firstNameBeyond(version.addableTimerNames, timerNames, known: { version.timerId($0) != nil }) {
+            return .invalidRequest("state.timers[\(i)].name: detector model \(model.name) cannot take more timers its definition does not name")
+        }
+        var distinctTimers: [String] = []
+        for name in timerNames where !distinctTimers.contains(name) { distinctTimers.append(name) }
+        if distinctTimers.count > limits.maxTimersPerDetector {
+            return .invalidRequest("state.timers: \(distinctTimers.count) timers; a detector has at most \(limits.maxTimersPerDetector) (limit maxTimersPerDetector)")
+        }
+        var variables: [(slot: Int, value: ExpressionValue)] = []
+        for (i, v) in update.variables.enumerated() {
+            guard let slot = version.internVariable(v.name) else { return nil } // checked above
+            variables.append((slot, values[i]))
+        }
+        var timers: [(id: Int, seconds: Int64)] = []
+        for t in update.timers {
+            guard let id = version.internTimer(t.name) else { return nil } // checked above
             timers.removeAll { $0.id == id }
             timers.append((id, t.seconds))
-        }
-        if timers.count > limits.maxTimersPerDetector {
-            return .invalidRequest("state.timers: \(timers.count) timers; a detector has at most \(limits.maxTimersPerDetector) (limit maxTimersPerDetector)")
         }
         let now = clock.now()
         detector.state = state
@@ -151,5 +164,16 @@ extension Engine {
         key.isEmpty
             ? .notFound("Detector model \(model.name) has no detector yet")
             : .notFound("Detector model \(model.name) has no detector with key value \(key)")
+    }
+
+    /// The index of the first name in `names` that would be the (capacity + 1)-th distinct name
+    /// not `known`, or nil when they all fit.
+    static func firstNameBeyond(_ capacity: Int, _ names: [String], known: (String) -> Bool) -> Int? {
+        var added: [String] = []
+        for (i, name) in names.enumerated() where !known(name) && !added.contains(name) {
+            if added.count == capacity { return i }
+            added.append(name)
+        }
+        return nil
     }
 }

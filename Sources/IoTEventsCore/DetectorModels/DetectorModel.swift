@@ -98,6 +98,10 @@ public final class DetectorModelVersion: NumberedVersion {
     /// hostile updates cannot grow a version's tables without bound.
     static let maximumAddedNames = 50
 
+    /// How many more names `BatchUpdateDetector` may add.
+    var addableVariableNames: Int { DetectorModelVersion.maximumAddedNames - extraVariableSlots.count }
+    var addableTimerNames: Int { DetectorModelVersion.maximumAddedNames - extraTimerIds.count }
+
     /// The slot for `name`, adding one when the definition never mentions it; nil when the
     /// version already has `maximumAddedNames` added variables.
     func internVariable(_ name: String) -> Int? {
