@@ -123,7 +123,7 @@ public final class Service {
         var documents: [String] = []
         documents.reserveCapacity(output.actions.count)
         for record in output.actions {
-            if let text = ActionDocument.text(record) { documents.append(text) }
+            documents.append(ActionDocument.text(record))
         }
         return documents
     }
