@@ -124,14 +124,14 @@ bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	@$(MAKE) --no-print-directory bench-lua
 
 # The message path: engine instructions per message beside the JSON work any implementation must do.
-$(OUT)/message-path: Tests/bench/message_path.c include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(OUT)/message-path: Tests/bench/message_path.c Tests/bench/bench_support.h include/iotevents.h Tests/c/test_files.h $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	$(CC) -O2 -g -Wall -Wextra -Werror -std=c11 -Iinclude -I$(JANSSON_DIR)/include $< -o $@ -L$(OUT)/standard -liotevents $(JANSSON_DIR)/lib/libjansson.a
 
 bench-messages: $(OUT)/message-path $(LIB_small) | deps-test
 	sh Tests/bench/message_path.sh $(OUT)/message-path $(OUT)
 
 # The heartbeat workload through the C ABI: the baseline of the binding rows.
-$(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c include/iotevents.h Tests/c/test_files.h $(LIB_standard)
+$(OUT)/heartbeat-workload: Tests/bench/heartbeat_workload.c Tests/bench/bench_support.h include/iotevents.h Tests/c/test_files.h $(LIB_standard)
 	$(CC) -O2 -Wall -Wextra -Werror -std=c11 -Iinclude $< -o $@ -L$(OUT)/standard -liotevents
 
 # Durability rows (issue 8): the heartbeat workload in memory, then on a state directory with

@@ -12,32 +12,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
 #include "../c/test_files.h"
+#include "bench_support.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void must(iotevents_engine *engine, const char *operation, const char *request) {
-    char *response = NULL;
-    int status = iotevents_call(engine, operation, request, &response);
-    if (status != IOTEVENTS_OK) { fprintf(stderr, "%s: %s\n", operation, response); exit(1); }
-    iotevents_free(response);
-}
-
-static void base64(const char *in, char *out) {
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t n = strlen(in), o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)in[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)in[i + 2];
-        out[o++] = digits[(v >> 18) & 63];
-        out[o++] = digits[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? digits[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
 
 /* The request of call number `call`: message m carries deviceId dev-((call*10+m) % keys). */
 static void batch_request(char *buffer, size_t size, long call, long keys) {

@@ -19,38 +19,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
 #include "../c/test_files.h"
+#include "bench_support.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void must(iotevents_engine *engine, const char *operation, const char *request) {
-    char *response = NULL;
-    int status = iotevents_call(engine, operation, request, &response);
-    if (status != IOTEVENTS_OK) { fprintf(stderr, "%s: %s\n", operation, response); exit(1); }
-    iotevents_free(response);
-}
-
-static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void base64(const char *in, char *out) {
-    size_t n = strlen(in), o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)in[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)in[i + 2];
-        out[o++] = digits[(v >> 18) & 63];
-        out[o++] = digits[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? digits[v & 63] : '=';
-    }
-    out[o] = '\0';
-}
-
 static size_t unbase64(const char *in, unsigned char *out) {
     signed char value[256];
     memset(value, -1, sizeof value);
-    for (int i = 0; i < 64; i++) value[(unsigned char)digits[i]] = (signed char)i;
+    for (int i = 0; i < 64; i++) value[(unsigned char)base64_digits[i]] = (signed char)i;
     size_t o = 0;
     unsigned v = 0;
     int bits = 0;
