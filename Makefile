@@ -33,12 +33,12 @@ HARNESS := $(OUT)/harness
 CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude
 
 APT_BUILD := gcc make python3 binutils
-APT_TEST := libjson-c-dev pkg-config valgrind python3
+APT_TEST := libjson-c-dev pkg-config valgrind python3 musl-tools
 ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions check-fuzz-pending bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
+.PHONY: check-libc-shim check-libc-floor check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions check-fuzz-pending bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-schema \
         check-jsonc install uninstall size schema clean
 
 all: build
@@ -294,7 +294,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-schema swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-fuzz-regressions
+test: deps-test check-schema swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-fuzz-regressions
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -458,6 +458,21 @@ check-jsonc-control: $(OUT)/harness-jsonc | deps-test
 	@if LD_LIBRARY_PATH=$(OUT)/system sh Tests/c/run-cases.sh $(OUT)/harness-jsonc Tests/cases control >/dev/null 2>&1; then \
 	  echo "check-jsonc-control: 0 passed, 1 failed (a system-jansson build was not hijacked: check-jsonc proves nothing)"; exit 1; \
 	else echo "check-jsonc-control: 1 passed, 0 failed (the system-jansson build was hijacked, as expected)"; fi
+
+# The C shim's libc portability (Tests/c/libc_shim.c), built from its sources with glibc's gcc
+# and with musl-gcc: strerror_r's two variants, the shim's own arc4random_buf.
+check-libc-shim: | deps-test
+	@mkdir -p $(OUT)
+	@for cc in $(CC) musl-gcc; do printf '%s: ' $$cc; \
+	  $$cc $(CFLAGS_TEST) -ISources/CLibcShim/include Tests/c/libc_shim.c Sources/CLibcShim/files.c Sources/CLibcShim/random.c \
+	    -o $(OUT)/libc-shim-$$cc && $(OUT)/libc-shim-$$cc || exit 1; done
+
+# The small library loads on glibc 2.34 (Debian 12's libc is the build's: pthread_create & co.);
+# Embedded Swift's arc4random_buf (2.36) must come from the shim. The standard one needs 2.35
+# (_dl_find_object, static libgcc's unwinder).
+check-libc-floor: $(LIB_standard) $(LIB_small)
+	sh Tests/c/check-libc-floor.sh 2.34 $(LIB_small)
+	sh Tests/c/check-libc-floor.sh 2.35 $(LIB_standard)
 
 check-exports: $(LIB_standard) $(LIB_small)
 	sh Tests/c/check-exports.sh include/iotevents.h $(LIB_standard) $(LIB_small)
