@@ -13,6 +13,14 @@ SHELL := /bin/bash
 VERSION := 0.1.0
 SOVERSION := 0
 PROFILE ?= standard
+# TARGET=<target> cross-builds the small profile (mk/targets.mk, mk/cross.mk); empty: the host.
+TARGET ?=
+include mk/targets.mk
+ifneq ($(TARGET),)
+ifeq ($(origin PROFILE),file)
+PROFILE := small
+endif
+endif
 JANSSON ?= private
 PREFIX ?= /usr/local
 CC ?= cc
@@ -43,7 +51,9 @@ endif
 
 all: build
 
-build: $(LIB_$(PROFILE))
+include mk/cross.mk
+
+build: $(if $(TARGET),$(XLIB),$(LIB_$(PROFILE)))
 
 # --- dependencies --------------------------------------------------------------------------
 # Installs Debian packages only when missing (idempotent, no network when all are present).
