@@ -14,7 +14,7 @@
 #   APT     the Debian packages the target needs (installed when missing)
 #   ARCHS   foreign dpkg architectures the packages need (dpkg --add-architecture)
 
-CROSS_TARGETS := aarch64-linux-gnu arm-linux-gnueabihf riscv64-linux-gnu x86_64-linux-musl
+CROSS_TARGETS := aarch64-linux-gnu arm-linux-gnueabihf riscv64-linux-gnu aarch64-linux-musl x86_64-linux-musl
 
 # 64-bit ARM, glibc: Raspberry Pi 3/4/5 (64-bit OS), industrial gateways on Debian or Yocto.
 T_aarch64-linux-gnu_SWIFT := aarch64-none-none-elf
@@ -44,6 +44,18 @@ T_riscv64-linux-gnu_LD := /usr/riscv64-linux-gnu
 T_riscv64-linux-gnu_SWIFTFLAGS := -Xcc -march=rv64gc -Xcc -mabi=lp64d
 T_riscv64-linux-gnu_TABLES := riscv-double-float
 T_riscv64-linux-gnu_APT := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user
+
+# 64-bit ARM, musl (OpenWrt-class routers): Debian's multiarch musl for arm64 (headers in
+# /usr/include/aarch64-linux-musl; libc.so, crt files and a gcc specs file in
+# /usr/lib/aarch64-linux-musl; the loader /lib/ld-musl-aarch64.so.1, so qemu needs no prefix),
+# used through the glibc cross gcc. No outline atomics: libgcc's need glibc's __getauxval.
+T_aarch64-linux-musl_SWIFT := aarch64-none-none-elf
+T_aarch64-linux-musl_CC := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs -mno-outline-atomics
+T_aarch64-linux-musl_IMPORT := -Xcc -nostdlibinc -Xcc -isystem -Xcc /usr/include/aarch64-linux-musl
+T_aarch64-linux-musl_QEMU := qemu-aarch64
+T_aarch64-linux-musl_LD := /
+T_aarch64-linux-musl_APT := gcc-aarch64-linux-gnu qemu-user musl-dev:arm64 musl:arm64
+T_aarch64-linux-musl_ARCHS := arm64
 
 # x86-64, musl (Alpine, OpenWrt x86), run natively by musl's loader. The x86-64 Linux Embedded
 # stdlib, its importer kept off glibc's headers (it warns "libc not found", harmlessly).
