@@ -36,7 +36,7 @@ $(error TARGET=$(TARGET) builds the small profile only (make PROFILE=small TARGE
 endif
 endif
 
-.PHONY: deps-cross cross test-cross test-cross-all
+.PHONY: deps-cross cross test-cross test-cross-all test-cross-suites
 
 # The target's packages, installed only when missing (no network when all are present).
 deps-cross: deps
@@ -127,3 +127,83 @@ test-cross: $(XOUT)/run $(XOUT)/harness $(XOUT)/detector-demo $(XOUT)/libc-shim 
 # Every target of the table, one after the other.
 test-cross-all:
 	@for t in $(CROSS_TARGETS); do $(MAKE) --no-print-directory PROFILE=small TARGET=$$t test-cross || exit 1; done
+
+# --- the long suites under qemu-user: mutations, durability, soak -----------------------------
+# The programs of check-mutations, check-durability and check-soak, built for the target and run
+# as those targets run them (200 mutations per request, 200 kills, 1 000 000 soak messages);
+# the soak must also count the host's actions (the same keys on every target). About 10-15 min
+# per target under qemu, so not part of test-cross.
+X_JANSSON_PROGRAMS := mutation-smoke crash-harness corruption host-safety fidelity
+X_PROGRAM_SOURCE_mutation-smoke := Tests/c/mutation_smoke.c
+X_PROGRAM_SOURCE_crash-harness := Tests/durability/crash_harness.c
+X_PROGRAM_SOURCE_corruption := Tests/durability/corruption.c
+X_PROGRAM_SOURCE_host-safety := Tests/durability/host_safety.c
+X_PROGRAM_SOURCE_fidelity := Tests/durability/fidelity.c
+X_SUITE_PROGRAMS := $(X_JANSSON_PROGRAMS:%=$(XOUT)/%) $(XOUT)/downtime $(XOUT)/stress $(XOUT)/soak
+
+define X_JANSSON_PROGRAM
+$(XOUT)/$(1): $(X_PROGRAM_SOURCE_$(1)) include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h $(XLIB) $(XJANSSON)/lib/libjansson.a
+	$$(X_CC) $$(CFLAGS_TEST) $$(X_CFLAGS) -I$$(XJANSSON)/include $$< -o $$@ -L$$(XOUT) -liotevents $$(XJANSSON)/lib/libjansson.a
+endef
+$(foreach p,$(X_JANSSON_PROGRAMS),$(eval $(call X_JANSSON_PROGRAM,$(p))))
+$(XOUT)/downtime: Tests/durability/downtime.c include/iotevents.h $(XLIB)
+	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents
+$(XOUT)/stress: Tests/durability/stress.c include/iotevents.h Tests/c/test_files.h $(XLIB)
+	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) -pthread $< -o $@ -L$(XOUT) -liotevents -lpthread
+$(XOUT)/soak: Tests/hardening/soak.c include/iotevents.h Tests/c/test_files.h $(XLIB)
+	$(X_CC) -O2 -g -Wall -Wextra -Werror -std=c11 -Iinclude $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents
+
+CROSS_MUTATIONS ?= 200
+CROSS_KILLS ?= 200
+CROSS_SOAK_MESSAGES ?= 1000000
+test-cross-suites: $(XOUT)/run $(X_SUITE_PROGRAMS) $(OUT)/soak $(LIB_small)
+	@d=$(XOUT)/suites; rm -rf $$d && mkdir -p $$d; r=$(XOUT)/run; start=$$(date +%s); \
+	$$r $(XOUT)/mutation-smoke $(CROSS_MUTATIONS) Tests/cases/*/script || exit 1; \
+	$$r $(XOUT)/crash-harness Tests/durability $$d/crash $(CROSS_KILLS) $$(date +%s) || exit 1; \
+	$$r $(XOUT)/corruption Tests/durability $$d/corruption || exit 1; \
+	$$r $(XOUT)/host-safety Tests/durability $$d/host-safety || exit 1; \
+	$$r $(XOUT)/fidelity $$d/fidelity Tests/cases/*/script || exit 1; \
+	$$r $(XOUT)/downtime $$d/downtime || exit 1; \
+	$$r $(XOUT)/stress Tests/durability 8 50000 1000 || exit 1; \
+	$$r $(XOUT)/stress Tests/durability 8 50000 1000 $$d/stress groupCommit || exit 1; \
+	$$r $(XOUT)/stress Tests/durability 4 5000 100 $$d/stress-always always || exit 1; \
+	$$r $(XOUT)/soak examples/models $(CROSS_SOAK_MESSAGES) | tee $$d/soak.out || exit 1; \
+	LD_LIBRARY_PATH=$(OUT)/small $(OUT)/soak examples/models $(CROSS_SOAK_MESSAGES) > $$d/soak-host.out || exit 1; \
+	target=$$(grep -oE '[0-9]+ actions' $$d/soak.out); host=$$(grep -oE '[0-9]+ actions' $$d/soak-host.out); \
+	[ -n "$$target" ] && [ "$$target" = "$$host" ] || { echo "soak: $$target on $(TARGET), $$host on the host"; exit 1; }; \
+	echo "test-cross-suites $(TARGET): passed in $$(( $$(date +%s) - start )) s (soak: $$target, as on the host)"
+
+# --- release tarballs -----------------------------------------------------------------------
+# make dist [TARGET=<target>]: build/dist/libiotevents-<version>-<target>-<profile>.tar.gz (the
+# host's triple when TARGET is empty): the stripped library and its links, the header, a
+# relocatable iotevents.pc, the licence of jansson (compiled in) and SHA256SUMS; a .sha256 beside.
+# make check-dist unpacks it, checks the sums, builds the README's example with pkg-config and
+# the target's gcc against it and runs it (under qemu for a cross target).
+DIST_TARGET := $(or $(TARGET),x86_64-linux-gnu)
+DIST_NAME := libiotevents-$(VERSION)-$(DIST_TARGET)-$(PROFILE)
+DIST_LIB := $(if $(TARGET),$(XLIB),$(LIB_$(PROFILE)))
+DIST_STRIP := $(if $(TARGET),$(X_STRIP),strip)
+DIST_TARBALL := $(OUT)/dist/$(DIST_NAME).tar.gz
+.PHONY: dist check-dist
+
+dist: $(DIST_LIB) include/iotevents.h include/iotevents.pc.in $(JANSSON_DIR)/lib/libjansson.a
+	@rm -rf $(OUT)/dist/$(DIST_NAME) && mkdir -p $(OUT)/dist/$(DIST_NAME)/lib/pkgconfig $(OUT)/dist/$(DIST_NAME)/include $(OUT)/dist/$(DIST_NAME)/licenses
+	@cd $(OUT)/dist/$(DIST_NAME) && \
+	$(DIST_STRIP) --strip-unneeded -o lib/libiotevents.so.$(VERSION) $(DIST_LIB) && \
+	ln -s libiotevents.so.$(VERSION) lib/libiotevents.so.$(SOVERSION) && ln -s libiotevents.so.$(SOVERSION) lib/libiotevents.so && \
+	cp $(ROOT)/include/iotevents.h include/ && \
+	sed -e 's|@PREFIX@|$${pcfiledir}/../..|' -e 's|@VERSION@|$(VERSION)|' $(ROOT)/include/iotevents.pc.in > lib/pkgconfig/iotevents.pc && \
+	cp $(DEPS)/jansson-src/LICENSE licenses/jansson.txt && \
+	find . -type f ! -name SHA256SUMS | sort | xargs sha256sum > SHA256SUMS
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C $(OUT)/dist -czf $(DIST_TARBALL) $(DIST_NAME)
+	cd $(OUT)/dist && sha256sum $(DIST_NAME).tar.gz > $(DIST_NAME).tar.gz.sha256
+	@echo "dist: $(DIST_TARBALL) ($$(stat -c %s $(DIST_TARBALL)) bytes)"
+
+check-dist: dist $(if $(TARGET),$(XOUT)/run)
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	(cd $(OUT)/dist && sha256sum -c --quiet $(DIST_NAME).tar.gz.sha256) && tar -xzf $(DIST_TARBALL) -C $$tmp && \
+	(cd $$tmp/$(DIST_NAME) && sha256sum -c --quiet SHA256SUMS) && \
+	sed -n '/^#include <iotevents.h>/,/^}/p' README.md > $$tmp/readme.c && \
+	$(if $(TARGET),$(X_CC),$(CC)) -Wall -Werror $$tmp/readme.c -o $$tmp/readme $$(PKG_CONFIG_PATH=$$tmp/$(DIST_NAME)/lib/pkgconfig pkg-config --cflags --libs iotevents) && \
+	$(if $(TARGET),env QEMU_LD_PREFIX=$(X_LD) LD_LIBRARY_PATH=$$tmp/$(DIST_NAME)/lib $(X_QEMU),env LD_LIBRARY_PATH=$$tmp/$(DIST_NAME)/lib) $$tmp/readme | grep -q '^OK: {"inputConfiguration"' && \
+	echo "check-dist: 1 passed, 0 failed ($(DIST_NAME).tar.gz)" || { echo "check-dist: 0 passed, 1 failed ($(DIST_NAME).tar.gz)"; exit 1; }
