@@ -13,14 +13,6 @@ SHELL := /bin/bash
 VERSION := 0.1.0
 SOVERSION := 0
 PROFILE ?= standard
-# TARGET=<target> cross-builds the small profile (mk/targets.mk, mk/cross.mk); empty: the host.
-TARGET ?=
-include mk/targets.mk
-ifneq ($(TARGET),)
-ifeq ($(origin PROFILE),file)
-PROFILE := small
-endif
-endif
 JANSSON ?= private
 PREFIX ?= /usr/local
 CC ?= cc
@@ -29,6 +21,14 @@ ROOT := $(CURDIR)
 DEPS := $(ROOT)/.build-deps
 JANSSON_DIR := $(DEPS)/jansson
 OUT := $(ROOT)/build
+# TARGET=<target> cross-builds the small profile (mk/targets.mk, mk/cross.mk); empty: the host.
+TARGET ?=
+include mk/targets.mk
+ifneq ($(TARGET),)
+ifeq ($(origin PROFILE),file)
+PROFILE := small
+endif
+endif
 
 SWIFT_ENV := IOTEVENTS_JANSSON=$(JANSSON) IOTEVENTS_JANSSON_DIR=$(JANSSON_DIR)
 SCRATCH_standard := .build

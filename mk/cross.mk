@@ -45,6 +45,7 @@ deps-cross: deps
 	missing=""; for p in $(X_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -q >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; fi
+	$(if $(X_DEBIAN),@sh mk/debian-sysroot.sh $(DEPS)/sysroot-$(word 1,$(X_DEBIAN))-$(word 2,$(X_DEBIAN)) $(X_DEBIAN))
 
 cross:
 	@for t in $(CROSS_TARGETS); do $(MAKE) --no-print-directory PROFILE=small TARGET=$$t build || exit 1; done
@@ -81,7 +82,7 @@ $(XOBJ)/libswiftUnicodeDataTables.a: | $(XOBJ)/module.modulemap
 $(XLIB): $(XOBJ)/IoTEvents.o $(XOBJ)/IoTEventsAPI.o $(XOBJ)/IoTEventsCore.o $(X_SHIM_OBJS) $(XJANSSON)/lib/libjansson.a $(XOBJ)/libswiftUnicodeDataTables.a Sources/IoTEvents/exports.map
 	$(X_CC) -shared -o $(XOUT)/.libiotevents.so.$(VERSION).tmp -Wl,-soname,libiotevents.so.$(SOVERSION) \
 	  -Wl,--version-script=Sources/IoTEvents/exports.map -Wl,-z,defs -Wl,-z,nodelete -Wl,--gc-sections \
-	  $(filter-out %.map,$^) -lm -static-libgcc $(X_CFLAGS)
+	  $(filter-out %.map,$^) -lm -static-libgcc $(X_CFLAGS) $(X_LDLIBS)
 	mv -f $(XOUT)/.libiotevents.so.$(VERSION).tmp $@
 	ln -sf libiotevents.so.$(VERSION) $(XOUT)/libiotevents.so.$(SOVERSION)
 	ln -sf libiotevents.so.$(SOVERSION) $(XOUT)/libiotevents.so
@@ -89,17 +90,17 @@ $(XLIB): $(XOBJ)/IoTEvents.o $(XOBJ)/IoTEventsAPI.o $(XOBJ)/IoTEventsCore.o $(X_
 # --- tests under qemu-user ------------------------------------------------------------------
 # $(XOUT)/run PROGRAM ARGS...: runs a target program (under qemu, with the target's loader and
 # libc, and this library); $(XOUT)/harness-run is the harness through it, for run-cases.sh.
-$(XOUT)/run: mk/targets.mk | $(XOBJ)/module.modulemap
+$(XOUT)/run: mk/targets.mk mk/cross.mk Makefile | $(XOBJ)/module.modulemap
 	@if [ -n "$(X_QEMU)" ]; then printf '#!/bin/sh\nexec env QEMU_LD_PREFIX=%s LD_LIBRARY_PATH=%s %s "$$@"\n' "$(X_LD)" "$(XOUT)" "$(X_QEMU)" > $@; \
 	else printf '#!/bin/sh\nexec env LD_LIBRARY_PATH=%s "$$@"\n' "$(XOUT)" > $@; fi
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' "$@" "$(XOUT)/harness" > $(XOUT)/harness-run
 	chmod +x $@ $(XOUT)/harness-run
 
 $(XOUT)/harness: Tests/c/harness.c include/iotevents.h $(XLIB)
-	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents -ldl
+	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents -ldl $(X_LDLIBS)
 
 $(XOUT)/detector-demo: examples/c/detector_demo.c include/iotevents.h $(XLIB)
-	$(X_CC) -O1 -g -Wall -Wextra -Iinclude $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents
+	$(X_CC) -O1 -g -Wall -Wextra -Iinclude $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents $(X_LDLIBS)
 
 $(XOUT)/libc-shim: Tests/c/libc_shim.c $(X_SHIMS:%=Sources/CLibcShim/%.c) Sources/CLibcShim/include/CLibcShim.h | deps-cross
 	@mkdir -p $(XOUT)
@@ -115,6 +116,7 @@ test-cross: $(XOUT)/run $(XOUT)/harness $(XOUT)/detector-demo $(XOUT)/libc-shim 
 	@echo "test-cross $(TARGET): $(XLIB) ($(X_SWIFT), $(or $(X_QEMU),native))"
 	$(XOUT)/run $(XOUT)/libc-shim
 	sh Tests/c/check-exports.sh include/iotevents.h $(XLIB)
+	$(if $(X_FLOOR),sh Tests/c/check-libc-floor.sh $(X_FLOOR) $(XLIB))
 	sh Tests/c/run-cases.sh $(XOUT)/harness-run Tests/cases $(TARGET)
 	@$(XOUT)/run $(XOUT)/detector-demo examples/models > $(XOUT)/demo.out 2>&1; \
 	LD_LIBRARY_PATH=$(OUT)/small $(OUT)/small/detector-demo examples/models > $(XOUT)/demo-host.out 2>&1; \

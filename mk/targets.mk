@@ -11,10 +11,14 @@
 #   LD      QEMU_LD_PREFIX: where qemu finds the target's loader and libc
 #   SWIFTFLAGS, CFLAGS: the target's own flags (ABI, FPU)
 #   TABLES  how the prebuilt Embedded Unicode data tables are made linkable (see cross.mk)
+#   LDLIBS  libraries every link of the target adds
+#   DEBIAN  "<suite> <arch>": an older Debian's libc to build against (mk/debian-sysroot.sh, in
+#           .build-deps/sysroot-<suite>-<arch>/root): its glibc is the library's floor
+#   FLOOR   the newest glibc symbol version the library may need (test-cross checks it)
 #   APT     the Debian packages the target needs (installed when missing)
 #   ARCHS   foreign dpkg architectures the packages need (dpkg --add-architecture)
 
-CROSS_TARGETS := aarch64-linux-gnu arm-linux-gnueabihf riscv64-linux-gnu aarch64-linux-musl x86_64-linux-musl
+CROSS_TARGETS := aarch64-linux-gnu aarch64-linux-gnu-glibc2.31 arm-linux-gnueabihf riscv64-linux-gnu aarch64-linux-musl x86_64-linux-musl
 
 # 64-bit ARM, glibc: Raspberry Pi 3/4/5 (64-bit OS), industrial gateways on Debian or Yocto.
 T_aarch64-linux-gnu_SWIFT := aarch64-none-none-elf
@@ -22,7 +26,25 @@ T_aarch64-linux-gnu_CC := aarch64-linux-gnu-gcc
 T_aarch64-linux-gnu_SYSROOT := /usr/aarch64-linux-gnu
 T_aarch64-linux-gnu_QEMU := qemu-aarch64
 T_aarch64-linux-gnu_LD := /usr/aarch64-linux-gnu
+T_aarch64-linux-gnu_FLOOR := 2.34
 T_aarch64-linux-gnu_APT := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+
+# The same against Debian 11's glibc 2.31 (Raspberry Pi OS bullseye, Ubuntu 20.04 class): built,
+# linked and tested on that libc. Debian's cross gcc searches /usr/aarch64-linux-gnu before any
+# --sysroot, hence -nostdinc and the explicit directories; before 2.34 pthread is libpthread.
+B31 = $(DEPS)/sysroot-bullseye-arm64/root
+T_aarch64-linux-gnu-glibc2.31_SWIFT := aarch64-none-none-elf
+T_aarch64-linux-gnu-glibc2.31_CC = aarch64-linux-gnu-gcc --sysroot=$(B31) -nostdinc \
+  -isystem $(shell aarch64-linux-gnu-gcc -print-file-name=include 2>/dev/null) \
+  -isystem $(B31)/usr/include/aarch64-linux-gnu -isystem $(B31)/usr/include \
+  -B$(B31)/usr/lib/aarch64-linux-gnu/ -L$(B31)/usr/lib/aarch64-linux-gnu -L$(B31)/lib/aarch64-linux-gnu
+T_aarch64-linux-gnu-glibc2.31_IMPORT = -Xcc -isystem -Xcc $(B31)/usr/include/aarch64-linux-gnu -Xcc -isystem -Xcc $(B31)/usr/include
+T_aarch64-linux-gnu-glibc2.31_QEMU := qemu-aarch64
+T_aarch64-linux-gnu-glibc2.31_LD = $(B31)
+T_aarch64-linux-gnu-glibc2.31_LDLIBS := -lpthread
+T_aarch64-linux-gnu-glibc2.31_DEBIAN := bullseye arm64
+T_aarch64-linux-gnu-glibc2.31_FLOOR := 2.25
+T_aarch64-linux-gnu-glibc2.31_APT := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 
 # 32-bit ARMv7-A hard-float, glibc (Debian armhf). armv7-none-none-eabi defaults to the soft-float
 # calling convention: ld then refuses to mix its objects with gnueabihf ones.
@@ -33,6 +55,7 @@ T_arm-linux-gnueabihf_QEMU := qemu-arm
 T_arm-linux-gnueabihf_LD := /usr/arm-linux-gnueabihf
 T_arm-linux-gnueabihf_SWIFTFLAGS := -Xcc -mfloat-abi=hard -Xcc -mfpu=vfpv3-d16
 T_arm-linux-gnueabihf_TABLES := arm-hard-float
+T_arm-linux-gnueabihf_FLOOR := 2.34
 T_arm-linux-gnueabihf_APT := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
 
 # 64-bit RISC-V, glibc: rv64gc, lp64d (the bare-metal triple defaults to rv64imac, soft-float).
@@ -43,6 +66,7 @@ T_riscv64-linux-gnu_QEMU := qemu-riscv64
 T_riscv64-linux-gnu_LD := /usr/riscv64-linux-gnu
 T_riscv64-linux-gnu_SWIFTFLAGS := -Xcc -march=rv64gc -Xcc -mabi=lp64d
 T_riscv64-linux-gnu_TABLES := riscv-double-float
+T_riscv64-linux-gnu_FLOOR := 2.34
 T_riscv64-linux-gnu_APT := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user
 
 # 64-bit ARM, musl (OpenWrt-class routers): Debian's multiarch musl for arm64 (headers in
@@ -76,3 +100,6 @@ X_CFLAGS := $(T_$(TARGET)_CFLAGS)
 X_TABLES := $(T_$(TARGET)_TABLES)
 X_APT := $(T_$(TARGET)_APT)
 X_ARCHS := $(T_$(TARGET)_ARCHS)
+X_LDLIBS := $(T_$(TARGET)_LDLIBS)
+X_DEBIAN := $(T_$(TARGET)_DEBIAN)
+X_FLOOR := $(T_$(TARGET)_FLOOR)
