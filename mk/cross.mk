@@ -91,8 +91,8 @@ $(XLIB): $(XOBJ)/IoTEvents.o $(XOBJ)/IoTEventsAPI.o $(XOBJ)/IoTEventsCore.o $(X_
 # $(XOUT)/run PROGRAM ARGS...: runs a target program (under qemu, with the target's loader and
 # libc, and this library); $(XOUT)/harness-run is the harness through it, for run-cases.sh.
 $(XOUT)/run: mk/targets.mk mk/cross.mk Makefile | $(XOBJ)/module.modulemap
-	@if [ -n "$(X_QEMU)" ]; then printf '#!/bin/sh\nexec env QEMU_LD_PREFIX=%s LD_LIBRARY_PATH=%s %s "$$@"\n' "$(X_LD)" "$(XOUT)" "$(X_QEMU)" > $@; \
-	else printf '#!/bin/sh\nexec env LD_LIBRARY_PATH=%s "$$@"\n' "$(XOUT)" > $@; fi
+	@if [ -n "$(X_QEMU)" ]; then printf '#!/bin/sh\nexec env QEMU_LD_PREFIX=%s LD_LIBRARY_PATH=%s$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} %s "$$@"\n' "$(X_LD)" "$(XOUT)" "$(X_QEMU)" > $@; \
+	else printf '#!/bin/sh\nexec env LD_LIBRARY_PATH=%s$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} "$$@"\n' "$(XOUT)" > $@; fi
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' "$@" "$(XOUT)/harness" > $(XOUT)/harness-run
 	chmod +x $@ $(XOUT)/harness-run
 
@@ -209,3 +209,23 @@ check-dist: dist $(if $(TARGET),$(XOUT)/run)
 	$(if $(TARGET),$(X_CC),$(CC)) -Wall -Werror $$tmp/readme.c -o $$tmp/readme $$(PKG_CONFIG_PATH=$$tmp/$(DIST_NAME)/lib/pkgconfig pkg-config --cflags --libs iotevents) && \
 	$(if $(TARGET),env QEMU_LD_PREFIX=$(X_LD) LD_LIBRARY_PATH=$$tmp/$(DIST_NAME)/lib $(X_QEMU),env LD_LIBRARY_PATH=$$tmp/$(DIST_NAME)/lib) $$tmp/readme | grep -q '^OK: {"inputConfiguration"' && \
 	echo "check-dist: 1 passed, 0 failed ($(DIST_NAME).tar.gz)" || { echo "check-dist: 0 passed, 1 failed ($(DIST_NAME).tar.gz)"; exit 1; }
+
+# --- the Lua binding under qemu ----------------------------------------------------------------
+# make test-cross-lua TARGET=<target with a LUA row>: bindings/lua built with the target's gcc
+# against the target's Lua 5.4 headers, loaded by the target's own lua5.4 under qemu, running
+# bindings/lua/tests/test.lua (the same test lua-test runs on the host).
+X_LUA_DIR := $(DEPS)/lua-$(word 1,$(X_LUA))-$(word 2,$(X_LUA))/root
+X_LUA_MA := $(if $(X_LUA),$(shell dpkg-architecture -a $(word 2,$(X_LUA)) -qDEB_HOST_MULTIARCH 2>/dev/null))
+.PHONY: test-cross-lua
+$(X_LUA_DIR)/usr/bin/lua5.4: mk/debian-sysroot.sh
+	@test -n "$(X_LUA)" || { echo "mk/targets.mk names no Lua for TARGET=$(TARGET)"; exit 1; }
+	rm -rf $(dir $(X_LUA_DIR)) && sh mk/debian-sysroot.sh $(dir $(X_LUA_DIR)) $(X_LUA) lua5.4 liblua5.4-dev libreadline8 libtinfo6
+
+$(XOUT)/lua/5.4/iotevents.so: bindings/lua/src/iotevents.c bindings/lua/src/operations.h include/iotevents.h $(XLIB) $(X_LUA_DIR)/usr/bin/lua5.4
+	@mkdir -p $(@D)/iotevents
+	$(X_CC) $(LUA_CFLAGS) $(X_CFLAGS) -I$(X_LUA_DIR)/usr/include/lua5.4 -I$(X_LUA_DIR)/usr/include/$(X_LUA_MA) -shared $< -o $@ -L$(XOUT) -liotevents -pthread
+	ln -sf ../iotevents.so $(@D)/iotevents/safe.so
+
+test-cross-lua: $(XOUT)/run $(XOUT)/lua/5.4/iotevents.so
+	LD_LIBRARY_PATH=$(X_LUA_DIR)/lib/$(X_LUA_MA) LUA_CPATH='$(XOUT)/lua/5.4/?.so' LUA_TEST_LIBDIR=$(XOUT) LUA_TEST_ROOT=$(ROOT) \
+	  LUA_TEST_NAME='lua5.4 $(TARGET)' $(XOUT)/run $(X_LUA_DIR)/usr/bin/lua5.4 bindings/lua/tests/test.lua

@@ -14,6 +14,8 @@
 #   LDLIBS  libraries every link of the target adds
 #   DEBIAN  "<suite> <arch>": an older Debian's libc to build against (mk/debian-sysroot.sh, in
 #           .build-deps/sysroot-<suite>-<arch>/root): its glibc is the library's floor
+#   LUA     "<suite> <arch>": the Debian Lua 5.4 (interpreter and headers) test-cross-lua loads the
+#           binding with, unpacked privately (it cannot be installed beside the host's lua5.4)
 #   FLOOR   the newest glibc symbol version the library may need (test-cross checks it)
 #   APT     the Debian packages the target needs (installed when missing)
 #   ARCHS   foreign dpkg architectures the packages need (dpkg --add-architecture)
@@ -27,6 +29,7 @@ T_aarch64-linux-gnu_SYSROOT := /usr/aarch64-linux-gnu
 T_aarch64-linux-gnu_QEMU := qemu-aarch64
 T_aarch64-linux-gnu_LD := /usr/aarch64-linux-gnu
 T_aarch64-linux-gnu_FLOOR := 2.34
+T_aarch64-linux-gnu_LUA := bookworm arm64
 T_aarch64-linux-gnu_APT := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 
 # The same against Debian 11's glibc 2.31 (Raspberry Pi OS bullseye, Ubuntu 20.04 class): built,
@@ -103,3 +106,4 @@ X_ARCHS := $(T_$(TARGET)_ARCHS)
 X_LDLIBS := $(T_$(TARGET)_LDLIBS)
 X_DEBIAN := $(T_$(TARGET)_DEBIAN)
 X_FLOOR := $(T_$(TARGET)_FLOOR)
+X_LUA := $(T_$(TARGET)_LUA)
