@@ -7,6 +7,10 @@ SHELL := /bin/bash
 #   make test             installs what it needs, builds both profiles, runs every test
 #   make install PREFIX=/usr/local / make uninstall
 #   make size             stripped sizes of both profiles
+#   make PROFILE=small TARGET=aarch64-linux-gnu   a cross build (targets: mk/targets.mk); make cross: all
+#   make test-cross TARGET=...    cases, demo, exports, libc floor under qemu (test-cross-all: every
+#                         target; test-cross-suites: mutations, durability, soak; test-cross-lua)
+#   make dist [TARGET=...]  a release tarball in build/dist (check-dist tests it)
 #   make schema           regenerates the service-model tables from models/botocore-data
 #   JANSSON=system        link the system's shared libjansson instead of the private copy
 
