@@ -229,3 +229,23 @@ $(XOUT)/lua/5.4/iotevents.so: bindings/lua/src/iotevents.c bindings/lua/src/oper
 test-cross-lua: $(XOUT)/run $(XOUT)/lua/5.4/iotevents.so
 	LD_LIBRARY_PATH=$(X_LUA_DIR)/lib/$(X_LUA_MA) LUA_CPATH='$(XOUT)/lua/5.4/?.so' LUA_TEST_LIBDIR=$(XOUT) LUA_TEST_ROOT=$(ROOT) \
 	  LUA_TEST_NAME='lua5.4 $(TARGET)' $(XOUT)/run $(X_LUA_DIR)/usr/bin/lua5.4 bindings/lua/tests/test.lua
+
+# --- Python wheels ------------------------------------------------------------------------------
+# make python-cross TARGET=<target>: build/<target>/python/iotevents-<version>-py3-none-<WHEEL>.whl,
+# the binding with the target's library inside, tagged from its libc floor (mk/targets.mk), so
+# users pip install it without Swift; check-wheel-cross checks its tag, contents and RECORD.
+.PHONY: python-cross check-wheel-cross
+python-cross: $(XLIB)
+	@test -n "$(X_WHEEL)" || { echo "mk/targets.mk names no wheel tag for TARGET=$(TARGET)"; exit 1; }
+	@mkdir -p $(XOUT)/python && rm -f $(XOUT)/python/*.whl
+	$(X_STRIP) --strip-unneeded -o $(XOUT)/python/libiotevents.so.0 $(XLIB)
+	python3 -m pip wheel -q --no-index --no-deps --no-cache-dir -w $(XOUT)/python ./bindings/python \
+	  -C library=$(XOUT)/python/libiotevents.so.0 -C platform=$(X_WHEEL)
+	@ls $(XOUT)/python/*.whl
+
+check-wheel-cross: python-cross
+	python3 bindings/python/tools/check_wheel.py $(XOUT)/python/iotevents-*-py3-none-$(X_WHEEL).whl $(XLIB) $(X_WHEEL)
+	@# pip itself takes it for that platform (and installs the library in the package)
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --no-index --no-deps \
+	  --platform $(X_WHEEL) --only-binary=:all: --target $$tmp $(XOUT)/python/iotevents-*-py3-none-$(X_WHEEL).whl && \
+	  test -f $$tmp/iotevents/lib/libiotevents.so.0 && echo "check-wheel: pip installs it for $(X_WHEEL)"

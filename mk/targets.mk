@@ -16,6 +16,8 @@
 #           .build-deps/sysroot-<suite>-<arch>/root): its glibc is the library's floor
 #   LUA     "<suite> <arch>": the Debian Lua 5.4 (interpreter and headers) test-cross-lua loads the
 #           binding with, unpacked privately (it cannot be installed beside the host's lua5.4)
+#   WHEEL   the platform tag of the Python wheel that bundles the library (make wheel): from the
+#           libc floor (PEP 600 manylinux_<glibc>_<arch>, PEP 656 musllinux_<musl>_<arch>)
 #   FLOOR   the newest glibc symbol version the library may need (test-cross checks it)
 #   APT     the Debian packages the target needs (installed when missing)
 #   ARCHS   foreign dpkg architectures the packages need (dpkg --add-architecture)
@@ -30,6 +32,7 @@ T_aarch64-linux-gnu_QEMU := qemu-aarch64
 T_aarch64-linux-gnu_LD := /usr/aarch64-linux-gnu
 T_aarch64-linux-gnu_FLOOR := 2.34
 T_aarch64-linux-gnu_LUA := bookworm arm64
+T_aarch64-linux-gnu_WHEEL := manylinux_2_34_aarch64
 T_aarch64-linux-gnu_APT := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 
 # The same against Debian 11's glibc 2.31 (Raspberry Pi OS bullseye, Ubuntu 20.04 class): built,
@@ -47,6 +50,7 @@ T_aarch64-linux-gnu-glibc2.31_LD = $(B31)
 T_aarch64-linux-gnu-glibc2.31_LDLIBS := -lpthread
 T_aarch64-linux-gnu-glibc2.31_DEBIAN := bullseye arm64
 T_aarch64-linux-gnu-glibc2.31_FLOOR := 2.25
+T_aarch64-linux-gnu-glibc2.31_WHEEL := manylinux_2_25_aarch64
 T_aarch64-linux-gnu-glibc2.31_APT := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 
 # 32-bit ARMv7-A hard-float, glibc (Debian armhf). armv7-none-none-eabi defaults to the soft-float
@@ -59,6 +63,7 @@ T_arm-linux-gnueabihf_LD := /usr/arm-linux-gnueabihf
 T_arm-linux-gnueabihf_SWIFTFLAGS := -Xcc -mfloat-abi=hard -Xcc -mfpu=vfpv3-d16
 T_arm-linux-gnueabihf_TABLES := arm-hard-float
 T_arm-linux-gnueabihf_FLOOR := 2.34
+T_arm-linux-gnueabihf_WHEEL := manylinux_2_34_armv7l
 T_arm-linux-gnueabihf_APT := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user
 
 # 64-bit RISC-V, glibc: rv64gc, lp64d (the bare-metal triple defaults to rv64imac, soft-float).
@@ -70,6 +75,7 @@ T_riscv64-linux-gnu_LD := /usr/riscv64-linux-gnu
 T_riscv64-linux-gnu_SWIFTFLAGS := -Xcc -march=rv64gc -Xcc -mabi=lp64d
 T_riscv64-linux-gnu_TABLES := riscv-double-float
 T_riscv64-linux-gnu_FLOOR := 2.34
+T_riscv64-linux-gnu_WHEEL := manylinux_2_34_riscv64
 T_riscv64-linux-gnu_APT := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user
 
 # 64-bit ARM, musl (OpenWrt-class routers): Debian's multiarch musl for arm64 (headers in
@@ -81,6 +87,7 @@ T_aarch64-linux-musl_CC := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-m
 T_aarch64-linux-musl_IMPORT := -Xcc -nostdlibinc -Xcc -isystem -Xcc /usr/include/aarch64-linux-musl
 T_aarch64-linux-musl_QEMU := qemu-aarch64
 T_aarch64-linux-musl_LD := /
+T_aarch64-linux-musl_WHEEL := musllinux_1_2_aarch64
 T_aarch64-linux-musl_APT := gcc-aarch64-linux-gnu qemu-user musl-dev:arm64 musl:arm64
 T_aarch64-linux-musl_ARCHS := arm64
 
@@ -89,6 +96,7 @@ T_aarch64-linux-musl_ARCHS := arm64
 T_x86_64-linux-musl_SWIFT := x86_64-unknown-linux-gnu
 T_x86_64-linux-musl_CC := musl-gcc
 T_x86_64-linux-musl_IMPORT := -Xcc -nostdlibinc -Xcc -isystem -Xcc /usr/include/x86_64-linux-musl
+T_x86_64-linux-musl_WHEEL := musllinux_1_2_x86_64
 T_x86_64-linux-musl_APT := musl-tools musl-dev
 
 # The selected target's row.
@@ -107,3 +115,4 @@ X_LDLIBS := $(T_$(TARGET)_LDLIBS)
 X_DEBIAN := $(T_$(TARGET)_DEBIAN)
 X_FLOOR := $(T_$(TARGET)_FLOOR)
 X_LUA := $(T_$(TARGET)_LUA)
+X_WHEEL := $(T_$(TARGET)_WHEEL)
