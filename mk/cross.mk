@@ -42,7 +42,8 @@ endif
 deps-cross: deps
 	@for a in $(X_ARCHS); do dpkg --print-foreign-architectures | grep -qx $$a || \
 	  { echo "adding the dpkg architecture $$a"; dpkg --add-architecture $$a; }; done; \
-	missing=""; for p in $(X_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	native=$$(dpkg --print-architecture); missing=""; for p in $(X_APT); do \
+	  dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$native >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -q >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; fi
 	$(if $(X_DEBIAN),@sh mk/debian-sysroot.sh $(DEPS)/sysroot-$(word 1,$(X_DEBIAN))-$(word 2,$(X_DEBIAN)) $(X_DEBIAN))
