@@ -9,6 +9,10 @@ SHELL := /bin/bash
 #   make size             stripped sizes of both profiles
 #   make generate         regenerates every table derived from models/botocore-data and
 #                         tools/codegen-extras.json (tools/codegen.py; make check-generated checks)
+#   make PROFILE=small TARGET=aarch64-linux-gnu   a cross build (targets: mk/targets.mk); make cross: all
+#   make test-cross TARGET=...    cases, demo, exports, libc floor under qemu (test-cross-all: every
+#                         target; test-cross-suites: mutations, durability, soak; test-cross-lua)
+#   make dist [TARGET=...]  a release tarball in build/dist (check-dist tests it)
 #   JANSSON=system        link the system's shared libjansson instead of the private copy
 
 VERSION := 0.1.0
@@ -22,6 +26,14 @@ ROOT := $(CURDIR)
 DEPS := $(ROOT)/.build-deps
 JANSSON_DIR := $(DEPS)/jansson
 OUT := $(ROOT)/build
+# TARGET=<target> cross-builds the small profile (mk/targets.mk, mk/cross.mk); empty: the host.
+TARGET ?=
+include mk/targets.mk
+ifneq ($(TARGET),)
+ifeq ($(origin PROFILE),file)
+PROFILE := small
+endif
+endif
 
 SWIFT_ENV := IOTEVENTS_JANSSON=$(JANSSON) IOTEVENTS_JANSSON_DIR=$(JANSSON_DIR)
 SCRATCH_standard := .build
@@ -34,17 +46,19 @@ HARNESS := $(OUT)/harness
 CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude
 
 APT_BUILD := gcc make python3 binutils
-APT_TEST := libjson-c-dev pkg-config valgrind python3 curl
+APT_TEST := libjson-c-dev pkg-config valgrind python3 curl musl-tools
 ifeq ($(JANSSON),system)
 APT_BUILD += libjansson-dev
 endif
 
-.PHONY: check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions check-fuzz-pending bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-generated \
+.PHONY: check-libc-shim check-libc-floor check-soak fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful fuzz-build fuzz-long check-fuzz-regressions check-fuzz-pending bench-durability test-tsan check-durability check-alarm-table bench-python python python-test check-python-install all build bench bench-expressions fuzz fuzz-expressions demo test deps deps-test swift-test c-test check-exports check-generated \
         check-jsonc install uninstall size generate clean
 
 all: build
 
-build: $(LIB_$(PROFILE))
+include mk/cross.mk
+
+build: $(if $(TARGET),$(XLIB),$(LIB_$(PROFILE)))
 
 # --- dependencies --------------------------------------------------------------------------
 # Installs Debian packages only when missing (idempotent, no network when all are present).
@@ -303,7 +317,7 @@ $(OUT)/harness-jsonc: Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned
 	$(CC) $(CFLAGS_TEST) -rdynamic -DHARNESS_MAIN=harness_main Tests/c/harness.c Tests/c/jsonc_host.c Tests/c/unversioned_symbol.c -o $@ \
 	  -L$(OUT)/standard -liotevents -ldl $$(pkg-config --cflags --libs json-c)
 
-test: deps-test check-generated swift-test c-test check-alarm-table python-test check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-fuzz-regressions
+test: deps-test check-generated swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-fuzz-regressions
 	@echo "make test: all suites passed"
 
 swift-test: $(JANSSON_DEP) | deps
@@ -471,6 +485,21 @@ check-jsonc-control: $(OUT)/harness-jsonc | deps-test
 	@if LD_LIBRARY_PATH=$(OUT)/system sh Tests/c/run-cases.sh $(OUT)/harness-jsonc Tests/cases control >/dev/null 2>&1; then \
 	  echo "check-jsonc-control: 0 passed, 1 failed (a system-jansson build was not hijacked: check-jsonc proves nothing)"; exit 1; \
 	else echo "check-jsonc-control: 1 passed, 0 failed (the system-jansson build was hijacked, as expected)"; fi
+
+# The C shim's libc portability (Tests/c/libc_shim.c), built from its sources with glibc's gcc
+# and with musl-gcc: strerror_r's two variants, the shim's own arc4random_buf.
+check-libc-shim: | deps-test
+	@mkdir -p $(OUT)
+	@for cc in $(CC) musl-gcc; do printf '%s: ' $$cc; \
+	  $$cc $(CFLAGS_TEST) -ISources/CLibcShim/include Tests/c/libc_shim.c Sources/CLibcShim/files.c Sources/CLibcShim/random.c \
+	    -o $(OUT)/libc-shim-$$cc && $(OUT)/libc-shim-$$cc || exit 1; done
+
+# The small library loads on glibc 2.34 (Debian 12's libc is the build's: pthread_create & co.);
+# Embedded Swift's arc4random_buf (2.36) must come from the shim. The standard one needs 2.35
+# (_dl_find_object, static libgcc's unwinder).
+check-libc-floor: $(LIB_standard) $(LIB_small)
+	sh Tests/c/check-libc-floor.sh 2.34 $(LIB_small)
+	sh Tests/c/check-libc-floor.sh 2.35 $(LIB_standard)
 
 check-exports: $(LIB_standard) $(LIB_small)
 	sh Tests/c/check-exports.sh include/iotevents.h $(LIB_standard) $(LIB_small)

@@ -27,10 +27,11 @@ let janssonLink: [LinkerSetting] = useSystemJansson
     ? [.linkedLibrary("jansson")]
     : [.unsafeFlags(["-L", janssonDir + "/lib", "-l:libjansson.a"])]
 
-// The small profile: the same sources in Embedded Swift mode (docs/building.md).
+// The small profile: the same sources in Embedded Swift mode (docs/building.md). One section per
+// function, or --gc-sections can drop nothing of the Swift objects (2.0 MB instead of 0.87 MB).
 let small = environment["IOTEVENTS_PROFILE"] == "small"
 let profileSwiftSettings: [SwiftSetting] = small
-    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize"])]
+    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"])]
     : []
 
 // The shipped shared library: Swift runtime, libstdc++ and libgcc linked in; only iotevents_* exported.

@@ -1,5 +1,9 @@
 /* The state directory's file operations: small, errno-returning wrappers so that the Swift side
  * handles one integer per call and never sees errno, EINTR or short writes. */
+/* 64-bit time_t and off_t on 32-bit glibc too (clocks past 2038, state logs over 2 GiB); they
+ * are already 64-bit on 64-bit targets and on musl. Swift never sees either type. */
+#define _FILE_OFFSET_BITS 64
+#define _TIME_BITS 64
 #define _GNU_SOURCE
 #include "CLibcShim.h"
 
@@ -10,6 +14,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+_Static_assert(sizeof(time_t) == 8 && sizeof(off_t) == 8, "a 32-bit time_t or off_t: a glibc older than 2.34?");
 
 static int join(char *out, size_t capacity, const char *dir, const char *name, const char *suffix) {
     int n = snprintf(out, capacity, "%s/%s%s", dir, name, suffix);
@@ -147,10 +153,18 @@ int ie_file_remove(const char *dir, const char *name) {
     return 0;
 }
 
+/* strerror_r comes in two variants: GNU's (glibc with _GNU_SOURCE) returns the text, possibly
+ * not in buffer; XSI's (musl, the BSDs) returns 0 or an error number and fills buffer. The type
+ * of the call's result picks the right reading, so one source serves both C libraries (reading
+ * musl's int as a pointer returned NULL, and a failed stateDirectory open crashed the host). */
+static const char *gnu_strerror_text(char *text, char *buffer) { (void)buffer; return text ? text : "Unknown error"; }
+static const char *xsi_strerror_text(int rc, char *buffer) { return rc == 0 ? buffer : "Unknown error"; }
+
 const char *ie_errno_text(int error) {
     static __thread char buffer[128];
     if (error == IE_FILE_MISSING) error = ENOENT;
     if (error == IE_FILE_LOCKED) error = EWOULDBLOCK;
-    /* GNU strerror_r returns the text, possibly not in buffer */
-    return strerror_r(error, buffer, sizeof buffer);
+    buffer[0] = 0;
+    return _Generic(strerror_r(error, buffer, sizeof buffer),
+                    char *: gnu_strerror_text, int: xsi_strerror_text)(strerror_r(error, buffer, sizeof buffer), buffer);
 }

@@ -1,9 +1,15 @@
+/* 64-bit time_t and off_t on 32-bit glibc too (clocks past 2038, state logs over 2 GiB); they
+ * are already 64-bit on 64-bit targets and on musl. Swift never sees either type. */
+#define _FILE_OFFSET_BITS 64
+#define _TIME_BITS 64
 #define _GNU_SOURCE
 #include "CLibcShim.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <time.h>
+
+_Static_assert(sizeof(time_t) == 8, "a 32-bit time_t or off_t: a glibc older than 2.34?");
 
 int64_t ie_clock_now_millis(void) {
     struct timespec ts;

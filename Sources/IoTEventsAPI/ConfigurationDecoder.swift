@@ -104,10 +104,10 @@ enum ConfigurationDecoder {
 
     private static func applyLimit(_ key: String, _ value: JSONValue, to limits: inout Limits) throws(ServiceError) {
         for entry in Limits.entries where StaticStrings.string(entry.key) == key {
-            guard let n = value.integer, let int = Int(exactly: n), int >= entry.minimum, int <= entry.maximum else {
+            guard let n = value.integer, n >= entry.minimum, n <= entry.maximum else {
                 throw .invalidRequest("Configuration limits.\(key) must be an integer from \(entry.minimum) to \(entry.maximum)")
             }
-            entry.set(&limits, int)
+            entry.set(&limits, n)
             return
         }
         throw .invalidRequest("Unknown configuration key 'limits.\(key)'")

@@ -34,6 +34,12 @@ extension Engine {
     /// Feeds one value of `propertyId` of asset `assetId` to `model`: finds or creates the
     /// asset's alarm, keeps the value (and the asset id) in the slots of the references that read
     /// them, and evaluates the rule at the value's time. The error is for the entry's error list.
+    // Optimized for speed, not size: Swift 6.3.1's -Osize (the small profile) miscompiles this
+    // function for aarch64-none-none-elf: the `.quality` slot's string reads back as another
+    // value (a template of it gave "", a second reference trapped in swift_allocObject); -O is
+    // right, and x86-64 is right either way. Found by make test-cross TARGET=aarch64-linux-gnu
+    // (case sitewise-alarm-errors); re-check on a toolchain upgrade (docs/building.md).
+    @_optimize(speed)
     func deliverAssetPropertyValue(
         _ value: AssetPropertyValue, assetId: String, propertyId: String, to model: AlarmModel,
         eventTime: Millis, output: inout RunOutput

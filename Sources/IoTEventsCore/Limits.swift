@@ -8,7 +8,7 @@ public struct Limits: Equatable, Sendable {
     /// Sum of one batch's decoded payloads; 0 = no such check.
     public var maxBatchPayloadBytes = 0
     public var minTimerSeconds = 60
-    public var maxTimerSeconds = 31_622_400
+    public var maxTimerSeconds: Int64 = 31_622_400
     public var maxTimersPerDetector = 5
     public var maxVariablesPerUpdate = 10
     public var maxDetectorsPerModel = 100_000
@@ -22,7 +22,7 @@ public struct Limits: Equatable, Sendable {
     public var maxEventsPerList = 20
     public var maxActionsPerEvent = 10
     public var maxVariablesPerModel = 50
-    public var dedupWindowSeconds = 300
+    public var dedupWindowSeconds: Int64 = 300
     public var maxLoopbackDepth = 8
     public var maxRequestBytes = 1_048_576
     public var maxJsonDepth = 64
@@ -40,47 +40,50 @@ public struct Limits: Equatable, Sendable {
 
     public init() {}
 
-    /// One configurable limit: its configuration key, the smallest value it accepts, and its storage.
+    /// One configurable limit: its configuration key, the values it accepts, and its storage.
+    /// The bounds are 64-bit on every target, so a configuration means the same everywhere (as
+    /// `Int`, `1 << 40` was 0 on 32-bit targets, and `open` refused those limits on armv7). A
+    /// count kept in an `Int` saturates at `Int.max`, which no count on the target can reach.
     public struct Entry: Sendable {
         public let key: StaticString
-        public let minimum: Int
-        public let maximum: Int
-        public let get: @Sendable (Limits) -> Int
-        public let set: @Sendable (inout Limits, Int) -> Void
+        public let minimum: Int64
+        public let maximum: Int64
+        public let get: @Sendable (Limits) -> Int64
+        public let set: @Sendable (inout Limits, Int64) -> Void
     }
 
     /// Every key of the `limits` configuration object, in documentation order.
     public static let entries: [Entry] = [
-        Entry(key: "maxMessagesPerBatch", minimum: 1, maximum: 1_000_000, get: { $0.maxMessagesPerBatch }, set: { $0.maxMessagesPerBatch = $1 }),
-        Entry(key: "maxAlarmRequestsPerBatch", minimum: 1, maximum: 1_000_000, get: { $0.maxAlarmRequestsPerBatch }, set: { $0.maxAlarmRequestsPerBatch = $1 }),
-        Entry(key: "maxPayloadBytes", minimum: 1, maximum: 1 << 30, get: { $0.maxPayloadBytes }, set: { $0.maxPayloadBytes = $1 }),
-        Entry(key: "maxBatchPayloadBytes", minimum: 0, maximum: 1 << 30, get: { $0.maxBatchPayloadBytes }, set: { $0.maxBatchPayloadBytes = $1 }),
-        Entry(key: "minTimerSeconds", minimum: 1, maximum: 31_622_400, get: { $0.minTimerSeconds }, set: { $0.minTimerSeconds = $1 }),
+        Entry(key: "maxMessagesPerBatch", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxMessagesPerBatch) }, set: { $0.maxMessagesPerBatch = Int(clamping: $1) }),
+        Entry(key: "maxAlarmRequestsPerBatch", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxAlarmRequestsPerBatch) }, set: { $0.maxAlarmRequestsPerBatch = Int(clamping: $1) }),
+        Entry(key: "maxPayloadBytes", minimum: 1, maximum: 1 << 30, get: { Int64($0.maxPayloadBytes) }, set: { $0.maxPayloadBytes = Int(clamping: $1) }),
+        Entry(key: "maxBatchPayloadBytes", minimum: 0, maximum: 1 << 30, get: { Int64($0.maxBatchPayloadBytes) }, set: { $0.maxBatchPayloadBytes = Int(clamping: $1) }),
+        Entry(key: "minTimerSeconds", minimum: 1, maximum: 31_622_400, get: { Int64($0.minTimerSeconds) }, set: { $0.minTimerSeconds = Int(clamping: $1) }),
         Entry(key: "maxTimerSeconds", minimum: 1, maximum: 1 << 40, get: { $0.maxTimerSeconds }, set: { $0.maxTimerSeconds = $1 }),
-        Entry(key: "maxTimersPerDetector", minimum: 1, maximum: 1_000_000, get: { $0.maxTimersPerDetector }, set: { $0.maxTimersPerDetector = $1 }),
-        Entry(key: "maxVariablesPerUpdate", minimum: 1, maximum: 1_000_000, get: { $0.maxVariablesPerUpdate }, set: { $0.maxVariablesPerUpdate = $1 }),
-        Entry(key: "maxDetectorsPerModel", minimum: 1, maximum: 1 << 40, get: { $0.maxDetectorsPerModel }, set: { $0.maxDetectorsPerModel = $1 }),
-        Entry(key: "maxAlarmsPerModel", minimum: 1, maximum: 1 << 40, get: { $0.maxAlarmsPerModel }, set: { $0.maxAlarmsPerModel = $1 }),
-        Entry(key: "maxDetectorModels", minimum: 1, maximum: 1_000_000, get: { $0.maxDetectorModels }, set: { $0.maxDetectorModels = $1 }),
-        Entry(key: "maxAlarmModels", minimum: 1, maximum: 1_000_000, get: { $0.maxAlarmModels }, set: { $0.maxAlarmModels = $1 }),
-        Entry(key: "maxInputs", minimum: 1, maximum: 1_000_000, get: { $0.maxInputs }, set: { $0.maxInputs = $1 }),
-        Entry(key: "maxModelsPerInput", minimum: 1, maximum: 1_000_000, get: { $0.maxModelsPerInput }, set: { $0.maxModelsPerInput = $1 }),
-        Entry(key: "maxVersionsPerModel", minimum: 1, maximum: 1_000_000, get: { $0.maxVersionsPerModel }, set: { $0.maxVersionsPerModel = $1 }),
-        Entry(key: "maxStatesPerModel", minimum: 1, maximum: 1_000_000, get: { $0.maxStatesPerModel }, set: { $0.maxStatesPerModel = $1 }),
-        Entry(key: "maxEventsPerList", minimum: 1, maximum: 1_000_000, get: { $0.maxEventsPerList }, set: { $0.maxEventsPerList = $1 }),
-        Entry(key: "maxActionsPerEvent", minimum: 1, maximum: 1_000_000, get: { $0.maxActionsPerEvent }, set: { $0.maxActionsPerEvent = $1 }),
-        Entry(key: "maxVariablesPerModel", minimum: 1, maximum: 1_000_000, get: { $0.maxVariablesPerModel }, set: { $0.maxVariablesPerModel = $1 }),
+        Entry(key: "maxTimersPerDetector", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxTimersPerDetector) }, set: { $0.maxTimersPerDetector = Int(clamping: $1) }),
+        Entry(key: "maxVariablesPerUpdate", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxVariablesPerUpdate) }, set: { $0.maxVariablesPerUpdate = Int(clamping: $1) }),
+        Entry(key: "maxDetectorsPerModel", minimum: 1, maximum: 1 << 40, get: { Int64($0.maxDetectorsPerModel) }, set: { $0.maxDetectorsPerModel = Int(clamping: $1) }),
+        Entry(key: "maxAlarmsPerModel", minimum: 1, maximum: 1 << 40, get: { Int64($0.maxAlarmsPerModel) }, set: { $0.maxAlarmsPerModel = Int(clamping: $1) }),
+        Entry(key: "maxDetectorModels", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxDetectorModels) }, set: { $0.maxDetectorModels = Int(clamping: $1) }),
+        Entry(key: "maxAlarmModels", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxAlarmModels) }, set: { $0.maxAlarmModels = Int(clamping: $1) }),
+        Entry(key: "maxInputs", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxInputs) }, set: { $0.maxInputs = Int(clamping: $1) }),
+        Entry(key: "maxModelsPerInput", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxModelsPerInput) }, set: { $0.maxModelsPerInput = Int(clamping: $1) }),
+        Entry(key: "maxVersionsPerModel", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxVersionsPerModel) }, set: { $0.maxVersionsPerModel = Int(clamping: $1) }),
+        Entry(key: "maxStatesPerModel", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxStatesPerModel) }, set: { $0.maxStatesPerModel = Int(clamping: $1) }),
+        Entry(key: "maxEventsPerList", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxEventsPerList) }, set: { $0.maxEventsPerList = Int(clamping: $1) }),
+        Entry(key: "maxActionsPerEvent", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxActionsPerEvent) }, set: { $0.maxActionsPerEvent = Int(clamping: $1) }),
+        Entry(key: "maxVariablesPerModel", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxVariablesPerModel) }, set: { $0.maxVariablesPerModel = Int(clamping: $1) }),
         Entry(key: "dedupWindowSeconds", minimum: 0, maximum: 1 << 40, get: { $0.dedupWindowSeconds }, set: { $0.dedupWindowSeconds = $1 }),
-        Entry(key: "maxLoopbackDepth", minimum: 0, maximum: 1_000, get: { $0.maxLoopbackDepth }, set: { $0.maxLoopbackDepth = $1 }),
-        Entry(key: "maxRequestBytes", minimum: 2, maximum: 1 << 30, get: { $0.maxRequestBytes }, set: { $0.maxRequestBytes = $1 }),
+        Entry(key: "maxLoopbackDepth", minimum: 0, maximum: 1_000, get: { Int64($0.maxLoopbackDepth) }, set: { $0.maxLoopbackDepth = Int(clamping: $1) }),
+        Entry(key: "maxRequestBytes", minimum: 2, maximum: 1 << 30, get: { Int64($0.maxRequestBytes) }, set: { $0.maxRequestBytes = Int(clamping: $1) }),
         // jansson's own parser stops at 2048 levels; ours is checked first, so stay below it.
-        Entry(key: "maxJsonDepth", minimum: 2, maximum: 2_000, get: { $0.maxJsonDepth }, set: { $0.maxJsonDepth = $1 }),
-        Entry(key: "maxExpressionDepth", minimum: 1, maximum: 1_000, get: { $0.maxExpressionDepth }, set: { $0.maxExpressionDepth = $1 }),
-        Entry(key: "maxValueChars", minimum: 1, maximum: 1 << 20, get: { $0.maxValueChars }, set: { $0.maxValueChars = $1 }),
-        Entry(key: "maxEvaluationsPerCall", minimum: 1, maximum: 100_000_000, get: { $0.maxEvaluationsPerCall }, set: { $0.maxEvaluationsPerCall = $1 }),
-        Entry(key: "maxContentExpressionBytes", minimum: 1, maximum: 1 << 20, get: { $0.maxContentExpressionBytes }, set: { $0.maxContentExpressionBytes = $1 }),
-        Entry(key: "maxDefinitionBytes", minimum: 1, maximum: 1 << 30, get: { $0.maxDefinitionBytes }, set: { $0.maxDefinitionBytes = $1 }),
-        Entry(key: "maxDedupEntries", minimum: 1, maximum: 1 << 30, get: { $0.maxDedupEntries }, set: { $0.maxDedupEntries = $1 }),
+        Entry(key: "maxJsonDepth", minimum: 2, maximum: 2_000, get: { Int64($0.maxJsonDepth) }, set: { $0.maxJsonDepth = Int(clamping: $1) }),
+        Entry(key: "maxExpressionDepth", minimum: 1, maximum: 1_000, get: { Int64($0.maxExpressionDepth) }, set: { $0.maxExpressionDepth = Int(clamping: $1) }),
+        Entry(key: "maxValueChars", minimum: 1, maximum: 1 << 20, get: { Int64($0.maxValueChars) }, set: { $0.maxValueChars = Int(clamping: $1) }),
+        Entry(key: "maxEvaluationsPerCall", minimum: 1, maximum: 100_000_000, get: { Int64($0.maxEvaluationsPerCall) }, set: { $0.maxEvaluationsPerCall = Int(clamping: $1) }),
+        Entry(key: "maxContentExpressionBytes", minimum: 1, maximum: 1 << 20, get: { Int64($0.maxContentExpressionBytes) }, set: { $0.maxContentExpressionBytes = Int(clamping: $1) }),
+        Entry(key: "maxDefinitionBytes", minimum: 1, maximum: 1 << 30, get: { Int64($0.maxDefinitionBytes) }, set: { $0.maxDefinitionBytes = Int(clamping: $1) }),
+        Entry(key: "maxDedupEntries", minimum: 1, maximum: 1 << 30, get: { Int64($0.maxDedupEntries) }, set: { $0.maxDedupEntries = Int(clamping: $1) }),
     ]
 
     /// Whether `text` is a value a variable may hold or a parameter may carry (`maxValueChars`).

@@ -24,7 +24,7 @@ import Testing
 
     /// The largest depth the configuration accepts parses on a secondary thread of a debug build.
     @Test func theLargestConfigurableDepthDoesNotExhaustTheStack() {
-        let limit = Limits.entries.first { "\($0.key)" == "maxExpressionDepth" }!.maximum
+        let limit = Int(Limits.entries.first { "\($0.key)" == "maxExpressionDepth" }!.maximum)
         let deep = String(repeating: "(1 + ", count: limit) + "1" + String(repeating: ")", count: limit)
         #expect(error(deep, maxDepth: limit) == nil)
         let unary = String(repeating: "!", count: limit) + "true"

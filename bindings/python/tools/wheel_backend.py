@@ -83,10 +83,12 @@ def _package_files():
     return found
 
 
-def _tag(bundled):
+def _tag(bundled, platform=None):
     if not bundled:
         return "py3-none-any"
-    return "py3-none-" + re.sub(r"[^A-Za-z0-9]", "_", sysconfig.get_platform())
+    # "platform" (a cross-built library, make wheel TARGET=...): the tag its libc floor gives,
+    # e.g. manylinux_2_34_aarch64 or musllinux_1_2_x86_64 (PEP 600, PEP 656).
+    return "py3-none-" + re.sub(r"[^A-Za-z0-9]", "_", platform or sysconfig.get_platform())
 
 
 def _digest(data):
@@ -104,7 +106,7 @@ def _write(archive, name, data, records, executable=False):
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     project = _project()
     library = (config_settings or {}).get("library") or os.environ.get("IOTEVENTS_BUNDLE_LIBRARY")
-    tag = _tag(library)
+    tag = _tag(library, (config_settings or {}).get("platform"))
     name = "%s-%s-%s.whl" % (project["name"], project["version"], tag)
     info = "%s-%s.dist-info" % (project["name"], project["version"])
     records = []
