@@ -227,7 +227,7 @@ FUZZ_CFLAGS := -g -fsanitize=address,fuzzer-no-link
 FUZZ_API := $(FUZZ)/api
 FUZZ_API_LIBS := $(FUZZ_API)/libIoTEventsAPI.a $(FUZZ_API)/libIoTEventsCore.a $(FUZZ_API)/shim.o $(FUZZ_API)/files.o \
   $(FUZZ_API)/jansson-shim.o $(FUZZ_JANSSON)/lib/libjansson.a
-FUZZ_SWIFTFLAGS := -g -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_API) -Xcc -fmodule-map-file=$(FUZZ_API)/module.modulemap \
+FUZZ_SWIFTFLAGS := -package-name iotevents -g -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_API) -Xcc -fmodule-map-file=$(FUZZ_API)/module.modulemap \
   -Xcc -I$(FUZZ_JANSSON)/include
 $(FUZZ_JANSSON)/lib/libjansson.a: Sources/CJanssonShim/build-jansson.sh | $(JANSSON_DIR)/lib/libjansson.a
 	@mkdir -p $(FUZZ)

@@ -22,7 +22,7 @@ X_SHIM_OBJS := $(X_SHIMS:%=$(XOBJ)/clibc-%.o)
 X_SHIM_HEADERS := Sources/CLibcShim/include/CLibcShim.h Sources/CJanssonShim/include/CJanssonShim.h
 
 # As Package.swift's small profile, for the target's triple.
-X_SWIFTC_FLAGS = -enable-experimental-feature Embedded -target $(X_SWIFT) -swift-version 6 -wmo -Osize \
+X_SWIFTC_FLAGS = -package-name iotevents -enable-experimental-feature Embedded -target $(X_SWIFT) -swift-version 6 -wmo -Osize \
   -parse-as-library -Xfrontend -function-sections -module-cache-path $(XOUT)/module-cache \
   -Xcc -fmodule-map-file=$(XOBJ)/module.modulemap -Xcc -I$(XJANSSON)/include -I $(XOBJ) $(X_IMPORT) $(X_SWIFTFLAGS)
 X_C_FLAGS = -O2 -g -fPIC -fvisibility=hidden -ffunction-sections -fdata-sections -Wall -Wextra -Werror $(X_CFLAGS)

@@ -183,12 +183,12 @@ def swift_schema(m):
     w("]")
     w("")
     w("/// Every operation of both services: the AWS operation name is the raw value.")
-    w("public enum Operation: UInt8, CaseIterable, Sendable {")
+    w("package enum Operation: UInt8, CaseIterable, Sendable {")
     for _, op_name, _, _ in order_ops:
         w("    case %s" % lower_first(op_name))
     w("")
     w("    /// The AWS operation name, as `iotevents_call` takes it.")
-    w("    public var name: StaticString {")
+    w("    package var name: StaticString {")
     w("        switch self {")
     for _, op_name, _, _ in order_ops:
         w("        case .%s: return %s" % (lower_first(op_name), json.dumps(op_name)))
@@ -196,7 +196,7 @@ def swift_schema(m):
     w("    }")
     w("")
     w("    /// The operation's service: `iotevents` (control plane) or `iotevents-data`.")
-    w("    public var isDataPlane: Bool {")
+    w("    package var isDataPlane: Bool {")
     w("        switch self {")
     data_ops = [o for o in order_ops if o[0] in ("data", "extension")]
     w("        case %s: return true" % ", ".join("." + lower_first(o[1]) for o in data_ops))
@@ -213,7 +213,7 @@ def swift_schema(m):
     w("    }")
     w("")
     w("    /// HTTP status of a successful response in AWS (the bindings reproduce it).")
-    w("    public var successStatus: Int {")
+    w("    package var successStatus: Int {")
     w("        switch self {")
     by_code = {}
     for _, op_name, op, _ in order_ops:
@@ -252,12 +252,12 @@ def swift_status(m):
            "",
            "extension ServiceError {",
            "    /// The AWS exception, named as in the service models. Raw values are the ABI status codes.",
-           "    public enum Kind: Int32, Sendable {"]
+           "    package enum Kind: Int32, Sendable {"]
     for s in st:
         out.append("        case %s = %d" % (s["swiftCase"], s["code"]))
     out += ["",
             "        /// The `__type` of the error document.",
-            "        public var typeName: String {",
+            "        package var typeName: String {",
             "            switch self {"]
     for s in st:
         out.append("            case .%s: return %s" % (s["swiftCase"], json.dumps(s["name"])))
@@ -265,7 +265,7 @@ def swift_status(m):
             "        }",
             "",
             "        /// What `iotevents_strerror` answers for the code: the name, then a short text.",
-            "        public var statusText: StaticString {",
+            "        package var statusText: StaticString {",
             "            switch self {"]
     for s in st:
         out.append("            case .%s: return %s" % (s["swiftCase"], json.dumps(s["name"] + ": " + s["text"])))

@@ -4,12 +4,12 @@ import IoTEventsCore
 
 /// The outcome of one API call: an ABI status and a malloc'd JSON document (the response body on
 /// success, an error document otherwise) that the receiver frees with `free`.
-public struct CallResult {
-    public let status: Int32
-    public let body: UnsafeMutablePointer<CChar>?
+package struct CallResult {
+    package let status: Int32
+    package let body: UnsafeMutablePointer<CChar>?
     /// The action documents the call produced, in execution order, for the host's handler
     /// (delivered by the caller after the engine lock is released).
-    public var actions: [String] = []
+    package var actions: [String] = []
 }
 
 /// One engine behind its lock: turns request documents into core calls and core results into
@@ -17,9 +17,9 @@ public struct CallResult {
 ///
 /// Parsing and validation happen outside the lock; only the core call and the encoding of its
 /// result hold it, so threads sharing an engine contend only for the part that needs it.
-public final class Service {
+package final class Service {
     let engine: Engine
-    public var configuration: EngineConfiguration { engine.configuration }
+    package var configuration: EngineConfiguration { engine.configuration }
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     /// With `stateDirectory`: the directory, its lock and its write-ahead log.
@@ -33,7 +33,7 @@ public final class Service {
     ///
     /// Everything that can fail happens before the object exists: in Embedded Swift a class
     /// initializer that throws leaks its allocation.
-    public static func open(configuration text: UnsafePointer<CChar>?) throws(ServiceError) -> Service {
+    package static func open(configuration text: UnsafePointer<CChar>?) throws(ServiceError) -> Service {
         let configuration = try ConfigurationDecoder.decode(text)
         let configurationText = text.map { String(cString: $0) } ?? "{}"
         var store: StateDirectory?
@@ -75,7 +75,7 @@ public final class Service {
 
     /// Releases the state directory (its last writes synced, its lock dropped). The engine must
     /// not be called afterwards. Without a state directory there is nothing to release.
-    public func close() {
+    package func close() {
         lock()
         if let store, store.hasRecords, store.refusal == nil { compact(store) }
         store?.close()
@@ -92,7 +92,7 @@ public final class Service {
     }
 
     /// Runs the operation named `operation` (an AWS operation name) on `request`.
-    public func call(_ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<CChar>?) -> CallResult {
+    package func call(_ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<CChar>?) -> CallResult {
         guard let operation else { return Service.failure(.invalidRequest("The operation name is NULL")) }
         guard let op = Operation(name: operation) else {
             return Service.failure(ServiceError(.unsupportedOperation, "Unknown operation '\(String(cString: operation))'"))
@@ -100,7 +100,7 @@ public final class Service {
         return call(op, request)
     }
 
-    public func call(_ op: Operation, _ request: UnsafePointer<CChar>?) -> CallResult {
+    package func call(_ op: Operation, _ request: UnsafePointer<CChar>?) -> CallResult {
         var output = RunOutput()
         var result: CallResult
         do throws(ServiceError) {
@@ -181,7 +181,7 @@ public final class Service {
     /// "now" stays where it is) and processes every expiry due by then. Returns how many, and
     /// the action documents they produced; -IOTEVENTS_INTERNAL_FAILURE when a durable engine
     /// could not log the step, or refuses state changes since an earlier write failed.
-    public func tick(_ nowMillis: Int64) -> (count: Int64, actions: [String]) {
+    package func tick(_ nowMillis: Int64) -> (count: Int64, actions: [String]) {
         var output = RunOutput()
         lock()
         defer { unlock() }
@@ -209,7 +209,7 @@ public final class Service {
 
     /// The deadline the timer thread sleeps to: none while the engine refuses state changes
     /// (each wake-up would be refused at once, and the thread would spin).
-    public func timerThreadDeadline() -> Int64 {
+    package func timerThreadDeadline() -> Int64 {
         lock()
         defer { unlock() }
         if store?.refusal != nil { return -1 }
@@ -217,7 +217,7 @@ public final class Service {
     }
 
     /// Epoch ms of the earliest pending expiry, or -1.
-    public func nextDeadline() -> Int64 {
+    package func nextDeadline() -> Int64 {
         lock()
         defer { unlock() }
         return engine.nextDeadline() ?? -1
@@ -227,12 +227,12 @@ public final class Service {
     private func unlock() { ie_mutex_unlock(mutex) }
 
     /// An error result carrying the error document of `error`.
-    public static func failure(_ error: ServiceError) -> CallResult {
+    package static func failure(_ error: ServiceError) -> CallResult {
         CallResult(status: error.kind.rawValue, body: errorText(error))
     }
 
     /// The error document of `error` as a malloc'd string.
-    public static func errorText(_ error: ServiceError) -> UnsafeMutablePointer<CChar>? {
+    package static func errorText(_ error: ServiceError) -> UnsafeMutablePointer<CChar>? {
         guard let document = ErrorDocument.make(error) else { return nil }
         defer { ie_json_decref(document) }
         return JSONText.dump(document)

@@ -2,13 +2,13 @@
 ///
 /// `meta.`fw-version`` is the two segments `meta` and `fw-version`: backticks only quote a segment
 /// (the service model's pattern keeps dots and backticks out of quoted segments).
-public struct AttributePath: Equatable, Hashable, Sendable {
+package struct AttributePath: Equatable, Hashable, Sendable {
     /// The path exactly as declared; `DescribeInput` returns it unchanged.
-    public let text: String
-    public let segments: [String]
+    package let text: String
+    package let segments: [String]
 
     /// Splits a path the API layer has already checked against the service model's pattern.
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
         var segments: [String] = []
         var current: [UInt8] = []

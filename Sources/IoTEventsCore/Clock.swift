@@ -1,24 +1,24 @@
 import CLibcShim
 
 /// Epoch milliseconds: the engine's one unit of time.
-public typealias Millis = Int64
+package typealias Millis = Int64
 
 /// The engine's notion of "now". The manual clock never moves by itself and never backwards;
 /// the system clock follows the wall clock but is also kept monotonic, so that timestamps the
 /// engine hands out never decrease even when the wall clock is stepped back.
-public struct EngineClock: Sendable {
-    public let kind: EngineConfiguration.ClockKind
+package struct EngineClock: Sendable {
+    package let kind: EngineConfiguration.ClockKind
     private var last: Millis
     /// Held at one instant (`pin`): every reading returns it until `unpin`.
     private var pinned = false
 
-    public init(kind: EngineConfiguration.ClockKind, start: Millis) {
+    package init(kind: EngineConfiguration.ClockKind, start: Millis) {
         self.kind = kind
         self.last = kind == .manual ? start : max(start, ie_clock_now_millis())
     }
 
     /// The current time. For the system clock this reads the wall clock.
-    public mutating func now() -> Millis {
+    package mutating func now() -> Millis {
         if kind == .system && !pinned {
             let wall = ie_clock_now_millis()
             if wall > last { last = wall }
@@ -28,19 +28,19 @@ public struct EngineClock: Sendable {
 
     /// Holds the clock at `time` (moved forward to it if it is later) until `unpin`: a durable
     /// engine runs each logged call at one instant, which the log records and replay pins again.
-    public mutating func pin(at time: Millis) {
+    package mutating func pin(at time: Millis) {
         if time > last { last = time }
         pinned = true
     }
 
-    public mutating func unpin() { pinned = false }
+    package mutating func unpin() { pinned = false }
 
     /// The last time the clock gave out, without reading the wall clock (for snapshots).
-    public var lastReading: Millis { last }
+    package var lastReading: Millis { last }
 
     /// Moves the clock forward to `time` (never backwards). Returns the clock's new time.
     @discardableResult
-    public mutating func advance(to time: Millis) -> Millis {
+    package mutating func advance(to time: Millis) -> Millis {
         if time > last { last = time }
         return now()
     }

@@ -16,7 +16,7 @@ enum AlarmModelKind: ModelKind {
 }
 
 extension Engine {
-    public func createAlarmModel(_ request: AlarmModelRequest, key: AttributePath?, tags: [ResourceTag]) throws(ServiceError) -> AlarmModelVersion {
+    package func createAlarmModel(_ request: AlarmModelRequest, key: AttributePath?, tags: [ResourceTag]) throws(ServiceError) -> AlarmModelVersion {
         try createModel(alarmModels, name: request.name, request: request, key: key, tags: tags) { (replacing) throws(ServiceError) in
             let compiled = try compileChecked(request, replacing: replacing, limitError: .limitExceeded)
             try Engine.checkSiteWiseKey(compiled, key, updating: false)
@@ -25,7 +25,7 @@ extension Engine {
     }
 
     /// Deletes every alarm of the model with its snooze (§5.1).
-    public func updateAlarmModel(_ request: AlarmModelRequest) throws(ServiceError) -> AlarmModelVersion {
+    package func updateAlarmModel(_ request: AlarmModelRequest) throws(ServiceError) -> AlarmModelVersion {
         try updateModel(alarmModels, name: request.name, request: request) { (model) throws(ServiceError) in
             let compiled = try compileChecked(request, replacing: model, limitError: .invalidRequest)
             try Engine.checkSiteWiseKey(compiled, model.key, updating: true)
@@ -33,20 +33,20 @@ extension Engine {
         }
     }
 
-    public func describeAlarmModel(_ name: String, version: String?) throws(ServiceError) -> AlarmModelVersion {
+    package func describeAlarmModel(_ name: String, version: String?) throws(ServiceError) -> AlarmModelVersion {
         try describeModel(alarmModels, name, version: version)
     }
 
-    public func listAlarmModels(nextToken: String?, maxResults: Int) throws(ServiceError) -> (models: [AlarmModel], nextToken: String?) {
+    package func listAlarmModels(nextToken: String?, maxResults: Int) throws(ServiceError) -> (models: [AlarmModel], nextToken: String?) {
         try listModels(alarmModels, nextToken: nextToken, maxResults: maxResults)
     }
 
-    public func listAlarmModelVersions(_ name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (versions: [AlarmModelVersion], nextToken: String?) {
+    package func listAlarmModelVersions(_ name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (versions: [AlarmModelVersion], nextToken: String?) {
         try listModelVersions(alarmModels, name, nextToken: nextToken, maxResults: maxResults)
     }
 
     /// No actions run.
-    public func deleteAlarmModel(_ name: String) throws(ServiceError) {
+    package func deleteAlarmModel(_ name: String) throws(ServiceError) {
         try deleteModel(alarmModels, name)
     }
 

@@ -2,14 +2,14 @@
 /// act on alarms, snoozes end; and DescribeAlarm / ListAlarms.
 extension Engine {
     /// One operator action of a Batch*Alarm call.
-    public struct AlarmActionRequest: Sendable {
-        public var action: AlarmOperatorAction
-        public var modelName: String
-        public var keyValue: String?
-        public var note: String?
-        public var snoozeDuration: Int64?
+    package struct AlarmActionRequest: Sendable {
+        package var action: AlarmOperatorAction
+        package var modelName: String
+        package var keyValue: String?
+        package var note: String?
+        package var snoozeDuration: Int64?
 
-        public init(action: AlarmOperatorAction, modelName: String, keyValue: String?, note: String?, snoozeDuration: Int64?) {
+        package init(action: AlarmOperatorAction, modelName: String, keyValue: String?, note: String?, snoozeDuration: Int64?) {
             self.action = action
             self.modelName = modelName
             self.keyValue = keyValue
@@ -117,7 +117,7 @@ extension Engine {
         snoozeQueue.retain { isLive($0) }
     }
 
-    public func describeAlarm(model name: String, keyValue: String?) throws(ServiceError) -> (model: AlarmModel, alarm: Alarm) {
+    package func describeAlarm(model name: String, keyValue: String?) throws(ServiceError) -> (model: AlarmModel, alarm: Alarm) {
         let (model, key) = try alarmLocation(name, keyValue)
         guard let alarm = model.alarms.instance(key) else { throw Engine.alarmNotFound(model, key) }
         return (model, alarm)
@@ -125,7 +125,7 @@ extension Engine {
 
     /// One page of the model's alarms in ascending key order; the token is a cursor, as for
     /// ListDetectors.
-    public func listAlarms(model name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (model: AlarmModel, alarms: [Alarm], nextToken: String?) {
+    package func listAlarms(model name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (model: AlarmModel, alarms: [Alarm], nextToken: String?) {
         guard let model = alarmModels[name] else { throw Engine.alarmModelNotFound(name) }
         let scope = "alarms/\(name)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListAlarms")

@@ -16,32 +16,32 @@ enum DetectorModelKind: ModelKind {
 }
 
 extension Engine {
-    public func createDetectorModel(_ request: DetectorModelRequest, key: AttributePath?, tags: [ResourceTag]) throws(ServiceError) -> DetectorModelVersion {
+    package func createDetectorModel(_ request: DetectorModelRequest, key: AttributePath?, tags: [ResourceTag]) throws(ServiceError) -> DetectorModelVersion {
         try createModel(detectorModels, name: request.name, request: request, key: key, tags: tags) { (replacing) throws(ServiceError) in
             try compileChecked(request, replacing: replacing, limitError: .limitExceeded)
         }
     }
 
-    public func updateDetectorModel(_ request: DetectorModelRequest) throws(ServiceError) -> DetectorModelVersion {
+    package func updateDetectorModel(_ request: DetectorModelRequest) throws(ServiceError) -> DetectorModelVersion {
         try updateModel(detectorModels, name: request.name, request: request) { (replacing) throws(ServiceError) in
             try compileChecked(request, replacing: replacing, limitError: .invalidRequest)
         }
     }
 
-    public func describeDetectorModel(_ name: String, version: String?) throws(ServiceError) -> DetectorModelVersion {
+    package func describeDetectorModel(_ name: String, version: String?) throws(ServiceError) -> DetectorModelVersion {
         try describeModel(detectorModels, name, version: version)
     }
 
-    public func listDetectorModels(nextToken: String?, maxResults: Int) throws(ServiceError) -> (models: [DetectorModel], nextToken: String?) {
+    package func listDetectorModels(nextToken: String?, maxResults: Int) throws(ServiceError) -> (models: [DetectorModel], nextToken: String?) {
         try listModels(detectorModels, nextToken: nextToken, maxResults: maxResults)
     }
 
-    public func listDetectorModelVersions(_ name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (versions: [DetectorModelVersion], nextToken: String?) {
+    package func listDetectorModelVersions(_ name: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (versions: [DetectorModelVersion], nextToken: String?) {
         try listModelVersions(detectorModels, name, nextToken: nextToken, maxResults: maxResults)
     }
 
     /// No `onExit` runs (§2.3).
-    public func deleteDetectorModel(_ name: String) throws(ServiceError) {
+    package func deleteDetectorModel(_ name: String) throws(ServiceError) {
         try deleteModel(detectorModels, name)
     }
 

@@ -2,14 +2,14 @@
 /// (docs/behaviour.md §2.8, §6.2–§6.5).
 extension Engine {
     /// One entry of `BatchUpdateDetector`, validated against the service model.
-    public struct DetectorUpdate: Sendable {
-        public var modelName: String
-        public var keyValue: String?
-        public var stateName: String
-        public var variables: [(name: String, value: String)]
-        public var timers: [(name: String, seconds: Int64)]
+    package struct DetectorUpdate: Sendable {
+        package var modelName: String
+        package var keyValue: String?
+        package var stateName: String
+        package var variables: [(name: String, value: String)]
+        package var timers: [(name: String, seconds: Int64)]
 
-        public init(modelName: String, keyValue: String?, stateName: String,
+        package init(modelName: String, keyValue: String?, stateName: String,
                     variables: [(name: String, value: String)], timers: [(name: String, seconds: Int64)]) {
             self.modelName = modelName
             self.keyValue = keyValue
@@ -22,7 +22,7 @@ extension Engine {
     /// Overwrites the detector's state, its whole variable set and its whole timer set, running no
     /// events (§2.8). Every check happens before anything changes: an entry either applies
     /// completely or fails with the returned error.
-    public func updateDetector(_ update: DetectorUpdate) -> ServiceError? {
+    package func updateDetector(_ update: DetectorUpdate) -> ServiceError? {
         let model: DetectorModel
         let key: String
         do throws(ServiceError) {
@@ -103,7 +103,7 @@ extension Engine {
     }
 
     /// Deletes one detector with its variables, timers and retained inputs (§6.3).
-    public func deleteDetector(model name: String, keyValue: String?) -> ServiceError? {
+    package func deleteDetector(model name: String, keyValue: String?) -> ServiceError? {
         do throws(ServiceError) {
             let (model, key) = try detectorLocation(name, keyValue)
             guard let removed = model.detectors.remove(key) else { return Engine.detectorNotFound(model, key) }
@@ -114,7 +114,7 @@ extension Engine {
         }
     }
 
-    public func describeDetector(model name: String, keyValue: String?) throws(ServiceError) -> (model: DetectorModel, version: DetectorModelVersion, detector: Detector) {
+    package func describeDetector(model name: String, keyValue: String?) throws(ServiceError) -> (model: DetectorModel, version: DetectorModelVersion, detector: Detector) {
         let (model, key) = try detectorLocation(name, keyValue)
         guard let detector = model.detectors.detector(key) else { throw Engine.detectorNotFound(model, key) }
         return (model, model.latest, detector)
@@ -123,7 +123,7 @@ extension Engine {
     /// One page of the model's detectors in ascending key order, optionally only those in
     /// `stateName`. The token is a cursor (the last key returned), valid while detectors come
     /// and go; the cost of a page does not depend on how many detectors there are.
-    public func listDetectors(model name: String, stateName: String?, nextToken: String?, maxResults: Int) throws(ServiceError) -> (model: DetectorModel, detectors: [Detector], nextToken: String?) {
+    package func listDetectors(model name: String, stateName: String?, nextToken: String?, maxResults: Int) throws(ServiceError) -> (model: DetectorModel, detectors: [Detector], nextToken: String?) {
         guard let model = detectorModels[name] else { throw Engine.detectorModelNotFound(name) }
         let scope = "detectors/\(name)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListDetectors")

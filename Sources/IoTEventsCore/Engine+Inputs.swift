@@ -3,7 +3,7 @@ extension Engine {
     /// Scope of ListInputs page tokens.
     static let inputListScope = "inputs"
 
-    public func createInput(_ definition: InputDefinition, tags: [ResourceTag]) throws(ServiceError) -> Input {
+    package func createInput(_ definition: InputDefinition, tags: [ResourceTag]) throws(ServiceError) -> Input {
         if let existing = inputs[definition.name] {
             throw ServiceError(
                 .resourceAlreadyExists, "Input \(definition.name) already exists",
@@ -23,13 +23,13 @@ extension Engine {
         return input
     }
 
-    public func describeInput(_ name: String) throws(ServiceError) -> Input {
+    package func describeInput(_ name: String) throws(ServiceError) -> Input {
         guard let input = inputs[name] else { throw Engine.inputNotFound(name) }
         return input
     }
 
     /// One page of inputs in name order; `nextToken` is nil on the last page.
-    public func listInputs(nextToken: String?, maxResults: Int) throws(ServiceError) -> (inputs: [Input], nextToken: String?) {
+    package func listInputs(nextToken: String?, maxResults: Int) throws(ServiceError) -> (inputs: [Input], nextToken: String?) {
         var after: String?
         if let nextToken {
             guard let name = PageToken.decode(nextToken, scope: Engine.inputListScope) else {
@@ -44,7 +44,7 @@ extension Engine {
 
     /// Replaces the input's definition and description (UpdateInput is a PUT: an absent
     /// description clears it).
-    public func updateInput(_ definition: InputDefinition) throws(ServiceError) -> Input {
+    package func updateInput(_ definition: InputDefinition) throws(ServiceError) -> Input {
         guard var input = inputs[definition.name] else { throw Engine.inputNotFound(definition.name) }
         if let user = modelReading(input: input.name, keeping: definition.attributes) {
             throw .inUse("Input \(input.name) is in use by \(user), an attribute the update removes")
@@ -56,7 +56,7 @@ extension Engine {
         return input
     }
 
-    public func deleteInput(_ name: String) throws(ServiceError) {
+    package func deleteInput(_ name: String) throws(ServiceError) {
         guard inputs.contains(name) else { throw Engine.inputNotFound(name) }
         if let user = modelReading(input: name, keeping: nil) {
             throw .inUse("Input \(name) is in use by \(user)")

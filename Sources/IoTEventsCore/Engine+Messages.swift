@@ -1,6 +1,6 @@
 /// Where a message's data comes from. The API layer implements it over the payload's `json_t`,
 /// so attributes are read straight from the document into expression values.
-public protocol MessageSource {
+package protocol MessageSource {
     /// The scalar at `path` (Undefined when a step is missing or the value is not a scalar).
     func attribute(at path: [PathStep]) -> ExpressionValue
     /// The key value at `path` in the raw payload (§2.2), or why there is none.
@@ -8,14 +8,14 @@ public protocol MessageSource {
 }
 
 /// One message to route: from `BatchPutMessage` (depth 0) or looped back by an `iotEvents` action.
-public struct IncomingMessage: Sendable {
-    public var inputName: String
-    public var messageId: String
+package struct IncomingMessage: Sendable {
+    package var inputName: String
+    package var messageId: String
     /// `timestamp.timeInMillis`, if the message had one: the event time of its evaluation.
-    public var timestamp: Millis?
-    public var depth: Int
+    package var timestamp: Millis?
+    package var depth: Int
 
-    public init(inputName: String, messageId: String, timestamp: Millis?, depth: Int) {
+    package init(inputName: String, messageId: String, timestamp: Millis?, depth: Int) {
         self.inputName = inputName
         self.messageId = messageId
         self.timestamp = timestamp

@@ -71,7 +71,7 @@ extension Engine {
 
     /// The detector and alarm models a message on `input` reaches, in ARN order (a detector
     /// model and an alarm model may share a name; their ARNs differ).
-    public func listInputRoutings(input: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
+    package func listInputRoutings(input: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
         guard inputs.contains(input) else { throw Engine.inputNotFound(input) }
         let scope = "inputRoutings/\(input)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListInputRoutings")

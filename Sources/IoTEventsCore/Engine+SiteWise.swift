@@ -3,7 +3,7 @@
 /// property, one alarm per asset.
 extension Engine {
     /// The alarm models (in name order) whose latest version reads property `propertyId`.
-    public func alarmModels(readingProperty propertyId: String) -> [AlarmModel] {
+    package func alarmModels(readingProperty propertyId: String) -> [AlarmModel] {
         var found: [AlarmModel] = []
         for model in alarmModels.all where model.latest.compiled.reads(propertyId: propertyId) {
             found.append(model)
@@ -14,7 +14,7 @@ extension Engine {
     /// ListInputRoutings of a SiteWise property (`iotSiteWiseInputIdentifier`): the alarm models
     /// whose latest version reads property `propertyId` of asset model `assetModelId`, in ARN
     /// order; the token is a cursor (the last ARN), as for inputs.
-    public func listSiteWiseRoutings(assetModelId: String, propertyId: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
+    package func listSiteWiseRoutings(assetModelId: String, propertyId: String, nextToken: String?, maxResults: Int) throws(ServiceError) -> (resources: [(name: String, arn: String)], nextToken: String?) {
         let scope = "inputRoutings/$sitewise/\(assetModelId)/\(propertyId)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListInputRoutings")
         var result: [(name: String, arn: String)] = []

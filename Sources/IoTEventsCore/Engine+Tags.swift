@@ -1,6 +1,6 @@
 /// TagResource, UntagResource, ListTagsForResource: tags live on the resource an ARN names.
 extension Engine {
-    public func tagResource(arn: String, tags: [ResourceTag]) throws(ServiceError) {
+    package func tagResource(arn: String, tags: [ResourceTag]) throws(ServiceError) {
         let current = try self.tags(of: arn)
         let merged = current.merging(tags)
         if merged.count > TagSet.maximumCount {
@@ -9,13 +9,13 @@ extension Engine {
         try setTags(merged, of: arn)
     }
 
-    public func untagResource(arn: String, keys: [String]) throws(ServiceError) {
+    package func untagResource(arn: String, keys: [String]) throws(ServiceError) {
         var current = try self.tags(of: arn)
         current.remove(keys: keys)
         try setTags(current, of: arn)
     }
 
-    public func tags(of arn: String) throws(ServiceError) -> TagSet {
+    package func tags(of arn: String) throws(ServiceError) -> TagSet {
         switch try resource(arn) {
         case .input(let name): return inputs[name]?.tags ?? TagSet()
         case .detectorModel(let name): return detectorModels[name]?.tags ?? TagSet()

@@ -53,7 +53,7 @@ extension Engine {
     }
 
     /// The earliest pending expiry (timer or snooze), if any.
-    public func nextDeadline() -> Millis? {
+    package func nextDeadline() -> Millis? {
         let t = nextTimerDeadline()
         let s = nextSnoozeDeadline()
         guard let t else { return s }

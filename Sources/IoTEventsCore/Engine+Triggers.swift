@@ -1,7 +1,7 @@
 /// Reads a looped-back message's payload text (an `iotEvents` action's payload) as the
 /// `MessageSource` the core evaluates. The core holds no JSON parser: the API layer implements
 /// this over jansson; a test can implement it over anything.
-public protocol PayloadParser {
+package protocol PayloadParser {
     associatedtype Source: MessageSource
     /// The payload as a source, or nil when the text is not a JSON object nested at most
     /// `maxDepth` deep.
@@ -9,7 +9,7 @@ public protocol PayloadParser {
 }
 
 /// What a call or a tick asks the engine to run.
-public enum ExternalTrigger<Source: MessageSource> {
+package enum ExternalTrigger<Source: MessageSource> {
     /// Nothing but the expiries due by `time` (a tick, log replay of one, or a call's message
     /// that could not be read).
     case expiries(upTo: Millis)
@@ -22,12 +22,12 @@ public enum ExternalTrigger<Source: MessageSource> {
 }
 
 /// What running one trigger did.
-public struct TriggerOutcome {
+package struct TriggerOutcome {
     /// Expiries fired before the trigger (they are due first).
-    public var expiries: Int64 = 0
+    package var expiries: Int64 = 0
     /// The trigger's errors, for the caller's error entries: a message's or an alarm action's
     /// (at most one), a property value's (one per alarm model that refused it).
-    public var errors: [ServiceError] = []
+    package var errors: [ServiceError] = []
 }
 
 /// Trigger order, the heart of the semantics (§4.3 rule 4, §4.7): the expiries due by the
@@ -37,7 +37,7 @@ public struct TriggerOutcome {
 extension Engine {
     /// Runs `trigger` to completion. Its time is the clock's now (for `.expiries`, `upTo`);
     /// moving the clock is the caller's business.
-    public func process<Parser: PayloadParser>(
+    package func process<Parser: PayloadParser>(
         _ trigger: ExternalTrigger<Parser.Source>, parser: Parser, output: inout RunOutput
     ) -> TriggerOutcome {
         var outcome = TriggerOutcome()

@@ -2,11 +2,11 @@
 ///
 /// Not thread-safe by itself: the API layer serialises every call under the engine lock.
 /// Every mutating operation either applies completely or throws before changing anything.
-public final class Engine {
-    public let configuration: EngineConfiguration
-    public let names: ResourceNames
-    public var clock: EngineClock
-    public var limits: Limits { configuration.limits }
+package final class Engine {
+    package let configuration: EngineConfiguration
+    package let names: ResourceNames
+    package var clock: EngineClock
+    package var limits: Limits { configuration.limits }
 
     var inputs = NamedRegistry<Input>()
     var loggingOptions: LoggingOptions?
@@ -28,7 +28,7 @@ public final class Engine {
     var executionSequence: UInt64 = 0
     var deduplicator = MessageDeduplicator()
 
-    public init(configuration: EngineConfiguration) {
+    package init(configuration: EngineConfiguration) {
         self.configuration = configuration
         self.names = ResourceNames(region: configuration.region, accountId: configuration.accountId)
         self.clock = EngineClock(kind: configuration.clock, start: configuration.startTimeMillis)

@@ -1,6 +1,6 @@
 /// How an engine is set up: the typed form of `iotevents_open`'s configuration document.
-public struct EngineConfiguration: Equatable, Sendable {
-    public enum ClockKind: Equatable, Sendable {
+package struct EngineConfiguration: Equatable, Sendable {
+    package enum ClockKind: Equatable, Sendable {
         /// Wall-clock time; `iotevents_tick(-1)` reads it.
         case system
         /// Time moves only through `iotevents_tick` (deterministic tests, replay).
@@ -8,7 +8,7 @@ public struct EngineConfiguration: Equatable, Sendable {
     }
 
     /// What `$input.X.path` may see of a message (docs/behaviour.md §1.2 [A]).
-    public enum InputProjection: Equatable, Sendable {
+    package enum InputProjection: Equatable, Sendable {
         /// Only the input's declared attributes and what lies under them (AWS's documented rule).
         case declared
         /// The whole payload, declared or not.
@@ -16,7 +16,7 @@ public struct EngineConfiguration: Equatable, Sendable {
     }
 
     /// An operator action the alarm's state does not allow (§5.4 d [A]).
-    public enum AlarmRejectedActions: Equatable, Sendable {
+    package enum AlarmRejectedActions: Equatable, Sendable {
         /// An `InvalidRequestException` error entry naming the state.
         case error
         /// Silently nothing, as AWS's asynchronous (HTTP 202) calls most likely behaved.
@@ -24,7 +24,7 @@ public struct EngineConfiguration: Equatable, Sendable {
     }
 
     /// When alarm notifications are sent (§5.6).
-    public enum AlarmNotifications: Equatable, Sendable {
+    package enum AlarmNotifications: Equatable, Sendable {
         /// On state changes of alarms whose acknowledge flow is enabled (as AWS documented).
         case acknowledgeFlow
         /// On every state change.
@@ -32,7 +32,7 @@ public struct EngineConfiguration: Equatable, Sendable {
     }
 
     /// When a state-changing call's log record reaches stable storage (stateDirectory only).
-    public enum Durability: Equatable, Sendable {
+    package enum Durability: Equatable, Sendable {
         /// Before the call returns (fdatasync per call).
         case always
         /// Within `groupCommitMillis` after the call returns: one sync covers many calls. A
@@ -41,24 +41,24 @@ public struct EngineConfiguration: Equatable, Sendable {
         case groupCommit
     }
 
-    public var clock: ClockKind = .system
-    public var alarmRejectedActions: AlarmRejectedActions = .error
-    public var alarmNotifications: AlarmNotifications = .acknowledgeFlow
-    public var inputProjection: InputProjection = .payload
+    package var clock: ClockKind = .system
+    package var alarmRejectedActions: AlarmRejectedActions = .error
+    package var alarmNotifications: AlarmNotifications = .acknowledgeFlow
+    package var inputProjection: InputProjection = .payload
     /// Where the manual clock starts, epoch milliseconds.
-    public var startTimeMillis: Int64 = 0
+    package var startTimeMillis: Int64 = 0
     /// System clock only: an internal thread fires expiries at their deadlines.
-    public var timerThread = false
+    package var timerThread = false
     /// Durable state; nil = in memory only.
-    public var stateDirectory: String?
-    public var durability: Durability = .always
+    package var stateDirectory: String?
+    package var durability: Durability = .always
     /// groupCommit: the longest a written record waits for its sync, milliseconds.
-    public var groupCommitMillis: Int64 = 50
+    package var groupCommitMillis: Int64 = 50
     /// The log size that makes the engine fold the log into a new snapshot, bytes.
-    public var snapshotLogBytes: Int64 = 4 << 20
-    public var region = "us-east-1"
-    public var accountId = "123456789012"
-    public var limits = Limits()
+    package var snapshotLogBytes: Int64 = 4 << 20
+    package var region = "us-east-1"
+    package var accountId = "123456789012"
+    package var limits = Limits()
 
-    public init() {}
+    package init() {}
 }

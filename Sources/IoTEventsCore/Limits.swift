@@ -1,59 +1,59 @@
 /// Quotas the engine enforces. Defaults follow AWS's quotas (docs/behaviour.md §7); the last group is
 /// ours. Every one can be overridden through the `limits` object of the engine configuration.
-public struct Limits: Equatable, Sendable {
-    public var maxMessagesPerBatch = 10
-    public var maxAlarmRequestsPerBatch = 10
+package struct Limits: Equatable, Sendable {
+    package var maxMessagesPerBatch = 10
+    package var maxAlarmRequestsPerBatch = 10
     /// Per message, decoded bytes.
-    public var maxPayloadBytes = 1024
+    package var maxPayloadBytes = 1024
     /// Sum of one batch's decoded payloads; 0 = no such check.
-    public var maxBatchPayloadBytes = 0
-    public var minTimerSeconds = 60
-    public var maxTimerSeconds: Int64 = 31_622_400
-    public var maxTimersPerDetector = 5
-    public var maxVariablesPerUpdate = 10
-    public var maxDetectorsPerModel = 100_000
-    public var maxAlarmsPerModel = 100_000
-    public var maxDetectorModels = 50
-    public var maxAlarmModels = 50
-    public var maxInputs = 50
-    public var maxModelsPerInput = 10
-    public var maxVersionsPerModel = 500
-    public var maxStatesPerModel = 20
-    public var maxEventsPerList = 20
-    public var maxActionsPerEvent = 10
-    public var maxVariablesPerModel = 50
-    public var dedupWindowSeconds: Int64 = 300
-    public var maxLoopbackDepth = 8
-    public var maxRequestBytes = 1_048_576
-    public var maxJsonDepth = 64
-    public var maxExpressionDepth = 64
+    package var maxBatchPayloadBytes = 0
+    package var minTimerSeconds = 60
+    package var maxTimerSeconds: Int64 = 31_622_400
+    package var maxTimersPerDetector = 5
+    package var maxVariablesPerUpdate = 10
+    package var maxDetectorsPerModel = 100_000
+    package var maxAlarmsPerModel = 100_000
+    package var maxDetectorModels = 50
+    package var maxAlarmModels = 50
+    package var maxInputs = 50
+    package var maxModelsPerInput = 10
+    package var maxVersionsPerModel = 500
+    package var maxStatesPerModel = 20
+    package var maxEventsPerList = 20
+    package var maxActionsPerEvent = 10
+    package var maxVariablesPerModel = 50
+    package var dedupWindowSeconds: Int64 = 300
+    package var maxLoopbackDepth = 8
+    package var maxRequestBytes = 1_048_576
+    package var maxJsonDepth = 64
+    package var maxExpressionDepth = 64
     /// A variable's value or an action parameter's evaluated text, in characters (Unicode
     /// scalars): AWS's data API caps a variable's value at 1024.
-    public var maxValueChars = 1024
+    package var maxValueChars = 1024
     /// Every trigger one call causes: its messages, their loop-backs, the expiries it runs.
-    public var maxEvaluationsPerCall = 1000
-    public var maxContentExpressionBytes = 1024
+    package var maxEvaluationsPerCall = 1000
+    package var maxContentExpressionBytes = 1024
     /// A model definition's JSON text.
-    public var maxDefinitionBytes = 524_288
+    package var maxDefinitionBytes = 524_288
     /// Message ids the de-duplication window remembers; past it the oldest are forgotten first.
-    public var maxDedupEntries = 1_000_000
+    package var maxDedupEntries = 1_000_000
 
-    public init() {}
+    package init() {}
 
     /// One configurable limit: its configuration key, the values it accepts, and its storage.
     /// The bounds are 64-bit on every target, so a configuration means the same everywhere (as
     /// `Int`, `1 << 40` was 0 on 32-bit targets, and `open` refused those limits on armv7). A
     /// count kept in an `Int` saturates at `Int.max`, which no count on the target can reach.
-    public struct Entry: Sendable {
-        public let key: StaticString
-        public let minimum: Int64
-        public let maximum: Int64
-        public let get: @Sendable (Limits) -> Int64
-        public let set: @Sendable (inout Limits, Int64) -> Void
+    package struct Entry: Sendable {
+        package let key: StaticString
+        package let minimum: Int64
+        package let maximum: Int64
+        package let get: @Sendable (Limits) -> Int64
+        package let set: @Sendable (inout Limits, Int64) -> Void
     }
 
     /// Every key of the `limits` configuration object, in documentation order.
-    public static let entries: [Entry] = [
+    package static let entries: [Entry] = [
         Entry(key: "maxMessagesPerBatch", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxMessagesPerBatch) }, set: { $0.maxMessagesPerBatch = Int(clamping: $1) }),
         Entry(key: "maxAlarmRequestsPerBatch", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxAlarmRequestsPerBatch) }, set: { $0.maxAlarmRequestsPerBatch = Int(clamping: $1) }),
         Entry(key: "maxPayloadBytes", minimum: 1, maximum: 1 << 30, get: { Int64($0.maxPayloadBytes) }, set: { $0.maxPayloadBytes = Int(clamping: $1) }),
@@ -87,7 +87,7 @@ public struct Limits: Equatable, Sendable {
     ]
 
     /// Whether `text` is a value a variable may hold or a parameter may carry (`maxValueChars`).
-    public func admitsValue(_ text: String) -> Bool {
+    package func admitsValue(_ text: String) -> Bool {
         let bytes = text.utf8.count
         // A scalar is 1 to 4 UTF-8 bytes: most texts are decided without counting scalars.
         if bytes <= maxValueChars { return true }
@@ -97,10 +97,10 @@ public struct Limits: Equatable, Sendable {
 
     /// The longest String, in UTF-8 bytes, an expression may build on the way to a value: enough
     /// for any admissible value and any payload, so `+` and templates never grow without bound.
-    public var maxStringBytes: Int { max(maxValueChars * 4, maxPayloadBytes) }
+    package var maxStringBytes: Int { max(maxValueChars * 4, maxPayloadBytes) }
 
     /// The `error` of a loop-back that `maxEvaluationsPerCall` kept from being delivered.
-    public static func evaluationBudgetError(_ evaluations: Int, _ limits: Limits) -> String {
+    package static func evaluationBudgetError(_ evaluations: Int, _ limits: Limits) -> String {
         "not delivered: the call has run \(evaluations) evaluations (limit maxEvaluationsPerCall = \(limits.maxEvaluationsPerCall))"
     }
 }

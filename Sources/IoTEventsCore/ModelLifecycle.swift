@@ -5,7 +5,7 @@
 /// `ModelKind`; a kind says only what differs: its names, its limit, how its instances go.
 
 /// The status a model version reports (both kinds use the same three).
-public enum ModelVersionStatus: String, Sendable {
+package enum ModelVersionStatus: String, Sendable {
     case activating = "ACTIVATING"
     case active = "ACTIVE"
     case inactive = "INACTIVE"

@@ -3,28 +3,28 @@
 /// Names are compared as UTF-8 bytes (they are ASCII by the service model's patterns), which
 /// gives the stable order the pagination cursors rely on. Sized for inputs and models (tens to
 /// hundreds); detectors, which can number a million, get their own index.
-public struct NamedRegistry<Value> {
+package struct NamedRegistry<Value> {
     private var values: [String: Value] = [:]
     private var sortedNames: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { values.count }
+    package var count: Int { values.count }
 
-    public subscript(name: String) -> Value? {
+    package subscript(name: String) -> Value? {
         get { values[name] }
     }
 
-    public func contains(_ name: String) -> Bool { values[name] != nil }
+    package func contains(_ name: String) -> Bool { values[name] != nil }
 
     /// Adds or replaces the value stored under `name`.
-    public mutating func set(_ name: String, _ value: Value) {
+    package mutating func set(_ name: String, _ value: Value) {
         if values.updateValue(value, forKey: name) == nil {
             sortedNames.insert(name, at: insertionIndex(of: name))
         }
     }
 
-    public mutating func remove(_ name: String) {
+    package mutating func remove(_ name: String) {
         guard values.removeValue(forKey: name) != nil else { return }
         let i = insertionIndex(of: name)
         if i < sortedNames.count, sortedNames[i] == name { sortedNames.remove(at: i) }
@@ -32,7 +32,7 @@ public struct NamedRegistry<Value> {
 
     /// Up to `limit` values whose names sort after `after` (all names when nil), and whether more
     /// follow the last one returned.
-    public func page(after: String?, limit: Int) -> (values: [Value], more: Bool) {
+    package func page(after: String?, limit: Int) -> (values: [Value], more: Bool) {
         var i = 0
         if let after {
             i = insertionIndex(of: after)
@@ -47,7 +47,7 @@ public struct NamedRegistry<Value> {
     }
 
     /// Every value, in name order.
-    public var all: [Value] { page(after: nil, limit: Int.max).values }
+    package var all: [Value] { page(after: nil, limit: Int.max).values }
 
     private func insertionIndex(of name: String) -> Int {
         ByteOrder.lowerBound(sortedNames, name)
@@ -55,13 +55,13 @@ public struct NamedRegistry<Value> {
 }
 
 /// Byte-wise (UTF-8) ordering of strings: deterministic, locale- and Unicode-table-free.
-public enum ByteOrder {
-    public static func less(_ a: String, _ b: String) -> Bool {
+package enum ByteOrder {
+    package static func less(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// The first index of sorted `keys` whose key is not below `key`.
-    public static func lowerBound(_ keys: [String], _ key: String) -> Int {
+    package static func lowerBound(_ keys: [String], _ key: String) -> Int {
         var lo = 0
         var hi = keys.count
         while lo < hi {

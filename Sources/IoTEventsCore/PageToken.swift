@@ -4,9 +4,9 @@
 /// from, so it stays valid while items come and go (the next page starts after that name, even if
 /// it was deleted). It is hex text with a checksum, so a damaged or foreign token is rejected
 /// rather than silently restarting the listing.
-public enum PageToken {
+package enum PageToken {
     /// The token that resumes listing `scope` after `name`.
-    public static func encode(scope: String, after name: String) -> String {
+    package static func encode(scope: String, after name: String) -> String {
         var bytes = Array(scope.utf8)
         bytes.append(0)
         bytes.append(contentsOf: name.utf8)
@@ -17,7 +17,7 @@ public enum PageToken {
     }
 
     /// The name to resume after, or nil when `token` was not issued for `scope`.
-    public static func decode(_ token: String, scope: String) -> String? {
+    package static func decode(_ token: String, scope: String) -> String? {
         let text = Array(token.utf8)
         guard text.count >= 9, text.count % 2 == 1, text[0] == UInt8(ascii: "1") else { return nil }
         guard let sum = hexValue(text[1..<9]) else { return nil }

@@ -1,5 +1,5 @@
 /// The kinds of resource that have ARNs (and so can carry tags).
-public enum ResourceKind: Equatable, Sendable {
+package enum ResourceKind: Equatable, Sendable {
     case input
     case detectorModel
     case alarmModel
@@ -16,22 +16,22 @@ public enum ResourceKind: Equatable, Sendable {
 
 /// Builds and reads the ARNs the engine synthesises in AWS's form, with the configured region
 /// and account id.
-public struct ResourceNames: Sendable {
-    public let region: String
-    public let accountId: String
+package struct ResourceNames: Sendable {
+    package let region: String
+    package let accountId: String
 
-    public init(region: String, accountId: String) {
+    package init(region: String, accountId: String) {
         self.region = region
         self.accountId = accountId
     }
 
-    public func arn(_ kind: ResourceKind, _ name: String) -> String {
+    package func arn(_ kind: ResourceKind, _ name: String) -> String {
         "arn:aws:iotevents:\(region):\(accountId):\(kind.arnWord)/\(name)"
     }
 
     /// Reads an ARN of this engine. Returns nil when `arn` is not one this engine could have issued
     /// (another service, region or account, an unknown resource type, or no name).
-    public func parse(_ arn: String) -> (kind: ResourceKind, name: String)? {
+    package func parse(_ arn: String) -> (kind: ResourceKind, name: String)? {
         for kind in [ResourceKind.input, .detectorModel, .alarmModel] {
             let prefix = "arn:aws:iotevents:\(region):\(accountId):\(kind.arnWord)/"
             if arn.utf8.count > prefix.utf8.count, arn.utf8.starts(with: prefix.utf8) {

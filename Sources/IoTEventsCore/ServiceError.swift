@@ -2,25 +2,25 @@
 ///
 /// The core raises these; the API layer turns them into error documents
 /// (`{"__type": ..., "message": ...}`) and the C ABI into status codes.
-public struct ServiceError: Error, Equatable, Sendable {
+package struct ServiceError: Error, Equatable, Sendable {
     // `Kind` (the AWS exception; raw values are the ABI status codes) is generated from
     // tools/codegen-extras.json: ServiceErrorKind.generated.swift.
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
     /// `ResourceAlreadyExistsException` carries the clashing resource's id and ARN.
-    public var resourceId: String?
-    public var resourceArn: String?
+    package var resourceId: String?
+    package var resourceArn: String?
 
-    public init(_ kind: Kind, _ message: String, resourceId: String? = nil, resourceArn: String? = nil) {
+    package init(_ kind: Kind, _ message: String, resourceId: String? = nil, resourceArn: String? = nil) {
         self.kind = kind
         self.message = message
         self.resourceId = resourceId
         self.resourceArn = resourceArn
     }
 
-    public static func invalidRequest(_ message: String) -> ServiceError { ServiceError(.invalidRequest, message) }
-    public static func notFound(_ message: String) -> ServiceError { ServiceError(.resourceNotFound, message) }
-    public static func inUse(_ message: String) -> ServiceError { ServiceError(.resourceInUse, message) }
-    public static func limitExceeded(_ message: String) -> ServiceError { ServiceError(.limitExceeded, message) }
+    package static func invalidRequest(_ message: String) -> ServiceError { ServiceError(.invalidRequest, message) }
+    package static func notFound(_ message: String) -> ServiceError { ServiceError(.resourceNotFound, message) }
+    package static func inUse(_ message: String) -> ServiceError { ServiceError(.resourceInUse, message) }
+    package static func limitExceeded(_ message: String) -> ServiceError { ServiceError(.limitExceeded, message) }
 }

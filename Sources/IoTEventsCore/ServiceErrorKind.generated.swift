@@ -3,7 +3,7 @@
 
 extension ServiceError {
     /// The AWS exception, named as in the service models. Raw values are the ABI status codes.
-    public enum Kind: Int32, Sendable {
+    package enum Kind: Int32, Sendable {
         case invalidRequest = 1
         case resourceNotFound = 2
         case resourceAlreadyExists = 3
@@ -15,7 +15,7 @@ extension ServiceError {
         case unsupportedOperation = 9
 
         /// The `__type` of the error document.
-        public var typeName: String {
+        package var typeName: String {
             switch self {
             case .invalidRequest: return "InvalidRequestException"
             case .resourceNotFound: return "ResourceNotFoundException"
@@ -30,7 +30,7 @@ extension ServiceError {
         }
 
         /// What `iotevents_strerror` answers for the code: the name, then a short text.
-        public var statusText: StaticString {
+        package var statusText: StaticString {
             switch self {
             case .invalidRequest: return "InvalidRequestException: the request is malformed or violates a constraint"
             case .resourceNotFound: return "ResourceNotFoundException: the named resource does not exist"

@@ -3,7 +3,7 @@
 /// host, so every deadline saturates at the end of time instead (a timer due "never").
 extension Millis {
     /// `self` plus `seconds` seconds, saturated to `Millis.min ... Millis.max`.
-    public func adding(seconds: Int64) -> Millis {
+    package func adding(seconds: Int64) -> Millis {
         let (millis, productOverflow) = seconds.multipliedReportingOverflow(by: 1000)
         if productOverflow { return seconds < 0 ? Millis.min : Millis.max }
         let (sum, sumOverflow) = addingReportingOverflow(millis)

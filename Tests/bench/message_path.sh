@@ -2,7 +2,8 @@
 # make bench-messages: callgrind instructions per message of BatchPutMessage (10 messages a call,
 # heartbeat and threshold models, KEYS keys) beside the JSON work any implementation must do
 # (Tests/bench/message_path.c), for both profiles and both payload sizes. Instruction counts
-# repeat exactly on this noisy machine; only the measured phase is counted (--toggle-collect).
+# repeat exactly on this noisy machine (with SWIFT_DETERMINISTIC_HASHING: a random hash seed moves
+# them by a few hundred per message); only the measured phase is counted (--toggle-collect).
 #   message_path.sh BENCH_BINARY BUILD_DIR [CALLS] [KEYS]
 set -eu
 bench=$1
@@ -10,7 +11,7 @@ out=$2
 calls=${3:-1000}
 keys=${4:-10000}
 count() { # profile mode size
-    LD_LIBRARY_PATH=$out/$1 valgrind --tool=callgrind --toggle-collect=measured_calls --callgrind-out-file=/dev/null \
+    SWIFT_DETERMINISTIC_HASHING=1 LD_LIBRARY_PATH=$out/$1 valgrind --tool=callgrind --toggle-collect=measured_calls --callgrind-out-file=/dev/null \
         "$bench" "$2" examples/models "$calls" "$keys" "$3" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 mkdir -p "$out/bench"

@@ -29,7 +29,7 @@ struct SchemaMember {
 
 extension Operation {
     /// The operation with this AWS name ("CreateInput"), if there is one.
-    public init?(name: UnsafePointer<CChar>) {
+    package init?(name: UnsafePointer<CChar>) {
         for op in Operation.allCases where StaticStrings.equal(op.name, name) {
             self = op
             return
@@ -37,7 +37,7 @@ extension Operation {
         return nil
     }
 
-    public var nameString: String { StaticStrings.string(name) }
+    package var nameString: String { StaticStrings.string(name) }
 }
 
 extension StaticStrings {

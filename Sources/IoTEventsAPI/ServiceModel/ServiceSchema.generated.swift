@@ -526,7 +526,7 @@ let schemaEnumValues: [StaticString] = [
 ]
 
 /// Every operation of both services: the AWS operation name is the raw value.
-public enum Operation: UInt8, CaseIterable, Sendable {
+package enum Operation: UInt8, CaseIterable, Sendable {
     case createAlarmModel
     case createDetectorModel
     case createInput
@@ -568,7 +568,7 @@ public enum Operation: UInt8, CaseIterable, Sendable {
     case batchPutAssetPropertyValue
 
     /// The AWS operation name, as `iotevents_call` takes it.
-    public var name: StaticString {
+    package var name: StaticString {
         switch self {
         case .createAlarmModel: return "CreateAlarmModel"
         case .createDetectorModel: return "CreateDetectorModel"
@@ -613,7 +613,7 @@ public enum Operation: UInt8, CaseIterable, Sendable {
     }
 
     /// The operation's service: `iotevents` (control plane) or `iotevents-data`.
-    public var isDataPlane: Bool {
+    package var isDataPlane: Bool {
         switch self {
         case .batchAcknowledgeAlarm, .batchDeleteDetector, .batchDisableAlarm, .batchEnableAlarm, .batchPutMessage, .batchResetAlarm, .batchSnoozeAlarm, .batchUpdateDetector, .describeAlarm, .describeDetector, .listAlarms, .listDetectors, .batchPutAssetPropertyValue: return true
         default: return false
@@ -666,7 +666,7 @@ public enum Operation: UInt8, CaseIterable, Sendable {
     }
 
     /// HTTP status of a successful response in AWS (the bindings reproduce it).
-    public var successStatus: Int {
+    package var successStatus: Int {
         switch self {
         case .createInput: return 201
         case .batchAcknowledgeAlarm, .batchDisableAlarm, .batchEnableAlarm, .batchResetAlarm, .batchSnoozeAlarm: return 202

@@ -1,15 +1,15 @@
 /// One version of an alarm model: the request as given (for DescribeAlarmModel), its compiled
 /// rule and actions, and its configuration. A class so alarms and listings share one copy.
-public final class AlarmModelVersion: NumberedVersion {
-    public typealias Status = ModelVersionStatus
+package final class AlarmModelVersion: NumberedVersion {
+    package typealias Status = ModelVersionStatus
 
-    public let number: Int
-    public let request: AlarmModelRequest
-    public let compiled: CompiledAlarmModel
-    public let key: AttributePath?
-    public let creationTime: Millis
-    public internal(set) var lastUpdateTime: Millis
-    public internal(set) var status: Status = .active
+    package let number: Int
+    package let request: AlarmModelRequest
+    package let compiled: CompiledAlarmModel
+    package let key: AttributePath?
+    package let creationTime: Millis
+    package internal(set) var lastUpdateTime: Millis
+    package internal(set) var status: Status = .active
 
     init(number: Int, request: AlarmModelRequest, compiled: CompiledAlarmModel, key: AttributePath?,
          creationTime: Millis, lastUpdateTime: Millis) {
@@ -24,12 +24,12 @@ public final class AlarmModelVersion: NumberedVersion {
 
 /// An alarm model: every version, its tags, and its alarms (all of the latest version: an
 /// update deletes them, §5.1).
-public final class AlarmModel: VersionedModel {
-    public let name: String
-    public let arn: String
-    public let key: AttributePath?
-    public internal(set) var versions: [AlarmModelVersion]
-    public internal(set) var tags: TagSet
+package final class AlarmModel: VersionedModel {
+    package let name: String
+    package let arn: String
+    package let key: AttributePath?
+    package internal(set) var versions: [AlarmModelVersion]
+    package internal(set) var tags: TagSet
     var alarms = InstanceTable<Alarm>()
     /// False once the model is deleted: snooze entries that still point here are stale.
     var isLive = true
@@ -42,7 +42,7 @@ public final class AlarmModel: VersionedModel {
         self.tags = tags
     }
 
-    public var alarmCount: Int { alarms.count }
+    package var alarmCount: Int { alarms.count }
 }
 
 extension AlarmModelVersion: LifecycleVersion {

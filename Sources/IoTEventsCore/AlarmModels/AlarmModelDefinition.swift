@@ -1,5 +1,5 @@
 /// `alarmRule.simpleRule.comparisonOperator` (docs/behaviour.md §5.1).
-public enum ComparisonOperator: String, Equatable, Sendable, CaseIterable {
+package enum ComparisonOperator: String, Equatable, Sendable, CaseIterable {
     case greater = "GREATER"
     case greaterOrEqual = "GREATER_OR_EQUAL"
     case less = "LESS"
@@ -21,12 +21,12 @@ public enum ComparisonOperator: String, Equatable, Sendable, CaseIterable {
 }
 
 /// `alarmRule.simpleRule`: both sides are expressions (§5.1).
-public struct SimpleRuleDefinition: Equatable, Sendable {
-    public var inputProperty: String
-    public var comparisonOperator: ComparisonOperator
-    public var threshold: String
+package struct SimpleRuleDefinition: Equatable, Sendable {
+    package var inputProperty: String
+    package var comparisonOperator: ComparisonOperator
+    package var threshold: String
 
-    public init(inputProperty: String, comparisonOperator: ComparisonOperator, threshold: String) {
+    package init(inputProperty: String, comparisonOperator: ComparisonOperator, threshold: String) {
         self.inputProperty = inputProperty
         self.comparisonOperator = comparisonOperator
         self.threshold = threshold
@@ -34,11 +34,11 @@ public struct SimpleRuleDefinition: Equatable, Sendable {
 }
 
 /// `alarmCapabilities`, as given (nil members were absent), so DescribeAlarmModel echoes it.
-public struct AlarmCapabilities: Equatable, Sendable {
-    public var disabledOnInitialization: Bool?
-    public var acknowledgeFlowEnabled: Bool?
+package struct AlarmCapabilities: Equatable, Sendable {
+    package var disabledOnInitialization: Bool?
+    package var acknowledgeFlowEnabled: Bool?
 
-    public init(disabledOnInitialization: Bool?, acknowledgeFlowEnabled: Bool?) {
+    package init(disabledOnInitialization: Bool?, acknowledgeFlowEnabled: Bool?) {
         self.disabledOnInitialization = disabledOnInitialization
         self.acknowledgeFlowEnabled = acknowledgeFlowEnabled
     }
@@ -46,21 +46,21 @@ public struct AlarmCapabilities: Equatable, Sendable {
 
 /// What `CreateAlarmModel` / `UpdateAlarmModel` ask for, once validated against the service
 /// model. The key is fixed at creation (UpdateAlarmModel has no `key`).
-public struct AlarmModelRequest: Sendable {
-    public var name: String
-    public var description: String?
-    public var roleArn: String
-    public var severity: Int64?
-    public var rule: SimpleRuleDefinition
+package struct AlarmModelRequest: Sendable {
+    package var name: String
+    package var description: String?
+    package var roleArn: String
+    package var severity: Int64?
+    package var rule: SimpleRuleDefinition
     /// `alarmNotification.notificationActions`, each the `NotificationAction` object as given
     /// (`action.lambdaAction`, `smsConfigurations`, `emailConfigurations`): the engine passes them
     /// to the host untouched. nil when `alarmNotification` was absent.
-    public var notificationActions: [ActionParameterValue]?
+    package var notificationActions: [ActionParameterValue]?
     /// `alarmEventActions.alarmActions`; nil when `alarmEventActions` was absent, [] when it had no list.
-    public var eventActions: [ExternalActionDefinition]?
-    public var capabilities: AlarmCapabilities?
+    package var eventActions: [ExternalActionDefinition]?
+    package var capabilities: AlarmCapabilities?
 
-    public init(name: String, description: String?, roleArn: String, severity: Int64?, rule: SimpleRuleDefinition,
+    package init(name: String, description: String?, roleArn: String, severity: Int64?, rule: SimpleRuleDefinition,
                 notificationActions: [ActionParameterValue]?, eventActions: [ExternalActionDefinition]?,
                 capabilities: AlarmCapabilities?) {
         self.name = name
@@ -75,7 +75,7 @@ public struct AlarmModelRequest: Sendable {
 
     /// New alarms start DISABLED unless the model says otherwise (§5.1: the documented default,
     /// also when `alarmCapabilities` is absent).
-    public var disabledOnInitialization: Bool { capabilities?.disabledOnInitialization ?? true }
+    package var disabledOnInitialization: Bool { capabilities?.disabledOnInitialization ?? true }
     /// The acknowledge flow is on unless the model turns it off (§5.1 [A], §9 item 25).
-    public var acknowledgeFlowEnabled: Bool { capabilities?.acknowledgeFlowEnabled ?? true }
+    package var acknowledgeFlowEnabled: Bool { capabilities?.acknowledgeFlowEnabled ?? true }
 }

@@ -1,24 +1,24 @@
 /// An alarm model with its rule and actions compiled against one symbol table (docs/behaviour.md §5.1,
 /// §5.3): what alarms evaluate.
-public struct CompiledAlarmModel: Sendable {
-    public var symbols: ExpressionSymbols
-    public var inputProperty: CompiledExpression
-    public var threshold: CompiledExpression
-    public var eventActions: [CompiledExternalAction]
+package struct CompiledAlarmModel: Sendable {
+    package var symbols: ExpressionSymbols
+    package var inputProperty: CompiledExpression
+    package var threshold: CompiledExpression
+    package var eventActions: [CompiledExternalAction]
     /// For each of `symbols.inputNames`, the path of the first expression that names it.
-    public var inputFirstUse: [String]
+    package var inputFirstUse: [String]
     /// The `$sitewise` references of a SiteWise-sourced model (§5.1); empty for `$input` models.
-    public var sitewise: [SiteWiseReference] = []
+    package var sitewise: [SiteWiseReference] = []
     /// The `$sitewise` references written as whole strings in the notification actions (the
     /// SiteWise user guide's recipients, sender ids and messages), by their text, resolved when a
     /// notification is sent.
-    public var notificationReferences: [String: CompiledExpression] = [:]
+    package var notificationReferences: [String: CompiledExpression] = [:]
 
     /// Fed by `BatchPutAssetPropertyValue`, its alarms keyed by asset id (§5.1).
-    public var isSiteWise: Bool { !sitewise.isEmpty }
+    package var isSiteWise: Bool { !sitewise.isEmpty }
 
     /// Whether a value of this property evaluates the model's alarms: some reference reads it.
-    public func reads(propertyId: String) -> Bool {
+    package func reads(propertyId: String) -> Bool {
         for r in sitewise where r.field != .assetId && r.propertyId == propertyId { return true }
         return false
     }
@@ -28,7 +28,7 @@ extension AlarmModelRequest {
     /// Compiles the rule and the event actions. An expression that does not compile is an
     /// `InvalidRequestException` naming its path: `alarmRule.simpleRule.threshold: column 3: …`.
     /// The rule must read an input (§1.6: otherwise no message would ever reach the alarm).
-    public func compile(limits: Limits) throws(ServiceError) -> CompiledAlarmModel {
+    package func compile(limits: Limits) throws(ServiceError) -> CompiledAlarmModel {
         var compiler = ModelExpressionCompiler(limits: limits)
         let rulePath = "alarmRule.simpleRule"
         var sitewise: [SiteWiseReference] = []

@@ -1,9 +1,9 @@
 /// One `$sitewise` reference of a SiteWise-sourced alarm model (docs/behaviour.md §5.1):
 /// `$sitewise.assetModel.`<assetModelId>`.`<propertyId>`.<field>`, and the input-attribute slot
 /// its value is kept in (so alarms keep and persist it like any retained input value).
-public struct SiteWiseReference: Equatable, Sendable {
+package struct SiteWiseReference: Equatable, Sendable {
     /// What the reference reads of the property's latest value, or of the alarm's asset.
-    public enum Field: Equatable, Sendable {
+    package enum Field: Equatable, Sendable {
         /// `.propertyValue.value`: the value itself (String, Integer, Decimal or Boolean).
         case value
         /// `.propertyValue.quality`: `GOOD`, `BAD` or `UNCERTAIN` (`GOOD` when not given).
@@ -16,10 +16,10 @@ public struct SiteWiseReference: Equatable, Sendable {
         case assetId
     }
 
-    public var slot: Int
-    public var assetModelId: String
-    public var propertyId: String
-    public var field: Field
+    package var slot: Int
+    package var assetModelId: String
+    package var propertyId: String
+    package var field: Field
 
     /// The forms this engine resolves, for error messages.
     static let forms = "$sitewise.assetModel.`<assetModelId>`.`<propertyId>` followed by .propertyValue.value, .propertyValue.quality, .propertyValue.timestamp.timeInSeconds, .propertyValue.timestamp.offsetInNanos or .assetId"
@@ -55,13 +55,13 @@ public struct SiteWiseReference: Equatable, Sendable {
 }
 
 /// One value of an asset property, as `BatchPutAssetPropertyValue` gives it (§5.1).
-public struct AssetPropertyValue: Sendable {
-    public var value: ExpressionValue
-    public var quality: String
-    public var timeInSeconds: Int64
-    public var offsetInNanos: Int64
+package struct AssetPropertyValue: Sendable {
+    package var value: ExpressionValue
+    package var quality: String
+    package var timeInSeconds: Int64
+    package var offsetInNanos: Int64
 
-    public init(value: ExpressionValue, quality: String, timeInSeconds: Int64, offsetInNanos: Int64) {
+    package init(value: ExpressionValue, quality: String, timeInSeconds: Int64, offsetInNanos: Int64) {
         self.value = value
         self.quality = quality
         self.timeInSeconds = timeInSeconds
@@ -69,7 +69,7 @@ public struct AssetPropertyValue: Sendable {
     }
 
     /// The value's time in epoch milliseconds (the evaluation's event time), nil beyond Int64.
-    public var millis: Millis? {
+    package var millis: Millis? {
         let (ms, overflow) = timeInSeconds.multipliedReportingOverflow(by: 1000)
         if overflow { return nil }
         let (sum, overflow2) = ms.addingReportingOverflow(offsetInNanos / 1_000_000)

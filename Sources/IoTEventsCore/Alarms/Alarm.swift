@@ -1,21 +1,21 @@
 /// One instance of an alarm model (docs/behaviour.md §5.2): its state, what `alarmState` records
 /// (§5.5), the input values its rule reads, and its snooze.
-public struct Alarm: Sendable, KeyedInstance {
+package struct Alarm: Sendable, KeyedInstance {
     /// The key value; "" for the single alarm of a keyless model.
-    public let key: String
-    public internal(set) var state: AlarmStateName
-    public internal(set) var ruleEvaluation: RuleEvaluationRecord?
-    public internal(set) var customerAction: CustomerActionRecord?
+    package let key: String
+    package internal(set) var state: AlarmStateName
+    package internal(set) var ruleEvaluation: RuleEvaluationRecord?
+    package internal(set) var customerAction: CustomerActionRecord?
     /// Set by a snooze timeout, until the next change (§5.5).
-    public internal(set) var snoozeTimedOut = false
+    package internal(set) var snoozeTimedOut = false
     /// By input attribute slot: the value the last message on that attribute's input carried.
     var attributes: [ExpressionValue]
     /// When the running snooze ends; nil when not snoozed.
-    public internal(set) var snoozeDeadline: Millis?
+    package internal(set) var snoozeDeadline: Millis?
     /// Which snooze the queue entry belongs to (entries of earlier snoozes are stale).
     var snoozeGeneration: UInt64 = 0
-    public let creationTime: Millis
-    public internal(set) var lastUpdateTime: Millis
+    package let creationTime: Millis
+    package internal(set) var lastUpdateTime: Millis
 
     init(key: String, version: AlarmModelVersion, now: Millis) {
         self.key = key
@@ -25,5 +25,5 @@ public struct Alarm: Sendable, KeyedInstance {
         self.lastUpdateTime = now
     }
 
-    public var keyValue: String? { key.isEmpty ? nil : key }
+    package var keyValue: String? { key.isEmpty ? nil : key }
 }

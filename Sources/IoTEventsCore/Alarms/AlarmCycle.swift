@@ -287,7 +287,7 @@ struct AlarmCycle: ActionHost {
 
 extension AlarmStateName {
     /// The state as SiteWise's alarm state property spells it (§5.6).
-    public var sitewiseName: String {
+    package var sitewiseName: String {
         switch self {
         case .disabled: return "Disabled"
         case .normal: return "Normal"
@@ -301,7 +301,7 @@ extension AlarmStateName {
 
 extension ComparisonOperator {
     /// The operator as SiteWise's alarm state property spells it (§5.6).
-    public var symbol: String {
+    package var symbol: String {
         switch self {
         case .greater: return ">"
         case .greaterOrEqual: return ">="
@@ -315,7 +315,7 @@ extension ComparisonOperator {
 
 extension AlarmOperatorAction {
     /// The member of SiteWise's `customerAction` that carries the action's configuration (§5.6).
-    public var sitewiseMember: String {
+    package var sitewiseMember: String {
         switch self {
         case .acknowledge: return "acknowledge"
         case .snooze: return "snooze"
@@ -326,7 +326,7 @@ extension AlarmOperatorAction {
     }
 
     /// The member of `customerAction` that carries this action's configuration.
-    public var configurationMember: String {
+    package var configurationMember: String {
         switch self {
         case .acknowledge: return "acknowledgeActionConfiguration"
         case .snooze: return "snoozeActionConfiguration"

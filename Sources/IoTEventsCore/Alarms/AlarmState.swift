@@ -1,5 +1,5 @@
 /// The six states of an alarm (docs/behaviour.md §5.4), spelled as the API spells them.
-public enum AlarmStateName: String, Equatable, Sendable, CaseIterable {
+package enum AlarmStateName: String, Equatable, Sendable, CaseIterable {
     case disabled = "DISABLED"
     case normal = "NORMAL"
     case active = "ACTIVE"
@@ -9,7 +9,7 @@ public enum AlarmStateName: String, Equatable, Sendable, CaseIterable {
 }
 
 /// An operator action of the Batch*Alarm calls (§5.4 b), as `customerAction.actionName` spells it.
-public enum AlarmOperatorAction: String, Equatable, Sendable, CaseIterable {
+package enum AlarmOperatorAction: String, Equatable, Sendable, CaseIterable {
     case acknowledge = "ACKNOWLEDGE"
     case snooze = "SNOOZE"
     case disable = "DISABLE"
@@ -18,26 +18,26 @@ public enum AlarmOperatorAction: String, Equatable, Sendable, CaseIterable {
 }
 
 /// The latest rule evaluation (§5.3, §5.5): both sides as evaluated, and the operator.
-public struct RuleEvaluationRecord: Equatable, Sendable {
-    public var inputPropertyValue: ExpressionValue
-    public var comparisonOperator: ComparisonOperator
-    public var thresholdValue: ExpressionValue
+package struct RuleEvaluationRecord: Equatable, Sendable {
+    package var inputPropertyValue: ExpressionValue
+    package var comparisonOperator: ComparisonOperator
+    package var thresholdValue: ExpressionValue
 }
 
 /// The latest operator action (§5.5).
-public struct CustomerActionRecord: Equatable, Sendable {
-    public var action: AlarmOperatorAction
-    public var note: String?
+package struct CustomerActionRecord: Equatable, Sendable {
+    package var action: AlarmOperatorAction
+    package var note: String?
     /// SNOOZE only.
-    public var snoozeDuration: Int64?
+    package var snoozeDuration: Int64?
 }
 
 /// The alarm state machine of §5.4 as pure functions, so that the whole transition table can be
 /// read (and tested) in one place.
-public enum AlarmTransitions {
+package enum AlarmTransitions {
     /// The state after a rule evaluation (§5.4 a); DISABLED and SNOOZE_DISABLED ignore data and
     /// are never passed here.
-    public static func afterRule(_ state: AlarmStateName, ruleTrue: Bool, acknowledgeFlow: Bool) -> AlarmStateName {
+    package static func afterRule(_ state: AlarmStateName, ruleTrue: Bool, acknowledgeFlow: Bool) -> AlarmStateName {
         switch state {
         case .normal: return ruleTrue ? .active : .normal
         case .active: return ruleTrue ? .active : (acknowledgeFlow ? .latched : .normal)
@@ -49,7 +49,7 @@ public enum AlarmTransitions {
 
     /// The state an operator action leads to (§5.4 b), or nil when the action is not allowed
     /// from `state`.
-    public static func afterAction(_ action: AlarmOperatorAction, from state: AlarmStateName, acknowledgeFlow: Bool) -> AlarmStateName? {
+    package static func afterAction(_ action: AlarmOperatorAction, from state: AlarmStateName, acknowledgeFlow: Bool) -> AlarmStateName? {
         switch action {
         case .acknowledge:
             guard acknowledgeFlow else { return nil }
@@ -70,7 +70,7 @@ public enum AlarmTransitions {
     }
 
     /// Whether the alarm evaluates its rule in `state`.
-    public static func evaluates(in state: AlarmStateName) -> Bool {
+    package static func evaluates(in state: AlarmStateName) -> Bool {
         state != .disabled && state != .snoozeDisabled
     }
 }

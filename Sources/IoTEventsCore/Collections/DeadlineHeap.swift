@@ -4,13 +4,13 @@
 /// whose generation is stale is dropped when it reaches the top (lazy deletion). So re-arming a
 /// timer costs one push, and no operation ever scans all timers. Ties in `deadline` come out in
 /// insertion order (`sequence`), which keeps expiry processing deterministic.
-public struct DeadlineHeap<Payload> {
-    public struct Entry {
-        public let deadline: Millis
-        public let sequence: UInt64
-        public let payload: Payload
+package struct DeadlineHeap<Payload> {
+    package struct Entry {
+        package let deadline: Millis
+        package let sequence: UInt64
+        package let payload: Payload
 
-        public init(deadline: Millis, sequence: UInt64, payload: Payload) {
+        package init(deadline: Millis, sequence: UInt64, payload: Payload) {
             self.deadline = deadline
             self.sequence = sequence
             self.payload = payload
@@ -20,27 +20,27 @@ public struct DeadlineHeap<Payload> {
     private var entries: [Entry] = []
     private var nextSequence: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
+    package var count: Int { entries.count }
+    package var isEmpty: Bool { entries.isEmpty }
 
     /// The earliest entry, if any (it may be stale: the owner decides).
-    public var first: Entry? { entries.first }
+    package var first: Entry? { entries.first }
 
-    public mutating func push(deadline: Millis, _ payload: Payload) {
+    package mutating func push(deadline: Millis, _ payload: Payload) {
         entries.append(Entry(deadline: deadline, sequence: nextSequence, payload: payload))
         nextSequence &+= 1
         siftUp(entries.count - 1)
     }
 
     /// Removes and returns the earliest entry if it is due at or before `time`.
-    public mutating func popDue(at time: Millis) -> Entry? {
+    package mutating func popDue(at time: Millis) -> Entry? {
         guard let top = entries.first, top.deadline <= time else { return nil }
         return popFirst()
     }
 
-    public mutating func popFirst() -> Entry? {
+    package mutating func popFirst() -> Entry? {
         guard !entries.isEmpty else { return nil }
         entries.swapAt(0, entries.count - 1)
         let top = entries.removeLast()
@@ -49,7 +49,7 @@ public struct DeadlineHeap<Payload> {
     }
 
     /// Keeps only the entries `keep` accepts, then restores the heap order in O(n).
-    public mutating func retain(where keep: (Payload) -> Bool) {
+    package mutating func retain(where keep: (Payload) -> Bool) {
         entries.removeAll { !keep($0.payload) }
         var i = entries.count / 2
         while i > 0 {
@@ -58,16 +58,16 @@ public struct DeadlineHeap<Payload> {
         }
     }
 
-    public mutating func removeAll() {
+    package mutating func removeAll() {
         entries.removeAll()
     }
 
     /// Every entry, in no particular order, and the next sequence number (for snapshots).
-    public var snapshotEntries: [Entry] { entries }
-    public var sequenceCounter: UInt64 { nextSequence }
+    package var snapshotEntries: [Entry] { entries }
+    package var sequenceCounter: UInt64 { nextSequence }
 
     /// Rebuilds the heap from a snapshot's entries: the same pop order, ties included.
-    public mutating func restore(_ restored: [Entry], sequenceCounter: UInt64) {
+    package mutating func restore(_ restored: [Entry], sequenceCounter: UInt64) {
         entries = restored
         nextSequence = sequenceCounter
         retain { _ in true }

@@ -7,23 +7,23 @@
 /// count (`limits.maxDedupEntries`): past it the oldest ids are forgotten before their window
 /// ends (at 100 K messages/s a 300-second window alone would hold 30 M ids; with a manual clock
 /// that is never ticked it would never end).
-public struct MessageDeduplicator {
+package struct MessageDeduplicator {
     private var acceptedAt: [String: Millis] = [:]
     private var order: [(time: Millis, id: String)] = []
     private var head = 0
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { acceptedAt.count }
+    package var count: Int { acceptedAt.count }
 
     /// Whether `id` was accepted less than `window` ms before `now`.
-    public mutating func isDuplicate(_ id: String, now: Millis, window: Millis) -> Bool {
+    package mutating func isDuplicate(_ id: String, now: Millis, window: Millis) -> Bool {
         expire(now: now, window: window)
         return acceptedAt[id] != nil
     }
 
     /// Records `id` as accepted at `now`, forgetting the oldest ids beyond `maxEntries`.
-    public mutating func accept(_ id: String, now: Millis, window: Millis, maxEntries: Int) {
+    package mutating func accept(_ id: String, now: Millis, window: Millis, maxEntries: Int) {
         guard window > 0 else { return }
         expire(now: now, window: window)
         acceptedAt[id] = now
@@ -35,14 +35,14 @@ public struct MessageDeduplicator {
     }
 
     /// The ids still remembered, oldest first (for snapshots).
-    public var snapshotEntries: [(time: Millis, id: String)] {
+    package var snapshotEntries: [(time: Millis, id: String)] {
         var live: [(time: Millis, id: String)] = []
         for i in head..<order.count where acceptedAt[order[i].id] == order[i].time { live.append(order[i]) }
         return live
     }
 
     /// Remembers a snapshot's ids again, oldest first.
-    public mutating func restore(_ entries: [(time: Millis, id: String)]) {
+    package mutating func restore(_ entries: [(time: Millis, id: String)]) {
         acceptedAt = [:]
         order = entries
         head = 0

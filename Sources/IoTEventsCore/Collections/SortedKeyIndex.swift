@@ -6,17 +6,17 @@
 /// insertion or removal moves at most one chunk's worth of keys (a chunk splits when full and is
 /// dropped when empty). With 1,000,000 keys that is ~2,000 chunks of ≤ 1,024: O(log n) to find,
 /// O(chunk) to change, O(page) to list a page.
-public struct SortedKeyIndex {
-    public static let chunkCapacity = 1024
+package struct SortedKeyIndex {
+    package static let chunkCapacity = 1024
 
     private var chunks: [[String]] = []
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {}
+    package init() {}
 
     /// Inserts `key`; returns false when it was already present.
     @discardableResult
-    public mutating func insert(_ key: String) -> Bool {
+    package mutating func insert(_ key: String) -> Bool {
         guard !chunks.isEmpty else {
             chunks.append([key])
             count = 1
@@ -38,7 +38,7 @@ public struct SortedKeyIndex {
 
     /// Removes `key`; returns false when it was not present.
     @discardableResult
-    public mutating func remove(_ key: String) -> Bool {
+    package mutating func remove(_ key: String) -> Bool {
         guard !chunks.isEmpty else { return false }
         let c = chunkIndex(for: key)
         let i = ByteOrder.lowerBound(chunks[c], key)
@@ -49,7 +49,7 @@ public struct SortedKeyIndex {
         return true
     }
 
-    public func contains(_ key: String) -> Bool {
+    package func contains(_ key: String) -> Bool {
         guard !chunks.isEmpty else { return false }
         let c = chunkIndex(for: key)
         let i = ByteOrder.lowerBound(chunks[c], key)
@@ -58,7 +58,7 @@ public struct SortedKeyIndex {
 
     /// Up to `limit` keys after `after` (from the start when nil) for which `include` is true,
     /// and whether any key follows the last one examined. Keys `include` rejects are skipped.
-    public func page(after: String?, limit: Int, where include: (String) -> Bool = { _ in true }) -> (keys: [String], more: Bool) {
+    package func page(after: String?, limit: Int, where include: (String) -> Bool = { _ in true }) -> (keys: [String], more: Bool) {
         var result: [String] = []
         guard !chunks.isEmpty, limit > 0 else { return (result, false) }
         var c = 0

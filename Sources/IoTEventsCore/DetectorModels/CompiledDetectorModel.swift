@@ -1,39 +1,39 @@
 /// A detector model with every expression compiled against one symbol table, states and timers
 /// resolved to numbers: the form the detector runtime executes (docs/behaviour.md §2.1, §3.1).
-public struct CompiledDetectorModel: Sendable {
-    public var symbols: ExpressionSymbols
-    public var states: [CompiledState]
-    public var initialState: Int
+package struct CompiledDetectorModel: Sendable {
+    package var symbols: ExpressionSymbols
+    package var states: [CompiledState]
+    package var initialState: Int
     /// For each of `symbols.inputNames`, the path of the first expression that names it, so
     /// that errors about an input point at where the model uses it.
-    public var inputFirstUse: [String]
+    package var inputFirstUse: [String]
     /// Some event or transition condition reads an input (§1.6: a model must).
-    public var conditionReadsInput: Bool
+    package var conditionReadsInput: Bool
 }
 
-public struct CompiledState: Sendable {
-    public var name: String
-    public var onEnter: [CompiledEvent]
-    public var onInput: [CompiledEvent]
-    public var transitions: [CompiledTransition]
-    public var onExit: [CompiledEvent]
+package struct CompiledState: Sendable {
+    package var name: String
+    package var onEnter: [CompiledEvent]
+    package var onInput: [CompiledEvent]
+    package var transitions: [CompiledTransition]
+    package var onExit: [CompiledEvent]
 }
 
-public struct CompiledEvent: Sendable {
-    public var name: String
+package struct CompiledEvent: Sendable {
+    package var name: String
     /// nil: no condition, the event always fires.
-    public var condition: CompiledExpression?
-    public var actions: [CompiledAction]
+    package var condition: CompiledExpression?
+    package var actions: [CompiledAction]
 }
 
-public struct CompiledTransition: Sendable {
-    public var name: String
-    public var condition: CompiledExpression
-    public var nextState: Int
-    public var actions: [CompiledAction]
+package struct CompiledTransition: Sendable {
+    package var name: String
+    package var condition: CompiledExpression
+    package var nextState: Int
+    package var actions: [CompiledAction]
 }
 
-public enum CompiledAction: Sendable {
+package enum CompiledAction: Sendable {
     /// The variable's slot in `symbols.variableNames`.
     case setVariable(Int, CompiledExpression)
     /// Timer ids index `symbols.timerNames`.
@@ -43,30 +43,30 @@ public enum CompiledAction: Sendable {
     case external(CompiledExternalAction)
 }
 
-public struct CompiledExternalAction: Sendable {
-    public var kind: ExternalActionKind
-    public var parameters: [CompiledParameter]
-    public var payload: CompiledExpression?
-    public var payloadType: PayloadDefinition.PayloadType?
+package struct CompiledExternalAction: Sendable {
+    package var kind: ExternalActionKind
+    package var parameters: [CompiledParameter]
+    package var payload: CompiledExpression?
+    package var payloadType: PayloadDefinition.PayloadType?
 }
 
-public struct CompiledParameter: Sendable {
-    public enum Value: Sendable {
+package struct CompiledParameter: Sendable {
+    package enum Value: Sendable {
         /// ARNs, URLs, names, flags: used as given.
         case literal(ActionParameterValue)
         case expression(CompiledExpression)
         case object([CompiledParameter])
     }
 
-    public var name: String
-    public var value: Value
+    package var name: String
+    package var value: Value
 }
 
 extension DetectorModelDefinition {
     /// Checks the structure, then compiles every expression of the model. An expression that does
     /// not compile is an `InvalidRequestException` naming its path and column:
     /// `detectorModelDefinition.states[1].onInput.transitionEvents[0].condition: column 7: …`.
-    public func compile(limits: Limits) throws(ServiceError) -> CompiledDetectorModel {
+    package func compile(limits: Limits) throws(ServiceError) -> CompiledDetectorModel {
         try validateStructure(limits: limits)
         var compiler = ModelExpressionCompiler(limits: limits)
         let root = "detectorModelDefinition"

@@ -1,19 +1,19 @@
 /// How a detector model evaluates each lifecycle group (docs/behaviour.md §2.4).
-public enum EvaluationMethod: String, Equatable, Sendable {
+package enum EvaluationMethod: String, Equatable, Sendable {
     case batch = "BATCH"
     case serial = "SERIAL"
 }
 
 /// What `CreateDetectorModel` / `UpdateDetectorModel` ask for, once validated against the service
 /// model. The key is fixed at creation (UpdateDetectorModel has no `key`, §2.2).
-public struct DetectorModelRequest: Sendable {
-    public var name: String
-    public var definition: DetectorModelDefinition
-    public var description: String?
-    public var roleArn: String
-    public var evaluationMethod: EvaluationMethod
+package struct DetectorModelRequest: Sendable {
+    package var name: String
+    package var definition: DetectorModelDefinition
+    package var description: String?
+    package var roleArn: String
+    package var evaluationMethod: EvaluationMethod
 
-    public init(name: String, definition: DetectorModelDefinition, description: String?, roleArn: String,
+    package init(name: String, definition: DetectorModelDefinition, description: String?, roleArn: String,
                 evaluationMethod: EvaluationMethod) {
         self.name = name
         self.definition = definition
@@ -30,44 +30,44 @@ public struct DetectorModelRequest: Sendable {
 /// changes after creation is its status, and the names `BatchUpdateDetector` may add (variables
 /// and timers the definition never mentions get slots past the compiled ones).
 /// A model version, numbered from 1 (detector and alarm models alike).
-public protocol NumberedVersion: AnyObject {
+package protocol NumberedVersion: AnyObject {
     var number: Int { get }
 }
 
 extension NumberedVersion {
     /// The version as the API spells it: "1", "2", …
-    public var versionText: String { number.description }
+    package var versionText: String { number.description }
 }
 
 /// A model with its versions, the last one live (detector and alarm models alike).
-public protocol VersionedModel: AnyObject {
+package protocol VersionedModel: AnyObject {
     associatedtype Version: NumberedVersion
     var versions: [Version] { get }
 }
 
 extension VersionedModel {
     /// The live version: the latest.
-    public var latest: Version { versions[versions.count - 1] }
+    package var latest: Version { versions[versions.count - 1] }
 
-    public func version(_ text: String) -> Version? {
+    package func version(_ text: String) -> Version? {
         for v in versions where v.versionText == text { return v }
         return nil
     }
 }
 
-public final class DetectorModelVersion: NumberedVersion {
-    public typealias Status = ModelVersionStatus
+package final class DetectorModelVersion: NumberedVersion {
+    package typealias Status = ModelVersionStatus
 
-    public let number: Int
-    public let request: DetectorModelRequest
-    public let compiled: CompiledDetectorModel
-    public let key: AttributePath?
-    public let creationTime: Millis
-    public internal(set) var lastUpdateTime: Millis
-    public internal(set) var status: Status
+    package let number: Int
+    package let request: DetectorModelRequest
+    package let compiled: CompiledDetectorModel
+    package let key: AttributePath?
+    package let creationTime: Millis
+    package internal(set) var lastUpdateTime: Millis
+    package internal(set) var status: Status
     /// Variable and timer names by slot: the compiled ones, then any `BatchUpdateDetector` added.
-    public internal(set) var variableNames: [String]
-    public internal(set) var timerNames: [String]
+    package internal(set) var variableNames: [String]
+    package internal(set) var timerNames: [String]
     private var extraVariableSlots: [String: Int] = [:]
     private var extraTimerIds: [String: Int] = [:]
 
@@ -84,13 +84,13 @@ public final class DetectorModelVersion: NumberedVersion {
         self.timerNames = compiled.symbols.timerNames
     }
 
-    public var evaluationMethod: EvaluationMethod { request.evaluationMethod }
+    package var evaluationMethod: EvaluationMethod { request.evaluationMethod }
 
-    public func variableSlot(_ name: String) -> Int? {
+    package func variableSlot(_ name: String) -> Int? {
         compiled.symbols.variableSlot(name) ?? extraVariableSlots[name]
     }
 
-    public func timerId(_ name: String) -> Int? {
+    package func timerId(_ name: String) -> Int? {
         compiled.symbols.timerId(name) ?? extraTimerIds[name]
     }
 
@@ -120,7 +120,7 @@ public final class DetectorModelVersion: NumberedVersion {
         return timerNames.count - 1
     }
 
-    public func stateIndex(_ name: String) -> Int? {
+    package func stateIndex(_ name: String) -> Int? {
         for (i, state) in compiled.states.enumerated() where state.name == name { return i }
         return nil
     }
@@ -128,12 +128,12 @@ public final class DetectorModelVersion: NumberedVersion {
 
 /// A detector model: every version, its tags, and its running detectors (all of the live,
 /// i.e. latest, version: an update deletes them, §2.9).
-public final class DetectorModel: VersionedModel {
-    public let name: String
-    public let arn: String
-    public let key: AttributePath?
-    public internal(set) var versions: [DetectorModelVersion]
-    public internal(set) var tags: TagSet
+package final class DetectorModel: VersionedModel {
+    package let name: String
+    package let arn: String
+    package let key: AttributePath?
+    package internal(set) var versions: [DetectorModelVersion]
+    package internal(set) var tags: TagSet
     var detectors = DetectorTable()
     /// False once the model is deleted: timer entries that still point here are stale.
     var isLive = true
@@ -146,7 +146,7 @@ public final class DetectorModel: VersionedModel {
         self.tags = tags
     }
 
-    public var detectorCount: Int { detectors.count }
+    package var detectorCount: Int { detectors.count }
 }
 
 extension DetectorModelVersion: LifecycleVersion {

@@ -3,7 +3,7 @@
 /// `durationExpression`, and the structural quotas. Messages name the path of the offending
 /// member, as the service model validator does.
 extension DetectorModelDefinition {
-    public func validateStructure(limits: Limits) throws(ServiceError) {
+    package func validateStructure(limits: Limits) throws(ServiceError) {
         let root = "detectorModelDefinition"
         if states.count > limits.maxStatesPerModel {
             throw .invalidRequest("\(root).states: \(states.count) states; at most \(limits.maxStatesPerModel) are allowed (limit maxStatesPerModel)")

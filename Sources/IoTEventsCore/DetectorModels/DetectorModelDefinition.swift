@@ -1,24 +1,24 @@
 /// A detector model's definition as `CreateDetectorModel` / `UpdateDetectorModel` give it
 /// (docs/behaviour.md §2.1), before its expressions are compiled. Expression fields hold their source
 /// text; the model compiler turns them into executable form.
-public struct DetectorModelDefinition: Equatable, Sendable {
-    public var states: [StateDefinition]
-    public var initialStateName: String
+package struct DetectorModelDefinition: Equatable, Sendable {
+    package var states: [StateDefinition]
+    package var initialStateName: String
 
-    public init(states: [StateDefinition], initialStateName: String) {
+    package init(states: [StateDefinition], initialStateName: String) {
         self.states = states
         self.initialStateName = initialStateName
     }
 }
 
-public struct StateDefinition: Equatable, Sendable {
-    public var stateName: String
-    public var onEnter: [EventDefinition]
-    public var onInput: [EventDefinition]
-    public var transitions: [TransitionDefinition]
-    public var onExit: [EventDefinition]
+package struct StateDefinition: Equatable, Sendable {
+    package var stateName: String
+    package var onEnter: [EventDefinition]
+    package var onInput: [EventDefinition]
+    package var transitions: [TransitionDefinition]
+    package var onExit: [EventDefinition]
 
-    public init(stateName: String, onEnter: [EventDefinition] = [], onInput: [EventDefinition] = [],
+    package init(stateName: String, onEnter: [EventDefinition] = [], onInput: [EventDefinition] = [],
                 transitions: [TransitionDefinition] = [], onExit: [EventDefinition] = []) {
         self.stateName = stateName
         self.onEnter = onEnter
@@ -28,26 +28,26 @@ public struct StateDefinition: Equatable, Sendable {
     }
 }
 
-public struct EventDefinition: Equatable, Sendable {
-    public var eventName: String
+package struct EventDefinition: Equatable, Sendable {
+    package var eventName: String
     /// nil: the event always fires.
-    public var condition: String?
-    public var actions: [ActionDefinition]
+    package var condition: String?
+    package var actions: [ActionDefinition]
 
-    public init(eventName: String, condition: String?, actions: [ActionDefinition]) {
+    package init(eventName: String, condition: String?, actions: [ActionDefinition]) {
         self.eventName = eventName
         self.condition = condition
         self.actions = actions
     }
 }
 
-public struct TransitionDefinition: Equatable, Sendable {
-    public var eventName: String
-    public var condition: String
-    public var nextState: String
-    public var actions: [ActionDefinition]
+package struct TransitionDefinition: Equatable, Sendable {
+    package var eventName: String
+    package var condition: String
+    package var nextState: String
+    package var actions: [ActionDefinition]
 
-    public init(eventName: String, condition: String, nextState: String, actions: [ActionDefinition]) {
+    package init(eventName: String, condition: String, nextState: String, actions: [ActionDefinition]) {
         self.eventName = eventName
         self.condition = condition
         self.nextState = nextState
@@ -56,7 +56,7 @@ public struct TransitionDefinition: Equatable, Sendable {
 }
 
 /// One element of an `actions` list: exactly one action member was set.
-public enum ActionDefinition: Equatable, Sendable {
+package enum ActionDefinition: Equatable, Sendable {
     case setVariable(name: String, value: String)
     /// Exactly one of `seconds` and `durationExpression`.
     case setTimer(name: String, seconds: Int64?, durationExpression: String?)
@@ -66,17 +66,17 @@ public enum ActionDefinition: Equatable, Sendable {
 }
 
 /// The external action kinds, by their member names in the API.
-public enum ExternalActionKind: String, Equatable, Sendable, CaseIterable {
+package enum ExternalActionKind: String, Equatable, Sendable, CaseIterable {
     case sns, iotTopicPublish, lambda, iotEvents, sqs, firehose, dynamoDB, dynamoDBv2, iotSiteWise
 }
 
 /// An external action: its kind, its parameters as given (in order), and its custom payload.
-public struct ExternalActionDefinition: Equatable, Sendable {
-    public var kind: ExternalActionKind
-    public var parameters: [ActionParameter]
-    public var payload: PayloadDefinition?
+package struct ExternalActionDefinition: Equatable, Sendable {
+    package var kind: ExternalActionKind
+    package var parameters: [ActionParameter]
+    package var payload: PayloadDefinition?
 
-    public init(kind: ExternalActionKind, parameters: [ActionParameter], payload: PayloadDefinition?) {
+    package init(kind: ExternalActionKind, parameters: [ActionParameter], payload: PayloadDefinition?) {
         self.kind = kind
         self.parameters = parameters
         self.payload = payload
@@ -84,7 +84,7 @@ public struct ExternalActionDefinition: Equatable, Sendable {
 }
 
 /// A parameter of an external action, kept in its JSON type so the action document can echo it.
-public indirect enum ActionParameterValue: Equatable, Sendable {
+package indirect enum ActionParameterValue: Equatable, Sendable {
     case text(String)
     case integer(Int64)
     case boolean(Bool)
@@ -93,26 +93,26 @@ public indirect enum ActionParameterValue: Equatable, Sendable {
     case array([ActionParameterValue])
 }
 
-public struct ActionParameter: Equatable, Sendable {
-    public var name: String
-    public var value: ActionParameterValue
+package struct ActionParameter: Equatable, Sendable {
+    package var name: String
+    package var value: ActionParameterValue
 
-    public init(name: String, value: ActionParameterValue) {
+    package init(name: String, value: ActionParameterValue) {
         self.name = name
         self.value = value
     }
 }
 
-public struct PayloadDefinition: Equatable, Sendable {
-    public enum PayloadType: String, Equatable, Sendable {
+package struct PayloadDefinition: Equatable, Sendable {
+    package enum PayloadType: String, Equatable, Sendable {
         case json = "JSON"
         case string = "STRING"
     }
 
-    public var contentExpression: String
-    public var type: PayloadType
+    package var contentExpression: String
+    package var type: PayloadType
 
-    public init(contentExpression: String, type: PayloadType) {
+    package init(contentExpression: String, type: PayloadType) {
         self.contentExpression = contentExpression
         self.type = type
     }

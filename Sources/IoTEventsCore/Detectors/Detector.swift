@@ -1,18 +1,18 @@
 /// One running instance of a detector model (docs/behaviour.md §2.3): its state, variables, timers and
 /// the input values it retains, all in slot arrays indexed by the numbers the model compiler gave
 /// the names, so evaluation never looks a name up.
-public struct Detector: Sendable {
+package struct Detector: Sendable {
     /// The key value; "" for the single detector of a keyless model (a real key is never empty).
-    public let key: String
-    public internal(set) var state: Int
+    package let key: String
+    package internal(set) var state: Int
     /// By variable slot; Undefined = never set. May be shorter than the version's name table.
-    public internal(set) var variables: [ExpressionValue]
+    package internal(set) var variables: [ExpressionValue]
     /// By input attribute slot: the value the last message on that attribute's input carried (§1.5).
     var attributes: [ExpressionValue]
     /// By timer id; may be shorter than the version's name table.
-    public internal(set) var timers: [DetectorTimer]
-    public let creationTime: Millis
-    public internal(set) var lastUpdateTime: Millis
+    package internal(set) var timers: [DetectorTimer]
+    package let creationTime: Millis
+    package internal(set) var lastUpdateTime: Millis
 
     init(key: String, version: DetectorModelVersion, now: Millis) {
         self.key = key
@@ -24,9 +24,9 @@ public struct Detector: Sendable {
         self.lastUpdateTime = now
     }
 
-    public var keyValue: String? { key.isEmpty ? nil : key }
+    package var keyValue: String? { key.isEmpty ? nil : key }
 
-    public func variable(_ slot: Int) -> ExpressionValue {
+    package func variable(_ slot: Int) -> ExpressionValue {
         slot < variables.count ? variables[slot] : .undefined
     }
 
@@ -58,11 +58,11 @@ public struct Detector: Sendable {
 
 /// One timer slot of a detector (§4.3): running (a deadline), or stopped; with the duration
 /// `resetTimer` re-uses and the unconsumed-expiry mark `timeout()` reads.
-public struct DetectorTimer: Sendable {
+package struct DetectorTimer: Sendable {
     /// Epoch ms of the expiry; nil when the timer is not running.
-    public internal(set) var deadline: Millis?
+    package internal(set) var deadline: Millis?
     /// The duration it was last set with, seconds.
-    public internal(set) var seconds: Int64 = 0
+    package internal(set) var seconds: Int64 = 0
     /// Identifies this arming: a queue entry with another generation is stale.
     var generation: UInt64 = 0
     /// Expired and not yet observed by `timeout()`.

@@ -2,8 +2,8 @@
 /// index, references resolved to the slots of an `ExpressionSymbols` table, constant sub-trees
 /// already folded. Evaluation recurses only through nesting (bounded by the parser's depth limit);
 /// operator chains run in a loop. Evaluating numbers and Booleans allocates nothing.
-public struct CompiledExpression: Sendable {
-    @usableFromInline enum Node: Sendable {
+package struct CompiledExpression: Sendable {
+    enum Node: Sendable {
         /// `constants[i]`. Nodes hold no reference-counted payloads, so reading one is a plain copy.
         case constant(Int)
         case variable(Int)
@@ -27,52 +27,52 @@ public struct CompiledExpression: Sendable {
         case triggerIsMessage(Bool)
     }
 
-    @usableFromInline struct Link: Sendable {
-        @usableFromInline var op: BinaryOperator
-        @usableFromInline var operand: Int
+    struct Link: Sendable {
+        var op: BinaryOperator
+        var operand: Int
         init(op: BinaryOperator, operand: Int) {
             self.op = op
             self.operand = operand
         }
     }
 
-    @usableFromInline enum Part: Sendable {
+    enum Part: Sendable {
         /// `constants[i]`, a String.
         case text(Int)
         case node(Int)
     }
 
-    @usableFromInline var nodes: [Node] = []
-    @usableFromInline var constants: [ExpressionValue] = []
-    @usableFromInline var links: [Link] = []
-    @usableFromInline var parts: [Part] = []
-    @usableFromInline var arguments: [Int] = []
-    @usableFromInline var root = 0
+    var nodes: [Node] = []
+    var constants: [ExpressionValue] = []
+    var links: [Link] = []
+    var parts: [Part] = []
+    var arguments: [Int] = []
+    var root = 0
 
     /// The tree this was compiled from, for printing and diagnostics.
-    public let syntax: ExpressionSyntax
+    package let syntax: ExpressionSyntax
 
     init(syntax: ExpressionSyntax) {
         self.syntax = syntax
     }
 
     /// The constant value, when the whole expression folded to one (a literal-only expression).
-    public var constantValue: ExpressionValue? {
+    package var constantValue: ExpressionValue? {
         if case .constant(let k) = nodes[root] { return constants[k] }
         return nil
     }
 
-    @inlinable public func evaluate<Context: ExpressionContext>(_ context: inout Context) -> ExpressionValue {
+    package func evaluate<Context: ExpressionContext>(_ context: inout Context) -> ExpressionValue {
         value(root, &context)
     }
 
     /// Evaluates against the empty context (no variables, inputs, trigger or timers).
-    public func evaluate() -> ExpressionValue {
+    package func evaluate() -> ExpressionValue {
         var context = EmptyExpressionContext()
         return value(root, &context)
     }
 
-    @inlinable func value<Context: ExpressionContext>(_ index: Int, _ c: inout Context) -> ExpressionValue {
+    func value<Context: ExpressionContext>(_ index: Int, _ c: inout Context) -> ExpressionValue {
         switch nodes[index] {
         case .constant(let k): return constants[k]
         case .variable(let slot): return c.variable(at: slot)
@@ -114,7 +114,7 @@ public struct CompiledExpression: Sendable {
         }
     }
 
-    @inlinable func chain<Context: ExpressionContext>(_ first: Int, _ range: Range<Int>, _ c: inout Context) -> ExpressionValue {
+    func chain<Context: ExpressionContext>(_ first: Int, _ range: Range<Int>, _ c: inout Context) -> ExpressionValue {
         var accumulated = value(first, &c)
         for k in range {
             let link = links[k]
@@ -148,12 +148,12 @@ public struct CompiledExpression: Sendable {
     }
 
     /// A String longer than `limit` UTF-8 bytes becomes Undefined; every other value is kept.
-    @inlinable static func bounded(_ value: ExpressionValue, _ limit: Int) -> ExpressionValue {
+    static func bounded(_ value: ExpressionValue, _ limit: Int) -> ExpressionValue {
         if case .string(let s) = value, s.utf8.count > limit { return .undefined }
         return value
     }
 
-    @inlinable func call<Context: ExpressionContext>(_ function: ExpressionFunction, _ range: Range<Int>, _ c: inout Context) -> ExpressionValue {
+    func call<Context: ExpressionContext>(_ function: ExpressionFunction, _ range: Range<Int>, _ c: inout Context) -> ExpressionValue {
         let a = value(arguments[range.lowerBound], &c)
         switch function {
         case .isNull:
@@ -186,7 +186,7 @@ public struct CompiledExpression: Sendable {
 
 extension ExpressionOperators {
     /// The non-logical binary operators.
-    @inlinable static func apply(_ op: BinaryOperator, _ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func apply(_ op: BinaryOperator, _ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         switch op {
         case .add: return add(a, b)
         case .subtract: return subtract(a, b)

@@ -1,13 +1,13 @@
 /// Turns text into a `CompiledExpression`: parse (with the static checks of §3.9), resolve
 /// references to slots of the model's symbol table, fold constant sub-trees.
-public enum ExpressionCompiler {
-    public static func compile(_ text: String, symbols: inout ExpressionSymbols, maxDepth: Int = 64) throws(ExpressionError) -> CompiledExpression {
+package enum ExpressionCompiler {
+    package static func compile(_ text: String, symbols: inout ExpressionSymbols, maxDepth: Int = 64) throws(ExpressionError) -> CompiledExpression {
         let syntax = try ExpressionParser.parse(text, maxDepth: maxDepth)
         return compile(syntax, symbols: &symbols)
     }
 
     /// Compiles a tree that has already been parsed (and checked).
-    public static func compile(_ syntax: ExpressionSyntax, symbols: inout ExpressionSymbols) -> CompiledExpression {
+    package static func compile(_ syntax: ExpressionSyntax, symbols: inout ExpressionSymbols) -> CompiledExpression {
         var program = CompiledExpression(syntax: syntax)
         program.root = emit(syntax, into: &program, symbols: &symbols)
         return program

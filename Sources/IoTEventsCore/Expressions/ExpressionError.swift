@@ -1,17 +1,17 @@
 /// Why an expression was rejected: a syntax error, an unknown function, a wrong argument count or
 /// an operator applied to operands whose types are already known to be incompatible (§3.9).
-public struct ExpressionError: Error, Equatable, Sendable {
+package struct ExpressionError: Error, Equatable, Sendable {
     /// 1-based, counted in Unicode scalars; the expression's length + 1 for "at the end".
-    public var column: Int
-    public var message: String
+    package var column: Int
+    package var message: String
 
-    public init(column: Int, message: String) {
+    package init(column: Int, message: String) {
         self.column = column
         self.message = message
     }
 
     /// "column 7: expected ')'".
-    public var description: String { "column \(column): \(message)" }
+    package var description: String { "column \(column): \(message)" }
 }
 
 /// What is known at compile time about the type of a sub-expression, when its value is defined.

@@ -1,10 +1,10 @@
 import CLibcShim
 
 /// The built-in functions that do not need the evaluation context (docs/behaviour.md §3.6).
-@usableFromInline enum ExpressionFunctions {
+enum ExpressionFunctions {
     /// `triggerType`'s argument: true for "Message", false for "Timer" (ASCII case-insensitive:
     /// AWS's analyser documentation writes `"MESSAGE"`), nil for anything else.
-    @usableFromInline static func triggerKind(_ name: String) -> Bool? {
+    static func triggerKind(_ name: String) -> Bool? {
         if asciiCaseInsensitiveEqual(name, "message") { return true }
         if asciiCaseInsensitiveEqual(name, "timer") { return false }
         return nil
@@ -22,7 +22,7 @@ import CLibcShim
         return i == other.count
     }
 
-    @usableFromInline static func binary(_ f: ExpressionFunction, _ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func binary(_ f: ExpressionFunction, _ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         switch f {
         case .bitor: return ExpressionOperators.bitOr(a, b)
         case .bitand: return ExpressionOperators.bitAnd(a, b)
@@ -67,7 +67,7 @@ import CLibcShim
     /// String→Decimal (a decimal number and nothing else); an Integer counts as a Decimal [A]
     /// (`convert(String, 5)` is "5", `convert(Decimal, 5)` is 5.0). Every other conversion,
     /// identities included, fails: Undefined.
-    @usableFromInline static func convert(_ v: ExpressionValue, to target: ConvertTarget) -> ExpressionValue {
+    static func convert(_ v: ExpressionValue, to target: ConvertTarget) -> ExpressionValue {
         switch (target, v) {
         case (.string, .boolean(let b)): return .string(b ? "true" : "false")
         case (.string, .decimal), (.string, .integer): return .string(v.templateText ?? "")

@@ -4,8 +4,8 @@
 // zero, overflow) gives Undefined. The exceptions are the comparisons (NaN-like with an Undefined
 // operand) and `||` (Undefined counts as false); `&&`/`||` themselves live in the evaluator
 // because they short-circuit.
-@usableFromInline enum ExpressionOperators {
-    @inlinable static func negate(_ v: ExpressionValue) -> ExpressionValue {
+enum ExpressionOperators {
+    static func negate(_ v: ExpressionValue) -> ExpressionValue {
         switch v {
         case .integer(let i):
             let (r, o) = Int64(0).subtractingReportingOverflow(i)
@@ -15,17 +15,17 @@
         }
     }
 
-    @inlinable static func not(_ v: ExpressionValue) -> ExpressionValue {
+    static func not(_ v: ExpressionValue) -> ExpressionValue {
         if case .boolean(let b) = v { return .boolean(!b) }
         return .undefined
     }
 
-    @inlinable static func bitNot(_ v: ExpressionValue) -> ExpressionValue {
+    static func bitNot(_ v: ExpressionValue) -> ExpressionValue {
         if case .integer(let i) = v { return .integer(~i) }
         return .undefined
     }
 
-    @inlinable static func add(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func add(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         switch (a, b) {
         case (.integer(let x), .integer(let y)):
             let (r, o) = x.addingReportingOverflow(y)
@@ -38,7 +38,7 @@
         }
     }
 
-    @inlinable static func subtract(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func subtract(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         switch (a, b) {
         case (.integer(let x), .integer(let y)):
             let (r, o) = x.subtractingReportingOverflow(y)
@@ -50,7 +50,7 @@
         }
     }
 
-    @inlinable static func multiply(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func multiply(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         switch (a, b) {
         case (.integer(let x), .integer(let y)):
             let (r, o) = x.multipliedReportingOverflow(by: y)
@@ -63,7 +63,7 @@
     }
 
     /// Integer division truncates toward zero [A] (`-7/2 = -3`); division by zero → Undefined.
-    @inlinable static func divide(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func divide(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         switch (a, b) {
         case (.integer(let x), .integer(let y)):
             if y == 0 { return .undefined }
@@ -76,17 +76,17 @@
         }
     }
 
-    @inlinable static func bitOr(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func bitOr(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         if case .integer(let x) = a, case .integer(let y) = b { return .integer(x | y) }
         return .undefined
     }
 
-    @inlinable static func bitAnd(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func bitAnd(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         if case .integer(let x) = a, case .integer(let y) = b { return .integer(x & y) }
         return .undefined
     }
 
-    @inlinable static func bitXor(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
+    static func bitXor(_ a: ExpressionValue, _ b: ExpressionValue) -> ExpressionValue {
         if case .integer(let x) = a, case .integer(let y) = b { return .integer(x ^ y) }
         return .undefined
     }
@@ -94,7 +94,7 @@
     /// -1, 0 or 1 for two numbers or two strings; nil for any other pair. Integer against Decimal
     /// compares the exact values (no rounding of large integers); Decimals are always finite.
     /// (Nested switches: a switch over the pair copies both values and is several times slower.)
-    @inlinable static func order(_ a: ExpressionValue, _ b: ExpressionValue) -> Int? {
+    static func order(_ a: ExpressionValue, _ b: ExpressionValue) -> Int? {
         switch a {
         case .integer(let x):
             switch b {
@@ -118,7 +118,7 @@
     }
 
     /// Compares an Int64 with a finite Double exactly.
-    @inlinable static func compare(_ i: Int64, _ d: Double) -> Int {
+    static func compare(_ i: Int64, _ d: Double) -> Int {
         if i.magnitude <= 1 << 53 {
             // Exactly representable: an ordinary Double comparison is exact.
             let x = Double(i)
@@ -136,17 +136,17 @@
     /// `==` (`negated`: `!=`): numbers numerically, strings byte for byte, Booleans. With an
     /// Undefined operand `==` is false and `!=` true (NaN-like, inferred from AWS's Simple Alarm
     /// blueprint); any other mix, Null included, is Undefined.
-    @inlinable static func equal(_ a: ExpressionValue, _ b: ExpressionValue, negated: Bool) -> ExpressionValue {
+    static func equal(_ a: ExpressionValue, _ b: ExpressionValue, negated: Bool) -> ExpressionValue {
         if a.isUndefined || b.isUndefined { return .boolean(negated) }
         if case .boolean(let x) = a, case .boolean(let y) = b { return .boolean((x == y) != negated) }
         guard let o = order(a, b) else { return .undefined }
         return .boolean((o == 0) != negated)
     }
 
-    @usableFromInline enum Relation { case less, lessOrEqual, greater, greaterOrEqual }
+    enum Relation { case less, lessOrEqual, greater, greaterOrEqual }
 
     /// `<` `<=` `>` `>=`: two numbers or two strings; false with an Undefined operand; else Undefined.
-    @inlinable static func relate(_ a: ExpressionValue, _ b: ExpressionValue, _ r: Relation) -> ExpressionValue {
+    static func relate(_ a: ExpressionValue, _ b: ExpressionValue, _ r: Relation) -> ExpressionValue {
         if a.isUndefined || b.isUndefined { return .boolean(false) }
         guard let o = order(a, b) else { return .undefined }
         switch r {

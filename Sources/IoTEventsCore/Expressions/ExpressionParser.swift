@@ -2,7 +2,7 @@
 /// a string can re-enter the expression grammar. Grammar and precedence: docs/behaviour.md §3.3. With
 /// `checkTypes` it also applies the static checks of §3.9 using the types known from literals,
 /// operators and function results.
-public struct ExpressionParser {
+package struct ExpressionParser {
     private let bytes: [UInt8]
     private var pos = 0
     private var depth = 0
@@ -11,7 +11,7 @@ public struct ExpressionParser {
 
     /// Parses a whole expression. `maxDepth` bounds nesting (parentheses, unary operators, calls,
     /// templates) so that hostile input cannot exhaust the stack.
-    public static func parse(_ text: String, maxDepth: Int = 64, checkTypes: Bool = true) throws(ExpressionError) -> ExpressionSyntax {
+    package static func parse(_ text: String, maxDepth: Int = 64, checkTypes: Bool = true) throws(ExpressionError) -> ExpressionSyntax {
         var parser = ExpressionParser(bytes: Array(text.utf8), maxDepth: maxDepth, checkTypes: checkTypes)
         return try parser.parseWhole().syntax
     }

@@ -1,7 +1,7 @@
 // Writes a syntax tree back as expression text that parses to the same tree: Strings in double
 // quotes, templates in single quotes, the fewest parentheses the precedence table needs.
 extension ExpressionSyntax {
-    public var text: String {
+    package var text: String {
         var out = ""
         print(into: &out)
         return out

@@ -1,18 +1,18 @@
 /// The names a model's expressions refer to, each given a dense number while the model's
 /// expressions are compiled, so that evaluation indexes arrays instead of looking up strings
 /// (one table per model version; every expression of the model shares it).
-public struct ExpressionSymbols: Sendable {
+package struct ExpressionSymbols: Sendable {
     /// `$variable.<name>` slots.
-    public private(set) var variableNames: [String] = []
+    package private(set) var variableNames: [String] = []
     /// `$input.<input>.<path>` (and `$sitewise.<path>`) slots.
-    public private(set) var inputAttributes: [InputAttributeReference] = []
+    package private(set) var inputAttributes: [InputAttributeReference] = []
     /// Input ids: every input named by an attribute reference or a literal `currentInput("X")`.
-    public private(set) var inputNames: [String] = []
+    package private(set) var inputNames: [String] = []
     /// Timer ids: every timer named by a literal `timeout("t")`, plus those `intern(timer:)` added.
-    public private(set) var timerNames: [String] = []
+    package private(set) var timerNames: [String] = []
     /// How many times an expression has named a real input (not `$sitewise`), repeats included:
     /// a compiler compares it before and after one expression to learn whether that one reads an input.
-    public private(set) var inputReferenceCount = 0
+    package private(set) var inputReferenceCount = 0
 
     private var variableSlots: [String: Int] = [:]
     private var attributeSlots: [InputAttributeReference: Int] = [:]
@@ -20,18 +20,18 @@ public struct ExpressionSymbols: Sendable {
     private var timerIds: [String: Int] = [:]
 
     /// The pseudo-input `$sitewise` references are read from; no real input can have this name.
-    public static let sitewiseInput = "$sitewise"
+    package static let sitewiseInput = "$sitewise"
 
-    public init() {}
+    package init() {}
 
-    public mutating func intern(variable name: String) -> Int {
+    package mutating func intern(variable name: String) -> Int {
         if let slot = variableSlots[name] { return slot }
         variableNames.append(name)
         variableSlots[name] = variableNames.count - 1
         return variableNames.count - 1
     }
 
-    public mutating func intern(input name: String) -> Int {
+    package mutating func intern(input name: String) -> Int {
         if name != ExpressionSymbols.sitewiseInput { inputReferenceCount += 1 }
         if let id = inputIds[name] { return id }
         inputNames.append(name)
@@ -39,14 +39,14 @@ public struct ExpressionSymbols: Sendable {
         return inputNames.count - 1
     }
 
-    public mutating func intern(timer name: String) -> Int {
+    package mutating func intern(timer name: String) -> Int {
         if let id = timerIds[name] { return id }
         timerNames.append(name)
         timerIds[name] = timerNames.count - 1
         return timerNames.count - 1
     }
 
-    public mutating func intern(input: String, path: [PathStep]) -> Int {
+    package mutating func intern(input: String, path: [PathStep]) -> Int {
         let reference = InputAttributeReference(input: intern(input: input), inputName: input, path: path)
         if let slot = attributeSlots[reference] { return slot }
         inputAttributes.append(reference)
@@ -54,22 +54,22 @@ public struct ExpressionSymbols: Sendable {
         return inputAttributes.count - 1
     }
 
-    public func variableSlot(_ name: String) -> Int? { variableSlots[name] }
-    public func inputId(_ name: String) -> Int? { inputIds[name] }
-    public func timerId(_ name: String) -> Int? { timerIds[name] }
+    package func variableSlot(_ name: String) -> Int? { variableSlots[name] }
+    package func inputId(_ name: String) -> Int? { inputIds[name] }
+    package func timerId(_ name: String) -> Int? { timerIds[name] }
 }
 
 /// One distinct input attribute some expression reads.
-public struct InputAttributeReference: Hashable, Sendable {
+package struct InputAttributeReference: Hashable, Sendable {
     /// The input's id in `ExpressionSymbols.inputNames`.
-    public var input: Int
-    public var inputName: String
-    public var path: [PathStep]
+    package var input: Int
+    package var inputName: String
+    package var path: [PathStep]
 }
 
 /// What an evaluation may ask of the detector (or alarm) it runs for. The runtime implements it
 /// over its own storage; evaluation is generic over it, so it is specialised, not dynamic.
-public protocol ExpressionContext {
+package protocol ExpressionContext {
     /// The variable in `slot` (`ExpressionSymbols.variableNames`); Undefined if never set.
     func variable(at slot: Int) -> ExpressionValue
     /// The retained value of the attribute in `slot`; Undefined before the first message on its input.
@@ -92,26 +92,26 @@ public protocol ExpressionContext {
 }
 
 extension ExpressionContext {
-    public var maxStringBytes: Int { Int.max }
+    package var maxStringBytes: Int { Int.max }
 }
 
 /// A context with nothing in it: every reference is Undefined, no trigger, no timers. Used to fold
 /// constant sub-expressions at compile time.
-public struct EmptyExpressionContext: ExpressionContext {
-    public init() {}
-    public func variable(at slot: Int) -> ExpressionValue { .undefined }
-    public func inputAttribute(at slot: Int) -> ExpressionValue { .undefined }
-    public var isMessageTrigger: Bool { false }
-    public var isTimerTrigger: Bool { false }
-    public func isCurrentInput(_ input: Int) -> Bool { false }
-    public func isCurrentInput(named name: String) -> Bool { false }
-    public mutating func consumeTimeout(_ timer: Int) -> Bool { false }
-    public mutating func consumeTimeout(named name: String) -> Bool { false }
+package struct EmptyExpressionContext: ExpressionContext {
+    package init() {}
+    package func variable(at slot: Int) -> ExpressionValue { .undefined }
+    package func inputAttribute(at slot: Int) -> ExpressionValue { .undefined }
+    package var isMessageTrigger: Bool { false }
+    package var isTimerTrigger: Bool { false }
+    package func isCurrentInput(_ input: Int) -> Bool { false }
+    package func isCurrentInput(named name: String) -> Bool { false }
+    package mutating func consumeTimeout(_ timer: Int) -> Bool { false }
+    package mutating func consumeTimeout(named name: String) -> Bool { false }
 }
 
 extension InputAttributeReference {
     /// The reference as expression text: `$input.Temp.readings[1]`.
-    public var text: String {
+    package var text: String {
         var out = inputName == ExpressionSymbols.sitewiseInput ? "$sitewise" : "$input." + inputName
         ExpressionSyntax.appendPath(path, to: &out)
         return out
@@ -120,7 +120,7 @@ extension InputAttributeReference {
     /// Whether the input's declared attributes make this reference visible (§1.2): some declared
     /// path must be a leading run of the reference's member steps (`readings[1]` is under
     /// `readings`; `meta` is not under `meta.site`).
-    public func isDeclared(by attributes: [AttributePath]) -> Bool {
+    package func isDeclared(by attributes: [AttributePath]) -> Bool {
         for attribute in attributes where attribute.segments.count <= path.count {
             var matches = true
             for (i, segment) in attribute.segments.enumerated() {

@@ -1,6 +1,6 @@
 // The syntax tree of one expression, as the parser builds it and the printer writes it back
 // (docs/behaviour.md §3.2–§3.3). Positions are not part of the tree: errors carry them instead.
-public indirect enum ExpressionSyntax: Equatable, Sendable {
+package indirect enum ExpressionSyntax: Equatable, Sendable {
     /// A non-negative literal; `-5` is `.unary(.negate, .integer(5))`.
     case integer(Int64)
     case decimal(Double)
@@ -24,31 +24,31 @@ public indirect enum ExpressionSyntax: Equatable, Sendable {
     case chain(ExpressionSyntax, [ChainLink])
 }
 
-public enum TemplatePart: Equatable, Sendable {
+package enum TemplatePart: Equatable, Sendable {
     case text(String)
     case expression(ExpressionSyntax)
 }
 
 /// One step of a reference path: `.name` (backticks removed) or `[n]`.
-public enum PathStep: Equatable, Hashable, Sendable {
+package enum PathStep: Equatable, Hashable, Sendable {
     case member(String)
     case index(Int)
 }
 
-public struct ChainLink: Equatable, Sendable {
-    public var op: BinaryOperator
-    public var operand: ExpressionSyntax
+package struct ChainLink: Equatable, Sendable {
+    package var op: BinaryOperator
+    package var operand: ExpressionSyntax
 
-    public init(_ op: BinaryOperator, _ operand: ExpressionSyntax) {
+    package init(_ op: BinaryOperator, _ operand: ExpressionSyntax) {
         self.op = op
         self.operand = operand
     }
 }
 
-public enum UnaryOperator: Equatable, Sendable {
+package enum UnaryOperator: Equatable, Sendable {
     case negate, not, bitNot
 
-    public var text: String {
+    package var text: String {
         switch self {
         case .negate: return "-"
         case .not: return "!"
@@ -57,13 +57,13 @@ public enum UnaryOperator: Equatable, Sendable {
     }
 }
 
-public enum BinaryOperator: Equatable, Sendable {
+package enum BinaryOperator: Equatable, Sendable {
     case or, and, bitOr, bitXor, bitAnd, equal, notEqual
     case less, lessOrEqual, greater, greaterOrEqual
     case add, subtract, multiply, divide
 
     /// Binding strength, 1 (`||`) to 9 (`*`, `/`): the C/Java table adopted in §3.3.
-    public var precedence: Int {
+    package var precedence: Int {
         switch self {
         case .or: return 1
         case .and: return 2
@@ -77,7 +77,7 @@ public enum BinaryOperator: Equatable, Sendable {
         }
     }
 
-    public var text: String {
+    package var text: String {
         switch self {
         case .or: return "||"
         case .and: return "&&"
@@ -102,10 +102,10 @@ public enum BinaryOperator: Equatable, Sendable {
 }
 
 /// The target words of `convert` (§3.6).
-public enum ConvertTarget: Equatable, Sendable {
+package enum ConvertTarget: Equatable, Sendable {
     case string, boolean, decimal
 
-    public init?(word: String) {
+    package init?(word: String) {
         switch word {
         case "String": self = .string
         case "Boolean": self = .boolean
@@ -114,7 +114,7 @@ public enum ConvertTarget: Equatable, Sendable {
         }
     }
 
-    public var word: String {
+    package var word: String {
         switch self {
         case .string: return "String"
         case .boolean: return "Boolean"
@@ -124,11 +124,11 @@ public enum ConvertTarget: Equatable, Sendable {
 }
 
 /// The 13 built-in functions; there are no others (§3.6). Names are case-sensitive.
-public enum ExpressionFunction: Equatable, Sendable, CaseIterable {
+package enum ExpressionFunction: Equatable, Sendable, CaseIterable {
     case timeout, convert, isNull, isUndefined, triggerType, currentInput
     case startsWith, endsWith, contains, bitor, bitand, bitxor, bitnot
 
-    public init?(name: String) {
+    package init?(name: String) {
         for f in ExpressionFunction.allCases where f.name == name {
             self = f
             return
@@ -136,7 +136,7 @@ public enum ExpressionFunction: Equatable, Sendable, CaseIterable {
         return nil
     }
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .timeout: return "timeout"
         case .convert: return "convert"
@@ -154,7 +154,7 @@ public enum ExpressionFunction: Equatable, Sendable, CaseIterable {
         }
     }
 
-    public var arity: Int {
+    package var arity: Int {
         switch self {
         case .timeout, .isNull, .isUndefined, .triggerType, .currentInput, .bitnot: return 1
         case .convert, .startsWith, .endsWith, .contains, .bitor, .bitand, .bitxor: return 2

@@ -1,5 +1,5 @@
 // The values an IoT Events expression evaluates to (docs/behaviour.md §3.4).
-public enum ExpressionValue: Equatable, Sendable {
+package enum ExpressionValue: Equatable, Sendable {
     case integer(Int64)
     /// Always finite: an operation whose Decimal result would be infinite or NaN gives `.undefined`.
     case decimal(Double)
@@ -11,18 +11,18 @@ public enum ExpressionValue: Equatable, Sendable {
     case undefined
 
     /// True only for `.boolean(true)`: a condition fires only then (§3.5, §10 rule 1).
-    @inlinable public var isTrue: Bool {
+    package var isTrue: Bool {
         if case .boolean(true) = self { return true }
         return false
     }
 
-    @inlinable public var isUndefined: Bool {
+    package var isUndefined: Bool {
         if case .undefined = self { return true }
         return false
     }
 
     /// An Integer or a Decimal.
-    public var isNumber: Bool {
+    package var isNumber: Bool {
         switch self {
         case .integer, .decimal: return true
         default: return false
@@ -30,7 +30,7 @@ public enum ExpressionValue: Equatable, Sendable {
     }
 
     /// The value's type as the language names it, for messages: "an Integer", "Undefined".
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .integer: return "an Integer"
         case .decimal: return "a Decimal"
@@ -42,7 +42,7 @@ public enum ExpressionValue: Equatable, Sendable {
     }
 
     /// A Decimal, or Undefined when `d` is not finite (overflow is an arithmetic error, §3.5).
-    @inlinable
+    
     static func finite(_ d: Double) -> ExpressionValue {
         d.isFinite ? .decimal(d) : .undefined
     }
@@ -50,7 +50,7 @@ public enum ExpressionValue: Equatable, Sendable {
     /// Exact equality, strings compared byte for byte (not by Unicode canonical equivalence),
     /// Decimals by bit pattern so `-0.0` and `0.0` differ. For tests and change detection; the
     /// language's `==` is `ExpressionOperators.equal`.
-    public static func == (a: ExpressionValue, b: ExpressionValue) -> Bool {
+    package static func == (a: ExpressionValue, b: ExpressionValue) -> Bool {
         switch (a, b) {
         case (.integer(let x), .integer(let y)): return x == y
         case (.decimal(let x), .decimal(let y)): return x.bitPattern == y.bitPattern

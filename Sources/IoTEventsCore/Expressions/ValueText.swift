@@ -3,7 +3,7 @@ extension ExpressionValue {
     /// The text a `${…}` template substitutes: Strings without quotes, Integers as digits, Decimals
     /// as Java's `Double.toString` writes them, Booleans as `true`/`false`. nil for Null and
     /// Undefined, which make the whole template fail (§3.7 [I]).
-    public var templateText: String? {
+    package var templateText: String? {
         switch self {
         case .string(let s): return s
         case .integer(let i): return i.description
@@ -16,7 +16,7 @@ extension ExpressionValue {
     /// The value written as an expression literal, as `DescribeDetector` reports variables (§6.4):
     /// `10`, `15.0`, `false`, `"01"` (Strings double-quoted, `"` and `\` escaped so the text parses
     /// back to the same String). nil for Null and Undefined, which a variable never holds.
-    public var literalText: String? {
+    package var literalText: String? {
         switch self {
         case .string(let s):
             var out = "\""
@@ -35,8 +35,8 @@ extension ExpressionValue {
 /// Java's `Double.toString` layout over the shortest round-trip digits: plain notation with at
 /// least one fractional digit for 10⁻³ ≤ |d| < 10⁷ (`20.0`, `50.018`, `0.001`), otherwise one digit,
 /// a point, the rest and `E` with the exponent (`1.0E10`, `1.5E-5`).
-public enum DecimalText {
-    public static func java(_ d: Double) -> String {
+package enum DecimalText {
+    package static func java(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
         if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }

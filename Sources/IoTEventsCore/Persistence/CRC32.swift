@@ -1,6 +1,6 @@
 /// CRC-32C (Castagnoli), the checksum of every record in the state directory: it detects torn
 /// writes and flipped bits. Table-driven, one byte at a time: the log's cost is the fsync, not this.
-public enum CRC32C {
+package enum CRC32C {
     private static let table: [UInt32] = {
         var table = [UInt32](repeating: 0, count: 256)
         for i in 0..<256 {
@@ -11,7 +11,7 @@ public enum CRC32C {
         return table
     }()
 
-    public static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+    package static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
         var crc: UInt32 = 0xFFFF_FFFF
         let t = table
         for b in bytes { crc = t[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }

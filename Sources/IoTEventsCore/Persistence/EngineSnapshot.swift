@@ -9,7 +9,7 @@
 ///
 /// Model requests cross as the API's request documents: the core hands the typed request to the
 /// coder and gets bytes, and back, so it never sees JSON.
-public protocol ModelRequestCoder {
+package protocol ModelRequestCoder {
     func encode(_ request: DetectorModelRequest) -> [UInt8]
     func encode(_ request: AlarmModelRequest) -> [UInt8]
     func decodeDetectorModel(_ bytes: [UInt8]) throws(ServiceError) -> DetectorModelRequest
@@ -17,7 +17,7 @@ public protocol ModelRequestCoder {
 }
 
 extension Engine {
-    public func writeSnapshot<Coder: ModelRequestCoder>(_ coder: Coder, into w: inout ByteWriter) {
+    package func writeSnapshot<Coder: ModelRequestCoder>(_ coder: Coder, into w: inout ByteWriter) {
         w.i64(clock.lastReading)
         w.u64(executionSequence)
         w.u64(nextTimerGeneration)
@@ -69,7 +69,7 @@ extension Engine {
 
     /// Fills this engine, which must be new, from a snapshot. A snapshot that cannot be read, or
     /// a model that no longer compiles under this engine's limits, is an error naming it.
-    public func restoreSnapshot<Coder: ModelRequestCoder>(_ coder: Coder, from r: inout ByteReader) throws(ServiceError) {
+    package func restoreSnapshot<Coder: ModelRequestCoder>(_ coder: Coder, from r: inout ByteReader) throws(ServiceError) {
         do throws(SnapshotError) {
             try restore(coder, &r)
         } catch {
