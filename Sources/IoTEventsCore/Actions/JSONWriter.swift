@@ -1,42 +1,51 @@
-/// Writes JSON text for the payload documents the runtime produces (§4.5). Text, not a tree:
-/// the core never sees jansson, and a payload is built once and handed over as a string.
-struct JSONWriter {
-    private(set) var text = ""
+/// Compact JSON text, written in one pass into bytes: the payload documents the runtime produces
+/// (§4.5) and, in the API layer, the action documents hosts receive. Text, not a tree: the core
+/// never sees jansson, and a document is built once and handed over as a string.
+///
+/// Strings are escaped as jansson's compact dump escapes them (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`,
+/// `\t`, other control characters as `\u00XX`, everything else as it is), so a document reads the
+/// same whichever of the two wrote it.
+package struct JSONWriter {
+    private var bytes: [UInt8] = []
     private var needsComma = false
 
-    init() { text.reserveCapacity(512) }
+    package init() { bytes.reserveCapacity(512) }
 
-    mutating func beginObject() { separate(); text += "{"; needsComma = false }
-    mutating func endObject() { text += "}"; needsComma = true }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func key(_ k: String) {
+    package mutating func beginObject() { separate(); bytes.append(0x7B); needsComma = false } // {
+    package mutating func endObject() { bytes.append(0x7D); needsComma = true } // }
+    package mutating func beginArray() { separate(); bytes.append(0x5B); needsComma = false } // [
+    package mutating func endArray() { bytes.append(0x5D); needsComma = true } // ]
+
+    package mutating func key(_ k: String) {
         separate()
         string(k)
-        text += ":"
+        bytes.append(0x3A) // :
         needsComma = false
     }
 
-    mutating func value(_ s: String) { separate(); string(s); needsComma = true }
-    mutating func value(_ n: Int64) { separate(); text += n.description; needsComma = true }
+    package mutating func value(_ s: String) { separate(); string(s); needsComma = true }
+    package mutating func value(_ n: Int64) { raw(n.description) }
+    package mutating func value(bool b: Bool) { raw(b ? "true" : "false") }
 
-    /// An expression value as its natural JSON: numbers, Booleans, strings, `null`.
-    mutating func value(_ v: ExpressionValue) {
+    /// A value already written as JSON text (a number formatted elsewhere).
+    package mutating func raw(_ json: String) { separate(); bytes.append(contentsOf: json.utf8); needsComma = true }
+
+    /// An expression value as its natural JSON: numbers (a Decimal as AWS printed it), Booleans,
+    /// strings, `null`.
+    package mutating func value(_ v: ExpressionValue) {
         switch v {
         case .string(let s): value(s)
         case .integer(let n): value(n)
-        case .decimal(let d): separate(); text += DecimalText.java(d); needsComma = true
-        case .boolean(let b): separate(); text += b ? "true" : "false"; needsComma = true
-        case .null, .undefined: separate(); text += "null"; needsComma = true
+        case .decimal(let d): raw(DecimalText.java(d))
+        case .boolean(let b): value(bool: b)
+        case .null, .undefined: raw("null")
         }
     }
 
-    mutating func value(bool b: Bool) { separate(); text += b ? "true" : "false"; needsComma = true }
-
-    mutating func beginArray() { separate(); text += "["; needsComma = false }
-    mutating func endArray() { text += "]"; needsComma = true }
-
-    /// A model's parameter tree as given (alarm notification configurations).
-    mutating func value(_ v: ActionParameterValue) {
+    /// A model's parameter tree as given (action parameters, alarm notification configurations).
+    package mutating func value(_ v: ActionParameterValue) {
         switch v {
         case .text(let s): value(s)
         case .integer(let n): value(n)
@@ -53,44 +62,35 @@ struct JSONWriter {
     }
 
     private mutating func separate() {
-        if needsComma { text += "," }
+        if needsComma { bytes.append(0x2C) } // ,
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Appends `s` as a JSON string. Byte constants are spelled as numbers and appended one by
     /// one: the Embedded Swift profile miscompiled `UInt8(ascii:)` patterns with array-literal
     /// appends here (a `"` came out as `t`).
     private mutating func string(_ s: String) {
         let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count + 2)
-        out.append(quote)
+        bytes.append(quote)
         for byte in s.utf8 {
-            if byte == quote || byte == backslash {
-                out.append(backslash)
-                out.append(byte)
-            } else if byte == 0x0A {
-                out.append(backslash)
-                out.append(0x6E) // n
-            } else if byte == 0x0D {
-                out.append(backslash)
-                out.append(0x72) // r
-            } else if byte == 0x09 {
-                out.append(backslash)
-                out.append(0x74) // t
-            } else if byte < 0x20 {
-                out.append(backslash)
-                out.append(0x75) // u
-                out.append(0x30)
-                out.append(0x30)
-                out.append(JSONWriter.hex[Int(byte >> 4)])
-                out.append(JSONWriter.hex[Int(byte & 0xF)])
-            } else {
-                out.append(byte)
+            switch byte {
+            case quote, backslash: bytes.append(backslash); bytes.append(byte)
+            case 0x08: bytes.append(backslash); bytes.append(0x62) // b
+            case 0x0C: bytes.append(backslash); bytes.append(0x66) // f
+            case 0x0A: bytes.append(backslash); bytes.append(0x6E) // n
+            case 0x0D: bytes.append(backslash); bytes.append(0x72) // r
+            case 0x09: bytes.append(backslash); bytes.append(0x74) // t
+            case 0..<0x20:
+                bytes.append(backslash)
+                bytes.append(0x75) // u
+                bytes.append(0x30)
+                bytes.append(0x30)
+                bytes.append(JSONWriter.hex[Int(byte >> 4)])
+                bytes.append(JSONWriter.hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
             }
         }
-        out.append(quote)
-        text += String(decoding: out, as: UTF8.self)
+        bytes.append(quote)
     }
 }
