@@ -65,12 +65,12 @@ extension Engine {
         }
         var variables: [(slot: Int, value: ExpressionValue)] = []
         for (i, v) in update.variables.enumerated() {
-            guard let slot = version.internVariable(v.name) else { return nil } // checked above
+            guard let slot = version.internVariable(v.name) else { return Engine.unreachable("state.variables") }
             variables.append((slot, values[i]))
         }
         var timers: [(id: Int, seconds: Int64)] = []
         for t in update.timers {
-            guard let id = version.internTimer(t.name) else { return nil } // checked above
+            guard let id = version.internTimer(t.name) else { return Engine.unreachable("state.timers") }
             timers.removeAll { $0.id == id }
             timers.append((id, t.seconds))
         }
@@ -175,5 +175,11 @@ extension Engine {
             added.append(name)
         }
         return nil
+    }
+
+    /// A name that firstNameBeyond let through and the version still refused: never, but if the
+    /// two checks ever disagree the entry fails loudly instead of reporting success half-done.
+    static func unreachable(_ member: String) -> ServiceError {
+        ServiceError(.internalFailure, "\(member): the name capacity checked before the update changed during it")
     }
 }
