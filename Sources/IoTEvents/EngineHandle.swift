@@ -97,17 +97,18 @@ final class EngineHandle {
         return result.status
     }
 
-    /// Hands each action document to the host's handler, in order, on this thread. The engine
+    /// Hands each action's document to the host's handler, in order, on this thread. The engine
     /// lock is not held, so a handler may call back into the engine; the handler is read once
-    /// per document, so replacing it takes effect for the next one.
-    func deliver(_ actions: [String]) {
-        for document in actions {
+    /// per action, so replacing it takes effect for the next one, and a document is written only
+    /// when there is a handler to receive it.
+    func deliver(_ actions: [ActionRecord]) {
+        for record in actions {
             ie_mutex_lock(handlerLock)
             let fn = handler
             let payload = handlerPayload
             ie_mutex_unlock(handlerLock)
             guard let fn else { continue }
-            document.withCString { fn($0, payload) }
+            ActionDocument.text(record).withCString { fn($0, payload) }
         }
     }
 }

@@ -7,9 +7,10 @@ import IoTEventsCore
 package struct CallResult {
     package let status: Int32
     package let body: UnsafeMutablePointer<CChar>?
-    /// The action documents the call produced, in execution order, for the host's handler
-    /// (delivered by the caller after the engine lock is released).
-    package var actions: [String] = []
+    /// The actions the call executed, in execution order, for the host's handler: the caller
+    /// writes each one's document (`ActionDocument.text`) after the engine lock is released, and
+    /// only when a handler is there to receive it.
+    package var actions: [ActionRecord] = []
 }
 
 /// One engine behind its lock: turns request documents into core calls and core results into
@@ -114,18 +115,8 @@ package final class Service {
         } catch {
             result = Service.failure(error)
         }
-        result.actions = Service.documents(output)
+        result.actions = output.actions
         return result
-    }
-
-    /// The action documents of everything `output` recorded.
-    static func documents(_ output: RunOutput) -> [String] {
-        var documents: [String] = []
-        documents.reserveCapacity(output.actions.count)
-        for record in output.actions {
-            documents.append(ActionDocument.text(record))
-        }
-        return documents
     }
 
     private func run(_ op: Operation, _ request: UnsafePointer<CChar>?, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
@@ -181,7 +172,7 @@ package final class Service {
     /// "now" stays where it is) and processes every expiry due by then. Returns how many, and
     /// the action documents they produced; -IOTEVENTS_INTERNAL_FAILURE when a durable engine
     /// could not log the step, or refuses state changes since an earlier write failed.
-    package func tick(_ nowMillis: Int64) -> (count: Int64, actions: [String]) {
+    package func tick(_ nowMillis: Int64) -> (count: Int64, actions: [ActionRecord]) {
         var output = RunOutput()
         lock()
         defer { unlock() }
@@ -190,7 +181,7 @@ package final class Service {
         guard let store else {
             engine.clock.advance(to: now)
             let count = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output).expiries
-            return (count, Service.documents(output))
+            return (count, output.actions)
         }
         // Logged only when it changes something: the manual clock moves or expiries fire.
         let fires = (engine.nextDeadline() ?? Int64.max) <= now
@@ -204,7 +195,7 @@ package final class Service {
         engine.clock.unpin()
         do throws(ServiceError) { try store.append(.tick(now: now)) } catch { return (failed, []) }
         if store.needsCompaction { compact(store) }
-        return (count, Service.documents(output))
+        return (count, output.actions)
     }
 
     /// The deadline the timer thread sleeps to: none while the engine refuses state changes

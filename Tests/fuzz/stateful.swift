@@ -179,12 +179,13 @@ private final class Twins {
         guard let parsed = json_loads(body, ie_json_load_flags(), &error) else { fatalError("\(op): the document is not JSON") }
         ie_json_decref(parsed)
         if result.status < 0 || result.status > 9 { fatalError("\(op): status \(result.status)") }
-        return (result.status, String(cString: body), result.actions)
+        return (result.status, String(cString: body), result.actions.map { ActionDocument.text($0) })
     }
 
     func tick(_ ms: Int64) {
-        let a = memory.tick(ms)
-        let b = durable.tick(ms)
+        let ta = memory.tick(ms), tb = durable.tick(ms)
+        let a = (count: ta.count, actions: ta.actions.map { ActionDocument.text($0) })
+        let b = (count: tb.count, actions: tb.actions.map { ActionDocument.text($0) })
         if verbose { print("tick \(ms)\n  < \(a.count) \(a.actions)") }
         if a.count != b.count || a.actions != b.actions { fail("tick \(ms): \(a) vs \(b)") }
         let da = memory.nextDeadline(), db = durable.nextDeadline()

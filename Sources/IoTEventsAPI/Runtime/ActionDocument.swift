@@ -10,8 +10,8 @@ import IoTEventsCore
 /// escapes; a Decimal formatted by jansson itself): building the tree and dumping it cost three
 /// times as much, on every action of every message. Parameter names are unique (they come from
 /// JSON objects, which the request parser refuses to take with a repeated member).
-enum ActionDocument {
-    static func text(_ record: ActionRecord) -> String {
+package enum ActionDocument {
+    package static func text(_ record: ActionRecord) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.key("type")
