@@ -102,8 +102,10 @@ lua-test-run: $(foreach v,$(LUA_VERSIONS),$(LUA_OUT)/$(v)/iotevents.so) $(LUA_LI
 	[ $$fail -eq 0 ]
 
 # The rockspec: luarocks make (builtin) from a copy of bindings/lua into a scratch tree, for
-# 5.1 and 5.4, then both modules load from there.
+# 5.1 and 5.4, then both modules load from there. Its sources list must name every src/*.c.
 lua-rock:
+	@for f in $(notdir $(LUA_SOURCES)); do grep -q "\"src/$$f\"" $(LUA_SRC)/iotevents-0.1.0-1.rockspec || \
+	  { echo "lua-rock: iotevents-0.1.0-1.rockspec does not list src/$$f"; exit 1; }; done
 	@rm -rf $(LUA_OUT)/rock && mkdir -p $(LUA_OUT)/rock && cp -r $(LUA_SRC)/src $(LUA_SRC)/*.rockspec $(LUA_OUT)/rock/ && \
 	ok=0; for v in 5.1 5.4; do \
 	  (cd $(LUA_OUT)/rock && luarocks --lua-version=$$v --tree $(LUA_OUT)/rock/tree make iotevents-0.1.0-1.rockspec \
