@@ -41,6 +41,9 @@ SCRATCH_small := .build-small
 LIB_standard := $(OUT)/standard/libiotevents.so.$(VERSION)
 LIB_small := $(OUT)/small/libiotevents.so.$(VERSION)
 SOURCES := $(shell find Sources -name '*.swift' -o -name '*.c' -o -name '*.h' -o -name '*.map') Package.swift
+# The Lua module's sources (bindings/lua/lua.mk builds them; mk/cross.mk, read before it, too).
+LUA_SOURCES := $(wildcard bindings/lua/src/*.c)
+LUA_HEADERS := $(wildcard bindings/lua/src/*.h)
 
 HARNESS := $(OUT)/harness
 CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude

@@ -218,9 +218,9 @@ $(X_LUA_DIR)/usr/bin/lua5.4: mk/debian-sysroot.sh
 	@test -n "$(X_LUA)" || { echo "mk/targets.mk names no Lua for TARGET=$(TARGET)"; exit 1; }
 	rm -rf $(dir $(X_LUA_DIR)) && sh mk/debian-sysroot.sh $(dir $(X_LUA_DIR)) $(X_LUA) lua5.4 liblua5.4-dev libreadline8 libtinfo6
 
-$(XOUT)/lua/5.4/iotevents.so: bindings/lua/src/iotevents.c bindings/lua/src/operations.h include/iotevents.h $(XLIB) $(X_LUA_DIR)/usr/bin/lua5.4
+$(XOUT)/lua/5.4/iotevents.so: $(LUA_SOURCES) $(LUA_HEADERS) include/iotevents.h $(XLIB) $(X_LUA_DIR)/usr/bin/lua5.4
 	@mkdir -p $(@D)/iotevents
-	$(X_CC) $(LUA_CFLAGS) $(X_CFLAGS) -I$(X_LUA_DIR)/usr/include/lua5.4 -I$(X_LUA_DIR)/usr/include/$(X_LUA_MA) -shared $< -o $@ -L$(XOUT) -liotevents -pthread
+	$(X_CC) $(LUA_CFLAGS) $(X_CFLAGS) -I$(X_LUA_DIR)/usr/include/lua5.4 -I$(X_LUA_DIR)/usr/include/$(X_LUA_MA) -shared $(LUA_SOURCES) -o $@ -L$(XOUT) -liotevents -pthread
 	ln -sf ../iotevents.so $(@D)/iotevents/safe.so
 
 test-cross-lua: $(XOUT)/run $(XOUT)/lua/5.4/iotevents.so

@@ -3,8 +3,8 @@
 --
 --   luarocks make iotevents-0.1.0-1.rockspec LIBIOTEVENTS_INCDIR=../../include LIBIOTEVENTS_LIBDIR=../../build/standard
 --
--- It builds one C source into iotevents.so and, for require "iotevents.safe", iotevents/safe.so
--- (builtin cannot make symlinks: the same source is compiled twice).
+-- It builds the C sources of src/ into iotevents.so and, for require "iotevents.safe",
+-- iotevents/safe.so (builtin cannot make symlinks: the same sources are compiled twice).
 rockspec_format = "3.0"
 package = "iotevents"
 version = "0.1.0-1"
@@ -26,7 +26,10 @@ external_dependencies = {
   LIBIOTEVENTS = { header = "iotevents.h", library = "iotevents" },
 }
 local module = {
-  sources = { "src/iotevents.c" },
+  sources = { -- every src/*.c (builtin takes no pattern)
+    "src/buffer.c", "src/config.c", "src/engine.c", "src/errors.c", "src/json_decode.c",
+    "src/json_encode.c", "src/module.c", "src/number.c",
+  },
   incdirs = { "$(LIBIOTEVENTS_INCDIR)", "src" },
   libdirs = { "$(LIBIOTEVENTS_LIBDIR)" },
   libraries = { "iotevents", "pthread" },

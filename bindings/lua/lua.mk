@@ -35,7 +35,8 @@ LUA_CFLAGS := -std=c11 -O2 -g -gdwarf-4 -fPIC -fvisibility=hidden -Wall -Wextra 
 # reaches sub-makes too) tests against build/ as it is, without rebuilding the library.
 LUA_LIB_DEPS ?= $(LIB_standard) $(LIB_small)
 LUA_LINK_DEP := $(filter $(LIB_standard),$(LUA_LIB_DEPS))
-LUA_MODULE_DEPS := $(LUA_SRC)/src/iotevents.c $(LUA_SRC)/src/operations.h $(ROOT)/include/iotevents.h $(LUA_LINK_DEP)
+# LUA_SOURCES, LUA_HEADERS: bindings/lua/src/*.c, *.h (the Makefile).
+LUA_MODULE_DEPS := $(LUA_SOURCES) $(LUA_HEADERS) $(ROOT)/include/iotevents.h $(LUA_LINK_DEP)
 
 .PHONY: deps-lua lua lua-test lua-test-run lua-rock bench-lua
 
@@ -50,7 +51,7 @@ deps-lua:
 # luaopen_iotevents and luaopen_iotevents_safe).
 $(LUA_OUT)/%/iotevents.so: $(LUA_MODULE_DEPS)
 	@mkdir -p $(@D)/iotevents
-	$(CC) $(LUA_CFLAGS) -I$(LUA_INC_$*) -shared $(LUA_SRC)/src/iotevents.c -o $@ -L$(OUT)/standard -liotevents -pthread
+	$(CC) $(LUA_CFLAGS) -I$(LUA_INC_$*) -shared $(LUA_SOURCES) -o $@ -L$(OUT)/standard -liotevents -pthread
 	ln -sf ../iotevents.so $(@D)/iotevents/safe.so
 
 lua: $(foreach v,$(LUA_FOUND),$(LUA_OUT)/$(v)/iotevents.so)
@@ -101,8 +102,10 @@ lua-test-run: $(foreach v,$(LUA_VERSIONS),$(LUA_OUT)/$(v)/iotevents.so) $(LUA_LI
 	[ $$fail -eq 0 ]
 
 # The rockspec: luarocks make (builtin) from a copy of bindings/lua into a scratch tree, for
-# 5.1 and 5.4, then both modules load from there.
+# 5.1 and 5.4, then both modules load from there. Its sources list must name every src/*.c.
 lua-rock:
+	@for f in $(notdir $(LUA_SOURCES)); do grep -q "\"src/$$f\"" $(LUA_SRC)/iotevents-0.1.0-1.rockspec || \
+	  { echo "lua-rock: iotevents-0.1.0-1.rockspec does not list src/$$f"; exit 1; }; done
 	@rm -rf $(LUA_OUT)/rock && mkdir -p $(LUA_OUT)/rock && cp -r $(LUA_SRC)/src $(LUA_SRC)/*.rockspec $(LUA_OUT)/rock/ && \
 	ok=0; for v in 5.1 5.4; do \
 	  (cd $(LUA_OUT)/rock && luarocks --lua-version=$$v --tree $(LUA_OUT)/rock/tree make iotevents-0.1.0-1.rockspec \
