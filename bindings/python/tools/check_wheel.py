@@ -1,7 +1,8 @@
 """check_wheel.py WHEEL LIBRARY TAG: a wheel that bundles a (cross-built) library is what pip
 installs on that platform: its file name and WHEEL file carry py3-none-TAG, it is not purelib,
 iotevents/lib/libiotevents.so.0 is LIBRARY stripped (same ELF class and machine, the same
-exported iotevents_* symbols), and RECORD's hashes match. Prints one line; exits 1 on a failure."""
+exported iotevents_* symbols), it carries the project's and jansson's licences, and RECORD's
+hashes match. Prints one line; exits 1 on a failure."""
 import base64
 import hashlib
 import subprocess
@@ -20,6 +21,9 @@ with zipfile.ZipFile(wheel) as archive:
     if "Tag: py3-none-%s\n" % tag not in meta or "Root-Is-Purelib: false" not in meta:
         failures.append("WHEEL: %r" % meta)
     bundled = archive.read("iotevents/lib/libiotevents.so.0")
+    licences = sorted(n.rsplit("/", 1)[-1] for n in names if ".dist-info/licenses/" in n)
+    if licences != ["LICENSE", "jansson.txt"]:
+        failures.append("dist-info/licenses holds %s, not LICENSE and jansson.txt" % licences)
     for line in archive.read(next(n for n in names if n.endswith("/RECORD"))).decode().splitlines():
         name, digest, _ = line.split(",")
         if digest:

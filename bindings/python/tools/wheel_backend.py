@@ -61,6 +61,26 @@ def _data_source():
     raise FileNotFoundError("iotevents build: botocore data not found (models/botocore-data of the repository)")
 
 
+def _licences(bundled):
+    """(name, path on disk) of the licences a wheel carries in its dist-info/licenses/: the
+    project's (Apache-2.0; the repository's LICENSE, or the sdist's copy), and, when it bundles
+    the library, jansson's (MIT: the library compiles it in; the licence of the source package
+    build-jansson.sh fetched)."""
+    found = []
+    for candidate in (os.path.join(ROOT, "LICENSE"), os.path.join(ROOT, "..", "..", "LICENSE")):
+        if os.path.isfile(candidate):
+            found.append(("LICENSE", os.path.normpath(candidate)))
+            break
+    else:
+        raise FileNotFoundError("iotevents build: LICENSE not found (the repository's root)")
+    if bundled:
+        jansson = os.path.join(ROOT, "..", "..", ".build-deps", "jansson-src", "LICENSE")
+        if not os.path.isfile(jansson):
+            raise FileNotFoundError("iotevents build: jansson's licence not found (%s): build the library first" % jansson)
+        found.append(("jansson.txt", os.path.normpath(jansson)))
+    return found
+
+
 def _package_files():
     """(path in the archive, path on disk) for every file of the package, sorted: the Python
     modules and the botocore data folder."""
@@ -118,6 +138,9 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         if library:
             with open(library, "rb") as f:
                 _write(archive, PACKAGE + "/lib/libiotevents.so.0", f.read(), records, executable=True)
+        for licence, disk in _licences(library):
+            with open(disk, "rb") as f:
+                _write(archive, info + "/licenses/" + licence, f.read(), records)
         _write(archive, info + "/METADATA", _metadata(project).encode("utf-8"), records)
         wheel = "Wheel-Version: 1.0\nGenerator: iotevents-wheel-backend\nRoot-Is-Purelib: %s\nTag: %s\n" % (
             "false" if library else "true", tag)
@@ -135,7 +158,7 @@ def build_sdist(sdist_directory, config_settings=None):
     stem = "%s-%s" % (project["name"], project["version"])
     files = [("pyproject.toml", os.path.join(ROOT, "pyproject.toml")),
              ("README.md", os.path.join(ROOT, "README.md")),
-             ("tools/wheel_backend.py", os.path.abspath(__file__))] + _package_files()
+             ("tools/wheel_backend.py", os.path.abspath(__file__))] + _licences(None) + _package_files()
     os.makedirs(sdist_directory, exist_ok=True)
     with tarfile.open(os.path.join(sdist_directory, stem + ".tar.gz"), "w:gz") as archive:
         for archived, disk in files:
