@@ -40,12 +40,8 @@ endif
 
 # The target's packages, installed only when missing (no network when all are present).
 deps-cross: deps
-	@for a in $(X_ARCHS); do dpkg --print-foreign-architectures | grep -qx $$a || \
-	  { echo "adding the dpkg architecture $$a"; dpkg --add-architecture $$a; }; done; \
-	native=$$(dpkg --print-architecture); missing=""; for p in $(X_APT); do \
-	  dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$native >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -q >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; fi
+	@sh tools/install-deps.sh arch $(X_ARCHS)
+	@sh tools/install-deps.sh apt $(X_APT)
 	$(if $(X_DEBIAN),@sh mk/debian-sysroot.sh $(DEPS)/sysroot-$(word 1,$(X_DEBIAN))-$(word 2,$(X_DEBIAN)) $(X_DEBIAN))
 
 cross:
@@ -97,11 +93,11 @@ $(XOUT)/run: mk/targets.mk mk/cross.mk Makefile | $(XOBJ)/module.modulemap
 	printf '#!/bin/sh\nexec %s %s "$$@"\n' "$@" "$(XOUT)/harness" > $(XOUT)/harness-run
 	chmod +x $@ $(XOUT)/harness-run
 
-$(XOUT)/harness: Tests/c/harness.c include/iotevents.h $(XLIB)
-	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents -ldl $(X_LDLIBS)
-
-$(XOUT)/detector-demo: examples/c/detector_demo.c include/iotevents.h $(XLIB)
-	$(X_CC) -O1 -g -Wall -Wextra -Iinclude $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents $(X_LDLIBS)
+# The programs of mk/programs.mk's table, built for the target (the same pattern as the host's).
+X_PROGRAMS := harness detector-demo mutation-smoke crash-harness corruption host-safety fidelity downtime stress soak
+$(addprefix $(XOUT)/,$(X_PROGRAMS)): $(XOUT)/%: $$(PROGRAM_SOURCE_$$*) $(PROGRAM_HEADERS) $(XLIB) $(XJANSSON)/lib/libjansson.a
+	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $(call program-cflags,$*,$(XJANSSON)) $< -o $@ -L$(XOUT) -liotevents \
+	  $(call program-libs,$*,$(XJANSSON)) $(X_LDLIBS)
 
 $(XOUT)/libc-shim: Tests/c/libc_shim.c $(X_SHIMS:%=Sources/CLibcShim/%.c) Sources/CLibcShim/include/CLibcShim.h | deps-cross
 	@mkdir -p $(XOUT)
@@ -144,25 +140,7 @@ print-cross-lua:
 # as those targets run them (200 mutations per request, 200 kills, 1 000 000 soak messages);
 # the soak must also count the host's actions (the same keys on every target). About 10-15 min
 # per target under qemu, so not part of test-cross.
-X_JANSSON_PROGRAMS := mutation-smoke crash-harness corruption host-safety fidelity
-X_PROGRAM_SOURCE_mutation-smoke := Tests/c/mutation_smoke.c
-X_PROGRAM_SOURCE_crash-harness := Tests/durability/crash_harness.c
-X_PROGRAM_SOURCE_corruption := Tests/durability/corruption.c
-X_PROGRAM_SOURCE_host-safety := Tests/durability/host_safety.c
-X_PROGRAM_SOURCE_fidelity := Tests/durability/fidelity.c
-X_SUITE_PROGRAMS := $(X_JANSSON_PROGRAMS:%=$(XOUT)/%) $(XOUT)/downtime $(XOUT)/stress $(XOUT)/soak
-
-define X_JANSSON_PROGRAM
-$(XOUT)/$(1): $(X_PROGRAM_SOURCE_$(1)) include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h $(XLIB) $(XJANSSON)/lib/libjansson.a
-	$$(X_CC) $$(CFLAGS_TEST) $$(X_CFLAGS) -I$$(XJANSSON)/include $$< -o $$@ -L$$(XOUT) -liotevents $$(XJANSSON)/lib/libjansson.a
-endef
-$(foreach p,$(X_JANSSON_PROGRAMS),$(eval $(call X_JANSSON_PROGRAM,$(p))))
-$(XOUT)/downtime: Tests/durability/downtime.c include/iotevents.h $(XLIB)
-	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents
-$(XOUT)/stress: Tests/durability/stress.c include/iotevents.h Tests/c/test_files.h $(XLIB)
-	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) -pthread $< -o $@ -L$(XOUT) -liotevents -lpthread
-$(XOUT)/soak: Tests/hardening/soak.c include/iotevents.h Tests/c/test_files.h $(XLIB)
-	$(X_CC) -O2 -g -Wall -Wextra -Werror -std=c11 -Iinclude $(X_CFLAGS) $< -o $@ -L$(XOUT) -liotevents
+X_SUITE_PROGRAMS := $(addprefix $(XOUT)/,mutation-smoke crash-harness corruption host-safety fidelity downtime stress soak)
 
 # test-cross-quick: test-cross and a short run of the same suites (make test runs it for every
 # target; Tests/cross/suites.sh says what each length runs).
@@ -175,7 +153,9 @@ test-cross-quick: test-cross $(X_SUITE_PROGRAMS) $(OUT)/soak $(LIB_small)
 # --- release tarballs -----------------------------------------------------------------------
 # make dist [TARGET=<target>]: build/dist/libiotevents-<version>-<target>-<profile>.tar.gz (the
 # host's triple when TARGET is empty): the stripped library and its links, the header, a
-# relocatable iotevents.pc, the licence of jansson (compiled in) and SHA256SUMS; a .sha256 beside.
+# relocatable iotevents.pc, the licences (the library's, Apache-2.0, and jansson's, compiled in) and
+# SHA256SUMS; a .sha256 beside. The tarball is reproducible: the same build gives the same bytes
+# (sorted names, owner 0, mtime 0, gzip without a timestamp), which check-dist checks.
 # make check-dist unpacks it, checks the sums, builds the README's example with pkg-config and
 # the target's gcc against it and runs it (under qemu for a cross target).
 DIST_TARGET := $(or $(TARGET),x86_64-linux-gnu)
@@ -192,13 +172,15 @@ dist: $(DIST_LIB) include/iotevents.h include/iotevents.pc.in $(JANSSON_DIR)/lib
 	ln -s libiotevents.so.$(VERSION) lib/libiotevents.so.$(SOVERSION) && ln -s libiotevents.so.$(SOVERSION) lib/libiotevents.so && \
 	cp $(ROOT)/include/iotevents.h include/ && \
 	sed -e 's|@PREFIX@|$${pcfiledir}/../..|' -e 's|@VERSION@|$(VERSION)|' $(ROOT)/include/iotevents.pc.in > lib/pkgconfig/iotevents.pc && \
-	cp $(DEPS)/jansson-src/LICENSE licenses/jansson.txt && \
+	cp $(ROOT)/LICENSE licenses/libiotevents.txt && cp $(DEPS)/jansson-src/LICENSE licenses/jansson.txt && \
 	find . -type f ! -name SHA256SUMS | sort | xargs sha256sum > SHA256SUMS
-	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C $(OUT)/dist -czf $(DIST_TARBALL) $(DIST_NAME)
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=u+rwX,go+rX,go-w -C $(OUT)/dist -cf - $(DIST_NAME) | gzip -9 -n > $(DIST_TARBALL)
 	cd $(OUT)/dist && sha256sum $(DIST_NAME).tar.gz > $(DIST_NAME).tar.gz.sha256
 	@echo "dist: $(DIST_TARBALL) ($$(stat -c %s $(DIST_TARBALL)) bytes)"
 
 check-dist: dist $(if $(TARGET),$(XOUT)/run)
+	@first=$$(sha256sum < $(DIST_TARBALL)); rm -f $(DIST_TARBALL); $(MAKE) --no-print-directory -s dist >/dev/null; \
+	[ "$$first" = "$$(sha256sum < $(DIST_TARBALL))" ] || { echo "check-dist: 0 passed, 1 failed (two builds of $(DIST_NAME).tar.gz differ)"; exit 1; }
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	(cd $(OUT)/dist && sha256sum -c --quiet $(DIST_NAME).tar.gz.sha256) && tar -xzf $(DIST_TARBALL) -C $$tmp && \
 	(cd $$tmp/$(DIST_NAME) && sha256sum -c --quiet SHA256SUMS) && \

@@ -24,10 +24,6 @@ LUA_BIN_5.4 := lua5.4
 LUA_BIN_luajit := luajit
 LUA_FOUND := $(foreach v,$(LUA_VERSIONS),$(if $(wildcard $(LUA_INC_$(v))/lua.h),$(v)))
 
-APT_LUA := lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev \
-           libluajit-5.1-dev
-APT_LUA_TEST := valgrind python3 luarocks binutils
-
 # A Lua module links the library but not liblua: the interpreter that loads it provides the
 # lua_* symbols. No rpath: LD_LIBRARY_PATH or the system's search path picks the profile.
 LUA_CFLAGS := -std=c11 -O2 -g -gdwarf-4 -fPIC -fvisibility=hidden -Wall -Wextra -Werror -I$(ROOT)/include -I$(LUA_SRC)/src
@@ -35,17 +31,15 @@ LUA_CFLAGS := -std=c11 -O2 -g -gdwarf-4 -fPIC -fvisibility=hidden -Wall -Wextra 
 # reaches sub-makes too) tests against build/ as it is, without rebuilding the library.
 LUA_LIB_DEPS ?= $(LIB_standard) $(LIB_small)
 LUA_LINK_DEP := $(filter $(LIB_standard),$(LUA_LIB_DEPS))
-# LUA_SOURCES, LUA_HEADERS: bindings/lua/src/*.c, *.h (the Makefile).
+# The module's sources, one role each (src/binding.h lists them); mk/cross.mk builds them too.
+LUA_SOURCES := $(wildcard bindings/lua/src/*.c)
+LUA_HEADERS := $(wildcard bindings/lua/src/*.h)
 LUA_MODULE_DEPS := $(LUA_SOURCES) $(LUA_HEADERS) $(ROOT)/include/iotevents.h $(LUA_LINK_DEP)
 
 .PHONY: deps-lua lua lua-test lua-test-run lua-rock bench-lua
 
 deps-lua:
-	@missing=""; for p in $(APT_LUA) $(APT_LUA_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -q >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; fi
-	@# a comma-decimal locale lets test.lua check that numbers ignore os.setlocale (skipped without)
-	@locale -a 2>/dev/null | grep -qi '^de_DE.utf-\?8$$' || localedef -i de_DE -f UTF-8 de_DE.UTF-8 2>/dev/null || true
+	@sh tools/install-deps.sh lua
 
 # One build per version; iotevents/safe.so is a symlink to the same file (it holds both
 # luaopen_iotevents and luaopen_iotevents_safe).

@@ -10,18 +10,13 @@
 
 #include "operations.h" /* ie_status_codes: the error code of each status (generated) */
 
-/* Pushes an error table of our own making (the module's own checks, not the library's). */
-void ie_push_error(lua_State *L, int status, const char *operation, const char *fmt, ...) {
-    char message[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    lua_createtable(L, 0, 4);
-    lua_pushstring(L, status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException");
-    lua_setfield(L, -2, "code");
-    lua_pushstring(L, message);
-    lua_setfield(L, -2, "message");
+/* The error code a status stands for (a status the table does not know is an internal failure). */
+static const char *status_code(int status) {
+    return status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException";
+}
+
+/* Completes the error table on top: its status, the operation (when known), the metatable. */
+static void finish_error(lua_State *L, int status, const char *operation) {
     lua_pushinteger(L, status);
     lua_setfield(L, -2, "status");
     if (operation != NULL) {
@@ -30,6 +25,21 @@ void ie_push_error(lua_State *L, int status, const char *operation, const char *
     }
     luaL_getmetatable(L, IE_ERROR_MT);
     lua_setmetatable(L, -2);
+}
+
+/* Pushes an error table of our own making (the module's own checks, not the library's). */
+void ie_push_error(lua_State *L, int status, const char *operation, const char *fmt, ...) {
+    char message[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, status_code(status));
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, message);
+    lua_setfield(L, -2, "message");
+    finish_error(L, status, operation);
 }
 
 /* Turns the decoded error document on top ({"__type", "message", ...}) into an error table,
@@ -43,7 +53,7 @@ void ie_make_error(lua_State *L, int status, const char *operation) {
     lua_getfield(L, -1, "__type");
     if (!lua_isstring(L, -1)) {
         lua_pop(L, 1);
-        lua_pushstring(L, status > 0 && status <= IE_STATUS_MAX ? ie_status_codes[status] : "InternalFailureException");
+        lua_pushstring(L, status_code(status));
     }
     lua_setfield(L, -2, "code");
     lua_pushnil(L);
@@ -56,14 +66,7 @@ void ie_make_error(lua_State *L, int status, const char *operation) {
     } else {
         lua_pop(L, 1);
     }
-    lua_pushinteger(L, status);
-    lua_setfield(L, -2, "status");
-    if (operation != NULL) {
-        lua_pushstring(L, operation);
-        lua_setfield(L, -2, "operation");
-    }
-    luaL_getmetatable(L, IE_ERROR_MT);
-    lua_setmetatable(L, -2);
+    finish_error(L, status, operation);
 }
 
 int ie_error_tostring(lua_State *L) {

@@ -1,0 +1,32 @@
+# make bench: every benchmark row (Tests/bench/README.md says what each measures). Speed targets
+# live here, never in timed tests. Included by the Makefile.
+.PHONY: bench bench-messages bench-durability bench-python bench-expressions
+
+bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
+	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
+	@$(MAKE) --no-print-directory bench-messages
+	@$(MAKE) --no-print-directory bench-expressions
+	@$(MAKE) --no-print-directory bench-durability
+	@$(MAKE) --no-print-directory bench-python
+	@$(MAKE) --no-print-directory bench-lua
+
+# The message path: engine instructions per message beside the JSON work any implementation must do.
+bench-messages: $(OUT)/message-path $(LIB_small) | deps-test
+	sh Tests/bench/message_path.sh $(OUT)/message-path $(OUT)
+
+# Durability rows (issue 8): each durability mode as a ratio to the in-memory rate.
+bench-durability: $(OUT)/heartbeat-workload $(LIB_small)
+	@sh Tests/bench/durability.sh $(OUT)/heartbeat-workload $(OUT)
+
+# Python rows (issue 6): the binding vs the C ABI vs the same machine written with `transitions`.
+bench-python: $(OUT)/heartbeat-workload $(LIB_small) | deps-test
+	@sh tools/install-deps.sh pip transitions
+	@mkdir -p $(OUT)/bench
+	@for p in standard small; do echo "Python binding, $$p profile:"; \
+	  LD_LIBRARY_PATH=$(OUT)/$$p PYTHONPATH=bindings/python python3 Tests/bench/python_binding.py \
+	    $(OUT)/$$p/libiotevents.so.0 $(OUT)/heartbeat-workload examples/models 2000 $(OUT)/bench/python-$$p.json; done
+
+# Expression evaluation: ns/eval and callgrind instructions/eval beside a hand-written baseline.
+bench-expressions: | deps-test
+	@swift build -c release --scratch-path .build-bench --product expression-bench 2>&1 | grep -E 'error|warning: unre' || true
+	sh Tests/bench/expressions.sh .build-bench/release/expression-bench $(OUT)
