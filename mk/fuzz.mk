@@ -13,6 +13,16 @@ FUZZ_RSS_MB ?= 2048
 # The Swift runtime's backtracer would catch a trap before libFuzzer does (and trip ASan).
 FUZZ_ENV := SWIFT_BACKTRACE=enable=no
 FUZZ_FLAGS := -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_RSS_MB) -print_final_stats=1
+# run-fuzzer NAME, FLAGS, SEED DIRECTORIES: new inputs go to build/fuzz/corpus-NAME.
+define run-fuzzer
+	@mkdir -p $(FUZZ)/corpus-$(1) $(FUZZ)/artifacts-$(1)
+	@echo "fuzz-$(1): $(FUZZ_SECONDS) s, log $(FUZZ)/fuzz-$(1).log"
+	@$(FUZZ_ENV) $(FUZZ)/fuzz-$(1) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) $(2) -artifact_prefix=$(FUZZ)/artifacts-$(1)/ \
+	  $(FUZZ)/corpus-$(1) $(3) > $(FUZZ)/fuzz-$(1).log 2>&1; rc=$$?; grep -v '^stat::' $(FUZZ)/fuzz-$(1).log | tail -n 3; grep -h 'average_exec_per_sec' $(FUZZ)/fuzz-$(1).log; \
+	if [ $$rc -ne 0 ]; then grep -m 1 -A 40 -E '^==[0-9]+==ERROR|Fatal error|deadly signal|ALARM: working|out-of-memory' $(FUZZ)/fuzz-$(1).log; \
+	  echo "fuzz-$(1): FAILED (exit $$rc); the input is in $(FUZZ)/artifacts-$(1)/, the log in $(FUZZ)/fuzz-$(1).log"; fi; exit $$rc
+endef
+
 # The targets are the executables of a SwiftPM package of their own, Tests/fuzz/Package.swift
 # (the core and the API layer compiled there from symlinks to Sources/, for ASan and libFuzzer),
 # with an instrumented jansson built here first and passed in IOTEVENTS_JANSSON_DIR, as the root
