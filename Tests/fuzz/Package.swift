@@ -2,8 +2,8 @@
 //
 // The libFuzzer targets (Tests/fuzz/README.md), built by SwiftPM: `make fuzz-build` runs
 //   swift build -c release --package-path Tests/fuzz --scratch-path build/fuzz/spm \
-//     --sanitize=fuzzer --sanitize=address --product fuzz-<name>
-// and copies each product to build/fuzz/fuzz-<name>. Always build through `make` (mk/fuzz.mk):
+//     --sanitize=fuzzer --sanitize=address
+// and copies each executable to build/fuzz/fuzz-<name>. Always build through `make` (mk/fuzz.mk):
 // it builds the instrumented jansson first and passes its directory in IOTEVENTS_JANSSON_DIR.
 //
 // One package: Targets/ holds symlinks to the library's own sources (../../../Sources/<module>),
