@@ -45,7 +45,10 @@ $(FUZZ_JANSSON)/lib/libjansson.a: Sources/CJanssonShim/build-jansson.sh | $(JANS
 	@mkdir -p $(FUZZ)
 	sh Sources/CJanssonShim/build-jansson.sh $(FUZZ_JANSSON) clang "-g -fsanitize=address,fuzzer-no-link"
 
+# SwiftPM does not see the jansson it links (a linker flag): a new one removes its executables,
+# so that they are linked again.
 $(addprefix $(FUZZ)/fuzz-,$(FUZZ_NAMES)) &: $(FUZZ_PACKAGE_SOURCES) $(FUZZ_JANSSON)/lib/libjansson.a
+	$(if $(filter $(FUZZ_JANSSON)/lib/libjansson.a,$?),rm -f $(addprefix $(FUZZ)/spm/release/fuzz-,$(FUZZ_NAMES)))
 	set -o pipefail; $(FUZZ_SPM) $(FUZZ_LINK_FILTER)
 	cd $(FUZZ)/spm/release && cp $(addprefix fuzz-,$(FUZZ_NAMES)) $(FUZZ)/
 
