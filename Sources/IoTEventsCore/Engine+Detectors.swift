@@ -93,7 +93,7 @@ extension Engine {
             timer.generation = nextTimerGeneration
             nextTimerGeneration &+= 1
             detector.setTimer(t.id, timer)
-            timerQueue.push(deadline: deadline, TimerEntry(model: model, key: key, timer: t.id, generation: timer.generation))
+            timerQueue.push(deadline: deadline, TimerEntry(model: model, key: key, slot: slot, timer: t.id, generation: timer.generation))
         }
         runningTimers += timers.count
         detector.lastUpdateTime = now

@@ -109,7 +109,7 @@ extension Engine {
         let key = cycle.detector.key
         model.detectors.put(cycle.detector, at: slot)
         for armed in cycle.armed {
-            timerQueue.push(deadline: armed.deadline, TimerEntry(model: model, key: key, timer: armed.timer, generation: armed.generation))
+            timerQueue.push(deadline: armed.deadline, TimerEntry(model: model, key: key, slot: slot, timer: armed.timer, generation: armed.generation))
         }
         sweepStaleTimerEntries()
     }

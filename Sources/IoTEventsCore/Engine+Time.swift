@@ -32,7 +32,7 @@ extension Engine {
     private func fireNextDetectorTimer(at time: Millis, output: inout RunOutput) -> Bool {
         while let entry = timerQueue.popDue(at: time) {
             let e = entry.payload
-            guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key), let current = e.model.detectors[slot] else { continue }
+            guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot), let current = e.model.detectors[slot] else { continue }
             var timer = current.timer(e.timer)
             guard timer.generation == e.generation, timer.deadline != nil else { continue }
             guard var detector = e.model.detectors.take(slot) else { continue }
@@ -79,9 +79,8 @@ extension Engine {
     }
 
     private func isLive(_ e: TimerEntry) -> Bool {
-        guard e.model.isLive, let d = e.model.detectors.detector(e.key) else { return false }
-        let timer = d.timer(e.timer)
-        return timer.generation == e.generation && timer.deadline != nil
+        guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot) else { return false }
+        return e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation)
     }
 
     /// Re-arming a timer leaves its old entry in the queue until it surfaces. When stale entries

@@ -46,6 +46,9 @@ struct SnoozeEntry {
 struct TimerEntry {
     let model: DetectorModel
     let key: String
+    /// Where the detector was when the timer was armed: tried before a lookup by key (slots are
+    /// reused, so the key is checked). -1 when unknown (restored from a snapshot).
+    var slot: Int = -1
     let timer: Int
     let generation: UInt64
 }

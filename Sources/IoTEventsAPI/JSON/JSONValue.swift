@@ -25,7 +25,7 @@ struct JSONValue {
     /// The member `key` of an object; nil when absent, JSON `null`, or this is not an object.
     /// (A `null` member means "not set", as it does for the AWS SDKs.)
     subscript(key: String) -> JSONValue? {
-        guard let member = JSONValue(json_object_get(raw, key)), !member.isNull else { return nil }
+        guard let member = JSONValue(jsonMember(raw, key)), !member.isNull else { return nil }
         return member
     }
 
@@ -36,6 +36,23 @@ struct JSONValue {
         }
         guard let member = JSONValue(raw), !member.isNull else { return nil }
         return member
+    }
+
+    /// Whether two optional values read as the same string, an absent or non-string value reading
+    /// as "" (as `string ?? ""` would), compared where jansson holds the bytes.
+    static func sameString(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+        let (pa, na) = a?.stringBytes ?? (nil, 0)
+        let (pb, nb) = b?.stringBytes ?? (nil, 0)
+        guard na == nb else { return false }
+        guard na > 0, let pa, let pb else { return true }
+        for i in 0..<na where pa[i] != pb[i] { return false }
+        return true
+    }
+
+    /// The bytes and length of a string value; (nil, 0) for any other value.
+    var stringBytes: (UnsafePointer<CChar>?, Int) {
+        guard isString, let bytes = json_string_value(raw) else { return (nil, 0) }
+        return (bytes, json_string_length(raw))
     }
 
     var string: String? {
@@ -84,5 +101,18 @@ struct JSONValue {
             if let s = element.string { result.append(s) }
         }
         return result
+    }
+}
+
+/// The member `name` of `object` (nil when absent, or when `object` is not an object), looked up
+/// with the string's own UTF-8 bytes. Handing a String to a `const char *` parameter instead
+/// copies it into a new array on every call: ~650 instructions a lookup on the message path,
+/// where attribute paths and detector keys are read this way for every message.
+@inline(__always)
+func jsonMember(_ object: UnsafeMutablePointer<json_t>, _ name: String) -> UnsafeMutablePointer<json_t>? {
+    var name = name
+    return name.withUTF8 { bytes -> UnsafeMutablePointer<json_t>? in
+        guard let base = bytes.baseAddress else { return json_object_getn(object, "", 0) }
+        return json_object_getn(object, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
     }
 }

@@ -80,7 +80,7 @@ final class MessagePayload {
     func value(at path: AttributePath) -> JSONValue? {
         var current = root
         for segment in path.segments {
-            guard let next = JSONValue(json_object_get(current.raw, segment)) else { return nil }
+            guard let next = JSONValue(jsonMember(current.raw, segment)) else { return nil }
             current = next
         }
         return current

@@ -11,7 +11,7 @@ enum InputAttributeReader {
         for step in path {
             switch step {
             case .member(let name):
-                guard ie_json_is_object(current) != 0, let next = json_object_get(current, name) else { return .undefined }
+                guard ie_json_is_object(current) != 0, let next = jsonMember(current, name) else { return .undefined }
                 current = next
             case .index(let i):
                 guard ie_json_is_array(current) != 0, i < json_array_size(current), let next = json_array_get(current, i) else {

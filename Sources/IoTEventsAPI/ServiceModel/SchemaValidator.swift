@@ -22,9 +22,7 @@ enum SchemaValidator {
             value.forEachMember { key, member in
                 guard failure == nil, !member.isNull else { return }
                 guard let m = memberIndex(shape, key) else {
-                    path.push(key: key)
-                    failure = path.plainError("Unknown member '\(path.rendered)'")
-                    path.pop()
+                    failure = path.plainError("Unknown member '\(path.rendered(then: String(cString: key)))'")
                     return
                 }
                 path.push(member: schemaMembers[m].name)
@@ -107,34 +105,39 @@ enum SchemaValidator {
     }
 }
 
-/// Where in a request the validator is, rendered only when there is an error to report.
+/// Where in a request the validator is, rendered only when there is an error to report. Its
+/// components are plain data (a static name or an index), so walking a request retains nothing.
 struct SchemaPath {
     private enum Component {
         case member(StaticString)
-        case key(String)
         case index(Int)
     }
 
     private var components: [Component] = []
 
+    init() { components.reserveCapacity(8) }
+
     mutating func push(member: StaticString) { components.append(.member(member)) }
-    mutating func push(key: UnsafePointer<CChar>) { components.append(.key(String(cString: key))) }
     mutating func push(index: Int) { components.append(.index(index)) }
     mutating func pop() { components.removeLast() }
 
-    var rendered: String {
+    var rendered: String { rendered(then: nil) }
+
+    /// The path, then (when given) one more member name: an unknown member's.
+    func rendered(then last: String?) -> String {
         var text = ""
         for component in components {
             switch component {
             case .member(let name):
                 if !text.isEmpty { text += "." }
                 text += StaticStrings.string(name)
-            case .key(let name):
-                if !text.isEmpty { text += "." }
-                text += name
             case .index(let i):
                 text += "[\(i)]"
             }
+        }
+        if let last {
+            if !text.isEmpty { text += "." }
+            text += last
         }
         return text
     }

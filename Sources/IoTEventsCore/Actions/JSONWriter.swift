@@ -67,30 +67,45 @@ package struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// Appends `s` as a JSON string. Byte constants are spelled as numbers and appended one by
-    /// one: the Embedded Swift profile miscompiled `UInt8(ascii:)` patterns with array-literal
-    /// appends here (a `"` came out as `t`).
+    /// Appends `s` as a JSON string: runs of bytes that need no escape are copied whole (most
+    /// strings are one run), each escape is written byte by byte. Byte constants are spelled as
+    /// numbers and appended one by one: the Embedded Swift profile miscompiled `UInt8(ascii:)`
+    /// patterns with array-literal appends here (a `"` came out as `t`).
     private mutating func string(_ s: String) {
         let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C
         bytes.append(quote)
-        for byte in s.utf8 {
-            switch byte {
-            case quote, backslash: bytes.append(backslash); bytes.append(byte)
-            case 0x08: bytes.append(backslash); bytes.append(0x62) // b
-            case 0x0C: bytes.append(backslash); bytes.append(0x66) // f
-            case 0x0A: bytes.append(backslash); bytes.append(0x6E) // n
-            case 0x0D: bytes.append(backslash); bytes.append(0x72) // r
-            case 0x09: bytes.append(backslash); bytes.append(0x74) // t
-            case 0..<0x20:
-                bytes.append(backslash)
-                bytes.append(0x75) // u
-                bytes.append(0x30)
-                bytes.append(0x30)
-                bytes.append(JSONWriter.hex[Int(byte >> 4)])
-                bytes.append(JSONWriter.hex[Int(byte & 0xF)])
-            default: bytes.append(byte)
+        var s = s
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                if byte >= 0x20 && byte != quote && byte != backslash { continue }
+                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                runStart = i + 1
+                escape(byte)
             }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(quote)
+    }
+
+    /// A byte of a string that JSON text cannot hold as it is: a quote, a backslash, a control character.
+    private mutating func escape(_ byte: UInt8) {
+        let backslash: UInt8 = 0x5C
+        bytes.append(backslash)
+        switch byte {
+        case 0x08: bytes.append(0x62) // b
+        case 0x0C: bytes.append(0x66) // f
+        case 0x0A: bytes.append(0x6E) // n
+        case 0x0D: bytes.append(0x72) // r
+        case 0x09: bytes.append(0x74) // t
+        case 0..<0x20:
+            bytes.append(0x75) // u
+            bytes.append(0x30)
+            bytes.append(0x30)
+            bytes.append(JSONWriter.hex[Int(byte >> 4)])
+            bytes.append(JSONWriter.hex[Int(byte & 0xF)])
+        default: bytes.append(byte) // the quote or the backslash itself
+        }
     }
 }

@@ -18,6 +18,12 @@ struct InstanceTable<Instance: KeyedInstance> {
 
     func slot(of key: String) -> Int? { slotOf[key] }
 
+    /// The slot of `key`, trying `hint` first (a slot it was in): no hashing when it is still there.
+    func slot(of key: String, hint: Int) -> Int? {
+        if hint >= 0, hint < slots.count, let k = slots[hint]?.key, k == key { return hint }
+        return slotOf[key]
+    }
+
     subscript(slot: Int) -> Instance? { slots[slot] }
 
     func instance(_ key: String) -> Instance? {
@@ -75,6 +81,12 @@ typealias DetectorTable = InstanceTable<Detector>
 extension Detector: KeyedInstance {}
 
 extension InstanceTable where Instance == Detector {
+    /// Whether the detector in `slot` has timer `timer` running at `generation`, read in place.
+    func timerIsRunning(at slot: Int, timer: Int, generation: UInt64) -> Bool {
+        guard let t = slots[slot]?.timer(timer) else { return false }
+        return t.generation == generation && t.deadline != nil
+    }
+
     /// Running timers over all detectors (a scan, without copying them: used when a whole table
     /// is dropped).
     var runningTimerTotal: Int {
