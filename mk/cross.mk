@@ -189,6 +189,16 @@ check-dist: dist $(if $(TARGET),$(XOUT)/run)
 	$(if $(TARGET),env QEMU_LD_PREFIX=$(X_LD) LD_LIBRARY_PATH=$$tmp/$(DIST_NAME)/lib $(X_QEMU),env LD_LIBRARY_PATH=$$tmp/$(DIST_NAME)/lib) $$tmp/readme | grep -q '^OK: {"inputConfiguration"' && \
 	echo "check-dist: 1 passed, 0 failed ($(DIST_NAME).tar.gz)" || { echo "check-dist: 0 passed, 1 failed ($(DIST_NAME).tar.gz)"; exit 1; }
 
+# The release artefacts make test checks: the host's tarballs of both profiles and the first
+# users' target's (aarch64, reproducible, the README's example built against each and run) and
+# its wheel (tag, contents, licences, RECORD; pip installs it for that platform).
+.PHONY: check-release
+check-release:
+	@$(MAKE) --no-print-directory -s check-dist
+	@$(MAKE) --no-print-directory -s PROFILE=small check-dist
+	@$(MAKE) --no-print-directory -s PROFILE=small TARGET=aarch64-linux-gnu check-dist
+	@$(MAKE) --no-print-directory -s PROFILE=small TARGET=aarch64-linux-gnu check-wheel-cross
+
 # --- the Lua binding under qemu ----------------------------------------------------------------
 # make test-cross-lua TARGET=<target with a LUA row>: bindings/lua built with the target's gcc
 # against the target's Lua 5.4 headers, loaded by the target's own lua5.4 under qemu, running

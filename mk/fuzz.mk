@@ -1,7 +1,7 @@
 # Fuzzing with libFuzzer (Tests/fuzz/README.md): make fuzz-<target> runs one for FUZZ_SECONDS,
 # make fuzz all of them, make fuzz-long the long runs. Included by the Makefile.
 .PHONY: fuzz fuzz-build fuzz-long fuzz-expressions fuzz-requests fuzz-config fuzz-snapshot fuzz-log fuzz-stateful \
-        check-fuzz-regressions check-fuzz-pending
+        check-fuzz-regressions check-fuzz-pending fuzz-seeds-config fuzz-seeds-log fuzz-seeds-snapshot fuzz-seeds-stateful
 
 # Every run saves its whole log to build/fuzz/<target>.log, prints the last lines and fails with
 # the fuzzer's status (a crash, a timeout, an out-of-memory): then it also prints the error and
@@ -74,7 +74,7 @@ FUZZ_MAX_LEN_log := 65536
 FUZZ_MAX_LEN_stateful := 16384
 FUZZ_DICT_config := -dict=Tests/fuzz/configuration.dict
 FUZZ_DICT_stateful := -dict=Tests/fuzz/stateful.dict
-fuzz-seeds-%: $(FUZZ)/fuzz-%
+fuzz-seeds-config fuzz-seeds-log fuzz-seeds-snapshot fuzz-seeds-stateful: fuzz-seeds-%: $(FUZZ)/fuzz-%
 	@rm -rf $(FUZZ)/seeds-$* && mkdir -p $(FUZZ)/seeds-$*
 	@$(FUZZ_ENV) IOTEVENTS_FUZZ_SEEDS=$(FUZZ)/seeds-$* $(FUZZ)/fuzz-$*
 

@@ -2,7 +2,7 @@
 # its tests (runnable alone: the comment at its top says how), these rules only build what it
 # needs. Included by the Makefile.
 .PHONY: swift-test c-test check-memcheck check-durability check-soak test-tsan check-alarm-table check-mutations \
-        check-jsonc check-jsonc-control check-libc-shim check-libc-floor check-exports check-install check-generated generate
+        check-jsonc check-jsonc-control check-libc-shim check-libc-floor check-exports check-install check-generated generate check-phony
 
 swift-test: $(JANSSON_DEP) | deps
 	@mkdir -p $(OUT)
@@ -109,3 +109,7 @@ check-generated:
 
 generate:
 	python3 tools/codegen.py
+
+# Every target that names no file is .PHONY (tools/check-phony.sh reads make's database).
+check-phony:
+	@sh tools/check-phony.sh "$(MAKE)"
