@@ -1,4 +1,5 @@
 import CJanssonShim
+import CLibcShim
 import IoTEventsCore
 
 /// The configuration document of `iotevents_open` → `EngineConfiguration`.
@@ -118,9 +119,9 @@ enum ConfigurationDecoder {
     }
 }
 
-/// strlen that stops looking after `limit + 1` bytes (the caller rejects anything that long).
+/// strlen that stops looking after `limit + 1` bytes (the caller rejects anything that long):
+/// libc's strnlen, which reads a word at a time (a byte loop here cost ~550 instructions per
+/// message of a 10-message BatchPutMessage).
 func strnlen_bounded(_ text: UnsafePointer<CChar>, _ limit: Int) -> Int {
-    var n = 0
-    while n <= limit, text[n] != 0 { n += 1 }
-    return n
+    strnlen(text, limit < Int.max ? limit + 1 : limit)
 }

@@ -1,4 +1,5 @@
 import CJanssonShim
+import CLibcShim
 
 /// A borrowed view of a jansson value: valid while the document that owns it is alive.
 ///
@@ -45,8 +46,7 @@ struct JSONValue {
         let (pb, nb) = b?.stringBytes ?? (nil, 0)
         guard na == nb else { return false }
         guard na > 0, let pa, let pb else { return true }
-        for i in 0..<na where pa[i] != pb[i] { return false }
-        return true
+        return memcmp(pa, pb, na) == 0
     }
 
     /// The bytes and length of a string value; (nil, 0) for any other value.

@@ -19,17 +19,24 @@ enum SchemaValidator {
         case .structure:
             guard value.isObject else { throw path.error("must be a JSON object") }
             var failure: ServiceError?
+            var requiredSeen = 0
             value.forEachMember { key, member in
                 guard failure == nil, !member.isNull else { return }
                 guard let m = memberIndex(shape, key) else {
                     failure = path.plainError("Unknown member '\(path.rendered(then: String(cString: key)))'")
                     return
                 }
+                if schemaMembers[m].required { requiredSeen += 1 }
                 path.push(member: schemaMembers[m].name)
                 do throws(ServiceError) { try check(member, schemaMembers[m].shape, &path) } catch { failure = error }
                 path.pop()
             }
             if let failure { throw failure }
+            // Each member appears once in a parsed object, so counting the required ones seen
+            // tells whether one is missing without looking each up again.
+            var requiredTotal = 0
+            for m in shape.first..<(shape.first + shape.count) where schemaMembers[m].required { requiredTotal += 1 }
+            if requiredSeen == requiredTotal { return }
             for m in shape.first..<(shape.first + shape.count) where schemaMembers[m].required {
                 if value[member: schemaMembers[m].name] == nil {
                     path.push(member: schemaMembers[m].name)
