@@ -22,6 +22,7 @@ PROGRAM_SOURCE_inputs-demo := examples/c/inputs_demo.c
 PROGRAM_SOURCE_message-path := Tests/bench/message_path.c
 PROGRAM_SOURCE_heartbeat-workload := Tests/bench/heartbeat_workload.c
 PROGRAM_SOURCE_bench-control-plane := Tests/bench/control_plane.c
+PROGRAM_SOURCE_listing := Tests/bench/listing.c
 
 PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane
 PROGRAM_FLAGS_harness := -ldl
@@ -30,6 +31,7 @@ PROGRAM_FLAGS_soak := -O2
 PROGRAM_FLAGS_message-path := -O2
 PROGRAM_FLAGS_heartbeat-workload := -O2
 PROGRAM_FLAGS_bench-control-plane := -O2
+PROGRAM_FLAGS_listing := -O2
 # The examples compile as a user's program would (no -Werror); on the host, with an rpath to the
 # build so that `make demo` runs them as they are.
 PROGRAM_FLAGS_detector-demo := -Wno-error

@@ -129,7 +129,7 @@ extension Engine {
         guard let model = alarmModels[name] else { throw Engine.alarmModelNotFound(name) }
         let scope = "alarms/\(name)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListAlarms")
-        let page = model.alarms.sortedKeys.page(after: after, limit: maxResults) { _ in true }
+        let page = model.alarms.sortedKeys.page(after: after, limit: maxResults)
         var alarms: [Alarm] = []
         for key in page.keys { if let a = model.alarms.instance(key) { alarms.append(a) } }
         let token = page.more ? page.keys.last.map { PageToken.encode(scope: scope, after: $0) } : nil

@@ -129,15 +129,13 @@ extension Engine {
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListDetectors")
         let version = model.latest
         let table = model.detectors
-        var wanted: Int?
+        // Filtered by state, the page comes from that state's own key index (InstanceTable).
+        var keys = table.sortedKeys
         if let stateName {
             guard let index = version.stateIndex(stateName) else { return (model, [], nil) }
-            wanted = index
+            keys = table.keys(inState: index)
         }
-        let page = table.sortedKeys.page(after: after, limit: maxResults) { key in
-            guard let wanted else { return true }
-            return table.detector(key)?.state == wanted
-        }
+        let page = keys.page(after: after, limit: maxResults)
         var detectors: [Detector] = []
         for key in page.keys { if let d = table.detector(key) { detectors.append(d) } }
         let token = page.more ? page.keys.last.map { PageToken.encode(scope: scope, after: $0) } : nil

@@ -97,15 +97,64 @@ struct SplitMix64 {
         }
     }
 
-    @Test func pagesResumeAfterADeletedCursorAndFilter() {
+    @Test func pagesResumeAfterADeletedCursor() {
         var index = SortedKeyIndex()
         for k in ["a", "b", "c", "d", "e"] { index.insert(k) }
         index.remove("b")
         #expect(index.page(after: "b", limit: 2).keys == ["c", "d"])
-        #expect(index.page(after: nil, limit: 10, where: { $0 != "c" }).keys == ["a", "d", "e"])
         let full = index.page(after: nil, limit: 4)
         #expect(full.keys == ["a", "c", "d", "e"])
         #expect(!full.more)
+    }
+}
+
+@Suite struct InstanceTableStateIndexTests {
+    struct Item: KeyedInstance {
+        let key: String
+        var state: Int
+        var listedState: Int? { state }
+    }
+
+    struct Unlisted: KeyedInstance {
+        let key: String
+        var listedState: Int? { nil }
+    }
+
+    static func keys(_ table: InstanceTable<Item>, _ state: Int) -> [String] {
+        table.keys(inState: state).page(after: nil, limit: 100).keys
+    }
+
+    @Test func keysFollowTheirStateThroughTakePutRemoveAndReuse() {
+        var table = InstanceTable<Item>()
+        for (k, s) in [("a", 0), ("b", 1), ("c", 0), ("d", 1)] { _ = table.insert(Item(key: k, state: s)) }
+        #expect(Self.keys(table, 0) == ["a", "c"])
+        #expect(Self.keys(table, 1) == ["b", "d"])
+        // The runtime takes a detector out of its slot, changes its state, puts it back.
+        let slot = table.slot(of: "c")!
+        var c = table.take(slot)!
+        c.state = 2
+        table.put(c, at: slot)
+        #expect(Self.keys(table, 0) == ["a"])
+        #expect(Self.keys(table, 2) == ["c"])
+        // Put back unchanged: nothing moves.
+        table.put(table.take(slot)!, at: slot)
+        #expect(Self.keys(table, 2) == ["c"])
+        table.remove("b")
+        #expect(Self.keys(table, 1) == ["d"])
+        // b's freed slot, reused by a key in another state.
+        _ = table.insert(Item(key: "e", state: 0))
+        #expect(Self.keys(table, 0) == ["a", "e"])
+        #expect(Self.keys(table, 1) == ["d"])
+        #expect(Self.keys(table, 7).isEmpty)
+        table.removeAll()
+        #expect(Self.keys(table, 0).isEmpty)
+    }
+
+    @Test func instancesWithoutAListedStateAreNotIndexed() {
+        var table = InstanceTable<Unlisted>()
+        _ = table.insert(Unlisted(key: "a"))
+        #expect(table.keys(inState: 0).count == 0)
+        #expect(table.sortedKeys.count == 1)
     }
 }
 

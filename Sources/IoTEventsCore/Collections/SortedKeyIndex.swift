@@ -56,9 +56,8 @@ package struct SortedKeyIndex {
         return i < chunks[c].count && chunks[c][i] == key
     }
 
-    /// Up to `limit` keys after `after` (from the start when nil) for which `include` is true,
-    /// and whether any key follows the last one examined. Keys `include` rejects are skipped.
-    package func page(after: String?, limit: Int, where include: (String) -> Bool = { _ in true }) -> (keys: [String], more: Bool) {
+    /// Up to `limit` keys after `after` (from the start when nil), and whether any key follows.
+    package func page(after: String?, limit: Int) -> (keys: [String], more: Bool) {
         var result: [String] = []
         guard !chunks.isEmpty, limit > 0 else { return (result, false) }
         var c = 0
@@ -71,8 +70,7 @@ package struct SortedKeyIndex {
         while c < chunks.count {
             while i < chunks[c].count {
                 if result.count == limit { return (result, true) }
-                let key = chunks[c][i]
-                if include(key) { result.append(key) }
+                result.append(chunks[c][i])
                 i += 1
             }
             c += 1
