@@ -128,16 +128,18 @@ extension Engine {
         let scope = "detectors/\(name)"
         let after = try Engine.resume(nextToken, scope: scope, operation: "ListDetectors")
         let version = model.latest
-        let table = model.detectors
-        // Filtered by state, the page comes from that state's own key index (InstanceTable).
-        var keys = table.sortedKeys
+        // Filtered by state, the page comes from that state's own key index (InstanceTable;
+        // the model's first filtered listing builds it). No copy of the table is held meanwhile:
+        // building the index in place would then copy every slot.
+        let page: (keys: [String], more: Bool)
         if let stateName {
             guard let index = version.stateIndex(stateName) else { return (model, [], nil) }
-            keys = table.keys(inState: index)
+            page = model.detectors.keys(inState: index).page(after: after, limit: maxResults)
+        } else {
+            page = model.detectors.sortedKeys.page(after: after, limit: maxResults)
         }
-        let page = keys.page(after: after, limit: maxResults)
         var detectors: [Detector] = []
-        for key in page.keys { if let d = table.detector(key) { detectors.append(d) } }
+        for key in page.keys { if let d = model.detectors.detector(key) { detectors.append(d) } }
         let token = page.more ? page.keys.last.map { PageToken.encode(scope: scope, after: $0) } : nil
         return (model, detectors, token)
     }

@@ -36,6 +36,28 @@ package struct SortedKeyIndex {
         return true
     }
 
+    /// Adds `key`, which must follow every key present (building an index from keys already in
+    /// order); a key out of order is inserted where it belongs.
+    package mutating func append(_ key: String) {
+        guard let lastChunk = chunks.last, let last = lastChunk.last else {
+            chunks.append([key])
+            count += 1
+            return
+        }
+        guard ByteOrder.less(last, key) else { insert(key); return }
+        if lastChunk.count >= SortedKeyIndex.chunkCapacity {
+            chunks.append([key])
+        } else {
+            chunks[chunks.count - 1].append(key)
+        }
+        count += 1
+    }
+
+    /// Calls `body` with every key, in order.
+    package func forEach(_ body: (String) -> Void) {
+        for chunk in chunks { for key in chunk { body(key) } }
+    }
+
     /// Removes `key`; returns false when it was not present.
     @discardableResult
     package mutating func remove(_ key: String) -> Bool {
