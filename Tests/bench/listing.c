@@ -12,24 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Heartbeats for devices first..first+count-1, 10 a call. */
-static void beat(iotevents_engine *engine, long first, long count) {
-    char request[4096];
-    for (long base = first; base < first + count; base += 10) {
-        size_t used = (size_t)snprintf(request, sizeof request, "{\"messages\":[");
-        for (long n = base; n < base + 10 && n < first + count; n++) {
-            char payload[128], encoded[192];
-            snprintf(payload, sizeof payload, "{\"deviceId\":\"dev-%07ld\",\"battery\":50}", n);
-            base64(payload, encoded);
-            used += (size_t)snprintf(request + used, sizeof request - used,
-                                     "%s{\"messageId\":\"%ld-%ld\",\"inputName\":\"Heartbeat\",\"payload\":\"%s\"}",
-                                     n == base ? "" : ",", first, n, encoded);
-        }
-        snprintf(request + used, sizeof request - used, "]}");
-        must(engine, "BatchPutMessage", request);
-    }
-}
-
 /* Not inlined: callgrind counts from its entry to its return. */
 __attribute__((noinline)) void measured_pages(iotevents_engine *engine) {
     for (int i = 0; i < 10; i++) {
@@ -50,10 +32,10 @@ int main(int argc, char **argv) {
     must(engine, "CreateDetectorModel", model);
     free(input);
     free(model);
-    beat(engine, 0, keys);
+    heartbeat_detectors(engine, 0, keys);
     /* Every watchdog fires: all Offline (a tick fires at most maxEvaluationsPerCall of them). */
     while (iotevents_tick(engine, 1700000000000 + 301000) > 0) {}
-    beat(engine, 0, 100);                           /* the first 100 are Online again */
+    heartbeat_detectors(engine, 0, 100);                           /* the first 100 are Online again */
     measured_pages(engine);
     iotevents_close(engine);
     return 0;

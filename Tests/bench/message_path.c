@@ -3,10 +3,13 @@
  * threshold.json (messages alternate Heartbeat and Temperature; temperatures cycle through 60..95,
  * so detectors change state and some messages send an sns action to a no-op handler).
  *
- *   message_path engine|baseline MODELS_DIR CALLS KEYS small|large
+ *   message_path engine|baseline MODELS_DIR CALLS KEYS small|large|heartbeat [wall]
  *
  * small: ~50-byte payloads, base64 as boto3 sends them. large: ~1 KB payloads, every other one
- * base64, the others as JSON objects (the engine accepts both).
+ * base64, the others as JSON objects (the engine accepts both). heartbeat: the requests of
+ * Tests/bench/heartbeat_workload.c byte for byte (every message a Heartbeat of dev-(n % KEYS)).
+ * wall: prints the messages per second of the measured phase (clock_gettime; the throughput row
+ * of Tests/bench/report.sh) instead of leaving it to callgrind.
  * engine:   iotevents_call for each request.
  * baseline: what the engine cannot avoid: parse the request with jansson, decode each base64
  *           payload and parse it (object payloads come parsed), read the two attributes, build
@@ -126,13 +129,19 @@ __attribute__((noinline)) void measured_calls(iotevents_engine *engine, const ch
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) { fprintf(stderr, "usage: %s engine|baseline MODELS_DIR CALLS KEYS small|large\n", argv[0]); return 2; }
+    if (argc != 6 && !(argc == 7 && strcmp(argv[6], "wall") == 0)) {
+        fprintf(stderr, "usage: %s engine|baseline MODELS_DIR CALLS KEYS small|large|heartbeat [wall]\n", argv[0]);
+        return 2;
+    }
     int engine_mode = strcmp(argv[1], "engine") == 0;
     long calls = atol(argv[3]), keys = atol(argv[4]);
-    int large = strcmp(argv[5], "large") == 0;
+    int large = strcmp(argv[5], "large") == 0, heartbeat = strcmp(argv[5], "heartbeat") == 0;
     char *requests = malloc((size_t)(2 * calls) * REQUEST_BYTES);
     if (!requests) return 1;
-    for (long call = 0; call < 2 * calls; call++) batch_request(requests + call * REQUEST_BYTES, call, keys, large);
+    for (long call = 0; call < 2 * calls; call++) {
+        if (heartbeat) heartbeat_request(requests + call * REQUEST_BYTES, REQUEST_BYTES, call, keys);
+        else batch_request(requests + call * REQUEST_BYTES, call, keys, large);
+    }
     unbase64_init();
     iotevents_engine *engine = NULL;
     if (engine_mode) {
@@ -149,7 +158,10 @@ int main(int argc, char **argv) {
         }
     }
     run_calls(engine, requests, 0, calls);
+    double start = bench_seconds();
     measured_calls(engine, requests, calls, calls);
+    double seconds = bench_seconds() - start;
+    if (argc == 7) printf("%.0f\n", (double)calls * 10 / seconds);
     if (engine) iotevents_close(engine);
     free(requests);
     return sink == -1;
