@@ -29,7 +29,7 @@ PROGRAM_SOURCE_timers-at-scale := Tests/bench/timers_at_scale.c
 PROGRAM_SOURCE_pages-at-scale := Tests/bench/pages_at_scale.c
 PROGRAM_SOURCE_model-load := Tests/bench/model_load.c
 
-PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load
+PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
 PROGRAM_FLAGS_harness := -ldl
 PROGRAM_FLAGS_stress := -pthread
 PROGRAM_FLAGS_soak := -O2
@@ -50,7 +50,7 @@ PROGRAM_HOST_FLAGS_detector-demo := -Wl,-rpath,$(OUT)/standard
 PROGRAM_HOST_FLAGS_inputs-demo := -Wl,-rpath,$(OUT)/standard
 
 PROGRAMS := $(patsubst PROGRAM_SOURCE_%,%,$(filter PROGRAM_SOURCE_%,$(.VARIABLES)))
-PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h
+PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h Tests/bench/json_baseline.h
 # program-flags NAME, JANSSON_DIR: the compile flags and the libraries after -liotevents
 program-cflags = $(if $(filter $(1),$(PROGRAM_JANSSON)),-I$(2)/include)
 program-libs = $(if $(filter $(1),$(PROGRAM_JANSSON)),$(2)/lib/libjansson.a) $(PROGRAM_FLAGS_$(1))

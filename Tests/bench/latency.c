@@ -2,16 +2,19 @@
  * heartbeat.json) over KEYS devices. CALLS calls warm up (every device gets its detector when
  * CALLS >= KEYS), then CALLS more are measured, each with its own messageId.
  *
- *   latency MODELS_DIR CALLS KEYS wall|count
+ *   latency engine|baseline MODELS_DIR CALLS KEYS wall|count
  *
+ * engine:   iotevents_call for each request.
+ * baseline: the JSON work any implementation must do for it (json_baseline.h, as make
+ *           bench-messages's baseline: parse, decode and parse the payload, dump the response).
  * wall:  clock_gettime around each measured call; prints "p50_ns p99_ns" of the sorted times.
  * count: no clock; under callgrind, --toggle-collect=measured_calls counts the measured calls
  *        only (Tests/bench/report.sh divides by CALLS).
  * Requests are written before the warm-up. */
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
-#include "../c/test_files.h"
 #include "bench_support.h"
+#include "json_baseline.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,23 +31,18 @@ __attribute__((noinline)) void measured_calls(iotevents_engine *engine, const ch
                                               double *times) {
     for (long call = first; call < first + count; call++) {
         double start = times ? bench_seconds() : 0;
-        must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
+        if (engine) must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
+        else message_baseline(requests + call * REQUEST_BYTES);
         if (times) times[call - first] = bench_seconds() - start;
     }
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) { fprintf(stderr, "usage: %s MODELS_DIR CALLS KEYS wall|count\n", argv[0]); return 2; }
-    long calls = atol(argv[2]), keys = atol(argv[3]);
-    int wall = strcmp(argv[4], "wall") == 0;
-    char *error = NULL;
-    iotevents_engine *engine = iotevents_open("{\"clock\":\"manual\",\"startTimeMillis\":1700000000000}", &error);
-    if (!engine) { fprintf(stderr, "open: %s\n", error); return 1; }
-    char *input = test_read_file(argv[1], "heartbeat-input.json"), *model = test_read_file(argv[1], "heartbeat.json");
-    must(engine, "CreateInput", input);
-    must(engine, "CreateDetectorModel", model);
-    free(input);
-    free(model);
+    if (argc != 6) { fprintf(stderr, "usage: %s engine|baseline MODELS_DIR CALLS KEYS wall|count\n", argv[0]); return 2; }
+    long calls = atol(argv[3]), keys = atol(argv[4]);
+    int wall = strcmp(argv[5], "wall") == 0;
+    iotevents_engine *engine = strcmp(argv[1], "engine") == 0 ? heartbeat_engine(argv[2], "{}") : NULL;
+    unbase64_init();
     char *requests = malloc((size_t)(2 * calls) * REQUEST_BYTES);
     double *times = malloc((size_t)calls * sizeof *times);
     if (!requests || !times) return 1;
@@ -55,8 +53,10 @@ int main(int argc, char **argv) {
         snprintf(requests + n * REQUEST_BYTES, REQUEST_BYTES,
                  "{\"messages\":[{\"messageId\":\"%ld\",\"inputName\":\"Heartbeat\",\"payload\":\"%s\"}]}", n, encoded);
     }
-    for (long call = 0; call < calls; call++) /* the warm-up, outside measured_calls */
-        must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
+    for (long call = 0; call < calls; call++) { /* the warm-up, outside measured_calls */
+        if (engine) must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
+        else message_baseline(requests + call * REQUEST_BYTES);
+    }
     measured_calls(engine, requests, calls, calls, wall ? times : NULL);
     if (wall) {
         qsort(times, (size_t)calls, sizeof *times, by_value);
@@ -64,6 +64,6 @@ int main(int argc, char **argv) {
     }
     free(times);
     free(requests);
-    iotevents_close(engine);
-    return 0;
+    if (engine) iotevents_close(engine);
+    return baseline_sink == -1;
 }

@@ -23,32 +23,10 @@
 #include "iotevents.h"
 #include "../c/test_files.h"
 #include "bench_support.h"
-#include <jansson.h>
+#include "json_baseline.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static signed char base64_value[256];
-
-/* The decoding table, once (before the measured phase, as any decoder's is). */
-static void unbase64_init(void) {
-    memset(base64_value, -1, sizeof base64_value);
-    for (int i = 0; i < 64; i++) base64_value[(unsigned char)base64_digits[i]] = (signed char)i;
-}
-
-static size_t unbase64(const char *in, unsigned char *out) {
-    const signed char *value = base64_value;
-    size_t o = 0;
-    unsigned v = 0;
-    int bits = 0;
-    for (const char *p = in; *p && *p != '='; p++) {
-        if (value[(unsigned char)*p] < 0) return (size_t)-1;
-        v = (v << 6) | (unsigned)value[(unsigned char)*p];
-        bits += 6;
-        if (bits >= 8) { bits -= 8; out[o++] = (unsigned char)(v >> bits); }
-    }
-    return o;
-}
 
 enum { REQUEST_BYTES = 24000 };
 
@@ -79,47 +57,15 @@ static void batch_request(char *buffer, long call, long keys, int large) {
     snprintf(buffer + used, REQUEST_BYTES - used, "]}");
 }
 
-static long sink;
-
 static void ignore_action(const char *action_json, void *payload) {
     (void)payload;
-    sink += (long)strlen(action_json);
-}
-
-/* The JSON work of one call, as any implementation must do it. */
-static void baseline(const char *request) {
-    json_t *root = json_loads(request, JSON_REJECT_DUPLICATES, NULL);
-    json_t *messages = json_object_get(root, "messages");
-    unsigned char decoded[1700];
-    for (size_t i = 0; i < json_array_size(messages); i++) {
-        json_t *m = json_array_get(messages, i);
-        sink += (long)strlen(json_string_value(json_object_get(m, "messageId")));
-        sink += (long)strlen(json_string_value(json_object_get(m, "inputName")));
-        json_t *payload = json_object_get(m, "payload"), *parsed = NULL;
-        if (json_is_string(payload)) {
-            size_t n = unbase64(json_string_value(payload), decoded);
-            parsed = json_loadb((const char *)decoded, n, JSON_REJECT_DUPLICATES, NULL);
-        } else {
-            parsed = json_incref(payload);
-        }
-        json_t *key = json_object_get(parsed, "deviceId");
-        if (!key) key = json_object_get(parsed, "sensorId");
-        sink += (long)strlen(json_string_value(key));
-        sink += (long)json_integer_value(json_object_get(parsed, json_object_get(parsed, "battery") ? "battery" : "celsius"));
-        json_decref(parsed);
-    }
-    json_t *response = json_pack("{s:[]}", "BatchPutMessageErrorEntries");
-    char *text = json_dumps(response, JSON_COMPACT);
-    sink += (long)strlen(text);
-    free(text);
-    json_decref(response);
-    json_decref(root);
+    baseline_sink += (long)strlen(action_json);
 }
 
 static void run_calls(iotevents_engine *engine, const char *requests, long first, long count) {
     for (long call = first; call < first + count; call++) {
         if (engine) must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
-        else baseline(requests + call * REQUEST_BYTES);
+        else message_baseline(requests + call * REQUEST_BYTES);
     }
 }
 
@@ -164,5 +110,5 @@ int main(int argc, char **argv) {
     if (argc == 7) printf("%.0f\n", (double)calls * 10 / seconds);
     if (engine) iotevents_close(engine);
     free(requests);
-    return sink == -1;
+    return baseline_sink == -1;
 }
