@@ -1,6 +1,6 @@
 # make bench: every benchmark row (Tests/bench/README.md says what each measures). Speed targets
 # live here, never in timed tests. Included by the Makefile.
-.PHONY: bench bench-messages bench-listing bench-durability bench-python bench-expressions
+.PHONY: bench bench-messages bench-listing bench-durability bench-python bench-expressions bench-report
 
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
@@ -10,6 +10,16 @@ bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	@$(MAKE) --no-print-directory bench-durability
 	@$(MAKE) --no-print-directory bench-python
 	@$(MAKE) --no-print-directory bench-lua
+	@$(MAKE) --no-print-directory bench-report
+
+# The performance issue's other rows, both profiles, each beside a baseline of the same run where
+# one exists: throughput, 1-message latency, memory per detector, timers, a ListDetectors page and
+# DescribeDetector at 1 M detectors, model load, size (Tests/bench/report.sh says how each is
+# measured). BENCH_SCALE=small runs the 1 M rows at 100 000 (a quick check). Writes
+# build/bench/report.json.
+BENCH_REPORT_PROGRAMS := heartbeat-workload message-path latency detector-memory timers-at-scale pages-at-scale model-load
+bench-report: $(addprefix $(OUT)/,$(BENCH_REPORT_PROGRAMS)) $(LIB_small) | deps-test
+	sh Tests/bench/report.sh $(OUT)
 
 # The message path: engine instructions per message beside the JSON work any implementation must do.
 bench-messages: $(OUT)/message-path $(LIB_small) | deps-test

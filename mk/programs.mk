@@ -23,8 +23,13 @@ PROGRAM_SOURCE_message-path := Tests/bench/message_path.c
 PROGRAM_SOURCE_heartbeat-workload := Tests/bench/heartbeat_workload.c
 PROGRAM_SOURCE_bench-control-plane := Tests/bench/control_plane.c
 PROGRAM_SOURCE_listing := Tests/bench/listing.c
+PROGRAM_SOURCE_latency := Tests/bench/latency.c
+PROGRAM_SOURCE_detector-memory := Tests/bench/detector_memory.c
+PROGRAM_SOURCE_timers-at-scale := Tests/bench/timers_at_scale.c
+PROGRAM_SOURCE_pages-at-scale := Tests/bench/pages_at_scale.c
+PROGRAM_SOURCE_model-load := Tests/bench/model_load.c
 
-PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane
+PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
 PROGRAM_FLAGS_harness := -ldl
 PROGRAM_FLAGS_stress := -pthread
 PROGRAM_FLAGS_soak := -O2
@@ -32,6 +37,11 @@ PROGRAM_FLAGS_message-path := -O2
 PROGRAM_FLAGS_heartbeat-workload := -O2
 PROGRAM_FLAGS_bench-control-plane := -O2
 PROGRAM_FLAGS_listing := -O2
+PROGRAM_FLAGS_latency := -O2
+PROGRAM_FLAGS_detector-memory := -O2
+PROGRAM_FLAGS_timers-at-scale := -O2
+PROGRAM_FLAGS_pages-at-scale := -O2
+PROGRAM_FLAGS_model-load := -O2
 # The examples compile as a user's program would (no -Werror); on the host, with an rpath to the
 # build so that `make demo` runs them as they are.
 PROGRAM_FLAGS_detector-demo := -Wno-error
@@ -40,7 +50,7 @@ PROGRAM_HOST_FLAGS_detector-demo := -Wl,-rpath,$(OUT)/standard
 PROGRAM_HOST_FLAGS_inputs-demo := -Wl,-rpath,$(OUT)/standard
 
 PROGRAMS := $(patsubst PROGRAM_SOURCE_%,%,$(filter PROGRAM_SOURCE_%,$(.VARIABLES)))
-PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h
+PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h Tests/bench/json_baseline.h
 # program-flags NAME, JANSSON_DIR: the compile flags and the libraries after -liotevents
 program-cflags = $(if $(filter $(1),$(PROGRAM_JANSSON)),-I$(2)/include)
 program-libs = $(if $(filter $(1),$(PROGRAM_JANSSON)),$(2)/lib/libjansson.a) $(PROGRAM_FLAGS_$(1))

@@ -2,8 +2,9 @@
  * go Offline (their watchdog fires), then the first 100 come back Online; the measured calls
  * (measured_pages, counted by callgrind's --toggle-collect) ask 10 times for the Online page of
  * 100 and 10 times for an unfiltered page of 100. One filtered page is asked for before them:
- * the model's first filtered listing builds its state index (one pass over the keys). Run by Tests/bench/listing.sh at two scales:
- * the instructions of a page must not grow with the detectors in other states.
+ * the model's first filtered listing builds its state index (one pass over the keys). Run by
+ * Tests/bench/listing.sh at two scales: the instructions of a page must not grow with the
+ * detectors in other states.
  *   listing MODELS_DIR KEYS */
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
@@ -12,24 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Heartbeats for devices first..first+count-1, 10 a call. */
-static void beat(iotevents_engine *engine, long first, long count) {
-    char request[4096];
-    for (long base = first; base < first + count; base += 10) {
-        size_t used = (size_t)snprintf(request, sizeof request, "{\"messages\":[");
-        for (long n = base; n < base + 10 && n < first + count; n++) {
-            char payload[128], encoded[192];
-            snprintf(payload, sizeof payload, "{\"deviceId\":\"dev-%07ld\",\"battery\":50}", n);
-            base64(payload, encoded);
-            used += (size_t)snprintf(request + used, sizeof request - used,
-                                     "%s{\"messageId\":\"%ld-%ld\",\"inputName\":\"Heartbeat\",\"payload\":\"%s\"}",
-                                     n == base ? "" : ",", first, n, encoded);
-        }
-        snprintf(request + used, sizeof request - used, "]}");
-        must(engine, "BatchPutMessage", request);
-    }
-}
 
 /* Not inlined: callgrind counts from its entry to its return. */
 __attribute__((noinline)) void measured_pages(iotevents_engine *engine) {
@@ -51,11 +34,11 @@ int main(int argc, char **argv) {
     must(engine, "CreateDetectorModel", model);
     free(input);
     free(model);
-    beat(engine, 0, keys);
+    heartbeat_detectors(engine, 0, keys);
     /* Every watchdog fires: all Offline (a tick fires at most maxEvaluationsPerCall of them). */
     while (iotevents_tick(engine, 1700000000000 + 301000) > 0) {}
     must(engine, "ListDetectors", "{\"detectorModelName\":\"deviceHeartbeat\",\"stateName\":\"Online\",\"maxResults\":1}");
-    beat(engine, 0, 100); /* the first 100 are Online again: the index follows them */
+    heartbeat_detectors(engine, 0, 100); /* the first 100 are Online again: the index follows them */
     measured_pages(engine);
     iotevents_close(engine);
     return 0;

@@ -3,10 +3,13 @@
  * threshold.json (messages alternate Heartbeat and Temperature; temperatures cycle through 60..95,
  * so detectors change state and some messages send an sns action to a no-op handler).
  *
- *   message_path engine|baseline MODELS_DIR CALLS KEYS small|large
+ *   message_path engine|baseline MODELS_DIR CALLS KEYS small|large|heartbeat [wall]
  *
  * small: ~50-byte payloads, base64 as boto3 sends them. large: ~1 KB payloads, every other one
- * base64, the others as JSON objects (the engine accepts both).
+ * base64, the others as JSON objects (the engine accepts both). heartbeat: the requests of
+ * Tests/bench/heartbeat_workload.c byte for byte (every message a Heartbeat of dev-(n % KEYS)).
+ * wall: prints the messages per second of the measured phase (clock_gettime; the throughput row
+ * of Tests/bench/report.sh) instead of leaving it to callgrind.
  * engine:   iotevents_call for each request.
  * baseline: what the engine cannot avoid: parse the request with jansson, decode each base64
  *           payload and parse it (object payloads come parsed), read the two attributes, build
@@ -20,32 +23,10 @@
 #include "iotevents.h"
 #include "../c/test_files.h"
 #include "bench_support.h"
-#include <jansson.h>
+#include "json_baseline.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static signed char base64_value[256];
-
-/* The decoding table, once (before the measured phase, as any decoder's is). */
-static void unbase64_init(void) {
-    memset(base64_value, -1, sizeof base64_value);
-    for (int i = 0; i < 64; i++) base64_value[(unsigned char)base64_digits[i]] = (signed char)i;
-}
-
-static size_t unbase64(const char *in, unsigned char *out) {
-    const signed char *value = base64_value;
-    size_t o = 0;
-    unsigned v = 0;
-    int bits = 0;
-    for (const char *p = in; *p && *p != '='; p++) {
-        if (value[(unsigned char)*p] < 0) return (size_t)-1;
-        v = (v << 6) | (unsigned)value[(unsigned char)*p];
-        bits += 6;
-        if (bits >= 8) { bits -= 8; out[o++] = (unsigned char)(v >> bits); }
-    }
-    return o;
-}
 
 enum { REQUEST_BYTES = 24000 };
 
@@ -76,47 +57,15 @@ static void batch_request(char *buffer, long call, long keys, int large) {
     snprintf(buffer + used, REQUEST_BYTES - used, "]}");
 }
 
-static long sink;
-
 static void ignore_action(const char *action_json, void *payload) {
     (void)payload;
-    sink += (long)strlen(action_json);
-}
-
-/* The JSON work of one call, as any implementation must do it. */
-static void baseline(const char *request) {
-    json_t *root = json_loads(request, JSON_REJECT_DUPLICATES, NULL);
-    json_t *messages = json_object_get(root, "messages");
-    unsigned char decoded[1700];
-    for (size_t i = 0; i < json_array_size(messages); i++) {
-        json_t *m = json_array_get(messages, i);
-        sink += (long)strlen(json_string_value(json_object_get(m, "messageId")));
-        sink += (long)strlen(json_string_value(json_object_get(m, "inputName")));
-        json_t *payload = json_object_get(m, "payload"), *parsed = NULL;
-        if (json_is_string(payload)) {
-            size_t n = unbase64(json_string_value(payload), decoded);
-            parsed = json_loadb((const char *)decoded, n, JSON_REJECT_DUPLICATES, NULL);
-        } else {
-            parsed = json_incref(payload);
-        }
-        json_t *key = json_object_get(parsed, "deviceId");
-        if (!key) key = json_object_get(parsed, "sensorId");
-        sink += (long)strlen(json_string_value(key));
-        sink += (long)json_integer_value(json_object_get(parsed, json_object_get(parsed, "battery") ? "battery" : "celsius"));
-        json_decref(parsed);
-    }
-    json_t *response = json_pack("{s:[]}", "BatchPutMessageErrorEntries");
-    char *text = json_dumps(response, JSON_COMPACT);
-    sink += (long)strlen(text);
-    free(text);
-    json_decref(response);
-    json_decref(root);
+    baseline_sink += (long)strlen(action_json);
 }
 
 static void run_calls(iotevents_engine *engine, const char *requests, long first, long count) {
     for (long call = first; call < first + count; call++) {
         if (engine) must(engine, "BatchPutMessage", requests + call * REQUEST_BYTES);
-        else baseline(requests + call * REQUEST_BYTES);
+        else message_baseline(requests + call * REQUEST_BYTES);
     }
 }
 
@@ -126,13 +75,19 @@ __attribute__((noinline)) void measured_calls(iotevents_engine *engine, const ch
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) { fprintf(stderr, "usage: %s engine|baseline MODELS_DIR CALLS KEYS small|large\n", argv[0]); return 2; }
+    if (argc != 6 && !(argc == 7 && strcmp(argv[6], "wall") == 0)) {
+        fprintf(stderr, "usage: %s engine|baseline MODELS_DIR CALLS KEYS small|large|heartbeat [wall]\n", argv[0]);
+        return 2;
+    }
     int engine_mode = strcmp(argv[1], "engine") == 0;
     long calls = atol(argv[3]), keys = atol(argv[4]);
-    int large = strcmp(argv[5], "large") == 0;
+    int large = strcmp(argv[5], "large") == 0, heartbeat = strcmp(argv[5], "heartbeat") == 0;
     char *requests = malloc((size_t)(2 * calls) * REQUEST_BYTES);
     if (!requests) return 1;
-    for (long call = 0; call < 2 * calls; call++) batch_request(requests + call * REQUEST_BYTES, call, keys, large);
+    for (long call = 0; call < 2 * calls; call++) {
+        if (heartbeat) heartbeat_request(requests + call * REQUEST_BYTES, REQUEST_BYTES, call, keys);
+        else batch_request(requests + call * REQUEST_BYTES, call, keys, large);
+    }
     unbase64_init();
     iotevents_engine *engine = NULL;
     if (engine_mode) {
@@ -149,8 +104,11 @@ int main(int argc, char **argv) {
         }
     }
     run_calls(engine, requests, 0, calls);
+    double start = bench_seconds();
     measured_calls(engine, requests, calls, calls);
+    double seconds = bench_seconds() - start;
+    if (argc == 7) printf("%.0f\n", (double)calls * 10 / seconds);
     if (engine) iotevents_close(engine);
     free(requests);
-    return sink == -1;
+    return baseline_sink == -1;
 }
