@@ -1,10 +1,12 @@
 """The `iotevents` command (console script, or `python -m iotevents`): one subcommand per task.
 
     iotevents serve [--host H] [--port P] [--state-directory DIR] [--credentials KEY:SECRET] ...
+    iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
 
 Add a subcommand with a function `_add_<name>(subparsers)` that registers its parser and sets
 `run` to a function of the parsed arguments returning the exit status."""
 import argparse
+import io
 import sys
 from typing import List, Optional
 
@@ -59,11 +61,49 @@ def _run_serve(arguments):
         return 1
 
 
+def _add_replay(subparsers):
+    parser = subparsers.add_parser(
+        "replay", help="replay a JSON Lines file of messages on a manual clock and print what happened",
+        description="Replays messages (JSON Lines: inputName, payload, optional timestamp in epoch ms and messageId) "
+                    "into the engine kept in --state-directory, on a manual clock that follows the timestamps: timers "
+                    "between two messages fire at their due times. Prints a transcript of detectors and alarms "
+                    "created, transitions, variable changes, actions and refused messages.")
+    parser.add_argument("messages", metavar="MESSAGES", help="the JSON Lines file (- for standard input)")
+    parser.add_argument("--state-directory", required=True, help="the engine's state (as `iotevents import` left it)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON Lines")
+    parser.add_argument("--expect", metavar="FILE", help="compare with a recorded transcript; exit 1 on a difference")
+    parser.add_argument("--start-time-millis", type=int,
+                        help="where the clock starts (default: the first message's timestamp)")
+    parser.add_argument("--progress", action="store_true", help="report progress on standard error (default: when it is a terminal)")
+    parser.set_defaults(run=_run_replay)
+
+
+def _run_replay(arguments):
+    from .errors import ClientError
+    from .replay import compare, replay
+    out = io.StringIO() if arguments.expect else sys.stdout
+    progress = sys.stderr if arguments.progress or sys.stderr.isatty() else None
+    try:
+        with (sys.stdin if arguments.messages == "-" else open(arguments.messages, encoding="utf-8")) as messages:
+            lines = replay(arguments.state_directory, messages, out, text=arguments.format == "text",
+                           start_time_millis=arguments.start_time_millis, progress=progress)
+    except (OSError, ValueError, ClientError) as error:
+        print("iotevents replay: %s" % error, file=sys.stderr)
+        return 1
+    if arguments.expect:
+        if not compare(lines, arguments.expect):
+            print("iotevents replay: the transcript differs from %s" % arguments.expect, file=sys.stderr)
+            return 1
+        print("iotevents replay: %d transcript lines, as %s expects" % (len(lines), arguments.expect))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="iotevents", description="libiotevents from the command line")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     _add_serve(subparsers)
+    _add_replay(subparsers)
     arguments = parser.parse_args(argv)
     return arguments.run(arguments)
 
