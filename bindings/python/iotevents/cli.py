@@ -2,6 +2,7 @@
 
     iotevents serve [--host H] [--port P] [--state-directory DIR] [--credentials KEY:SECRET] ...
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
+    iotevents timeline TRANSCRIPT -o out.svg|out.png
 
 Add a subcommand with a function `_add_<name>(subparsers)` that registers its parser and sets
 `run` to a function of the parsed arguments returning the exit status."""
@@ -98,12 +99,39 @@ def _run_replay(arguments):
     return 0
 
 
+def _add_timeline(subparsers):
+    parser = subparsers.add_parser(
+        "timeline", help="draw a replay's transcript: each detector's states over time, with its actions",
+        description="Draws a transcript of `iotevents replay --format json` as a picture: one row per detector "
+                    "or alarm, its states as coloured spans over time, actions as markers, refused messages as "
+                    "red crosses. SVG or PNG, from the output's name. Needs matplotlib (pip install "
+                    "'iotevents[timeline]').")
+    parser.add_argument("transcript", metavar="TRANSCRIPT", help="the JSON Lines transcript (- for standard input)")
+    parser.add_argument("-o", "--output", required=True, help="the picture to write: a .svg or .png file")
+    parser.add_argument("--title", help="a title instead of the default one")
+    parser.set_defaults(run=_run_timeline)
+
+
+def _run_timeline(arguments):
+    from .timeline import draw, read_transcript
+    try:
+        with (sys.stdin if arguments.transcript == "-" else open(arguments.transcript, encoding="utf-8")) as lines:
+            entries = read_transcript(lines)
+        draw(entries, arguments.output, arguments.title)
+    except (OSError, ValueError, RuntimeError) as error:
+        print("iotevents timeline: %s" % error, file=sys.stderr)
+        return 1
+    print("iotevents timeline: %s (%d entries)" % (arguments.output, len(entries)))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="iotevents", description="libiotevents from the command line")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     _add_serve(subparsers)
     _add_replay(subparsers)
+    _add_timeline(subparsers)
     arguments = parser.parse_args(argv)
     return arguments.run(arguments)
 

@@ -48,6 +48,7 @@ def _metadata(project):
             "Requires-Python: %(requires_python)s\nLicense: Apache-2.0\n"
             "Provides-Extra: boto3\nRequires-Dist: boto3; extra == \"boto3\"\n"
             "Provides-Extra: serve\nRequires-Dist: botocore; extra == \"serve\"\n"
+            "Provides-Extra: timeline\nRequires-Dist: matplotlib; extra == \"timeline\"\n"
             "Description-Content-Type: text/markdown\n\n" % project) + readme
 
 
