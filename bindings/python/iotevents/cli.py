@@ -3,6 +3,8 @@
     iotevents serve [--host H] [--port P] [--state-directory DIR] [--credentials KEY:SECRET] ...
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
     iotevents timeline TRANSCRIPT -o out.svg|out.png
+    iotevents describe-detector --detector-model-name X --key-value K --state-directory DIR
+                          (every operation of iotevents and iotevents-data, as the AWS CLI has it)
 
 Add a subcommand with a function `_add_<name>(subparsers)` that registers its parser and sets
 `run` to a function of the parsed arguments returning the exit status."""
@@ -126,13 +128,21 @@ def _run_timeline(arguments):
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from . import awscli
+    words = sys.argv[1:] if argv is None else list(argv)
+    commands = awscli.load_models()
+    # An operation's own options are the AWS CLI's, read by awscli (argparse shows its help only).
+    if words and words[0] in commands and not {"-h", "--help"} & set(words[1:]):
+        return awscli.run(words[0], words[1:])
     parser = argparse.ArgumentParser(prog="iotevents", description="libiotevents from the command line")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     _add_serve(subparsers)
     _add_replay(subparsers)
     _add_timeline(subparsers)
-    arguments = parser.parse_args(argv)
+    for command, (operation, model) in sorted(commands.items()):
+        awscli.add_parser(subparsers, command, operation, model)
+    arguments = parser.parse_args(words)
     return arguments.run(arguments)
 
 

@@ -56,6 +56,7 @@ def draw(entries: List[Entry], output: str, title: Optional[str] = None) -> None
         matplotlib.rcParams["svg.fonttype"] = "none"  # SVG text stays text: searchable, selectable
         matplotlib.rcParams["svg.hashsalt"] = "iotevents"  # the same transcript gives the same SVG
         import matplotlib.pyplot as plt
+        from matplotlib.patches import Rectangle
     except ImportError:
         raise RuntimeError("iotevents timeline needs matplotlib: pip install 'iotevents[timeline]'") from None
     if not output.lower().endswith((".svg", ".png")):
@@ -63,9 +64,9 @@ def draw(entries: List[Entry], output: str, title: Optional[str] = None) -> None
     by_row = spans(entries)
     rows: List[Row] = sorted(by_row, key=lambda r: (r[1], r[2] or "", r[0]))
     for e in entries:  # detectors that only acted (created before the replay, no transition)
-        row = (e.get("kind", "detector"), e.get("model"), e.get("key"))
-        if e["event"] == "action" and row not in by_row and row not in rows and row[1]:
-            rows.append(row)
+        acted: Row = (str(e.get("kind", "detector")), str(e.get("model") or ""), e.get("key"))
+        if e["event"] == "action" and acted[1] and acted not in by_row and acted not in rows:
+            rows.append(acted)
     index = {row: i for i, row in enumerate(rows)}
     states = sorted({s for row in by_row.values() for _, _, s in row})
     palette = plt.get_cmap("tab10")
@@ -85,9 +86,9 @@ def draw(entries: List[Entry], output: str, title: Optional[str] = None) -> None
     refused = [e for e in entries if e["event"] == "error"]
     for e in entries:
         if e["event"] == "action":
-            row = (e.get("kind", "detector"), e.get("model"), e.get("key"))
-            if row in index:  # above its row's bar, pointing at it
-                axes.plot(minutes(e["time"]), index[row] - 0.42, marker="v", color="black", markersize=5)
+            at: Row = (str(e.get("kind", "detector")), str(e.get("model") or ""), e.get("key"))
+            if at in index:  # above its row's bar, pointing at it
+                axes.plot(minutes(e["time"]), index[at] - 0.42, marker="v", color="black", markersize=5)
     labels = ["%s[%s]" % (r[1], r[2] or "") for r in rows]
     if refused:  # a row of their own, below the others
         for e in refused:
@@ -99,7 +100,7 @@ def draw(entries: List[Entry], output: str, title: Optional[str] = None) -> None
     axes.invert_yaxis()
     axes.set_xlabel("minutes after the first entry (%s)" % _stamp(t0))
     axes.set_title(title or "iotevents replay: states over time (▼ action, red × refused message)", fontsize=10, pad=22)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=colour[s]) for s in states]
+    handles = [Rectangle((0, 0), 1, 1, color=colour[s]) for s in states]
     if handles:
         axes.legend(handles, states, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(len(states), 8),
                     frameon=False)
