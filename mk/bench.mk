@@ -1,11 +1,12 @@
 # make bench: every benchmark row (Tests/bench/README.md says what each measures). Speed targets
 # live here, never in timed tests. Included by the Makefile.
-.PHONY: bench bench-messages bench-listing bench-durability bench-python bench-expressions bench-report
+.PHONY: bench bench-replay bench-messages bench-listing bench-durability bench-python bench-expressions bench-report
 
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
 	@$(MAKE) --no-print-directory bench-messages
 	@$(MAKE) --no-print-directory bench-listing
+	@$(MAKE) --no-print-directory bench-replay
 	@$(MAKE) --no-print-directory bench-expressions
 	@$(MAKE) --no-print-directory bench-durability
 	@$(MAKE) --no-print-directory bench-python
@@ -28,6 +29,10 @@ bench-messages: $(OUT)/message-path $(LIB_small) | deps-test
 # A page of ListDetectors filtered by state at 10 000 and 100 000 detectors: its cost must not grow.
 bench-listing: $(OUT)/listing $(LIB_small) | deps-test
 	sh Tests/bench/listing.sh $(OUT)/listing $(OUT)
+
+# iotevents replay through the command line: messages/s (Tests/bench/replay.sh; BENCH_SCALE=small: 100 000).
+bench-replay: $(LIB_standard) $(LIB_small) | deps-test
+	sh Tests/bench/replay.sh $(OUT)
 
 # Durability rows (issue 8): each durability mode as a ratio to the in-memory rate.
 bench-durability: $(OUT)/heartbeat-workload $(LIB_small)
