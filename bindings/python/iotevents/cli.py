@@ -78,6 +78,8 @@ def _add_replay(subparsers):
     parser.add_argument("--start-time-millis", type=int,
                         help="where the clock starts (default: the first message's timestamp)")
     parser.add_argument("--progress", action="store_true", help="report progress on standard error (default: when it is a terminal)")
+    parser.add_argument("--timeline", metavar="PICTURE", help="also draw the transcript (as iotevents timeline does) into "
+                                                               "this .svg or .png file")
     parser.set_defaults(run=_run_replay)
 
 
@@ -86,11 +88,17 @@ def _run_replay(arguments):
     from .replay import compare, replay
     out = io.StringIO() if arguments.expect else sys.stdout
     progress = sys.stderr if arguments.progress or sys.stderr.isatty() else None
+    entries: list = []
     try:
+        if arguments.timeline and not arguments.timeline.lower().endswith((".svg", ".png")):
+            raise ValueError("--timeline must name an .svg or a .png file: %s" % arguments.timeline)
         with (sys.stdin if arguments.messages == "-" else open(arguments.messages, encoding="utf-8")) as messages:
             lines = replay(arguments.state_directory, messages, out, text=arguments.format == "text",
-                           start_time_millis=arguments.start_time_millis, progress=progress)
-    except (OSError, ValueError, ClientError) as error:
+                           start_time_millis=arguments.start_time_millis, progress=progress, entries=entries)
+        if arguments.timeline:
+            from .timeline import draw
+            draw(entries, arguments.timeline)
+    except (OSError, ValueError, RuntimeError, ClientError) as error:
         print("iotevents replay: %s" % error, file=sys.stderr)
         return 1
     if arguments.expect:

@@ -255,9 +255,11 @@ def json_line(entry: Entry) -> str:
 
 
 def replay(state_directory: str, messages: IO[str], out: IO[str], text: bool = False,
-           start_time_millis: Optional[int] = None, progress: Optional[IO[str]] = None) -> List[str]:
+           start_time_millis: Optional[int] = None, progress: Optional[IO[str]] = None,
+           entries: Optional[List[Entry]] = None) -> List[str]:
     """Replays `messages` into the engine kept in `state_directory`; writes the transcript to
-    `out` (text or JSON Lines) and returns its lines."""
+    `out` (text or JSON Lines) and returns its lines; the entries themselves are appended to
+    `entries` when given (for a timeline)."""
     pending = list(read_messages(messages))
     first = next((m["timestamp"] for _, m in pending if m.get("timestamp") is not None), None)
     start = start_time_millis if start_time_millis is not None else first
@@ -274,6 +276,8 @@ def replay(state_directory: str, messages: IO[str], out: IO[str], text: bool = F
         for count, (number, message) in enumerate(pending, 1):
             replayer.send(number, message)
             for entry in replayer.transcript[written:]:
+                if entries is not None:
+                    entries.append(entry)
                 line = text_line(entry) if text else json_line(entry)
                 lines.append(line)
                 out.write(line + "\n")

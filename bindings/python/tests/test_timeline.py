@@ -65,3 +65,16 @@ def test_errors_name_what_is_wrong(tmp_path):
     text.write_text("2023-11-14T22:13:20.000Z  created    m[a]  in On\n")
     status, _, err = _run(["timeline", str(text), "-o", str(tmp_path / "t.png")])
     assert status == 1 and "line 1" in err and "--format json" in err
+
+
+def test_replay_draws_its_own_timeline(tmp_path):
+    import test_replay
+    state = str(tmp_path / "state")
+    test_replay._set_up("heartbeat", state)
+    picture = str(tmp_path / "replay.svg")
+    status, out, err = _run(["replay", "--state-directory", state, "--timeline", picture,
+                             os.path.join(CASES, "heartbeat", "messages.jsonl")])
+    assert status == 0, err
+    texts = " ".join("".join(t.itertext()) for t in
+                     ElementTree.parse(picture).getroot().iter("{http://www.w3.org/2000/svg}text"))
+    assert "deviceHeartbeat[pump-2]" in texts and "Offline" in texts
