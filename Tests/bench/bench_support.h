@@ -54,6 +54,15 @@ static inline void heartbeat_request(char *buffer, size_t size, long call, long 
     snprintf(buffer + used, size - used, "]}");
 }
 
+/* The Heartbeat input and the heartbeat model of MODELS_DIR, created on `engine`. */
+static inline void create_heartbeat_model(iotevents_engine *engine, const char *models_dir) {
+    char *input = test_read_file(models_dir, "heartbeat-input.json"), *model = test_read_file(models_dir, "heartbeat.json");
+    must(engine, "CreateInput", input);
+    must(engine, "CreateDetectorModel", model);
+    free(input);
+    free(model);
+}
+
 /* An engine on the manual clock (at 1700000000000) with the given "limits" member (a JSON
  * object), Heartbeat input and the heartbeat model of MODELS_DIR created; exits on failure. */
 static inline iotevents_engine *heartbeat_engine(const char *models_dir, const char *limits) {
@@ -61,11 +70,7 @@ static inline iotevents_engine *heartbeat_engine(const char *models_dir, const c
     snprintf(config, sizeof config, "{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,\"limits\":%s}", limits);
     iotevents_engine *engine = iotevents_open(config, &error);
     if (!engine) { fprintf(stderr, "open: %s\n", error); exit(1); }
-    char *input = test_read_file(models_dir, "heartbeat-input.json"), *model = test_read_file(models_dir, "heartbeat.json");
-    must(engine, "CreateInput", input);
-    must(engine, "CreateDetectorModel", model);
-    free(input);
-    free(model);
+    create_heartbeat_model(engine, models_dir);
     return engine;
 }
 

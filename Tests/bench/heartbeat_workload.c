@@ -27,11 +27,7 @@ int main(int argc, char **argv) {
     char *error = NULL;
     iotevents_engine *engine = iotevents_open(config, &error);
     if (!engine) { fprintf(stderr, "open: %s\n", error); return 1; }
-    char *input = test_read_file(argv[1], "heartbeat-input.json"), *model = test_read_file(argv[1], "heartbeat.json");
-    must(engine, "CreateInput", input);
-    must(engine, "CreateDetectorModel", model);
-    free(input);
-    free(model);
+    create_heartbeat_model(engine, argv[1]);
     /* Requests are written before the clock starts, as the binding rows prepare theirs. */
     enum { REQUEST_BYTES = 2048 };
     char *requests = malloc((size_t)calls * REQUEST_BYTES);

@@ -25,15 +25,7 @@ __attribute__((noinline)) void measured_pages(iotevents_engine *engine) {
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s MODELS_DIR KEYS\n", argv[0]); return 2; }
     long keys = atol(argv[2]);
-    char *error = NULL;
-    iotevents_engine *engine = iotevents_open("{\"clock\":\"manual\",\"startTimeMillis\":1700000000000,"
-                                              "\"limits\":{\"maxDetectorsPerModel\":10000000}}", &error);
-    if (!engine) { fprintf(stderr, "open: %s\n", error); return 1; }
-    char *input = test_read_file(argv[1], "heartbeat-input.json"), *model = test_read_file(argv[1], "heartbeat.json");
-    must(engine, "CreateInput", input);
-    must(engine, "CreateDetectorModel", model);
-    free(input);
-    free(model);
+    iotevents_engine *engine = heartbeat_engine(argv[1], "{\"maxDetectorsPerModel\":10000000}");
     heartbeat_detectors(engine, 0, keys);
     /* Every watchdog fires: all Offline (a tick fires at most maxEvaluationsPerCall of them). */
     while (iotevents_tick(engine, 1700000000000 + 301000) > 0) {}

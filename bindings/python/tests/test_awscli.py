@@ -3,35 +3,13 @@ serve_cli/ (each NN-name.cmd with the output the real `aws` recorded against `io
 NN-name.json) run again as `iotevents <operation> ... --state-directory D`, in process, must give
 the same exit status and the same output (times normalised, as the recording has them) or the
 same error message; and the AWS CLI's usage errors."""
-import contextlib
-import io
 import json
 import os
 import shlex
 
-import pytest
-
-from iotevents import cli
+from cli_support import normalise, run_cli
 
 STEPS = os.path.join(os.path.dirname(__file__), "serve_cli")
-
-
-def _normalise(document):
-    if isinstance(document, dict):
-        return {k: ("<time>" if k in ("creationTime", "lastUpdateTime") else _normalise(v)) for k, v in document.items()}
-    if isinstance(document, list):
-        return [_normalise(v) for v in document]
-    return document
-
-
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = cli.main(argv)
-        except SystemExit as exit_:  # argparse's own errors
-            status = exit_.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_the_aws_cli_steps_give_what_the_aws_cli_recorded(tmp_path):
@@ -42,10 +20,10 @@ def test_the_aws_cli_steps_give_what_the_aws_cli_recorded(tmp_path):
         with open(os.path.join(STEPS, step + ".cmd")) as f:
             words = shlex.split(f.read().replace("{here}", STEPS))
         assert words[0] in ("iotevents", "iotevents-data")
-        status, out, err = _run(words[1:] + ["--state-directory", state])
+        status, out, err = run_cli(words[1:] + ["--state-directory", state])
         got = {"exit": status}
         if status == 0:
-            got["output"] = _normalise(json.loads(out)) if out.strip() else None
+            got["output"] = normalise(json.loads(out)) if out.strip() else None
         else:
             got["stderr"] = err.strip()
         with open(os.path.join(STEPS, step + ".json")) as f:
@@ -54,32 +32,32 @@ def test_the_aws_cli_steps_give_what_the_aws_cli_recorded(tmp_path):
 
 def test_usage_errors_are_the_aws_clis(tmp_path):
     state = str(tmp_path / "state")
-    status, _, err = _run(["describe-input", "--state-directory", state])
+    status, _, err = run_cli(["describe-input", "--state-directory", state])
     assert status == 2 and "the following arguments are required: --input-name" in err
-    status, _, err = _run(["describe-input", "--input-name", "X", "--bogus", "1", "--state-directory", state])
+    status, _, err = run_cli(["describe-input", "--input-name", "X", "--bogus", "1", "--state-directory", state])
     assert status == 255 and "Unknown options: --bogus, 1" in err
-    status, _, err = _run(["create-input", "--input-name", "X", "--input-definition", "{bad", "--state-directory", state])
+    status, _, err = run_cli(["create-input", "--input-name", "X", "--input-definition", "{bad", "--state-directory", state])
     assert status == 255 and "Error parsing parameter '--input-definition': Invalid JSON" in err and "JSON received: {bad" in err
-    status, _, err = _run(["list-inputs", "--max-results", "abc", "--state-directory", state])
+    status, _, err = run_cli(["list-inputs", "--max-results", "abc", "--state-directory", state])
     assert status == 255 and "invalid literal for int()" in err
-    status, _, err = _run(["list-inputs"])
+    status, _, err = run_cli(["list-inputs"])
     assert status == 2 and "--state-directory" in err
 
 
 def test_flags_override_cli_input_json_and_booleans_and_empty_responses(tmp_path):
     state = str(tmp_path / "state")
-    status, out, _ = _run(["create-input", "--cli-input-json", json.dumps({
+    status, out, _ = run_cli(["create-input", "--cli-input-json", json.dumps({
         "inputName": "A", "inputDefinition": {"attributes": [{"jsonPath": "x"}]}}), "--input-name", "B",
         "--state-directory", state])
     assert status == 0 and json.loads(out)["inputConfiguration"]["inputName"] == "B"
-    status, out, _ = _run(["delete-input", "--input-name", "B", "--state-directory", state])
+    status, out, _ = run_cli(["delete-input", "--input-name", "B", "--state-directory", state])
     assert status == 0 and out == ""  # an empty response prints nothing, as the AWS CLI
 
 
 def test_help_lists_every_operation():
-    status, out, _ = _run(["--help"])
+    status, out, _ = run_cli(["--help"])
     assert status == 0
     for command in ("describe-detector", "batch-put-message", "create-detector-model", "list-input-routings"):
         assert command in out
-    status, out, _ = _run(["describe-detector", "--help"])
+    status, out, _ = run_cli(["describe-detector", "--help"])
     assert status == 0 and "--detector-model-name STRING (required)" in out

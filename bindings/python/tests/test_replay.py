@@ -5,15 +5,13 @@
   expected.jsonl   the transcript, --format json
   expected.txt     the transcript, --format text
 UPDATE=1 in the environment rewrites the expected files from what the replay printed."""
-import io
 import json
 import os
-import contextlib
 
 import pytest
 
 import iotevents
-from iotevents import cli
+from cli_support import run_cli
 
 CASES = os.path.join(os.path.dirname(__file__), "replay_cases")
 START = 1700000000000
@@ -27,19 +25,12 @@ def _set_up(case, state):
                 engine.call(request["operation"], request["request"])
 
 
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(argv)
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.mark.parametrize("case", sorted(os.listdir(CASES)))
 @pytest.mark.parametrize("fmt,expected", [("json", "expected.jsonl"), ("text", "expected.txt")])
 def test_transcript(case, fmt, expected, tmp_path):
     state = str(tmp_path / "state")
     _set_up(case, state)
-    status, out, err = _run(["replay", "--state-directory", state, "--format", fmt,
+    status, out, err = run_cli(["replay", "--state-directory", state, "--format", fmt,
                              os.path.join(CASES, case, "messages.jsonl")])
     assert status == 0, err
     path = os.path.join(CASES, case, expected)
@@ -54,7 +45,7 @@ def test_expect_passes_and_fails(tmp_path):
     case = os.path.join(CASES, "heartbeat")
     state = str(tmp_path / "state")
     _set_up("heartbeat", state)
-    status, out, _ = _run(["replay", "--state-directory", state, "--format", "json", "--expect",
+    status, out, _ = run_cli(["replay", "--state-directory", state, "--format", "json", "--expect",
                            os.path.join(case, "expected.jsonl"), os.path.join(case, "messages.jsonl")])
     assert status == 0 and "as" in out
     # The same replay on a fresh engine, against a transcript with one line changed.
@@ -64,7 +55,7 @@ def test_expect_passes_and_fails(tmp_path):
     (tmp_path / "wrong.jsonl").write_text("\n".join(lines) + "\n")
     state2 = str(tmp_path / "state2")
     _set_up("heartbeat", state2)
-    status, _, err = _run(["replay", "--state-directory", state2, "--format", "json", "--expect",
+    status, _, err = run_cli(["replay", "--state-directory", state2, "--format", "json", "--expect",
                            str(tmp_path / "wrong.jsonl"), os.path.join(case, "messages.jsonl")])
     assert status == 1
     assert "PUMP" in err and "differs" in err
@@ -76,7 +67,7 @@ def test_a_bad_line_is_named_and_nothing_is_replayed(tmp_path):
     messages = tmp_path / "messages.jsonl"
     messages.write_text('{"inputName": "Heartbeat", "payload": {"deviceId": "a"}, "timestamp": %d}\n'
                         '{"inputName": "Heartbeat", "payload": 7}\n' % START)
-    status, out, err = _run(["replay", "--state-directory", state, str(messages)])
+    status, out, err = run_cli(["replay", "--state-directory", state, str(messages)])
     assert status == 1
     assert "line 2" in err and "payload" in err
     assert out == ""
@@ -88,7 +79,7 @@ def test_a_bad_line_is_named_and_nothing_is_replayed(tmp_path):
 def test_progress_on_request(tmp_path):
     state = str(tmp_path / "state")
     _set_up("heartbeat", state)
-    status, _, err = _run(["replay", "--state-directory", state, "--progress",
+    status, _, err = run_cli(["replay", "--state-directory", state, "--progress",
                            os.path.join(CASES, "heartbeat", "messages.jsonl")])
     assert status == 0
     assert "replayed 6 of 6 messages" in err

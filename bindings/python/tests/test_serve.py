@@ -26,6 +26,7 @@ import pytest
 import iotevents
 import motor
 import pypi_venv
+from cli_support import normalise
 from every_operation import START, STEPS
 
 boto3 = pytest.importorskip("boto3")
@@ -217,14 +218,6 @@ def test_motor_scenario_over_http_on_the_newest_boto3():
         assert served.stop()[0] == 0
 
 
-def _normalise(document):
-    if isinstance(document, dict):
-        return {k: ("<time>" if k in ("creationTime", "lastUpdateTime") else _normalise(v)) for k, v in document.items()}
-    if isinstance(document, list):
-        return [_normalise(v) for v in document]
-    return document
-
-
 def test_aws_cli_steps():
     python = pypi_venv.newest("awscli-venv", "awscli", "awscli")
     aws = os.path.join(os.path.dirname(python), "aws")
@@ -241,7 +234,7 @@ def test_aws_cli_steps():
                                  capture_output=True, text=True, timeout=120)
             got = {"exit": ran.returncode}
             if ran.returncode == 0:
-                got["output"] = _normalise(json.loads(ran.stdout)) if ran.stdout.strip() else None
+                got["output"] = normalise(json.loads(ran.stdout)) if ran.stdout.strip() else None
             else:
                 got["stderr"] = ran.stderr.strip()
             expected_file = os.path.join(CLI_STEPS, step + ".json")

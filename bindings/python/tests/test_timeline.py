@@ -1,31 +1,22 @@
 """`iotevents timeline`: the transcripts of replay_cases/ drawn as PNG and SVG (valid images, with
 every detector's row and state named), the spans they are drawn from, and the errors."""
-import contextlib
-import io
 import os
 import struct
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from iotevents import cli
+from cli_support import run_cli
 from iotevents.timeline import spans
 
 pytest.importorskip("matplotlib")  # tests/run.sh installs it; the package lists it as an extra
 CASES = os.path.join(os.path.dirname(__file__), "replay_cases")
 
 
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(argv)
-    return status, out.getvalue(), err.getvalue()
-
-
 @pytest.mark.parametrize("case", sorted(os.listdir(CASES)))
 def test_png_is_an_image(case, tmp_path):
     output = str(tmp_path / "timeline.png")
-    status, out, err = _run(["timeline", os.path.join(CASES, case, "expected.jsonl"), "-o", output])
+    status, out, err = run_cli(["timeline", os.path.join(CASES, case, "expected.jsonl"), "-o", output])
     assert status == 0, err
     with open(output, "rb") as f:
         data = f.read()
@@ -36,7 +27,7 @@ def test_png_is_an_image(case, tmp_path):
 
 def test_svg_names_every_row_and_state(tmp_path):
     output = str(tmp_path / "timeline.svg")
-    status, _, err = _run(["timeline", os.path.join(CASES, "heartbeat", "expected.jsonl"), "-o", output])
+    status, _, err = run_cli(["timeline", os.path.join(CASES, "heartbeat", "expected.jsonl"), "-o", output])
     assert status == 0, err
     root = ElementTree.parse(output).getroot()
     texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
@@ -59,11 +50,11 @@ def test_spans_follow_creations_and_transitions():
 
 
 def test_errors_name_what_is_wrong(tmp_path):
-    status, _, err = _run(["timeline", os.path.join(CASES, "heartbeat", "expected.jsonl"), "-o", str(tmp_path / "t.gif")])
+    status, _, err = run_cli(["timeline", os.path.join(CASES, "heartbeat", "expected.jsonl"), "-o", str(tmp_path / "t.gif")])
     assert status == 1 and ".svg or a .png" in err
     text = tmp_path / "transcript.txt"
     text.write_text("2023-11-14T22:13:20.000Z  created    m[a]  in On\n")
-    status, _, err = _run(["timeline", str(text), "-o", str(tmp_path / "t.png")])
+    status, _, err = run_cli(["timeline", str(text), "-o", str(tmp_path / "t.png")])
     assert status == 1 and "line 1" in err and "--format json" in err
 
 
@@ -72,7 +63,7 @@ def test_replay_draws_its_own_timeline(tmp_path):
     state = str(tmp_path / "state")
     test_replay._set_up("heartbeat", state)
     picture = str(tmp_path / "replay.svg")
-    status, out, err = _run(["replay", "--state-directory", state, "--timeline", picture,
+    status, out, err = run_cli(["replay", "--state-directory", state, "--timeline", picture,
                              os.path.join(CASES, "heartbeat", "messages.jsonl")])
     assert status == 0, err
     texts = " ".join("".join(t.itertext()) for t in
