@@ -3,6 +3,7 @@ BatchPutMessage calls over 1 000 devices, base64 payloads) through
 
   * the C ABI directly (Tests/bench/heartbeat_workload.c, the baseline),
   * the binding's boto3-shaped client (`data.batch_put_message(messages=[...])`, bytes payloads),
+    ten messages a call, and one message a call (the same messages),
   * the binding's Engine.call_raw with the request text prepared (the ctypes cost alone),
   * the same heartbeat state machine written with the `transitions` package from PyPI, as a
     Python developer would write it without this library (payload decoding, a per-device
@@ -34,7 +35,7 @@ def messages_of(call):
     return out
 
 
-def through_client(library, models, calls):
+def through_client(library, models, calls, per_call=10):
     import iotevents
     with iotevents.Engine(library=library, clock="manual", start_time_millis=START) as engine:
         control, data = engine.client("iotevents"), engine.client("iotevents-data")
@@ -43,6 +44,8 @@ def through_client(library, models, calls):
         with open(os.path.join(models, "heartbeat.json")) as f:
             control.create_detector_model(**json.load(f))
         batches = [messages_of(c) for c in range(calls)]
+        if per_call == 1:
+            batches = [[m] for batch in batches for m in batch]
         started = time.perf_counter()
         for messages in batches:
             data.batch_put_message(messages=messages)
@@ -116,6 +119,7 @@ def main():
     json_out = sys.argv[5] if len(sys.argv) > 5 else None
     rows = {"C ABI (baseline)": lambda: through_c(c_bench, models, calls),
             "Python client (batch_put_message)": lambda: through_client(library, models, calls),
+            "Python client, one message a call": lambda: through_client(library, models, calls, per_call=1),
             "Python Engine.call_raw": lambda: through_call_raw(library, models, calls),
             "transitions package, by hand": lambda: with_transitions(calls)}
     best = {name: 0.0 for name in rows}
