@@ -325,7 +325,7 @@ class Template:
             self.references.add(logical_id)
             return "arn:%s:iam::%s:role/%s" % (self.context["AWS::Partition"], self.context["AWS::AccountId"],
                                                self.physical_name(resource))
-        raise TemplateError("Fn::GetAtt %s.%s: the attribute %s of a %s is not supported"
+        raise TemplateError("Fn::GetAtt %s.%s: the attribute %s of an %s is not supported"
                             % (logical_id, attribute, attribute, resource.type))
 
     _SUB = re.compile(r"\$\{([^}]*)\}")
