@@ -12,7 +12,7 @@ Add a subcommand with a function `_add_<name>(subparsers)` that registers its pa
 import argparse
 import io
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 
 def _credentials(text):
@@ -65,14 +65,14 @@ def _run_serve(arguments):
         return 1
 
 
-def _parameter(text):
+def _parameter(text: str) -> Tuple[str, str]:
     name, separator, value = text.partition("=")
     if not separator or not name:
         raise argparse.ArgumentTypeError("expected NAME=VALUE, got %r" % text)
     return name, value
 
 
-def _add_import(subparsers):
+def _add_import(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import", help="load the inputs and models of CloudFormation/CDK templates, describe outputs, Create requests",
         description="Reads each FILE (the kind from its content): a CloudFormation or CDK template (JSON or YAML, "
@@ -93,9 +93,9 @@ def _add_import(subparsers):
     parser.set_defaults(run=_run_import)
 
 
-def _run_import(arguments):
+def _run_import(arguments: argparse.Namespace) -> int:
     from . import importer
-    context = {}
+    context: Dict[str, str] = {}
     if arguments.region:
         context["AWS::Region"] = arguments.region
     if arguments.account_id:

@@ -49,11 +49,11 @@ def yaml_loader() -> Any:
     """A SafeLoader class that reads CloudFormation YAML: each short-form tag (!Ref, !GetAtt A.B,
     !Sub, ...) becomes its long form, and dates stay text (AWSTemplateFormatVersion: 2010-09-09)."""
     try:
-        import yaml
+        import yaml  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         raise RuntimeError("reading YAML templates needs PyYAML: pip install 'iotevents[import]' (or pyyaml)") from None
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
         pass
 
     Loader.yaml_implicit_resolvers = {
@@ -92,7 +92,7 @@ def parse(text: str, yaml_allowed: bool = True) -> Any:
     if stripped.startswith("{") or stripped.startswith("["):
         raise ValueError("not valid JSON: %s" % first)
     loader = yaml_loader()
-    import yaml
+    import yaml  # type: ignore[import-untyped,unused-ignore]
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as error:

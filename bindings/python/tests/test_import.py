@@ -184,3 +184,85 @@ def test_without_pyyaml_a_yaml_template_says_what_to_install(monkeypatch):
     status, _, err = _run(["import", "--emit", os.path.join("import_cases", "yaml-heartbeat", "template.yaml")])
     assert status == 1
     assert "iotevents[import]" in err and "PyYAML" in err
+
+
+def test_action_names_come_from_the_service_model():
+    """CloudFormation's action names whose API name is not the plain lower-first one."""
+    from iotevents import import_shapes
+    cfn = {"IotEvents": {"InputName": "x"}, "IotSiteWise": {"PropertyAlias": "'a'"},
+           "DynamoDBv2": {"TableName": "t"}, "DynamoDB": {"HashKeyField": "k", "HashKeyValue": "v", "TableName": "t"},
+           "Firehose": {"DeliveryStreamName": "s"}, "Sqs": {"QueueUrl": "q", "UseBase64": "true"},
+           "Sns": {"TargetArn": "a"}, "Lambda": {"FunctionArn": "f"}, "IotTopicPublish": {"MqttTopic": "t"},
+           "SetTimer": {"TimerName": "t", "Seconds": "5"}, "ResetTimer": {"TimerName": "t"},
+           "ClearTimer": {"TimerName": "t"}, "SetVariable": {"VariableName": "v", "Value": 1}}
+    api = import_shapes.from_cloudformation(cfn, "Action", "Action")
+    assert sorted(api) == sorted(["iotEvents", "iotSiteWise", "dynamoDBv2", "dynamoDB", "firehose", "sqs", "sns",
+                                  "lambda", "iotTopicPublish", "setTimer", "resetTimer", "clearTimer", "setVariable"])
+    assert api["sqs"]["useBase64"] is True and api["setTimer"]["seconds"] == 5 and api["setVariable"]["value"] == "1"
+    assert import_shapes.from_cloudformation([{"Key": "a", "Value": "b"}], "Tags", "Tags") == [{"key": "a", "value": "b"}]
+
+
+def _template(tmp_path, text, name="t.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+INPUT = """
+  Readings:
+    Type: AWS::IoTEvents::Input
+    Properties:
+      InputName: Readings
+      InputDefinition: {Attributes: [{JsonPath: id}]}
+"""
+
+
+def test_an_undeclared_parameter_is_refused(tmp_path):
+    status, _, err = _run(["import", "--emit", "--parameter", "Nope=1", _template(tmp_path, "Resources:" + INPUT)])
+    assert status == 1 and "--parameter Nope: no template declares it" in err
+
+
+def test_a_dependency_cycle_is_refused(tmp_path):
+    text = "Resources:" + INPUT.replace("    Properties:", "    DependsOn: Other\n    Properties:") + \
+        INPUT.replace("Readings", "Other").replace("    Properties:", "    DependsOn: [Readings]\n    Properties:")
+    status, _, err = _run(["import", "--emit", _template(tmp_path, text)])
+    assert status == 1 and "cycle" in err and "Readings" in err and "Other" in err
+
+
+def test_depends_on_orders_within_a_kind_and_refers_to_known_resources(tmp_path):
+    text = "Resources:" + INPUT.replace("    Properties:", "    DependsOn: Later\n    Properties:") + \
+        INPUT.replace("Readings", "Later")
+    status, out, err = _run(["import", "--emit", _template(tmp_path, text)])
+    assert status == 0, err
+    assert [json.loads(line)["request"]["inputName"] for line in out.splitlines()] == ["Later", "Readings"]
+    status, _, err = _run(["import", "--emit", _template(tmp_path, "Resources:" + INPUT.replace(
+        "    Properties:", "    DependsOn: Ghost\n    Properties:"))])
+    assert status == 1 and "Readings: DependsOn Ghost: no such resource" in err
+
+
+def test_a_reference_to_a_skipped_resource_is_refused(tmp_path):
+    text = ("Conditions:\n  Off: !Equals [a, b]\nResources:" + INPUT.replace("    Properties:", "    Condition: Off\n    Properties:")
+            + INPUT.replace("Readings:\n", "Second:\n").replace("InputName: Readings", "InputName: !Sub '${Readings}2'"))
+    status, _, err = _run(["import", "--emit", _template(tmp_path, text)])
+    assert status == 1 and "Second: refers to Readings, which its condition skipped" in err
+
+
+def test_no_value_removes_a_member_and_a_list_element(tmp_path):
+    text = "Resources:" + INPUT.replace("InputDefinition: {Attributes: [{JsonPath: id}]}",
+                                        "InputDescription: !Ref AWS::NoValue\n"
+                                        "      InputDefinition: {Attributes: [{JsonPath: id}, !Ref AWS::NoValue]}")
+    status, out, err = _run(["import", "--emit", _template(tmp_path, text)])
+    assert status == 0, err
+    assert json.loads(out)["request"] == {"inputName": "Readings", "inputDefinition": {"attributes": [{"jsonPath": "id"}]}}
+
+
+def test_allowed_values_are_checked(tmp_path):
+    text = "Parameters:\n  Stage: {Type: String, Default: dev, AllowedValues: [dev, prod]}\nResources:" + INPUT
+    status, _, err = _run(["import", "--emit", "--parameter", "Stage=test", _template(tmp_path, text)])
+    assert status == 1 and "parameter Stage: 'test' is not one of its AllowedValues (dev, prod)" in err
+
+
+def test_a_file_that_is_nothing_known_is_named(tmp_path):
+    path = _template(tmp_path, '{"something": "else"}', "other.json")
+    status, _, err = _run(["import", "--emit", path])
+    assert status == 1 and "other.json: not a CloudFormation template" in err
