@@ -140,7 +140,12 @@ class Template:
         self.conditions: Dict[str, Any] = document.get("Conditions") or {}
         self._condition_values: Dict[str, bool] = {}
         self._evaluating: Set[str] = set()
-        self.parameters = self._parameters(document.get("Parameters") or {}, parameters)
+        declared = document.get("Parameters") or {}
+        self.parameters = self._parameters(declared, parameters)
+        # An SSM parameter type's value is the name of a parameter in Systems Manager: unknown here,
+        # unless given (then the value given is taken as what SSM holds).
+        self._ssm = {name for name, declaration in declared.items() if name not in parameters
+                     and str((declaration or {}).get("Type", "")).startswith("AWS::SSM::Parameter::Value<")}
         self.references: Set[str] = set()  # the resources the last resolve() referred to
 
     @staticmethod
@@ -178,7 +183,9 @@ class Template:
 
     # -- conditions -------------------------------------------------------------------------------
 
-    def condition(self, name: str) -> bool:
+    def condition(self, name: Any) -> bool:
+        if not isinstance(name, str):
+            raise TemplateError("a condition is named by text, got %r" % (name,))
         if name in self._condition_values:
             return self._condition_values[name]
         if name not in self.conditions:
@@ -296,6 +303,9 @@ class Template:
         if name.startswith("AWS::"):
             raise TemplateError("Ref %s: a pseudo-parameter not known here (known: AWS::NoValue, %s)"
                                 % (name, ", ".join(sorted(self.context))))
+        if name in self._ssm:
+            raise TemplateError("Ref %s: an SSM parameter (%s), which cannot be read without AWS: give --parameter %s=VALUE"
+                                % (name, self.parameters[name], name))
         if name in self.parameters:
             return self.parameters[name]
         if name in self.resources:

@@ -241,7 +241,7 @@ def test_depends_on_orders_within_a_kind_and_refers_to_known_resources(tmp_path)
 
 
 def test_a_reference_to_a_skipped_resource_is_refused(tmp_path):
-    text = ("Conditions:\n  Off: !Equals [a, b]\nResources:" + INPUT.replace("    Properties:", "    Condition: Off\n    Properties:")
+    text = ("Conditions:\n  Disabled: !Equals [a, b]\nResources:" + INPUT.replace("    Properties:", "    Condition: Disabled\n    Properties:")
             + INPUT.replace("Readings:\n", "Second:\n").replace("InputName: Readings", "InputName: !Sub '${Readings}2'"))
     status, _, err = _run(["import", "--emit", _template(tmp_path, text)])
     assert status == 1 and "Second: refers to Readings, which its condition skipped" in err
@@ -266,3 +266,24 @@ def test_a_file_that_is_nothing_known_is_named(tmp_path):
     path = _template(tmp_path, '{"something": "else"}', "other.json")
     status, _, err = _run(["import", "--emit", path])
     assert status == 1 and "other.json: not a CloudFormation template" in err
+
+
+def test_an_ssm_parameter_needs_a_value_when_used(tmp_path):
+    text = ("Parameters:\n  Name: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /fleet/input-name}\nResources:"
+            + INPUT.replace("InputName: Readings", "InputName: !Ref Name"))
+    path = _template(tmp_path, text)
+    status, _, err = _run(["import", "--emit", path])
+    assert status == 1 and "Ref Name: an SSM parameter (/fleet/input-name)" in err and "--parameter Name=VALUE" in err
+    status, out, err = _run(["import", "--emit", "--parameter", "Name=FromSsm", path])
+    assert status == 0, err
+    assert json.loads(out)["request"]["inputName"] == "FromSsm"
+
+
+def test_yaml_describe_output_and_dates_stay_text(tmp_path):
+    """`aws ... --output yaml` saved: the same describe output, in YAML."""
+    path = _template(tmp_path, "input:\n  inputConfiguration:\n    inputName: Y\n    creationTime: 2024-03-05\n"
+                               "    status: ACTIVE\n  inputDefinition:\n    attributes:\n    - jsonPath: id\n", "d.yaml")
+    status, out, err = _run(["import", "--emit", path])
+    assert status == 0, err
+    assert json.loads(out) == {"operation": "CreateInput", "request": {
+        "inputName": "Y", "inputDefinition": {"attributes": [{"jsonPath": "id"}]}}}
