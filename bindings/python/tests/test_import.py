@@ -64,7 +64,7 @@ def _in_tests_directory(monkeypatch):
 
 
 @pytest.mark.parametrize("case", sorted(os.listdir(CASES)))
-def test_emit(case):
+def test_emit(case, tmp_path):
     directory, files, args, exit_status = _case(case)
     status, out, err = _run(["import", "--emit"] + args + files)
     assert status == exit_status, err
@@ -72,9 +72,14 @@ def test_emit(case):
     _compare(os.path.join(directory, "expected.stderr"), err)
     if exit_status:
         assert out == ""
+        return
     for line in out.splitlines():
         entry = json.loads(line)
         assert set(entry) == {"operation", "request"}
+    # What --emit prints imports again as the same requests.
+    (tmp_path / "emitted.jsonl").write_text(out)
+    again = _run(["import", "--emit", str(tmp_path / "emitted.jsonl")])
+    assert again[:2] == (0, out), again[2]
 
 
 @pytest.mark.parametrize("case", sorted(os.listdir(CASES)))
