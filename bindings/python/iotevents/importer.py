@@ -210,7 +210,8 @@ def load(items: List[Item], state_directory: str, out: IO[str], region: Optional
     from .engine import Engine
     problems: List[str] = []
     os.makedirs(state_directory, exist_ok=True)
-    with Engine(state_directory=state_directory, clock="manual", **_engine_config(region, account_id)) as engine:
+    # The system clock (no timer thread): creationTime is now, and nothing fires while loading.
+    with Engine(state_directory=state_directory, **_engine_config(region, account_id)) as engine:
         for item in items:
             describe, member = _DESCRIBE[item.operation]
             try:

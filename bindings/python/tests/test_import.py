@@ -132,6 +132,7 @@ def test_end_to_end_then_describe(tmp_path):
         names = sorted(s["detectorModelName"] for s in client.list_detector_models()["detectorModelSummaries"])
         assert names == ["deviceHeartbeat_prod", "prodAudit"]
         described = client.describe_input(inputName="Heartbeat")["input"]
+        assert described["inputConfiguration"]["creationTime"].year >= 2024  # the system clock, not 1970
         assert described["inputDefinition"] == {"attributes": [{"jsonPath": "deviceId"}, {"jsonPath": "battery"}]}
         assert described["inputConfiguration"]["inputDescription"] == "A device says it is alive in eu-west-1"
         model = client.describe_detector_model(detectorModelName="deviceHeartbeat_prod")["detectorModel"]
