@@ -7,9 +7,12 @@ Fn::Or, Fn::FindInMap, Fn::Base64 and Condition.
 
 Ref to an IoT Events resource gives its name: the name property, or, when the template leaves it
 out, the logical id itself (CloudFormation would make up `<stack>-<logical id>-<random>`, which is
-neither reproducible nor, with its hyphens, a valid input name). Ref and Fn::GetAtt Arn of an
-AWS::IAM::Role give its name and ARN in the context's account, so `RoleArn: !GetAtt Role.Arn`
-works; any other resource, or attribute, is an error for the resource that asks for it."""
+neither reproducible nor, with its hyphens, a valid input name). Ref and Fn::GetAtt of the
+resources IoT Events models commonly name (an IAM role, an SNS topic, an SQS queue, a Lambda
+function, a DynamoDB table, a Firehose delivery stream: REFERENCES) give their names, ARNs and
+URLs in the context's partition, region and account, so `RoleArn: !GetAtt Role.Arn` and
+`TargetArn: !Ref AlertTopic` work; any other resource, or attribute, is an error for the resource
+that asks for it."""
 import base64
 import json
 import re
@@ -115,12 +118,24 @@ class Resource:
         self.depends_on: List[str] = [depends] if isinstance(depends, str) else list(depends)
 
 
-#: Per resource type: the property naming it, and what Ref gives (name or arn); the attributes
-#: Fn::GetAtt may ask for.
-NAME_PROPERTIES: Dict[str, str] = {"AWS::IoTEvents::Input": "InputName",
-                                   "AWS::IoTEvents::DetectorModel": "DetectorModelName",
-                                   "AWS::IoTEvents::AlarmModel": "AlarmModelName",
-                                   "AWS::IAM::Role": "RoleName"}
+#: Per resource type: the property naming it, what Ref gives, and the attributes Fn::GetAtt
+#: resolves ({name}: the physical name; {partition}, {region}, {account}, {suffix}: the context).
+#: The IoT Events resources, and those their actions and roles commonly refer to.
+REFERENCES: Dict[str, Tuple[str, str, Dict[str, str]]] = {
+    "AWS::IoTEvents::Input": ("InputName", "{name}", {}),
+    "AWS::IoTEvents::DetectorModel": ("DetectorModelName", "{name}", {}),
+    "AWS::IoTEvents::AlarmModel": ("AlarmModelName", "{name}", {}),
+    "AWS::IAM::Role": ("RoleName", "{name}", {"Arn": "arn:{partition}:iam::{account}:role/{name}"}),
+    "AWS::SNS::Topic": ("TopicName", "arn:{partition}:sns:{region}:{account}:{name}",
+                        {"TopicArn": "arn:{partition}:sns:{region}:{account}:{name}", "TopicName": "{name}"}),
+    "AWS::SQS::Queue": ("QueueName", "https://sqs.{region}.{suffix}/{account}/{name}",
+                        {"Arn": "arn:{partition}:sqs:{region}:{account}:{name}", "QueueName": "{name}",
+                         "QueueUrl": "https://sqs.{region}.{suffix}/{account}/{name}"}),
+    "AWS::Lambda::Function": ("FunctionName", "{name}", {"Arn": "arn:{partition}:lambda:{region}:{account}:function:{name}"}),
+    "AWS::DynamoDB::Table": ("TableName", "{name}", {"Arn": "arn:{partition}:dynamodb:{region}:{account}:table/{name}"}),
+    "AWS::KinesisFirehose::DeliveryStream": ("DeliveryStreamName", "{name}",
+                                             {"Arn": "arn:{partition}:firehose:{region}:{account}:deliverystream/{name}"}),
+}
 
 
 class Template:
@@ -310,16 +325,16 @@ class Template:
             return self.parameters[name]
         if name in self.resources:
             resource = self.resources[name]
-            if resource.type not in NAME_PROPERTIES:
+            if resource.type not in REFERENCES:
                 raise TemplateError("Ref %s: a resource of type %s, whose Ref cannot be resolved here" % (name, resource.type))
             self.references.add(name)
-            return self.physical_name(resource)
+            return self._format(REFERENCES[resource.type][1], resource)
         raise TemplateError("Ref %s: neither a parameter, a pseudo-parameter nor a resource of the template" % name)
 
     def physical_name(self, resource: Resource) -> str:
         """The resource's name: its name property, resolved, or its logical id."""
         properties = resource.properties if isinstance(resource.properties, dict) else {}
-        prop = NAME_PROPERTIES[resource.type]
+        prop = REFERENCES[resource.type][0]
         if prop not in properties:
             return resource.logical_id
         value = self.resolve(properties[prop])
@@ -331,12 +346,17 @@ class Template:
         resource = self.resources.get(logical_id)
         if resource is None:
             raise TemplateError("Fn::GetAtt %s.%s: no resource %s in the template" % (logical_id, attribute, logical_id))
-        if resource.type == "AWS::IAM::Role" and attribute == "Arn":
+        attributes = REFERENCES.get(resource.type, ("", "", {}))[2]
+        if attribute in attributes:
             self.references.add(logical_id)
-            return "arn:%s:iam::%s:role/%s" % (self.context["AWS::Partition"], self.context["AWS::AccountId"],
-                                               self.physical_name(resource))
+            return self._format(attributes[attribute], resource)
         raise TemplateError("Fn::GetAtt %s.%s: the attribute %s of an %s is not supported"
                             % (logical_id, attribute, attribute, resource.type))
+
+    def _format(self, pattern: str, resource: Resource) -> str:
+        return pattern.format(name=self.physical_name(resource), partition=self.context["AWS::Partition"],
+                              region=self.context["AWS::Region"], account=self.context["AWS::AccountId"],
+                              suffix=self.context["AWS::URLSuffix"])
 
     _SUB = re.compile(r"\$\{([^}]*)\}")
 
