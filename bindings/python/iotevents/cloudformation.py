@@ -156,11 +156,14 @@ class Template:
         self._condition_values: Dict[str, bool] = {}
         self._evaluating: Set[str] = set()
         declared = document.get("Parameters") or {}
+        if not isinstance(declared, dict):
+            raise TemplateError("Parameters: expected an object of parameters")
         self.parameters = self._parameters(declared, parameters)
         # An SSM parameter type's value is the name of a parameter in Systems Manager: unknown here,
         # unless given (then the value given is taken as what SSM holds).
         self._ssm = {name for name, declaration in declared.items() if name not in parameters
-                     and str((declaration or {}).get("Type", "")).startswith("AWS::SSM::Parameter::Value<")}
+                     and isinstance(declaration, dict)
+                     and str(declaration.get("Type", "")).startswith("AWS::SSM::Parameter::Value<")}
         self.references: Set[str] = set()  # the resources the last resolve() referred to
 
     @staticmethod

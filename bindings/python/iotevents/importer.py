@@ -88,7 +88,8 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) 
             continue
         for where, document in documents:
             if cloudformation.is_template(document):
-                declared.update((document.get("Parameters") or {}).keys())
+                parameters_declared = document.get("Parameters") or {}
+                declared.update(parameters_declared if isinstance(parameters_declared, dict) else {})
                 _read_template(where, document, parameters, context, result)
                 continue
             try:
@@ -107,6 +108,7 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) 
 def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], context: Dict[str, str],
                    result: Result) -> None:
     declared = document.get("Parameters") or {}
+    declared = declared if isinstance(declared, dict) else {}
     try:
         template = cloudformation.Template(document, {k: v for k, v in given.items() if k in declared}, context)
     except cloudformation.TemplateError as error:
