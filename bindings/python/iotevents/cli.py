@@ -1,6 +1,7 @@
 """The `iotevents` command (console script, or `python -m iotevents`): one subcommand per task.
 
     iotevents serve [--host H] [--port P] [--state-directory DIR] [--credentials KEY:SECRET] ...
+    iotevents import FILE... [--state-directory DIR | --emit] [--parameter NAME=VALUE ...]
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
     iotevents timeline TRANSCRIPT -o out.svg|out.png
     iotevents describe-detector --detector-model-name X --key-value K --state-directory DIR
@@ -11,7 +12,7 @@ Add a subcommand with a function `_add_<name>(subparsers)` that registers its pa
 import argparse
 import io
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 
 def _credentials(text):
@@ -62,6 +63,67 @@ def _run_serve(arguments):
     except OSError as error:  # the address is taken, or not ours
         print("iotevents serve: cannot listen on %s:%d: %s" % (arguments.host, arguments.port, error), file=sys.stderr)
         return 1
+
+
+def _parameter(text: str) -> Tuple[str, str]:
+    name, separator, value = text.partition("=")
+    if not separator or not name:
+        raise argparse.ArgumentTypeError("expected NAME=VALUE, got %r" % text)
+    return name, value
+
+
+def _add_import(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "import", help="load the inputs and models of CloudFormation/CDK templates, describe outputs, Create requests",
+        description="Reads each FILE (the kind from its content): a CloudFormation or CDK template (JSON or YAML, "
+                    "short-form tags too) and its AWS::IoTEvents::Input, DetectorModel and AlarmModel resources; "
+                    "a saved `aws iotevents describe-input`, describe-detector-model or describe-alarm-model "
+                    "output; a CreateInput/CreateDetectorModel/CreateAlarmModel request, or JSON Lines of them as "
+                    "--emit prints. Every request is checked on a scratch engine first: any problem is reported "
+                    "and nothing is loaded. YAML needs PyYAML (pip install 'iotevents[import]').")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="a template, describe output or Create request")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--state-directory", help="create the resources in the engine kept in this directory")
+    what.add_argument("--emit", action="store_true",
+                      help='print the Create requests as JSON Lines ({"operation": ..., "request": ...}) instead')
+    parser.add_argument("--parameter", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
+                        help="a template parameter's value (repeatable; overrides its Default)")
+    parser.add_argument("--region", help="AWS::Region of the templates, and the engine's region (default us-east-1)")
+    parser.add_argument("--account-id", help="AWS::AccountId of the templates, and the engine's (default 123456789012)")
+    parser.set_defaults(run=_run_import)
+
+
+def _run_import(arguments: argparse.Namespace) -> int:
+    from . import importer
+    context: Dict[str, str] = {}
+    if arguments.region:
+        context["AWS::Region"] = arguments.region
+    if arguments.account_id:
+        context["AWS::AccountId"] = arguments.account_id
+    result = importer.read(arguments.files, dict(arguments.parameter), context)
+    problems = result.problems or importer.validate(result.items, arguments.region, arguments.account_id)
+    if not problems:
+        if arguments.emit:
+            importer.emit(result.items, sys.stdout)
+        elif arguments.state_directory:
+            problems = importer.load(result.items, arguments.state_directory, sys.stdout,
+                                     arguments.region, arguments.account_id)
+        else:
+            for item in result.items:
+                print("valid %s" % item.label)
+    if problems:
+        for problem in problems:
+            print("iotevents import: %s" % problem, file=sys.stderr)
+        print("iotevents import: %d problem%s: nothing %s" % (
+            len(problems), "" if len(problems) == 1 else "s",
+            "more created" if any("were created" in p for p in problems) else "loaded"), file=sys.stderr)
+        return 1
+    for line in result.skipped:
+        print(line, file=sys.stderr if arguments.emit else sys.stdout)
+    if not arguments.emit and not arguments.state_directory:
+        print("iotevents import: %d resource%s valid; nothing loaded (--state-directory DIR loads them, --emit "
+              "prints the requests)" % (len(result.items), "" if len(result.items) == 1 else "s"))
+    return 0
 
 
 def _add_replay(subparsers):
@@ -146,6 +208,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     _add_serve(subparsers)
+    _add_import(subparsers)
     _add_replay(subparsers)
     _add_timeline(subparsers)
     for command, (operation, model) in sorted(commands.items()):

@@ -2,14 +2,14 @@
 # The Python binding's suite (make python-test): the tests against each library given (the
 # pure-Python package from the tree, no install), then mypy --strict on the generated stubs
 # (tests/typing/check_typing.py: good.py accepted, each misspelt member of bad.py reported).
-# pytest, boto3, mypy and matplotlib (iotevents timeline) come from PyPI when missing. test_newest_boto3.py keeps
+# pytest, boto3, mypy, matplotlib (iotevents timeline) and PyYAML (iotevents import) come from PyPI when missing. test_newest_boto3.py keeps
 # build/boto3-venv with the newest boto3 from PyPI (refreshed at most once a day) and runs
 # iotevents.boto3 there; test_serve.py runs `iotevents serve` (real processes on loopback)
 # against that boto3 and the AWS CLI v1 in build/awscli-venv (likewise).
 #   bindings/python/tests/run.sh OUT LIBRARY...      (OUT: the build directory)
 set -u
 out=$1; shift
-sh tools/install-deps.sh pip pytest boto3 mypy matplotlib || exit 1
+sh tools/install-deps.sh pip pytest boto3 mypy matplotlib yaml=pyyaml || exit 1
 for lib in "$@"; do
   IOTEVENTS_LIBRARY=$lib PYTHONPATH=bindings/python python3 -m pytest -q -p no:cacheprovider bindings/python/tests || exit 1
 done

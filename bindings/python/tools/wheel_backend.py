@@ -49,6 +49,7 @@ def _metadata(project):
             "Provides-Extra: boto3\nRequires-Dist: boto3; extra == \"boto3\"\n"
             "Provides-Extra: serve\nRequires-Dist: botocore; extra == \"serve\"\n"
             "Provides-Extra: timeline\nRequires-Dist: matplotlib; extra == \"timeline\"\n"
+            "Provides-Extra: import\nRequires-Dist: pyyaml; extra == \"import\"\n"
             "Description-Content-Type: text/markdown\n\n" % project) + readme
 
 

@@ -1,0 +1,239 @@
+"""`iotevents import FILE...`: the inputs, detector models and alarm models of CloudFormation/CDK
+templates, saved describe outputs and plain Create requests, as Create requests in the order an
+engine accepts them (inputs, then detector models, then alarm models, DependsOn and Ref honoured).
+
+All or nothing: every file is converted first, then every request is created on a scratch
+in-memory engine; only when all of that succeeds are they created in the state directory (after
+checking none of them exists there already). Each problem is reported with its file and logical
+id; any problem means nothing is loaded."""
+import json
+import os
+from typing import IO, Any, Dict, List, Optional, Set, Tuple
+
+from . import cloudformation, import_shapes
+from .errors import ClientError
+
+_RANK = {"CreateInput": 0, "CreateDetectorModel": 1, "CreateAlarmModel": 2}
+_DESCRIBE = {"CreateInput": ("DescribeInput", "inputName"),
+             "CreateDetectorModel": ("DescribeDetectorModel", "detectorModelName"),
+             "CreateAlarmModel": ("DescribeAlarmModel", "alarmModelName")}
+
+
+class Item:
+    """One Create request, where it came from, and the items (keys) it must follow."""
+
+    def __init__(self, source: str, operation: str, request: Dict[str, Any], logical_id: Optional[str] = None,
+                 depends: Optional[Set[Tuple[str, str]]] = None) -> None:
+        self.source = source
+        self.operation = operation
+        self.request = request
+        self.logical_id = logical_id
+        self.depends = depends or set()
+
+    @property
+    def key(self) -> Tuple[str, str]:
+        return (self.source, self.logical_id or "")
+
+    @property
+    def name(self) -> str:
+        return str(self.request.get(_DESCRIBE[self.operation][1], "?"))
+
+    @property
+    def label(self) -> str:
+        return "%s %s" % (import_shapes.KINDS[self.operation], self.name)
+
+    @property
+    def where(self) -> str:
+        return "%s: %s" % (self.source, self.logical_id) if self.logical_id else self.source
+
+
+class Result:
+    """What reading the files gave: the requests in order, the resources skipped (lines to print)
+    and the problems (lines to print; any means nothing is loaded)."""
+
+    def __init__(self) -> None:
+        self.items: List[Item] = []
+        self.skipped: List[str] = []
+        self.problems: List[str] = []
+
+
+def _documents(text: str, path: str) -> List[Tuple[str, Any]]:
+    """(where, document) of a file: one JSON or YAML document, or JSON Lines (one a line)."""
+    try:
+        return [(path, json.loads(text))]
+    except ValueError:
+        pass
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith("{") for _, line in lines):
+        documents = []
+        for number, line in lines:
+            try:
+                documents.append(("%s line %d" % (path, number), json.loads(line)))
+            except ValueError as error:
+                raise ValueError("line %d: not JSON: %s" % (number, error)) from None
+        return documents
+    return [(path, cloudformation.parse(text))]
+
+
+def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) -> Result:
+    """Every file's requests, ordered; problems and skipped resources reported in the Result."""
+    result = Result()
+    declared: Set[str] = set()
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                documents = _documents(f.read(), path)
+        except (OSError, ValueError, RuntimeError) as error:
+            result.problems.append("%s: %s" % (path, error))
+            continue
+        for where, document in documents:
+            if cloudformation.is_template(document):
+                parameters_declared = document.get("Parameters") or {}
+                declared.update(parameters_declared if isinstance(parameters_declared, dict) else {})
+                _read_template(where, document, parameters, context, result)
+                continue
+            try:
+                for operation, request in import_shapes.document_requests(document):
+                    result.items.append(Item(where, operation, request))
+            except ValueError as error:
+                result.problems.append("%s: %s" % (where, error))
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        result.problems.append("--parameter %s: no template declares %s" % (", ".join(unknown), "them" if len(unknown) > 1 else "it"))
+    if not result.problems:
+        result.items = _ordered(result.items, result.problems)
+    return result
+
+
+def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], context: Dict[str, str],
+                   result: Result) -> None:
+    declared = document.get("Parameters") or {}
+    declared = declared if isinstance(declared, dict) else {}
+    try:
+        template = cloudformation.Template(document, {k: v for k, v in given.items() if k in declared}, context)
+    except cloudformation.TemplateError as error:
+        result.problems.append("%s: %s" % (path, error))
+        return
+    ours = {logical_id: resource for logical_id, resource in template.resources.items()
+            if resource.type in import_shapes.RESOURCE_TYPES}
+    skipped: Set[str] = set()
+    items: List[Item] = []
+    for logical_id, resource in ours.items():
+        where = "%s: %s" % (path, logical_id)
+        operation, name_member = import_shapes.RESOURCE_TYPES[resource.type]
+        kind = import_shapes.KINDS[operation]
+        try:
+            if resource.condition is not None and not template.condition(resource.condition):
+                skipped.add(logical_id)
+                result.skipped.append("skipped %s %s (condition %s is false)"
+                                      % (kind, _name_or_id(template, resource), resource.condition))
+                continue
+            properties, references = cloudformation.resolve_resource(template, resource)
+            if not isinstance(properties, dict):
+                raise import_shapes.ConversionError("Properties: expected an object")
+            _, request = import_shapes.resource_request(resource.type, properties)
+        except (cloudformation.TemplateError, import_shapes.ConversionError) as error:
+            result.problems.append("%s (%s): %s" % (where, resource.type, error))
+            continue
+        request.setdefault(name_member, logical_id)
+        depends = set()
+        for dependency in sorted(set(resource.depends_on) | references):
+            if dependency not in template.resources:
+                result.problems.append("%s: DependsOn %s: no such resource in the template" % (where, dependency))
+            elif dependency in ours:
+                depends.add((path, dependency))
+        items.append(Item(path, operation, request, logical_id, depends))
+    for item in items:
+        for _, dependency in sorted(item.depends):
+            if dependency in skipped:
+                result.problems.append("%s: refers to %s, which its condition skipped" % (item.where, dependency))
+    result.items.extend(items)
+
+
+def _name_or_id(template: cloudformation.Template, resource: cloudformation.Resource) -> str:
+    try:
+        return template.physical_name(resource)
+    except cloudformation.TemplateError:
+        return resource.logical_id
+
+
+def _ordered(items: List[Item], problems: List[str]) -> List[Item]:
+    """items so that each follows those it depends on; otherwise inputs, then detector models,
+    then alarm models, each in the order read."""
+    index = {item.key: item for item in items if item.logical_id}
+    waiting = list(enumerate(items))
+    done: Set[Tuple[str, str]] = set()
+    ordered: List[Item] = []
+    while waiting:
+        ready = [(position, item) for position, item in waiting if all(d in done or d not in index for d in item.depends)]
+        if not ready:
+            problems.append("a DependsOn/Ref cycle among: %s" % ", ".join(item.where for _, item in waiting))
+            return []
+        position, item = min(ready, key=lambda entry: (_RANK[entry[1].operation], entry[0]))
+        waiting.remove((position, item))
+        done.add(item.key)
+        ordered.append(item)
+    return ordered
+
+
+# -- validating and loading ------------------------------------------------------------------------
+
+def _engine_config(region: Optional[str], account_id: Optional[str]) -> Dict[str, Any]:
+    config: Dict[str, Any] = {}
+    if region:
+        config["region"] = region
+    if account_id:
+        config["account_id"] = account_id
+    return config
+
+
+def _message(error: ClientError) -> str:
+    detail = error.response.get("Error", {})
+    return "%s: %s" % (detail.get("Code"), detail.get("Message"))
+
+
+def validate(items: List[Item], region: Optional[str] = None, account_id: Optional[str] = None) -> List[str]:
+    """The problems of creating every request, in order, on a scratch in-memory engine."""
+    from .engine import Engine
+    problems = []
+    with Engine(clock="manual", start_time_millis=0, **_engine_config(region, account_id)) as engine:
+        for item in items:
+            try:
+                engine.call(item.operation, item.request)
+            except ClientError as error:
+                problems.append("%s (%s): %s" % (item.where, item.label, _message(error)))
+    return problems
+
+
+def load(items: List[Item], state_directory: str, out: IO[str], region: Optional[str] = None,
+         account_id: Optional[str] = None) -> List[str]:
+    """Creates the requests in the state directory's engine, printing a line for each; the
+    problems (a resource that exists there already: then nothing is created)."""
+    from .engine import Engine
+    problems: List[str] = []
+    os.makedirs(state_directory, exist_ok=True)
+    # The system clock (no timer thread): creationTime is now, and nothing fires while loading.
+    with Engine(state_directory=state_directory, **_engine_config(region, account_id)) as engine:
+        for item in items:
+            describe, member = _DESCRIBE[item.operation]
+            try:
+                engine.call(describe, {member: item.request[member]})
+            except ClientError:
+                continue
+            problems.append("%s (%s): already exists in %s" % (item.where, item.label, state_directory))
+        if problems:
+            return problems
+        for item in items:
+            try:
+                engine.call(item.operation, item.request)
+            except ClientError as error:  # validated on the scratch engine, so unexpected
+                problems.append("%s (%s): %s (the resources above were created)" % (item.where, item.label, _message(error)))
+                return problems
+            print("created %s" % item.label, file=out)
+    return problems
+
+
+def emit(items: List[Item], out: IO[str]) -> None:
+    """The requests as JSON Lines: {"operation": ..., "request": ...}."""
+    for item in items:
+        print(json.dumps({"operation": item.operation, "request": item.request}), file=out)
