@@ -75,6 +75,10 @@ class Replayer:
         self.engine = engine
         self.transcript: List[Entry] = []
         self._time = 0
+        # Engine time minus message time (see replay()); the transcript shows message times.
+        self.offset = 0
+        # The latest time the state directory shows (creations and updates, epoch ms).
+        self.state_time = 0
         self._actions: List[Dict[str, Any]] = []
         self._seen: Dict[Tuple[str, str, str], _Watched] = {}  # (kind, model, key) -> last seen
         # (timer deadline, kind, model, key or "", keyed): the detectors to look at after an expiry
@@ -117,15 +121,27 @@ class Replayer:
             self._routes[input_name] = routes
         return self._routes[input_name]
 
+    def _saw(self, summary: Dict[str, Any]) -> None:
+        for member in ("creationTime", "lastUpdateTime"):
+            if isinstance(summary.get(member), (int, float)):
+                self.state_time = max(self.state_time, int(round(summary[member] * 1000)))
+
     def _watch_existing(self) -> None:
-        """What the state directory already holds, so that only changes are reported."""
+        """What the state directory already holds, so that only changes are reported, and the
+        latest time it shows."""
+        for found in self._pages("ListInputs", {}, "inputSummaries"):
+            self._saw(found)
         for model in self._pages("ListDetectorModels", {}, "detectorModelSummaries"):
+            self._saw(model)
             name = model["detectorModelName"]
             for summary in self._pages("ListDetectors", {"detectorModelName": name}, "detectorSummaries"):
+                self._saw(summary)
                 self._look("detector", name, summary.get("keyValue"), report=False)
         for model in self._pages("ListAlarmModels", {}, "alarmModelSummaries"):
+            self._saw(model)
             name = model["alarmModelName"]
             for summary in self._pages("ListAlarms", {"alarmModelName": name}, "alarmSummaries"):
+                self._saw(summary)
                 self._look("alarm", name, summary.get("keyValue"), report=False)
 
     # -- looking at one detector or alarm ---------------------------------------------------------
@@ -163,7 +179,7 @@ class Replayer:
                 self._emit(dict(where, event="variable", name=name, value=variables[name], previous=old.get(name)))
 
     def _emit(self, entry: Entry) -> None:
-        self.transcript.append(dict(entry, time=self._time))
+        self.transcript.append(dict(entry, time=self._time - self.offset))
 
     def _flush_actions(self) -> None:
         for action in self._actions:
@@ -200,7 +216,7 @@ class Replayer:
     def send(self, number: int, message: Dict[str, Any]) -> None:
         """One message, at its timestamp, as a BatchPutMessage of one."""
         if message.get("timestamp") is not None:
-            self.advance(message["timestamp"])
+            self.advance(message["timestamp"] + self.offset)
         payload = message["payload"]
         encoded = base64.b64encode(json.dumps(payload).encode()).decode() if isinstance(payload, dict) else payload
         entry: Dict[str, Any] = {"messageId": str(message.get("messageId", "replay-%d" % number)),
@@ -271,7 +287,14 @@ def replay(state_directory: str, messages: IO[str], out: IO[str], text: bool = F
     lines: List[str] = []
     with Engine(**config) as engine:
         replayer = Replayer(engine)
-        replayer._time = start or 0
+        # A state directory's clock never goes back: messages older than what it already holds
+        # (models imported today, a fleet's log from before the shutdown) are replayed shifted
+        # forward in the engine, their intervals kept, and reported at their own times.
+        if first is not None and first < replayer.state_time:
+            replayer.offset = replayer.state_time - first + 1000
+            sys.stderr.write("iotevents replay: the state directory's clock is past the first message; the engine runs "
+                             "%d ms ahead of the messages' times (the transcript shows their own times)\n" % replayer.offset)
+        replayer._time = (start or 0) + replayer.offset
         written = 0
         for count, (number, message) in enumerate(pending, 1):
             replayer.send(number, message)

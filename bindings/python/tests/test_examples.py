@@ -33,3 +33,21 @@ class ExamplesTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def test_the_readmes_migration_in_two_commands(tmp_path):
+    """README, "From a template and a message log": import, then replay with a picture, as a
+    user types them (the iotevents command of this package, in a subprocess)."""
+    migration = os.path.join(EXAMPLES, "..", "migration")
+    state, picture = str(tmp_path / "state"), str(tmp_path / "timeline.svg")
+    command = [sys.executable, "-m", "iotevents"]
+    imported = subprocess.run(command + ["import", os.path.join(migration, "template.yaml"), "--state-directory", state],
+                              capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    assert "created detector model deviceHeartbeat_dev" in imported.stdout
+    replayed = subprocess.run(command + ["replay", "--state-directory", state, os.path.join(migration, "messages.jsonl"),
+                                         "--timeline", picture], capture_output=True, text=True, timeout=120)
+    assert replayed.returncode == 0, replayed.stderr
+    assert "transition deviceHeartbeat_dev[pump-2]  Online -> Offline" in replayed.stdout
+    with open(picture) as f:
+        assert "deviceHeartbeat_dev[pump-2]" in f.read()

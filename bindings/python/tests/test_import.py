@@ -7,28 +7,19 @@
 Each case runs with --emit; a case that exits 0 also runs without it (validation only: one
 `valid` line per request) and into a state directory (one `created` line per request).
 UPDATE=1 in the environment rewrites the expected files from what the command printed."""
-import contextlib
-import io
 import json
 import os
 
 import pytest
 
 import iotevents
-from iotevents import cli
+from cli_support import run_cli
 
 CASES = os.path.join(os.path.dirname(__file__), "import_cases")
 HERE = os.path.dirname(__file__)
 
 
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = cli.main(argv)
-        except SystemExit as exit:  # argparse: usage errors
-            status = exit.code
-    return status, out.getvalue(), err.getvalue()
+_run = run_cli
 
 
 def _case(case):
