@@ -174,16 +174,17 @@ enum DetectorOperations {
 
     /// Ids must be unique within one batch (§6.0): a repeat is a whole-request error.
     static func checkUniqueIds(_ entries: [JSONValue], member: String, idMember: String) throws(ServiceError) {
-        // A batch of a few entries (ten, for most callers) compares the ids' bytes pairwise where
+        func repeated(_ i: Int, _ id: String) -> ServiceError {
+            .invalidRequest("\(member)[\(i)].\(idMember): \(id) appears more than once in this request")
+        }
+        // A batch of a few entries (ten, by default) compares the ids' bytes pairwise where
         // jansson holds them, with no String and no hashing; a long one hashes Strings.
         if entries.count <= 16 {
             var ids: [JSONValue?] = []
             ids.reserveCapacity(entries.count)
             for (i, e) in entries.enumerated() {
                 let id = e[idMember]
-                for earlier in ids where JSONValue.sameString(id, earlier) {
-                    throw .invalidRequest("\(member)[\(i)].\(idMember): \(id?.string ?? "") appears more than once in this request")
-                }
+                for earlier in ids where JSONValue.sameString(id, earlier) { throw repeated(i, id?.string ?? "") }
                 ids.append(id)
             }
             return
@@ -191,9 +192,7 @@ enum DetectorOperations {
         var seen: Set<String> = []
         for (i, e) in entries.enumerated() {
             let id = e[idMember]?.string ?? ""
-            if !seen.insert(id).inserted {
-                throw .invalidRequest("\(member)[\(i)].\(idMember): \(id) appears more than once in this request")
-            }
+            if !seen.insert(id).inserted { throw repeated(i, id) }
         }
     }
 }

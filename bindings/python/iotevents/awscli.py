@@ -13,6 +13,7 @@ for an empty one); a missing required member exits 2, an unknown option or an un
 the Op operation: message`."""
 import argparse
 import base64
+import functools
 import json
 import os
 import re
@@ -32,8 +33,10 @@ def kebab(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", name).lower()
 
 
+@functools.lru_cache(maxsize=None)
 def load_models() -> Dict[str, Tuple[str, Dict[str, Any]]]:
-    """command name -> (operation name, service model) for every operation of both services."""
+    """command name -> (operation name, service model) for every operation of both services
+    (read once per process: `iotevents` consults it for every command)."""
     commands = {}
     for service, version in SERVICES:
         with open(os.path.join(data_path(), service, version, "service-2.json"), encoding="utf-8") as f:

@@ -10,9 +10,17 @@
 Add a subcommand with a function `_add_<name>(subparsers)` that registers its parser and sets
 `run` to a function of the parsed arguments returning the exit status."""
 import argparse
+import contextlib
 import io
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, ContextManager, Dict, List, Optional, TextIO, Tuple
+
+
+def _text_input(path: str) -> ContextManager[TextIO]:
+    """The file at `path` to read as text, or standard input for `-` (left open afterwards)."""
+    if path == "-":
+        return contextlib.nullcontext(sys.stdin)
+    return open(path, encoding="utf-8")
 
 
 def _credentials(text):
@@ -154,7 +162,7 @@ def _run_replay(arguments):
     try:
         if arguments.timeline and not arguments.timeline.lower().endswith((".svg", ".png")):
             raise ValueError("--timeline must name an .svg or a .png file: %s" % arguments.timeline)
-        with (sys.stdin if arguments.messages == "-" else open(arguments.messages, encoding="utf-8")) as messages:
+        with _text_input(arguments.messages) as messages:
             lines = replay(arguments.state_directory, messages, out, text=arguments.format == "text",
                            start_time_millis=arguments.start_time_millis, progress=progress, entries=entries)
         if arguments.timeline:
@@ -187,7 +195,7 @@ def _add_timeline(subparsers):
 def _run_timeline(arguments):
     from .timeline import draw, read_transcript
     try:
-        with (sys.stdin if arguments.transcript == "-" else open(arguments.transcript, encoding="utf-8")) as lines:
+        with _text_input(arguments.transcript) as lines:
             entries = read_transcript(lines)
         draw(entries, arguments.output, arguments.title)
     except (OSError, ValueError, RuntimeError) as error:

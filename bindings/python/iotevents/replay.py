@@ -121,6 +121,16 @@ class Replayer:
             self._routes[input_name] = routes
         return self._routes[input_name]
 
+    def begin(self, start: int, first_message: Optional[int]) -> bool:
+        """Sets the clock for messages that start at `first_message` (epoch ms). A state
+        directory's clock never goes back: when it already shows a later time (models imported
+        today, a fleet's log from before the shutdown), the messages run shifted forward by
+        `offset`, their intervals kept, and are reported at their own times. True when shifted."""
+        if first_message is not None and first_message < self.state_time:
+            self.offset = self.state_time - first_message + 1000
+        self._time = start + self.offset
+        return self.offset > 0
+
     def _saw(self, summary: Dict[str, Any]) -> None:
         for member in ("creationTime", "lastUpdateTime"):
             if isinstance(summary.get(member), (int, float)):
@@ -287,14 +297,9 @@ def replay(state_directory: str, messages: IO[str], out: IO[str], text: bool = F
     lines: List[str] = []
     with Engine(**config) as engine:
         replayer = Replayer(engine)
-        # A state directory's clock never goes back: messages older than what it already holds
-        # (models imported today, a fleet's log from before the shutdown) are replayed shifted
-        # forward in the engine, their intervals kept, and reported at their own times.
-        if first is not None and first < replayer.state_time:
-            replayer.offset = replayer.state_time - first + 1000
+        if replayer.begin(start or 0, first):
             sys.stderr.write("iotevents replay: the state directory's clock is past the first message; the engine runs "
                              "%d ms ahead of the messages' times (the transcript shows their own times)\n" % replayer.offset)
-        replayer._time = (start or 0) + replayer.offset
         written = 0
         for count, (number, message) in enumerate(pending, 1):
             replayer.send(number, message)

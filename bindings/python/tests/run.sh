@@ -1,6 +1,6 @@
 #!/bin/sh
 # The Python binding's suite (make python-test): the tests against each library given (the
-# pure-Python package from the tree, no install), then mypy --strict on the generated stubs
+# pure-Python package from the tree, no install), then mypy --strict on the generated type declarations
 # (tests/typing/check_typing.py: good.py accepted, each misspelt member of bad.py reported).
 # pytest, boto3, mypy, matplotlib (iotevents timeline) and PyYAML (iotevents import) come from PyPI when missing. test_newest_boto3.py keeps
 # build/boto3-venv with the newest boto3 from PyPI (refreshed at most once a day) and runs
