@@ -19,7 +19,7 @@ import heapq
 import json
 import sys
 import time
-from typing import IO, Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import IO, Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .engine import Engine
 from .errors import ClientError
@@ -83,6 +83,7 @@ class Replayer:
         self._seen: Dict[Tuple[str, str, str], _Watched] = {}  # (kind, model, key) -> last seen
         # (timer deadline, kind, model, key or "", keyed): the detectors to look at after an expiry
         self._due: List[Tuple[int, str, str, str, bool]] = []
+        self._timers: Dict[Tuple[str, str, str], Set[int]] = {}  # deadlines each detector has now
         self._routes: Dict[str, List[Tuple[str, str, Optional[str]]]] = {}
         engine.on_action(self._actions.append)
         self._watch_existing()
@@ -121,6 +122,12 @@ class Replayer:
             self._routes[input_name] = routes
         return self._routes[input_name]
 
+    @property
+    def queued_timer_checks(self) -> int:
+        """Deadlines queued for a look: those still to come (bounded by the timers running and
+        the resets within one timer's duration, not by the messages sent)."""
+        return len(self._due)
+
     def begin(self, start: int, first_message: Optional[int]) -> bool:
         """Sets the clock for messages that start at `first_message` (epoch ms). A state
         directory's clock never goes back: when it already shows a later time (models imported
@@ -156,6 +163,15 @@ class Replayer:
 
     # -- looking at one detector or alarm ---------------------------------------------------------
 
+    def _queue_timers(self, model: str, key: Optional[str], timers: List[Dict[str, Any]]) -> None:
+        """Remembers when the detector's running timers are due, queueing each deadline once: a
+        timer reset by every message would otherwise leave an entry (and a look) per message."""
+        identity = ("detector", model, key or "")
+        due = {int(round(timer["timestamp"] * 1000)) for timer in timers}
+        for deadline in due - self._timers.get(identity, set()):
+            heapq.heappush(self._due, (deadline, "detector", model, key or "", key is not None))
+        self._timers[identity] = due
+
     def _look(self, kind: str, model: str, key: Optional[str], report: bool = True) -> None:
         request: Dict[str, Any] = {("detectorModelName" if kind == "detector" else "alarmModelName"): model}
         if key is not None:
@@ -165,8 +181,7 @@ class Replayer:
                 found = self.engine.call("DescribeDetector", request)["detector"]
                 state = found["state"]["stateName"]
                 variables = {v["name"]: v["value"] for v in found["state"].get("variables", [])}
-                for timer in found["state"].get("timers", []):
-                    heapq.heappush(self._due, (int(round(timer["timestamp"] * 1000)), kind, model, key or "", key is not None))
+                self._queue_timers(model, key, found["state"].get("timers", []))
             else:
                 found = self.engine.call("DescribeAlarm", request)["alarm"]
                 state = found["alarmState"]["stateName"]
@@ -216,11 +231,16 @@ class Replayer:
             while self.engine.tick(deadline) > 0:
                 pass
             while self._due and self._due[0][0] <= deadline:
-                _, kind, model, key, keyed = heapq.heappop(self._due)
-                self._look(kind, model, key if keyed else None)
+                due, kind, model, key, keyed = heapq.heappop(self._due)
+                if due in self._timers.get((kind, model, key), ()):  # else reset or re-armed since
+                    self._look(kind, model, key if keyed else None)
             self._flush_actions()
         self._time = max(self._time, time)
         self.engine.tick(time)
+        # What is still queued up to `time` was reset or re-armed (the engine fired the rest above):
+        # dropped, so the queue holds only deadlines to come, not one entry per message ever sent.
+        while self._due and self._due[0][0] <= time:
+            heapq.heappop(self._due)
         self._flush_actions()
 
     def send(self, number: int, message: Dict[str, Any]) -> None:

@@ -83,3 +83,19 @@ def test_progress_on_request(tmp_path):
                            os.path.join(CASES, "heartbeat", "messages.jsonl")])
     assert status == 0
     assert "replayed 6 of 6 messages" in err
+
+
+def test_reset_timers_leave_no_queue_behind(tmp_path):
+    """Ten devices beating every 10 s reset their 300 s watchdog 2 000 times: the replay's queue
+    of deadlines to look at keeps those still to come (at most 10 x 30), not one per message."""
+    from iotevents.replay import Replayer
+    state = str(tmp_path / "state")
+    _set_up("heartbeat", state)
+    with iotevents.Engine(state_directory=state, clock="manual", durability="groupCommit") as engine:
+        replayer = Replayer(engine)
+        replayer.begin(START, START)
+        for i in range(2000):
+            replayer.send(i, {"inputName": "Heartbeat", "payload": {"deviceId": "pump-%d" % (i % 10)},
+                              "timestamp": START + 1000 * i})
+        assert replayer.queued_timer_checks <= 310
+        assert not [e for e in replayer.transcript if e["event"] == "transition"]  # nobody went silent
