@@ -50,7 +50,8 @@ PROGRAM_HOST_FLAGS_detector-demo := -Wl,-rpath,$(OUT)/standard
 PROGRAM_HOST_FLAGS_inputs-demo := -Wl,-rpath,$(OUT)/standard
 
 PROGRAMS := $(patsubst PROGRAM_SOURCE_%,%,$(filter PROGRAM_SOURCE_%,$(.VARIABLES)))
-PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h Tests/bench/json_baseline.h
+PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h Tests/bench/json_baseline.h \
+  Tests/hardening/hostile.h
 # program-flags NAME, JANSSON_DIR: the compile flags and the libraries after -liotevents
 program-cflags = $(if $(filter $(1),$(PROGRAM_JANSSON)),-I$(2)/include)
 program-libs = $(if $(filter $(1),$(PROGRAM_JANSSON)),$(2)/lib/libjansson.a) $(PROGRAM_FLAGS_$(1))

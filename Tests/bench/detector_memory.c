@@ -10,37 +10,21 @@
 #define _GNU_SOURCE
 #include "iotevents.h"
 #include "bench_support.h"
-#include <malloc.h>
+#include "../hardening/hostile.h" /* rss_kib, heap_in_use */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* VmRSS in bytes. */
-static long resident_bytes(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
-    if (f) fclose(f);
-    return kb * 1024;
-}
-
-static long heap_bytes(void) {
-    struct mallinfo2 m = mallinfo2();
-    return (long)(m.uordblks + m.hblkhd);
-}
 
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: %s MODELS_DIR N\n", argv[0]); return 2; }
     long n = atol(argv[2]);
     iotevents_engine *engine = heartbeat_engine(argv[1], "{\"maxDetectorsPerModel\":100000000,\"maxDedupEntries\":1}");
     heartbeat_detectors(engine, n, 10); /* a first batch (other devices): first-use allocations */
-    long rss = resident_bytes(), heap = heap_bytes();
+    long rss = rss_kib() * 1024, heap = heap_in_use();
     double start = bench_seconds();
     heartbeat_detectors(engine, 0, n);
     double seconds = bench_seconds() - start;
-    printf("%.0f %.0f %.2f\n", (double)(resident_bytes() - rss) / (double)n, (double)(heap_bytes() - heap) / (double)n, seconds);
+    printf("%.0f %.0f %.2f\n", (double)(rss_kib() * 1024 - rss) / (double)n, (double)(heap_in_use() - heap) / (double)n, seconds);
     iotevents_close(engine);
     return 0;
 }

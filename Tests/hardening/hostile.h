@@ -17,7 +17,7 @@
 
 #define HOSTILE_UNUSED __attribute__((unused))
 
-static _Atomic int hostile_checks, hostile_failures; /* checks may run on several threads */
+HOSTILE_UNUSED static _Atomic int hostile_checks, hostile_failures; /* checks may run on several threads */
 static const char *hostile_name = "hostile";
 
 /* CHECK(condition, "what should hold", ...): prints and counts a failure, never aborts, so that

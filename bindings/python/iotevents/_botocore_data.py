@@ -1,9 +1,10 @@
 """botocore's data for iotevents and iotevents-data, shipped in the package, made known to every
 botocore loader (botocore dropped both services in 1.43.38). Part of iotevents.boto3."""
 import functools
+import json
 import os
 import warnings
-from typing import Any
+from typing import Any, Dict
 
 _PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "botocore-data")
 # Run from the source tree (PYTHONPATH=bindings/python): the repository's one copy.
@@ -19,6 +20,18 @@ def data_path() -> str:
         if os.path.isfile(os.path.join(candidate, "iotevents-data", "2018-10-23", "service-2.json")):
             return candidate
     raise FileNotFoundError("iotevents: the botocore data folder is missing from the package (%s)" % _PACKAGED)
+
+
+SERVICES = {"iotevents": "2018-07-27", "iotevents-data": "2018-10-23"}
+
+
+@functools.lru_cache(maxsize=None)
+def service_model(service: str) -> Dict[str, Any]:
+    """botocore's service model (service-2.json) of "iotevents" or "iotevents-data", read once
+    per process (the importer and the AWS-CLI subcommands share it)."""
+    with open(os.path.join(data_path(), service, SERVICES[service], "service-2.json"), encoding="utf-8") as f:
+        model: Dict[str, Any] = json.load(f)
+    return model
 
 
 def _add_search_path(loader: Any, path: str) -> None:

@@ -15,14 +15,12 @@ import argparse
 import base64
 import functools
 import json
-import os
 import re
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
-from ._botocore_data import data_path
+from ._botocore_data import SERVICES, service_model
 
-SERVICES = (("iotevents", "2018-07-27"), ("iotevents-data", "2018-10-23"))
 GLOBAL_OPTIONS = ("state_directory", "cli_input_json", "output")
 
 
@@ -38,9 +36,8 @@ def load_models() -> Dict[str, Tuple[str, Dict[str, Any]]]:
     """command name -> (operation name, service model) for every operation of both services
     (read once per process: `iotevents` consults it for every command)."""
     commands = {}
-    for service, version in SERVICES:
-        with open(os.path.join(data_path(), service, version, "service-2.json"), encoding="utf-8") as f:
-            model = json.load(f)
+    for service in SERVICES:
+        model = service_model(service)
         for operation in model["operations"]:
             commands[kebab(operation)] = (operation, model)
     return commands

@@ -9,11 +9,9 @@ service-2.json, as the package carries it), so that no member name is listed by 
   output becomes the Create request: the configuration's members that the Create request has,
   and the definition; read-only members (arn, status, creationTime, version, ...) are dropped.
 * A plain Create request is recognised by its required members and passed through."""
-import json
-import os
 from typing import Any, Dict, List, Optional, Tuple
 
-from ._botocore_data import data_path
+from . import _botocore_data
 
 Shape = Dict[str, Any]
 
@@ -28,21 +26,13 @@ RESOURCE_TYPES: Dict[str, Tuple[str, str]] = {
 KINDS: Dict[str, str] = {"CreateInput": "input", "CreateDetectorModel": "detector model",
                          "CreateAlarmModel": "alarm model"}
 
-_model: Optional[Dict[str, Any]] = None
-
-
 class ConversionError(ValueError):
     """A value that does not fit the service model; the message names where (a member path)."""
 
 
 def service_model() -> Dict[str, Any]:
-    """iotevents' service-2.json (read once)."""
-    global _model
-    if _model is None:
-        path = os.path.join(data_path(), "iotevents", "2018-07-27", "service-2.json")
-        with open(path, encoding="utf-8") as f:
-            _model = json.load(f)
-    return _model
+    """iotevents' service-2.json (read once per process)."""
+    return _botocore_data.service_model("iotevents")
 
 
 def _shape(name: str) -> Shape:
