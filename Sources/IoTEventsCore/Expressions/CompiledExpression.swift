@@ -2,7 +2,35 @@
 /// index, references resolved to the slots of an `ExpressionSymbols` table, constant sub-trees
 /// already folded. Evaluation recurses only through nesting (bounded by the parser's depth limit);
 /// operator chains run in a loop. Evaluating numbers and Booleans allocates nothing.
-package struct CompiledExpression: Sendable {
+package final class CompiledExpression: Sendable {
+    /// The flattened tree. Held by an immutable class so that copying an expression (events and
+    /// transitions are read out of their arrays on every evaluation) retains one reference
+    /// instead of one per array of the program.
+    let program: ExpressionProgram
+
+    init(_ program: ExpressionProgram) {
+        self.program = program
+    }
+
+    /// The tree this was compiled from, for printing and diagnostics.
+    package var syntax: ExpressionSyntax { program.syntax }
+
+    /// The constant value, when the whole expression folded to one (a literal-only expression).
+    package var constantValue: ExpressionValue? { program.constantValue }
+
+    package func evaluate<Context: ExpressionContext>(_ context: inout Context) -> ExpressionValue {
+        program.value(program.root, &context)
+    }
+
+    /// Evaluates against the empty context (no variables, inputs, trigger or timers).
+    package func evaluate() -> ExpressionValue {
+        var context = EmptyExpressionContext()
+        return program.value(program.root, &context)
+    }
+}
+
+/// What `ExpressionCompiler` builds: the nodes of one expression and the tables they index.
+package struct ExpressionProgram: Sendable {
     enum Node: Sendable {
         /// `constants[i]`. Nodes hold no reference-counted payloads, so reading one is a plain copy.
         case constant(Int)
@@ -62,16 +90,6 @@ package struct CompiledExpression: Sendable {
         return nil
     }
 
-    package func evaluate<Context: ExpressionContext>(_ context: inout Context) -> ExpressionValue {
-        value(root, &context)
-    }
-
-    /// Evaluates against the empty context (no variables, inputs, trigger or timers).
-    package func evaluate() -> ExpressionValue {
-        var context = EmptyExpressionContext()
-        return value(root, &context)
-    }
-
     func value<Context: ExpressionContext>(_ index: Int, _ c: inout Context) -> ExpressionValue {
         switch nodes[index] {
         case .constant(let k): return constants[k]
@@ -87,7 +105,7 @@ package struct CompiledExpression: Sendable {
         case .binary(let op, let lhs, let rhs):
             let a = value(lhs, &c)
             let result = ExpressionOperators.apply(op, a, value(rhs, &c))
-            return op == .add ? CompiledExpression.bounded(result, c.maxStringBytes) : result
+            return op == .add ? ExpressionProgram.bounded(result, c.maxStringBytes) : result
         case .chain(let first, let range):
             return chain(first, range, &c)
         case .template(let range):
@@ -141,7 +159,7 @@ package struct CompiledExpression: Sendable {
                 }
             default:
                 accumulated = ExpressionOperators.apply(link.op, accumulated, value(link.operand, &c))
-                if link.op == .add { accumulated = CompiledExpression.bounded(accumulated, c.maxStringBytes) }
+                if link.op == .add { accumulated = ExpressionProgram.bounded(accumulated, c.maxStringBytes) }
             }
         }
         return accumulated

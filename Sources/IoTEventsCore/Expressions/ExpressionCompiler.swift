@@ -8,28 +8,28 @@ package enum ExpressionCompiler {
 
     /// Compiles a tree that has already been parsed (and checked).
     package static func compile(_ syntax: ExpressionSyntax, symbols: inout ExpressionSymbols) -> CompiledExpression {
-        var program = CompiledExpression(syntax: syntax)
+        var program = ExpressionProgram(syntax: syntax)
         program.root = emit(syntax, into: &program, symbols: &symbols)
-        return program
+        return CompiledExpression(program)
     }
 
-    private static func constant(_ value: ExpressionValue, to program: inout CompiledExpression) -> Int {
+    private static func constant(_ value: ExpressionValue, to program: inout ExpressionProgram) -> Int {
         program.constants.append(value)
         return append(.constant(program.constants.count - 1), to: &program)
     }
 
-    private static func append(_ node: CompiledExpression.Node, to program: inout CompiledExpression) -> Int {
+    private static func append(_ node: ExpressionProgram.Node, to program: inout ExpressionProgram) -> Int {
         program.nodes.append(node)
         return program.nodes.count - 1
     }
 
-    private static func isConstant(_ index: Int, in program: CompiledExpression) -> Bool {
+    private static func isConstant(_ index: Int, in program: ExpressionProgram) -> Bool {
         if case .constant = program.nodes[index] { return true }
         return false
     }
 
     /// Appends `node`; if it is pure and every operand is constant, replaces it by its value.
-    private static func appendFolding(_ node: CompiledExpression.Node, operands: [Int], into program: inout CompiledExpression) -> Int {
+    private static func appendFolding(_ node: ExpressionProgram.Node, operands: [Int], into program: inout ExpressionProgram) -> Int {
         let index = append(node, to: &program)
         for operand in operands where !isConstant(operand, in: program) { return index }
         var empty = EmptyExpressionContext()
@@ -39,7 +39,7 @@ package enum ExpressionCompiler {
         return index
     }
 
-    private static func emit(_ syntax: ExpressionSyntax, into p: inout CompiledExpression, symbols: inout ExpressionSymbols) -> Int {
+    private static func emit(_ syntax: ExpressionSyntax, into p: inout ExpressionProgram, symbols: inout ExpressionSymbols) -> Int {
         switch syntax {
         case .integer(let i): return constant(.integer(i), to: &p)
         case .decimal(let d): return constant(.decimal(d), to: &p)
@@ -57,7 +57,7 @@ package enum ExpressionCompiler {
         case .chain(let first, let chainLinks):
             let f = emit(first, into: &p, symbols: &symbols)
             var operands = [f]
-            var compiledLinks: [CompiledExpression.Link] = []
+            var compiledLinks: [ExpressionProgram.Link] = []
             for link in chainLinks {
                 let o = emit(link.operand, into: &p, symbols: &symbols)
                 operands.append(o)
@@ -70,7 +70,7 @@ package enum ExpressionCompiler {
             p.links.append(contentsOf: compiledLinks)
             return appendFolding(.chain(f, start ..< p.links.count), operands: operands, into: &p)
         case .template(let templateParts):
-            var compiledParts: [CompiledExpression.Part] = []
+            var compiledParts: [ExpressionProgram.Part] = []
             var operands: [Int] = []
             for part in templateParts {
                 switch part {
@@ -91,7 +91,7 @@ package enum ExpressionCompiler {
         }
     }
 
-    private static func emitCall(_ function: ExpressionFunction, _ args: [ExpressionSyntax], into p: inout CompiledExpression, symbols: inout ExpressionSymbols) -> Int {
+    private static func emitCall(_ function: ExpressionFunction, _ args: [ExpressionSyntax], into p: inout ExpressionProgram, symbols: inout ExpressionSymbols) -> Int {
         // Literal names resolve at compile time; computed ones are looked up when evaluated.
         switch (function, args.first) {
         case (.timeout, .string(let name)?):
@@ -113,7 +113,7 @@ package enum ExpressionCompiler {
         for argument in args { operands.append(emit(argument, into: &p, symbols: &symbols)) }
         let start = p.arguments.count
         p.arguments.append(contentsOf: operands)
-        let node = CompiledExpression.Node.call(function, start ..< p.arguments.count)
+        let node = ExpressionProgram.Node.call(function, start ..< p.arguments.count)
         switch function {
         case .timeout, .currentInput, .triggerType:
             return append(node, to: &p)
