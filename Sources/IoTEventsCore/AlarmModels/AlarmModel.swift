@@ -30,7 +30,7 @@ package final class AlarmModel: VersionedModel {
     package let key: AttributePath?
     package internal(set) var versions: [AlarmModelVersion]
     package internal(set) var tags: TagSet
-    var alarms = InstanceTable<Alarm>()
+    let alarms = InstanceTable<Alarm>()
     /// False once the model is deleted: snooze entries that still point here are stale.
     var isLive = true
 

@@ -19,7 +19,10 @@ protocol KeyedInstance {
 /// transition pays nothing for it (keeping it costs two sorted-index updates, ~1 200
 /// instructions, per transition). The state each slot is indexed under is kept beside it, since
 /// `take` empties the slot before the runtime changes the state.
-struct InstanceTable<Instance: KeyedInstance> {
+///
+/// A class, owned by its model and never copied: read through the model (a class too), a struct
+/// table was copied for every lookup, retaining and releasing each of its buffers.
+final class InstanceTable<Instance: KeyedInstance> {
     private var slots: [Instance?] = []
     private var slotOf: [String: Int] = [:]
     private var freeSlots: [Int] = []
@@ -27,6 +30,8 @@ struct InstanceTable<Instance: KeyedInstance> {
     private var statesIndexed = false
     private var indexedState: [Int] = []
     private var keysByState: [SortedKeyIndex] = []
+
+    init() {}
 
     var count: Int { slotOf.count }
 
@@ -45,7 +50,7 @@ struct InstanceTable<Instance: KeyedInstance> {
         return slots[slot]
     }
 
-    mutating func insert(_ instance: Instance) -> Int {
+    func insert(_ instance: Instance) -> Int {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -62,14 +67,14 @@ struct InstanceTable<Instance: KeyedInstance> {
 
     /// The keys of the instances in `state`, in listing order (empty when none is). The first
     /// call builds the index of every state.
-    mutating func keys(inState state: Int) -> SortedKeyIndex {
+    func keys(inState state: Int) -> SortedKeyIndex {
         if !statesIndexed { buildStateIndex() }
         return state >= 0 && state < keysByState.count ? keysByState[state] : SortedKeyIndex()
     }
 
     /// Every key filed under its instance's state, in key order (so each state's index is
     /// appended to, never searched).
-    private mutating func buildStateIndex() {
+    private func buildStateIndex() {
         statesIndexed = true
         indexedState = Array(repeating: -1, count: slots.count)
         keysByState = []
@@ -84,7 +89,7 @@ struct InstanceTable<Instance: KeyedInstance> {
     }
 
     /// Files `instance` (in `slot`) under its state, moving it from `previous` when that differs.
-    private mutating func indexState(_ instance: Instance, slot: Int, previous: Int?) {
+    private func indexState(_ instance: Instance, slot: Int, previous: Int?) {
         guard let state = instance.listedState, state != previous else { return }
         if slot >= indexedState.count {
             indexedState.append(contentsOf: repeatElement(-1, count: slot + 1 - indexedState.count))
@@ -102,13 +107,13 @@ struct InstanceTable<Instance: KeyedInstance> {
     }
 
     /// Moves the instance out of its slot, for the runtime to work on; `put` returns it.
-    mutating func take(_ slot: Int) -> Instance? {
+    func take(_ slot: Int) -> Instance? {
         let d = slots[slot]
         slots[slot] = nil
         return d
     }
 
-    mutating func put(_ instance: Instance, at slot: Int) {
+    func put(_ instance: Instance, at slot: Int) {
         if statesIndexed, let state = instance.listedState, state != stateIndexed(at: slot) {
             indexState(instance, slot: slot, previous: stateIndexed(at: slot))
         }
@@ -116,7 +121,7 @@ struct InstanceTable<Instance: KeyedInstance> {
     }
 
     @discardableResult
-    mutating func remove(_ key: String) -> Instance? {
+    func remove(_ key: String) -> Instance? {
         guard let slot = slotOf.removeValue(forKey: key) else { return nil }
         let d = slots[slot]
         slots[slot] = nil
@@ -134,8 +139,14 @@ struct InstanceTable<Instance: KeyedInstance> {
         for case let instance? in slots { body(instance) }
     }
 
-    mutating func removeAll() {
-        self = InstanceTable()
+    func removeAll() {
+        slots = []
+        slotOf = [:]
+        freeSlots = []
+        sortedKeys = SortedKeyIndex()
+        statesIndexed = false
+        indexedState = []
+        keysByState = []
     }
 }
 

@@ -134,7 +134,7 @@ package final class DetectorModel: VersionedModel {
     package let key: AttributePath?
     package internal(set) var versions: [DetectorModelVersion]
     package internal(set) var tags: TagSet
-    var detectors = DetectorTable()
+    let detectors = DetectorTable()
     /// False once the model is deleted: timer entries that still point here are stale.
     var isLive = true
 
