@@ -11,6 +11,7 @@ import os
 from typing import IO, Any, Dict, List, Optional, Set, Tuple
 
 from . import cloudformation, import_shapes
+from .cloudformation_exports import Exports
 from .errors import ClientError
 
 _RANK = {"CreateInput": 0, "CreateDetectorModel": 1, "CreateAlarmModel": 2}
@@ -75,10 +76,16 @@ def _documents(text: str, path: str) -> List[Tuple[str, Any]]:
     return [(path, cloudformation.parse(text))]
 
 
-def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) -> Result:
-    """Every file's requests, ordered; problems and skipped resources reported in the Result."""
+def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str],
+         import_values: Optional[Dict[str, str]] = None, stack_names: Optional[Dict[str, str]] = None) -> Result:
+    """Every file's requests, ordered; problems and skipped resources reported in the Result.
+    import_values: what Fn::ImportValue gives for exports of stacks not imported. stack_names:
+    AWS::StackName per FILE as given ("" for every file without its own)."""
     result = Result()
     declared: Set[str] = set()
+    exports = Exports(import_values or {})
+    templates: List[cloudformation.Template] = []
+    stack_names = stack_names or {}
     for path in paths:
         try:
             with open(path, encoding="utf-8") as f:
@@ -90,13 +97,24 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) 
             if cloudformation.is_template(document):
                 parameters_declared = document.get("Parameters") or {}
                 declared.update(parameters_declared if isinstance(parameters_declared, dict) else {})
-                _read_template(where, document, parameters, context, result)
+                stack_name = stack_names.get(path, stack_names.get(""))
+                template = _template(where, document, parameters,
+                                     dict(context, **{"AWS::StackName": stack_name}) if stack_name else context,
+                                     exports, result)
+                if template is not None:
+                    templates.append(template)
                 continue
             try:
                 for operation, request in import_shapes.document_requests(document):
                     result.items.append(Item(where, operation, request))
             except ValueError as error:
                 result.problems.append("%s: %s" % (where, error))
+    # Every template's exports are known before any resource is resolved: a template may import
+    # from one named after it on the command line.
+    for template in templates:
+        result.problems.extend("%s: %s" % (template.source, problem) for problem in exports.add(template))
+    for template in templates:
+        _read_template(template, result)
     unknown = sorted(set(parameters) - declared)
     if unknown:
         result.problems.append("--parameter %s: no template declares %s" % (", ".join(unknown), "them" if len(unknown) > 1 else "it"))
@@ -105,15 +123,20 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) 
     return result
 
 
-def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], context: Dict[str, str],
-                   result: Result) -> None:
+def _template(path: str, document: Dict[str, Any], given: Dict[str, str], context: Dict[str, str],
+              exports: Exports, result: Result) -> Optional[cloudformation.Template]:
     declared = document.get("Parameters") or {}
     declared = declared if isinstance(declared, dict) else {}
     try:
-        template = cloudformation.Template(document, {k: v for k, v in given.items() if k in declared}, context)
+        return cloudformation.Template(document, {k: v for k, v in given.items() if k in declared}, context,
+                                       source=path, exports=exports)
     except cloudformation.TemplateError as error:
         result.problems.append("%s: %s" % (path, error))
-        return
+        return None
+
+
+def _read_template(template: cloudformation.Template, result: Result) -> None:
+    path = template.source
     ours = {logical_id: resource for logical_id, resource in template.resources.items()
             if resource.type in import_shapes.RESOURCE_TYPES}
     skipped: Set[str] = set()
@@ -128,7 +151,7 @@ def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], c
                 result.skipped.append("skipped %s %s (condition %s is false)"
                                       % (kind, _name_or_id(template, resource), resource.condition))
                 continue
-            properties, references = cloudformation.resolve_resource(template, resource)
+            properties, references, imported = cloudformation.resolve_resource(template, resource)
             if not isinstance(properties, dict):
                 raise import_shapes.ConversionError("Properties: expected an object")
             _, request = import_shapes.resource_request(resource.type, properties)
@@ -136,7 +159,7 @@ def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], c
             result.problems.append("%s (%s): %s" % (where, resource.type, error))
             continue
         request.setdefault(name_member, logical_id)
-        depends = set()
+        depends = set(imported)
         for dependency in sorted(set(resource.depends_on) | references):
             if dependency not in template.resources:
                 result.problems.append("%s: DependsOn %s: no such resource in the template" % (where, dependency))

@@ -160,6 +160,9 @@ def test_usage_errors_exit_2():
     assert _run(["import"])[0] == 2
     assert _run(["import", "--parameter", "NoEquals", "x.json"])[0] == 2
     assert _run(["import", "--emit", "--state-directory", "d", "x.json"])[0] == 2
+    assert _run(["import", "--stack-name", "1st-stack", "x.json"])[0] == 2  # not a stack name
+    assert _run(["import", "--stack-name", "t.yaml=under_score", "x.json"])[0] == 2
+    assert _run(["import", "--import-value", "NoEquals", "x.json"])[0] == 2
 
 
 def test_a_missing_file_is_named():
