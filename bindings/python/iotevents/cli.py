@@ -108,6 +108,9 @@ def _add_import(subparsers: Any) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="a template, describe output or Create request")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--state-directory", help="create the resources in the engine kept in this directory")
+    parser.add_argument("--update", action="store_true",
+                        help="with --state-directory: update the resources it holds already where they differ "
+                             "(a model gets a new version), instead of refusing them")
     what.add_argument("--emit", action="store_true",
                       help='print the Create requests as JSON Lines ({"operation": ..., "request": ...}) instead')
     parser.add_argument("--parameter", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
@@ -124,6 +127,9 @@ def _add_import(subparsers: Any) -> None:
 
 def _run_import(arguments: argparse.Namespace) -> int:
     from . import importer
+    if arguments.update and not arguments.state_directory:
+        print("iotevents import: --update needs --state-directory DIR", file=sys.stderr)
+        return 2
     context: Dict[str, str] = {}
     if arguments.region:
         context["AWS::Region"] = arguments.region
@@ -137,7 +143,7 @@ def _run_import(arguments: argparse.Namespace) -> int:
             importer.emit(result.items, sys.stdout)
         elif arguments.state_directory:
             problems = importer.load(result.items, arguments.state_directory, sys.stdout,
-                                     arguments.region, arguments.account_id)
+                                     arguments.region, arguments.account_id, update=arguments.update)
         else:
             for item in result.items:
                 print("valid %s" % item.label)
@@ -146,7 +152,7 @@ def _run_import(arguments: argparse.Namespace) -> int:
             print("iotevents import: %s" % problem, file=sys.stderr)
         print("iotevents import: %d problem%s: nothing %s" % (
             len(problems), "" if len(problems) == 1 else "s",
-            "more created" if any("were created" in p for p in problems) else "loaded"), file=sys.stderr)
+            "more changed" if any("were changed" in p for p in problems) else "loaded"), file=sys.stderr)
         return 1
     for line in result.skipped:
         print(line, file=sys.stderr if arguments.emit else sys.stdout)

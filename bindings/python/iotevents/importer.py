@@ -3,21 +3,20 @@ templates, saved describe outputs and plain Create requests, as Create requests 
 engine accepts them (inputs, then detector models, then alarm models, DependsOn and Ref honoured).
 
 All or nothing: every file is converted first, then every request is created on a scratch
-in-memory engine; only when all of that succeeds are they created in the state directory (after
-checking none of them exists there already). Each problem is reported with its file and logical
-id; any problem means nothing is loaded."""
+in-memory engine; then what is to happen in the state directory (create, or with --update also
+update or leave unchanged: import_update) is done on a second scratch engine holding what the
+state directory holds, and only when all of that succeeds is it done in the state directory. Each
+problem is reported with its file and logical id; any problem means nothing is loaded."""
 import json
 import os
 from typing import IO, Any, Dict, List, Optional, Set, Tuple
 
-from . import cloudformation, import_shapes
+from . import cloudformation, import_shapes, import_state, import_update
 from .cloudformation_exports import Exports
 from .errors import ClientError
 
 _RANK = {"CreateInput": 0, "CreateDetectorModel": 1, "CreateAlarmModel": 2}
-_DESCRIBE = {"CreateInput": ("DescribeInput", "inputName"),
-             "CreateDetectorModel": ("DescribeDetectorModel", "detectorModelName"),
-             "CreateAlarmModel": ("DescribeAlarmModel", "alarmModelName")}
+_DESCRIBE = import_state.DESCRIBE
 
 
 class Item:
@@ -30,6 +29,9 @@ class Item:
         self.request = request
         self.logical_id = logical_id
         self.depends = depends or set()
+        # The resource as an engine holds it once created (set by validate): what --update
+        # compares with what the state directory holds.
+        self.created: Optional[import_state.Held] = None
 
     @property
     def key(self) -> Tuple[str, str]:
@@ -215,44 +217,78 @@ def _message(error: ClientError) -> str:
     return "%s: %s" % (detail.get("Code"), detail.get("Message"))
 
 
-def validate(items: List[Item], region: Optional[str] = None, account_id: Optional[str] = None) -> List[str]:
-    """The problems of creating every request, in order, on a scratch in-memory engine."""
+def _scratch(region: Optional[str], account_id: Optional[str]) -> Any:
     from .engine import Engine
+    return Engine(clock="manual", start_time_millis=0, **_engine_config(region, account_id))
+
+
+def validate(items: List[Item], region: Optional[str] = None, account_id: Optional[str] = None) -> List[str]:
+    """The problems of creating every request, in order, on a scratch in-memory engine (and
+    each item's `created`: the resource as that engine then holds it)."""
     problems = []
-    with Engine(clock="manual", start_time_millis=0, **_engine_config(region, account_id)) as engine:
+    with _scratch(region, account_id) as engine:
         for item in items:
             try:
                 engine.call(item.operation, item.request)
+                item.created = import_state.held(engine, item.operation, item.name)
             except ClientError as error:
                 problems.append("%s (%s): %s" % (item.where, item.label, _message(error)))
     return problems
 
 
+def _apply(engine: Any, steps: List[import_update.Step]) -> List[str]:
+    """Makes every step's calls in turn; the problem of the first that fails (none: [])."""
+    for step in steps:
+        for operation, request in step.calls:
+            try:
+                engine.call(operation, request)
+            except ClientError as error:
+                return ["%s (%s): %s: %s" % (step.item.where, step.item.label, operation, _message(error))]
+    return []
+
+
 def load(items: List[Item], state_directory: str, out: IO[str], region: Optional[str] = None,
-         account_id: Optional[str] = None) -> List[str]:
-    """Creates the requests in the state directory's engine, printing a line for each; the
-    problems (a resource that exists there already: then nothing is created)."""
+         account_id: Optional[str] = None, update: bool = False) -> List[str]:
+    """Creates (with `update`, also updates) the validated items in the state directory's engine,
+    printing `created`, `updated` or `unchanged` and the resource for each; the problems (then
+    nothing is changed)."""
     from .engine import Engine
     problems: List[str] = []
     os.makedirs(state_directory, exist_ok=True)
     # The system clock (no timer thread): creationTime is now, and nothing fires while loading.
     with Engine(state_directory=state_directory, **_engine_config(region, account_id)) as engine:
+        steps = []
         for item in items:
-            describe, member = _DESCRIBE[item.operation]
+            assert item.created is not None, "validate() first"
             try:
-                engine.call(describe, {member: item.request[member]})
-            except ClientError:
+                existing = import_state.held(engine, item.operation, item.name, tags=update)
+            except ClientError as error:  # its tags, under another region or account than this import's
+                problems.append("%s (%s): in the state directory: %s" % (item.where, item.label, _message(error)))
                 continue
-            problems.append("%s (%s): already exists in %s" % (item.where, item.label, state_directory))
+            step, problem = import_update.step(item, existing, item.created, update)
+            if problem:
+                problems.append(problem)
+            elif step:
+                steps.append(step)
         if problems:
             return problems
-        for item in items:
-            try:
-                engine.call(item.operation, item.request)
-            except ClientError as error:  # validated on the scratch engine, so unexpected
-                problems.append("%s (%s): %s (the resources above were created)" % (item.where, item.label, _message(error)))
-                return problems
-            print("created %s" % item.label, file=out)
+        # The same calls first on a scratch engine holding what the state directory holds: an
+        # update or a creation that fails there leaves the state directory untouched.
+        with _scratch(region, account_id) as scratch:
+            for operation, resource in import_state.everything(engine, tags=update):
+                try:
+                    scratch.call(operation, resource.create_request())
+                except ClientError as error:
+                    problems.append("%s holds %s, which a scratch engine refuses: %s"
+                                    % (state_directory, resource.arn, _message(error)))
+            problems = problems or _apply(scratch, steps)
+        if problems:
+            return problems
+        problems = _apply(engine, steps)
+        if problems:  # it worked on the scratch engine, so unexpected
+            return [problem + " (the resources above were changed)" for problem in problems]
+        for step in steps:
+            print("%s %s" % (step.outcome, step.item.label), file=out)
     return problems
 
 
