@@ -5,7 +5,8 @@ Conditions, Mappings, the pseudo-parameters of a stated context, and the intrins
 Fn::Sub, Fn::Join, Fn::GetAtt, Fn::If, Fn::Select, Fn::Split, Fn::Equals, Fn::Not, Fn::And,
 Fn::Or, Fn::FindInMap, Fn::Base64, Condition, Fn::GetAZs and Fn::Cidr (cloudformation_computed),
 Fn::ImportValue (from another template of the same import, or a value given: cloudformation_exports)
-and, in a template declaring the AWS::LanguageExtensions transform, Fn::Length and Fn::ToJsonString.
+and, in a template declaring the AWS::LanguageExtensions transform, Fn::Length, Fn::ToJsonString
+and Fn::FindInMap's DefaultValue (not Fn::ForEach: an error).
 
 Ref to an IoT Events resource gives its name: the name property, or, when the template leaves it
 out, the logical id itself (CloudFormation would make up `<stack>-<logical id>-<random>`, which is
@@ -159,6 +160,9 @@ class Template:
         resources = document.get("Resources")
         if not isinstance(resources, dict):
             raise TemplateError("Resources: expected an object of resources")
+        loops = [logical_id for logical_id in resources if logical_id.startswith("Fn::ForEach::")]
+        if loops:  # the transform's resource templates: not expanded here (not a resource without a Type)
+            raise TemplateError("%s: Fn::ForEach is not supported by iotevents import" % loops[0])
         self.resources = {logical_id: Resource(logical_id, definition) for logical_id, definition in resources.items()}
         self.mappings: Dict[str, Any] = document.get("Mappings") or {}
         self.conditions: Dict[str, Any] = document.get("Conditions") or {}
@@ -323,12 +327,15 @@ class Template:
                 raise TemplateError("%s: expected a list of conditions, got %r" % (name, resolved))
             return all(resolved) if name == "Fn::And" else any(resolved)
         if name == "Fn::FindInMap":
+            default = self._find_in_map_default(resolved)
             if not (isinstance(resolved, list) and len(resolved) == 3):
                 raise TemplateError("Fn::FindInMap: expected [MapName, TopLevelKey, SecondLevelKey], got %r" % (resolved,))
             keys = [self._text(k, name) for k in resolved]
             found: Any = self.mappings
             for depth, key in enumerate(keys):
                 if not isinstance(found, dict) or key not in found:
+                    if default:
+                        return default[0]
                     raise TemplateError("Fn::FindInMap: %s has no %s" % (
                         "Mappings" if depth == 0 else ".".join(keys[:depth]), key))
                 found = found[key]
@@ -336,6 +343,20 @@ class Template:
         if name == "Fn::Base64":
             return base64.b64encode(self._text(resolved, name).encode("utf-8")).decode("ascii")
         raise TemplateError("%s is not supported" % name)  # pragma: no cover - FUNCTIONS is complete
+
+    def _find_in_map_default(self, resolved: Any) -> List[Any]:
+        """[the DefaultValue] of a Fn::FindInMap with a fourth argument {DefaultValue: ...} (which
+        it removes from `resolved`), [] without one. Only the AWS::LanguageExtensions transform
+        allows it."""
+        if not (isinstance(resolved, list) and len(resolved) == 4):
+            return []
+        option = resolved.pop()
+        if not (isinstance(option, dict) and set(option) == {"DefaultValue"}):
+            raise TemplateError("Fn::FindInMap: the fourth argument must be {DefaultValue: ...}, got %r" % (option,))
+        if not self.language_extensions:
+            raise TemplateError("Fn::FindInMap with a DefaultValue needs the %s transform (Transform: %s), as "
+                                "CloudFormation does" % (LANGUAGE_EXTENSIONS_TRANSFORM, LANGUAGE_EXTENSIONS_TRANSFORM))
+        return [option["DefaultValue"]]
 
     @staticmethod
     def _text(value: Any, where: str) -> str:

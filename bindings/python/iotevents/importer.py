@@ -117,6 +117,9 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str],
         result.problems.extend("%s: %s" % (template.source, problem) for problem in exports.add(template))
     for template in templates:
         _read_template(template, result)
+    named = sorted(set(stack_names) - {""} - set(paths))
+    if named:
+        result.problems.append("--stack-name %s=...: not one of the FILEs (%s)" % (named[0], ", ".join(paths)))
     unknown = sorted(set(parameters) - declared)
     if unknown:
         result.problems.append("--parameter %s: no template declares %s" % (", ".join(unknown), "them" if len(unknown) > 1 else "it"))

@@ -378,3 +378,11 @@ def test_yaml_describe_output_and_dates_stay_text(tmp_path):
     assert status == 0, err
     assert json.loads(out) == {"operation": "CreateInput", "request": {
         "inputName": "Y", "inputDefinition": {"attributes": [{"jsonPath": "id"}]}}}
+
+
+def test_a_stack_name_for_a_file_not_imported_is_refused(tmp_path):
+    path = _template(tmp_path, "Resources:" + INPUT)
+    status, _, err = _run(["import", "--emit", "--stack-name", "other.yaml=fleet", path])
+    assert status == 1 and "--stack-name other.yaml=...: not one of the FILEs" in err
+    status, out, err = _run(["import", "--emit", "--stack-name", path + "=fleet", path])
+    assert status == 0, err
