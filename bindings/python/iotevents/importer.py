@@ -9,7 +9,7 @@ state directory holds, and only when all of that succeeds is it done in the stat
 problem is reported with its file and logical id; any problem means nothing is loaded."""
 import json
 import os
-from typing import IO, Any, Dict, List, Optional, Set, Tuple
+from typing import IO, Any, Dict, List, Optional, Set, Tuple, Union
 
 from . import cloudformation, import_shapes, import_state, import_update
 from .cloudformation_exports import Exports
@@ -87,6 +87,9 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str],
     declared: Set[str] = set()
     exports = Exports(import_values or {})
     templates: List[cloudformation.Template] = []
+    # What each document gives, in the order read: a template (its resources resolved once every
+    # template's exports are known) or the requests of a describe output or Create request.
+    read_in_order: List[Union[cloudformation.Template, List[Item]]] = []
     stack_names = stack_names or {}
     for path in paths:
         try:
@@ -105,18 +108,22 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str],
                                      exports, result)
                 if template is not None:
                     templates.append(template)
+                    read_in_order.append(template)
                 continue
             try:
-                for operation, request in import_shapes.document_requests(document):
-                    result.items.append(Item(where, operation, request))
+                read_in_order.append([Item(where, operation, request)
+                                      for operation, request in import_shapes.document_requests(document)])
             except ValueError as error:
                 result.problems.append("%s: %s" % (where, error))
     # Every template's exports are known before any resource is resolved: a template may import
     # from one named after it on the command line.
     for template in templates:
         result.problems.extend("%s: %s" % (template.source, problem) for problem in exports.add(template))
-    for template in templates:
-        _read_template(template, result)
+    for entry in read_in_order:
+        if isinstance(entry, list):
+            result.items.extend(entry)
+        else:
+            _read_template(entry, result)
     named = sorted(set(stack_names) - {""} - set(paths))
     if named:
         result.problems.append("--stack-name %s=...: not one of the FILEs (%s)" % (named[0], ", ".join(paths)))

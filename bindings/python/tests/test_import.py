@@ -386,3 +386,16 @@ def test_a_stack_name_for_a_file_not_imported_is_refused(tmp_path):
     assert status == 1 and "--stack-name other.yaml=...: not one of the FILEs" in err
     status, out, err = _run(["import", "--emit", "--stack-name", path + "=fleet", path])
     assert status == 0, err
+
+
+def test_requests_keep_the_order_of_their_files(tmp_path):
+    """Templates are resolved after every file is read (for their exports), yet their requests
+    keep their place among those of the other files."""
+    create = _template(tmp_path, json.dumps({"inputName": "First", "inputDefinition": {"attributes": [{"jsonPath": "a"}]}}),
+                       "first.json")
+    template = _template(tmp_path, "Resources:" + INPUT)
+    last = _template(tmp_path, json.dumps({"inputName": "Last", "inputDefinition": {"attributes": [{"jsonPath": "a"}]}}),
+                     "last.json")
+    status, out, err = _run(["import", "--emit", create, template, last])
+    assert status == 0, err
+    assert [json.loads(line)["request"]["inputName"] for line in out.splitlines()] == ["First", "Readings", "Last"]
