@@ -28,7 +28,8 @@ from .stack_context import DEFAULT_CONTEXT, complete
 if TYPE_CHECKING:
     from .cloudformation_exports import Exports
 
-__all__ = ["TemplateError", "DEFAULT_CONTEXT", "Template", "Resource", "NO_VALUE", "parse", "is_template"]
+__all__ = ["TemplateError", "DEFAULT_CONTEXT", "Template", "Resource", "NO_VALUE", "parse", "is_template",
+           "resolve_resource", "yaml_loader", "REFERENCES"]
 
 #: What `Ref: AWS::NoValue` resolves to: the member (or list element) holding it is removed.
 class _NoValue:
