@@ -1,7 +1,8 @@
 """The `iotevents` command (console script, or `python -m iotevents`): one subcommand per task.
 
     iotevents serve [--host H] [--port P] [--state-directory DIR] [--credentials KEY:SECRET] ...
-    iotevents import FILE... [--state-directory DIR | --emit] [--parameter NAME=VALUE ...]
+    iotevents import FILE... [--state-directory DIR [--update] | --emit] [--parameter NAME=VALUE ...]
+                          [--import-value NAME=VALUE ...] [--stack-name [FILE=]NAME ...]
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
     iotevents timeline TRANSCRIPT -o out.svg|out.png
     iotevents describe-detector --detector-model-name X --key-value K --state-directory DIR
@@ -80,6 +81,17 @@ def _parameter(text: str) -> Tuple[str, str]:
     return name, value
 
 
+def _stack_name(text: str) -> Tuple[str, str]:
+    """(FILE, NAME) of `--stack-name [FILE=]NAME`; FILE "" for every file. A stack name has no
+    '=', so the last one separates them."""
+    from .stack_context import STACK_NAME
+    path, _, name = text.rpartition("=")
+    if not STACK_NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError("%r is not a stack name (a letter, then letters, digits and hyphens; "
+                                         "at most 128)" % name)
+    return path, name
+
+
 def _add_import(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import", help="load the inputs and models of CloudFormation/CDK templates, describe outputs, Create requests",
@@ -87,15 +99,29 @@ def _add_import(subparsers: Any) -> None:
                     "short-form tags too) and its AWS::IoTEvents::Input, DetectorModel and AlarmModel resources; "
                     "a saved `aws iotevents describe-input`, describe-detector-model or describe-alarm-model "
                     "output; a CreateInput/CreateDetectorModel/CreateAlarmModel request, or JSON Lines of them as "
-                    "--emit prints. Every request is checked on a scratch engine first: any problem is reported "
-                    "and nothing is loaded. YAML needs PyYAML (pip install 'iotevents[import]').")
+                    "--emit prints. Templates may import each other's exports (Fn::ImportValue). Every request is "
+                    "checked on a scratch engine first: any problem is reported and nothing is loaded. A resource "
+                    "the state directory holds already is refused, or with --update updated where it differs; "
+                    "each is reported created, updated or unchanged. YAML "
+                    "needs PyYAML (pip install 'iotevents[import]'). Pseudo-parameters: AWS::Region us-east-1, "
+                    "AWS::AccountId 123456789012, AWS::StackName iotevents-import (each as its option sets it), "
+                    "AWS::Partition aws, AWS::URLSuffix amazonaws.com, AWS::StackId an ARN derived from them; "
+                    "Fn::GetAZs gives <region>a, <region>b, <region>c.")
     parser.add_argument("files", nargs="+", metavar="FILE", help="a template, describe output or Create request")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--state-directory", help="create the resources in the engine kept in this directory")
+    parser.add_argument("--update", action="store_true",
+                        help="with --state-directory: update the resources it holds already where they differ "
+                             "(a model gets a new version), instead of refusing them")
     what.add_argument("--emit", action="store_true",
                       help='print the Create requests as JSON Lines ({"operation": ..., "request": ...}) instead')
     parser.add_argument("--parameter", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
                         help="a template parameter's value (repeatable; overrides its Default)")
+    parser.add_argument("--import-value", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
+                        help="what Fn::ImportValue NAME gives, for an export of a stack not imported (repeatable)")
+    parser.add_argument("--stack-name", action="append", type=_stack_name, default=[], metavar="[FILE=]NAME",
+                        help="AWS::StackName (and AWS::StackId) of every template, or of FILE's (repeatable; "
+                             "default iotevents-import)")
     parser.add_argument("--region", help="AWS::Region of the templates, and the engine's region (default us-east-1)")
     parser.add_argument("--account-id", help="AWS::AccountId of the templates, and the engine's (default 123456789012)")
     parser.set_defaults(run=_run_import)
@@ -103,19 +129,23 @@ def _add_import(subparsers: Any) -> None:
 
 def _run_import(arguments: argparse.Namespace) -> int:
     from . import importer
+    if arguments.update and not arguments.state_directory:
+        print("iotevents import: --update needs --state-directory DIR", file=sys.stderr)
+        return 2
     context: Dict[str, str] = {}
     if arguments.region:
         context["AWS::Region"] = arguments.region
     if arguments.account_id:
         context["AWS::AccountId"] = arguments.account_id
-    result = importer.read(arguments.files, dict(arguments.parameter), context)
+    result = importer.read(arguments.files, dict(arguments.parameter), context,
+                           import_values=dict(arguments.import_value), stack_names=dict(arguments.stack_name))
     problems = result.problems or importer.validate(result.items, arguments.region, arguments.account_id)
     if not problems:
         if arguments.emit:
             importer.emit(result.items, sys.stdout)
         elif arguments.state_directory:
             problems = importer.load(result.items, arguments.state_directory, sys.stdout,
-                                     arguments.region, arguments.account_id)
+                                     arguments.region, arguments.account_id, update=arguments.update)
         else:
             for item in result.items:
                 print("valid %s" % item.label)
@@ -124,7 +154,7 @@ def _run_import(arguments: argparse.Namespace) -> int:
             print("iotevents import: %s" % problem, file=sys.stderr)
         print("iotevents import: %d problem%s: nothing %s" % (
             len(problems), "" if len(problems) == 1 else "s",
-            "more created" if any("were created" in p for p in problems) else "loaded"), file=sys.stderr)
+            "more changed" if any("were changed" in p for p in problems) else "loaded"), file=sys.stderr)
         return 1
     for line in result.skipped:
         print(line, file=sys.stderr if arguments.emit else sys.stdout)

@@ -3,7 +3,10 @@ intrinsic tags: PyYAML, the `import` extra), and resolving what a stack would re
 Parameters (defaults, overridden by the caller; one without either is an error naming it),
 Conditions, Mappings, the pseudo-parameters of a stated context, and the intrinsic functions Ref,
 Fn::Sub, Fn::Join, Fn::GetAtt, Fn::If, Fn::Select, Fn::Split, Fn::Equals, Fn::Not, Fn::And,
-Fn::Or, Fn::FindInMap, Fn::Base64 and Condition.
+Fn::Or, Fn::FindInMap, Fn::Base64, Condition, Fn::GetAZs and Fn::Cidr (cloudformation_computed),
+Fn::ImportValue (from another template of the same import, or a value given: cloudformation_exports)
+and, in a template declaring the AWS::LanguageExtensions transform, Fn::Length, Fn::ToJsonString
+and Fn::FindInMap's DefaultValue (not Fn::ForEach: an error).
 
 Ref to an IoT Events resource gives its name: the name property, or, when the template leaves it
 out, the logical id itself (CloudFormation would make up `<stack>-<logical id>-<random>`, which is
@@ -16,7 +19,17 @@ that asks for it."""
 import base64
 import json
 import re
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
+
+from . import cloudformation_computed as computed
+from .cloudformation_errors import TemplateError
+from .stack_context import DEFAULT_CONTEXT, complete
+
+if TYPE_CHECKING:
+    from .cloudformation_exports import Exports
+
+__all__ = ["TemplateError", "DEFAULT_CONTEXT", "Template", "Resource", "NO_VALUE", "parse", "is_template",
+           "resolve_resource", "yaml_loader", "REFERENCES"]
 
 #: What `Ref: AWS::NoValue` resolves to: the member (or list element) holding it is removed.
 class _NoValue:
@@ -26,19 +39,16 @@ class _NoValue:
 
 NO_VALUE = _NoValue()
 
+#: The functions with a YAML short form (!Ref, !GetAZs, ...).
 FUNCTIONS = ("Ref", "Condition", "Fn::Sub", "Fn::Join", "Fn::GetAtt", "Fn::If", "Fn::Select", "Fn::Split",
-             "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::FindInMap", "Fn::Base64")
+             "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Fn::FindInMap", "Fn::Base64", "Fn::GetAZs", "Fn::Cidr",
+             "Fn::ImportValue")
+#: The AWS::LanguageExtensions transform's functions: only in a template declaring it, and (as
+#: CloudFormation has it) only in the long form, so they have no YAML tag.
+LANGUAGE_EXTENSIONS = ("Fn::Length", "Fn::ToJsonString")
+LANGUAGE_EXTENSIONS_TRANSFORM = "AWS::LanguageExtensions"
 #: Intrinsics that exist but cannot be resolved without AWS.
-UNSUPPORTED = ("Fn::GetAZs", "Fn::ImportValue", "Fn::Cidr", "Fn::Transform", "Fn::Length", "Fn::ToJsonString",
-               "Fn::FindInMap::DefaultValue")
-
-DEFAULT_CONTEXT: Dict[str, str] = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012",
-                                   "AWS::Partition": "aws", "AWS::StackName": "iotevents-import",
-                                   "AWS::URLSuffix": "amazonaws.com"}
-
-
-class TemplateError(ValueError):
-    """A template, or one of its resources, that cannot be resolved."""
+UNSUPPORTED = ("Fn::Transform",)
 
 
 def is_template(document: Any) -> bool:
@@ -142,14 +152,18 @@ class Template:
     """A template with its parameter values and pseudo-parameters, resolving values on request."""
 
     def __init__(self, document: Dict[str, Any], parameters: Dict[str, str],
-                 context: Dict[str, str]) -> None:
-        if "Transform" in document:
-            raise TemplateError("Transform %r: macros cannot be expanded without CloudFormation" % (document["Transform"],))
+                 context: Dict[str, str], source: str = "", exports: "Optional[Exports]" = None) -> None:
+        self.language_extensions = _language_extensions(document.get("Transform"))
         self.document = document
-        self.context = dict(DEFAULT_CONTEXT, **context)
+        self.source = source  # where the template was read: how exports name it
+        self.exports = exports
+        self.context = complete(context)
         resources = document.get("Resources")
         if not isinstance(resources, dict):
             raise TemplateError("Resources: expected an object of resources")
+        loops = [logical_id for logical_id in resources if logical_id.startswith("Fn::ForEach::")]
+        if loops:  # the transform's resource templates: not expanded here (not a resource without a Type)
+            raise TemplateError("%s: Fn::ForEach is not supported by iotevents import" % loops[0])
         self.resources = {logical_id: Resource(logical_id, definition) for logical_id, definition in resources.items()}
         self.mappings: Dict[str, Any] = document.get("Mappings") or {}
         self.conditions: Dict[str, Any] = document.get("Conditions") or {}
@@ -165,6 +179,10 @@ class Template:
                      and isinstance(declaration, dict)
                      and str(declaration.get("Type", "")).startswith("AWS::SSM::Parameter::Value<")}
         self.references: Set[str] = set()  # the resources the last resolve() referred to
+        # The resources of other templates the last resolve() reached through Fn::ImportValue:
+        # (source, logical id), so that the importer creates them first, as CloudFormation would
+        # create the exporting stack first.
+        self.imported_references: Set[Tuple[str, str]] = set()
 
     @staticmethod
     def _parameters(declared: Dict[str, Any], given: Dict[str, str]) -> Dict[str, Any]:
@@ -233,6 +251,11 @@ class Template:
             (key, argument), = value.items()
             if key in FUNCTIONS:
                 return self._function(key, argument)
+            if key in LANGUAGE_EXTENSIONS:
+                if not self.language_extensions:
+                    raise TemplateError("%s needs the %s transform (Transform: %s), as CloudFormation does"
+                                        % (key, LANGUAGE_EXTENSIONS_TRANSFORM, LANGUAGE_EXTENSIONS_TRANSFORM))
+                return self._function(key, argument)
             if key in UNSUPPORTED:
                 raise TemplateError("%s cannot be resolved without AWS" % key)
         result = {}
@@ -261,6 +284,18 @@ class Template:
                 raise TemplateError("Fn::If: expected [Condition, ValueIfTrue, ValueIfFalse], got %r" % (argument,))
             return self.resolve(argument[1] if self.condition(argument[0]) else argument[2])
         resolved = self.resolve(argument)
+        if name == "Fn::ImportValue":
+            if self.exports is None:
+                raise TemplateError("Fn::ImportValue: no exports known here")
+            return self.exports.value(self._text(resolved, name), self)
+        if name == "Fn::GetAZs":
+            return computed.get_azs(resolved, self.context["AWS::Region"])
+        if name == "Fn::Cidr":
+            return computed.cidr(resolved)
+        if name == "Fn::Length":
+            return computed.length(resolved)
+        if name == "Fn::ToJsonString":
+            return computed.to_json_string(resolved)
         if name == "Fn::Join":
             if not (isinstance(resolved, list) and len(resolved) == 2 and isinstance(resolved[1], list)):
                 raise TemplateError("Fn::Join: expected [Delimiter, [Values...]], got %r" % (resolved,))
@@ -269,9 +304,13 @@ class Template:
             if not (isinstance(resolved, list) and len(resolved) == 2 and isinstance(resolved[1], list)):
                 raise TemplateError("Fn::Select: expected [Index, [Values...]], got %r" % (resolved,))
             try:
-                return resolved[1][int(resolved[0])]
-            except (ValueError, IndexError):
-                raise TemplateError("Fn::Select: index %r out of %d values" % (resolved[0], len(resolved[1]))) from None
+                index = int(resolved[0]) if not isinstance(resolved[0], bool) else -1
+            except (TypeError, ValueError):
+                index = -1
+            # Counted from the start only: Python's negative indexes are no index to CloudFormation.
+            if not 0 <= index < len(resolved[1]):
+                raise TemplateError("Fn::Select: index %r out of %d values" % (resolved[0], len(resolved[1])))
+            return resolved[1][index]
         if name == "Fn::Split":
             if not (isinstance(resolved, list) and len(resolved) == 2):
                 raise TemplateError("Fn::Split: expected [Delimiter, Text], got %r" % (resolved,))
@@ -289,12 +328,15 @@ class Template:
                 raise TemplateError("%s: expected a list of conditions, got %r" % (name, resolved))
             return all(resolved) if name == "Fn::And" else any(resolved)
         if name == "Fn::FindInMap":
+            default = self._find_in_map_default(resolved)
             if not (isinstance(resolved, list) and len(resolved) == 3):
                 raise TemplateError("Fn::FindInMap: expected [MapName, TopLevelKey, SecondLevelKey], got %r" % (resolved,))
             keys = [self._text(k, name) for k in resolved]
             found: Any = self.mappings
             for depth, key in enumerate(keys):
                 if not isinstance(found, dict) or key not in found:
+                    if default:
+                        return default[0]
                     raise TemplateError("Fn::FindInMap: %s has no %s" % (
                         "Mappings" if depth == 0 else ".".join(keys[:depth]), key))
                 found = found[key]
@@ -302,6 +344,20 @@ class Template:
         if name == "Fn::Base64":
             return base64.b64encode(self._text(resolved, name).encode("utf-8")).decode("ascii")
         raise TemplateError("%s is not supported" % name)  # pragma: no cover - FUNCTIONS is complete
+
+    def _find_in_map_default(self, resolved: Any) -> List[Any]:
+        """[the DefaultValue] of a Fn::FindInMap with a fourth argument {DefaultValue: ...} (which
+        it removes from `resolved`), [] without one. Only the AWS::LanguageExtensions transform
+        allows it."""
+        if not (isinstance(resolved, list) and len(resolved) == 4):
+            return []
+        option = resolved.pop()
+        if not (isinstance(option, dict) and set(option) == {"DefaultValue"}):
+            raise TemplateError("Fn::FindInMap: the fourth argument must be {DefaultValue: ...}, got %r" % (option,))
+        if not self.language_extensions:
+            raise TemplateError("Fn::FindInMap with a DefaultValue needs the %s transform (Transform: %s), as "
+                                "CloudFormation does" % (LANGUAGE_EXTENSIONS_TRANSFORM, LANGUAGE_EXTENSIONS_TRANSFORM))
+        return [option["DefaultValue"]]
 
     @staticmethod
     def _text(value: Any, where: str) -> str:
@@ -391,6 +447,18 @@ class Template:
         return self._SUB.sub(replace, text)
 
 
+def _language_extensions(transform: Any) -> bool:
+    """Whether a template's Transform is the AWS::LanguageExtensions transform (alone or in a
+    list), which is resolved here; any other transform is a macro only CloudFormation can expand."""
+    if transform is None:
+        return False
+    transforms = transform if isinstance(transform, list) else [transform]
+    others = [t for t in transforms if t != LANGUAGE_EXTENSIONS_TRANSFORM]
+    if others:
+        raise TemplateError("Transform %r: macros cannot be expanded without CloudFormation" % (others[0],))
+    return True
+
+
 def _comparable(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -399,8 +467,10 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def resolve_resource(template: Template, resource: Resource) -> Tuple[Any, Set[str]]:
-    """(resolved properties, logical ids it refers to) of a resource."""
+def resolve_resource(template: Template, resource: Resource) -> Tuple[Any, Set[str], Set[Tuple[str, str]]]:
+    """(resolved properties, logical ids it refers to, (source, logical id) of the other
+    templates' resources it reaches through their exports) of a resource."""
     template.references = set()
+    template.imported_references = set()
     properties = template.resolve(resource.properties)
-    return properties, set(template.references)
+    return properties, set(template.references), set(template.imported_references)

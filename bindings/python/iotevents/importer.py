@@ -3,20 +3,20 @@ templates, saved describe outputs and plain Create requests, as Create requests 
 engine accepts them (inputs, then detector models, then alarm models, DependsOn and Ref honoured).
 
 All or nothing: every file is converted first, then every request is created on a scratch
-in-memory engine; only when all of that succeeds are they created in the state directory (after
-checking none of them exists there already). Each problem is reported with its file and logical
-id; any problem means nothing is loaded."""
+in-memory engine; then what is to happen in the state directory (create, or with --update also
+update or leave unchanged: import_update) is done on a second scratch engine holding what the
+state directory holds, and only when all of that succeeds is it done in the state directory. Each
+problem is reported with its file and logical id; any problem means nothing is loaded."""
 import json
 import os
-from typing import IO, Any, Dict, List, Optional, Set, Tuple
+from typing import IO, Any, Dict, List, Optional, Set, Tuple, Union
 
-from . import cloudformation, import_shapes
+from . import cloudformation, import_shapes, import_state, import_update
+from .cloudformation_exports import Exports
 from .errors import ClientError
 
 _RANK = {"CreateInput": 0, "CreateDetectorModel": 1, "CreateAlarmModel": 2}
-_DESCRIBE = {"CreateInput": ("DescribeInput", "inputName"),
-             "CreateDetectorModel": ("DescribeDetectorModel", "detectorModelName"),
-             "CreateAlarmModel": ("DescribeAlarmModel", "alarmModelName")}
+_DESCRIBE = import_state.DESCRIBE
 
 
 class Item:
@@ -29,6 +29,9 @@ class Item:
         self.request = request
         self.logical_id = logical_id
         self.depends = depends or set()
+        # The resource as an engine holds it once created (set by validate): what --update
+        # compares with what the state directory holds.
+        self.created: Optional[import_state.Held] = None
 
     @property
     def key(self) -> Tuple[str, str]:
@@ -75,10 +78,19 @@ def _documents(text: str, path: str) -> List[Tuple[str, Any]]:
     return [(path, cloudformation.parse(text))]
 
 
-def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) -> Result:
-    """Every file's requests, ordered; problems and skipped resources reported in the Result."""
+def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str],
+         import_values: Optional[Dict[str, str]] = None, stack_names: Optional[Dict[str, str]] = None) -> Result:
+    """Every file's requests, ordered; problems and skipped resources reported in the Result.
+    import_values: what Fn::ImportValue gives for exports of stacks not imported. stack_names:
+    AWS::StackName per FILE as given ("" for every file without its own)."""
     result = Result()
     declared: Set[str] = set()
+    exports = Exports(import_values or {})
+    templates: List[cloudformation.Template] = []
+    # What each document gives, in the order read: a template (its resources resolved once every
+    # template's exports are known) or the requests of a describe output or Create request.
+    read_in_order: List[Union[cloudformation.Template, List[Item]]] = []
+    stack_names = stack_names or {}
     for path in paths:
         try:
             with open(path, encoding="utf-8") as f:
@@ -90,13 +102,31 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) 
             if cloudformation.is_template(document):
                 parameters_declared = document.get("Parameters") or {}
                 declared.update(parameters_declared if isinstance(parameters_declared, dict) else {})
-                _read_template(where, document, parameters, context, result)
+                stack_name = stack_names.get(path, stack_names.get(""))
+                template = _template(where, document, parameters,
+                                     dict(context, **{"AWS::StackName": stack_name}) if stack_name else context,
+                                     exports, result)
+                if template is not None:
+                    templates.append(template)
+                    read_in_order.append(template)
                 continue
             try:
-                for operation, request in import_shapes.document_requests(document):
-                    result.items.append(Item(where, operation, request))
+                read_in_order.append([Item(where, operation, request)
+                                      for operation, request in import_shapes.document_requests(document)])
             except ValueError as error:
                 result.problems.append("%s: %s" % (where, error))
+    # Every template's exports are known before any resource is resolved: a template may import
+    # from one named after it on the command line.
+    for template in templates:
+        result.problems.extend("%s: %s" % (template.source, problem) for problem in exports.add(template))
+    for entry in read_in_order:
+        if isinstance(entry, list):
+            result.items.extend(entry)
+        else:
+            _read_template(entry, result)
+    named = sorted(set(stack_names) - {""} - set(paths))
+    if named:
+        result.problems.append("--stack-name %s=...: not one of the FILEs (%s)" % (named[0], ", ".join(paths)))
     unknown = sorted(set(parameters) - declared)
     if unknown:
         result.problems.append("--parameter %s: no template declares %s" % (", ".join(unknown), "them" if len(unknown) > 1 else "it"))
@@ -105,15 +135,20 @@ def read(paths: List[str], parameters: Dict[str, str], context: Dict[str, str]) 
     return result
 
 
-def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], context: Dict[str, str],
-                   result: Result) -> None:
+def _template(path: str, document: Dict[str, Any], given: Dict[str, str], context: Dict[str, str],
+              exports: Exports, result: Result) -> Optional[cloudformation.Template]:
     declared = document.get("Parameters") or {}
     declared = declared if isinstance(declared, dict) else {}
     try:
-        template = cloudformation.Template(document, {k: v for k, v in given.items() if k in declared}, context)
+        return cloudformation.Template(document, {k: v for k, v in given.items() if k in declared}, context,
+                                       source=path, exports=exports)
     except cloudformation.TemplateError as error:
         result.problems.append("%s: %s" % (path, error))
-        return
+        return None
+
+
+def _read_template(template: cloudformation.Template, result: Result) -> None:
+    path = template.source
     ours = {logical_id: resource for logical_id, resource in template.resources.items()
             if resource.type in import_shapes.RESOURCE_TYPES}
     skipped: Set[str] = set()
@@ -128,7 +163,7 @@ def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], c
                 result.skipped.append("skipped %s %s (condition %s is false)"
                                       % (kind, _name_or_id(template, resource), resource.condition))
                 continue
-            properties, references = cloudformation.resolve_resource(template, resource)
+            properties, references, imported = cloudformation.resolve_resource(template, resource)
             if not isinstance(properties, dict):
                 raise import_shapes.ConversionError("Properties: expected an object")
             _, request = import_shapes.resource_request(resource.type, properties)
@@ -136,7 +171,7 @@ def _read_template(path: str, document: Dict[str, Any], given: Dict[str, str], c
             result.problems.append("%s (%s): %s" % (where, resource.type, error))
             continue
         request.setdefault(name_member, logical_id)
-        depends = set()
+        depends = set(imported)
         for dependency in sorted(set(resource.depends_on) | references):
             if dependency not in template.resources:
                 result.problems.append("%s: DependsOn %s: no such resource in the template" % (where, dependency))
@@ -192,44 +227,78 @@ def _message(error: ClientError) -> str:
     return "%s: %s" % (detail.get("Code"), detail.get("Message"))
 
 
-def validate(items: List[Item], region: Optional[str] = None, account_id: Optional[str] = None) -> List[str]:
-    """The problems of creating every request, in order, on a scratch in-memory engine."""
+def _scratch(region: Optional[str], account_id: Optional[str]) -> Any:
     from .engine import Engine
+    return Engine(clock="manual", start_time_millis=0, **_engine_config(region, account_id))
+
+
+def validate(items: List[Item], region: Optional[str] = None, account_id: Optional[str] = None) -> List[str]:
+    """The problems of creating every request, in order, on a scratch in-memory engine (and
+    each item's `created`: the resource as that engine then holds it)."""
     problems = []
-    with Engine(clock="manual", start_time_millis=0, **_engine_config(region, account_id)) as engine:
+    with _scratch(region, account_id) as engine:
         for item in items:
             try:
                 engine.call(item.operation, item.request)
+                item.created = import_state.held(engine, item.operation, item.name)
             except ClientError as error:
                 problems.append("%s (%s): %s" % (item.where, item.label, _message(error)))
     return problems
 
 
+def _apply(engine: Any, steps: List[import_update.Step]) -> List[str]:
+    """Makes every step's calls in turn; the problem of the first that fails (none: [])."""
+    for step in steps:
+        for operation, request in step.calls:
+            try:
+                engine.call(operation, request)
+            except ClientError as error:
+                return ["%s (%s): %s: %s" % (step.item.where, step.item.label, operation, _message(error))]
+    return []
+
+
 def load(items: List[Item], state_directory: str, out: IO[str], region: Optional[str] = None,
-         account_id: Optional[str] = None) -> List[str]:
-    """Creates the requests in the state directory's engine, printing a line for each; the
-    problems (a resource that exists there already: then nothing is created)."""
+         account_id: Optional[str] = None, update: bool = False) -> List[str]:
+    """Creates (with `update`, also updates) the validated items in the state directory's engine,
+    printing `created`, `updated` or `unchanged` and the resource for each; the problems (then
+    nothing is changed)."""
     from .engine import Engine
     problems: List[str] = []
     os.makedirs(state_directory, exist_ok=True)
     # The system clock (no timer thread): creationTime is now, and nothing fires while loading.
     with Engine(state_directory=state_directory, **_engine_config(region, account_id)) as engine:
+        steps = []
         for item in items:
-            describe, member = _DESCRIBE[item.operation]
+            assert item.created is not None, "validate() first"
             try:
-                engine.call(describe, {member: item.request[member]})
-            except ClientError:
+                existing = import_state.held(engine, item.operation, item.name, tags=update)
+            except ClientError as error:  # its tags, under another region or account than this import's
+                problems.append("%s (%s): in the state directory: %s" % (item.where, item.label, _message(error)))
                 continue
-            problems.append("%s (%s): already exists in %s" % (item.where, item.label, state_directory))
+            step, problem = import_update.step(item, existing, item.created, update)
+            if problem:
+                problems.append(problem)
+            elif step:
+                steps.append(step)
         if problems:
             return problems
-        for item in items:
-            try:
-                engine.call(item.operation, item.request)
-            except ClientError as error:  # validated on the scratch engine, so unexpected
-                problems.append("%s (%s): %s (the resources above were created)" % (item.where, item.label, _message(error)))
-                return problems
-            print("created %s" % item.label, file=out)
+        # The same calls first on a scratch engine holding what the state directory holds: an
+        # update or a creation that fails there leaves the state directory untouched.
+        with _scratch(region, account_id) as scratch:
+            for operation, resource in import_state.everything(engine, tags=update):
+                try:
+                    scratch.call(operation, resource.create_request())
+                except ClientError as error:
+                    problems.append("%s holds %s, which a scratch engine refuses: %s"
+                                    % (state_directory, resource.arn, _message(error)))
+            problems = problems or _apply(scratch, steps)
+        if problems:
+            return problems
+        problems = _apply(engine, steps)
+        if problems:  # it worked on the scratch engine, so unexpected
+            return [problem + " (the resources above were changed)" for problem in problems]
+        for step in steps:
+            print("%s %s" % (step.outcome, step.item.label), file=out)
     return problems
 
 

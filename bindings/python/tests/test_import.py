@@ -6,6 +6,12 @@
   expected.stderr    what it prints on standard error (absent: nothing)
 Each case runs with --emit; a case that exits 0 also runs without it (validation only: one
 `valid` line per request) and into a state directory (one `created` line per request).
+Importing into a state directory that holds resources already: case.json's "before" lists files
+(relative to the case) imported into it first; then the state-directory run's exit status is
+"load_exit" (default "exit"), with "load_args" added to its arguments (--update), and its output is expected.load and expected.load-stderr (a line per
+resource: created, updated or unchanged). A run that fails leaves the state as it was; one that
+succeeds leaves each resource as imported, an unchanged one untouched, and each model that
+"versions" names ({"detector model NAME": count}) with that many versions.
 UPDATE=1 in the environment rewrites the expected files from what the command printed."""
 import json
 import os
@@ -13,6 +19,7 @@ import os
 import pytest
 
 import iotevents
+from iotevents import import_shapes
 from cli_support import run_cli
 
 CASES = os.path.join(os.path.dirname(__file__), "import_cases")
@@ -33,6 +40,35 @@ def _case(case):
     # Paths relative to the tests directory, so that messages naming a file are the same anywhere.
     files = [os.path.relpath(os.path.normpath(os.path.join(directory, name)), HERE) for name in files]
     return directory, files, spec.get("args", []), spec.get("exit", 0)
+
+
+def _spec(case):
+    path = os.path.join(CASES, case, "case.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def _held(state):
+    """Every resource in the state directory: its describe answer, list of versions and tags."""
+    held = {}
+    with iotevents.Engine(state_directory=state, clock="manual") as engine:
+        for name in (s["inputName"] for s in engine.call("ListInputs", {})["inputSummaries"]):
+            described = engine.call("DescribeInput", {"inputName": name})
+            arn = described["input"]["inputConfiguration"]["inputArn"]
+            held[("input", name)] = (described, [], engine.call("ListTagsForResource", {"resourceArn": arn}))
+        for name in (s["detectorModelName"] for s in engine.call("ListDetectorModels", {})["detectorModelSummaries"]):
+            described = engine.call("DescribeDetectorModel", {"detectorModelName": name})
+            arn = described["detectorModel"]["detectorModelConfiguration"]["detectorModelArn"]
+            versions = engine.call("ListDetectorModelVersions", {"detectorModelName": name})["detectorModelVersionSummaries"]
+            held[("detector model", name)] = (described, versions, engine.call("ListTagsForResource", {"resourceArn": arn}))
+        for name in (s["alarmModelName"] for s in engine.call("ListAlarmModels", {})["alarmModelSummaries"]):
+            described = engine.call("DescribeAlarmModel", {"alarmModelName": name})
+            versions = engine.call("ListAlarmModelVersions", {"alarmModelName": name})["alarmModelVersionSummaries"]
+            held[("alarm model", name)] = (described, versions, engine.call("ListTagsForResource",
+                                                                            {"resourceArn": described["alarmModelArn"]}))
+    return held
 
 
 def _compare(path, text):
@@ -88,6 +124,9 @@ def test_validate_and_load(case, tmp_path):
     else:
         assert [line for line in out.splitlines() if line.startswith("valid ")] == [
             "valid " + _label(entry) for entry in expected]
+    spec = _spec(case)
+    if "before" in spec:
+        return _load_over(case, directory, files, args, spec, state)
     status, out, err = _run(["import", "--state-directory", state] + args + files)
     assert status == exit_status, err
     with iotevents.Engine(state_directory=state, clock="manual") as engine:
@@ -100,6 +139,56 @@ def test_validate_and_load(case, tmp_path):
     assert [line for line in out.splitlines() if line.startswith("created ")] == [
         "created " + _label(entry) for entry in expected]
     assert len(inputs) + len(models) + len(alarms) == len(expected)
+
+
+def _load_over(case, directory, files, args, spec, state):
+    before = [os.path.relpath(os.path.normpath(os.path.join(directory, name)), HERE) for name in spec["before"]]
+    status, out, err = _run(["import", "--state-directory", state] + before)
+    assert status == 0, err
+    held_before = _held(state)
+    status, out, err = _run(["import", "--state-directory", state] + spec.get("load_args", []) + args + files)
+    assert status == spec.get("load_exit", spec.get("exit", 0)), err
+    _compare(os.path.join(directory, "expected.load"), out)
+    _compare(os.path.join(directory, "expected.load-stderr"), err)
+    held_after = _held(state)
+    if status:
+        assert held_after == held_before, "nothing changes when anything fails"
+        return
+    with open(os.path.join(directory, "expected.jsonl")) as f:
+        expected = [json.loads(line) for line in f]
+    outcomes = dict(reversed(line.split(" ", 1)) for line in out.splitlines())
+    assert sorted(outcomes) == sorted(_label(entry) for entry in expected)
+    as_created = _as_created(expected)
+    for entry in expected:  # each resource as imported
+        label = _label(entry)
+        kind, name = label.rsplit(" ", 1)
+        described, versions, tags = held_after[(kind, name)]
+        assert _described_request(described) == as_created[label], label
+        assert sorted(map(str, tags["tags"])) == sorted(map(str, entry["request"].get("tags", []))), label
+        if outcomes[label] == "unchanged":
+            assert held_after[(kind, name)] == held_before[(kind, name)], label
+    for label, count in spec.get("versions", {}).items():  # a model updated has a new version
+        assert len(held_after[tuple(label.rsplit(" ", 1))][1]) == count, label
+
+
+def _described_request(described):
+    (_, request), = import_shapes.document_requests(described)
+    request.pop("tags", None)
+    return request
+
+
+def _as_created(expected):
+    """{label: request} of the expected entries as an engine gives them back once created, in
+    order (defaults filled in, empty event lists written out)."""
+    members = {"CreateInput": "inputName", "CreateDetectorModel": "detectorModelName", "CreateAlarmModel": "alarmModelName"}
+    created = {}
+    with iotevents.Engine(clock="manual") as engine:
+        for entry in expected:
+            member = members[entry["operation"]]
+            engine.call(entry["operation"], entry["request"])
+            described = engine.call(entry["operation"].replace("Create", "Describe"), {member: entry["request"][member]})
+            created[_label(entry)] = _described_request(described)
+    return created
 
 
 def _label(entry):
@@ -160,6 +249,11 @@ def test_usage_errors_exit_2():
     assert _run(["import"])[0] == 2
     assert _run(["import", "--parameter", "NoEquals", "x.json"])[0] == 2
     assert _run(["import", "--emit", "--state-directory", "d", "x.json"])[0] == 2
+    assert _run(["import", "--stack-name", "1st-stack", "x.json"])[0] == 2  # not a stack name
+    assert _run(["import", "--stack-name", "t.yaml=under_score", "x.json"])[0] == 2
+    assert _run(["import", "--import-value", "NoEquals", "x.json"])[0] == 2
+    assert _run(["import", "--update", "x.json"])[0] == 2  # --update needs --state-directory
+    assert _run(["import", "--update", "--emit", "x.json"])[0] == 2
 
 
 def test_a_missing_file_is_named():
@@ -284,3 +378,24 @@ def test_yaml_describe_output_and_dates_stay_text(tmp_path):
     assert status == 0, err
     assert json.loads(out) == {"operation": "CreateInput", "request": {
         "inputName": "Y", "inputDefinition": {"attributes": [{"jsonPath": "id"}]}}}
+
+
+def test_a_stack_name_for_a_file_not_imported_is_refused(tmp_path):
+    path = _template(tmp_path, "Resources:" + INPUT)
+    status, _, err = _run(["import", "--emit", "--stack-name", "other.yaml=fleet", path])
+    assert status == 1 and "--stack-name other.yaml=...: not one of the FILEs" in err
+    status, out, err = _run(["import", "--emit", "--stack-name", path + "=fleet", path])
+    assert status == 0, err
+
+
+def test_requests_keep_the_order_of_their_files(tmp_path):
+    """Templates are resolved after every file is read (for their exports), yet their requests
+    keep their place among those of the other files."""
+    create = _template(tmp_path, json.dumps({"inputName": "First", "inputDefinition": {"attributes": [{"jsonPath": "a"}]}}),
+                       "first.json")
+    template = _template(tmp_path, "Resources:" + INPUT)
+    last = _template(tmp_path, json.dumps({"inputName": "Last", "inputDefinition": {"attributes": [{"jsonPath": "a"}]}}),
+                     "last.json")
+    status, out, err = _run(["import", "--emit", create, template, last])
+    assert status == 0, err
+    assert [json.loads(line)["request"]["inputName"] for line in out.splitlines()] == ["First", "Readings", "Last"]
