@@ -93,19 +93,23 @@ final class MessagePayload {
             return (nil, "the key \(path.text) is missing from the payload")
         }
         if value.isNull { return (nil, "the key \(path.text) is null in the payload") }
-        let text: String
-        if let s = value.string {
-            text = s
-        } else if let n = value.integer {
-            text = "\(n)"
-        } else {
-            return (nil, "the key \(path.text) must be a string or an integer")
+        if let n = value.integer { return MessagePayload.keyValue("\(n)".utf8, path) }
+        // Checked on jansson's bytes, and only then made a String: every message reads its key.
+        let (bytes, length) = value.stringBytes
+        guard value.isString else { return (nil, "the key \(path.text) must be a string or an integer") }
+        guard let bytes else { return MessagePayload.keyValue(UnsafeBufferPointer<UInt8>(start: nil, count: 0), path) }
+        return bytes.withMemoryRebound(to: UInt8.self, capacity: length) {
+            MessagePayload.keyValue(UnsafeBufferPointer(start: $0, count: length), path)
         }
-        let count = text.utf8.count
-        guard count >= 1, count <= 128, SchemaPattern.keyValue.matches(text.utf8) else {
+    }
+
+    /// `utf8` as a key value when it is 1-128 characters of the key pattern.
+    private static func keyValue<Bytes: Collection>(_ utf8: Bytes, _ path: AttributePath) -> (key: String?, problem: String?)
+        where Bytes.Element == UInt8 {
+        guard utf8.count >= 1, utf8.count <= 128, SchemaPattern.keyValue.matches(utf8) else {
             return (nil, "the key \(path.text) must be 1-128 characters of a-z, A-Z, 0-9, '_', ':' and '-'")
         }
-        return (text, nil)
+        return (String(decoding: utf8, as: UTF8.self), nil)
     }
 }
 
