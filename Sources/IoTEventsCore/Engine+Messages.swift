@@ -31,7 +31,7 @@ extension Engine {
     /// the others (§2.2); a message whose `messageId` was accepted within the de-duplication
     /// window is ignored (§6.1).
     func putMessage<Source: MessageSource>(_ message: IncomingMessage, _ source: Source, output: inout RunOutput) -> ServiceError? {
-        guard let input = inputs[message.inputName] else {
+        guard let route = route(forInput: message.inputName) else {
             return .notFound("Input \(message.inputName) does not exist")
         }
         let now = clock.now()
@@ -41,13 +41,13 @@ extension Engine {
         }
         let eventTime = message.timestamp ?? now
         var failure: ServiceError?
-        for model in detectorModels.routes[message.inputName] ?? [] {
-            if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
+        for target in route.detectorTargets {
+            if let error = deliver(message, source, input: route.input, to: target, now: now, eventTime: eventTime, output: &output), failure == nil {
                 failure = error
             }
         }
-        for model in alarmModels.routes[message.inputName] ?? [] {
-            if let error = deliver(message, source, input: input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
+        for model in route.alarmModels {
+            if let error = deliver(message, source, input: route.input, to: model, now: now, eventTime: eventTime, output: &output), failure == nil {
                 failure = error
             }
         }
@@ -63,9 +63,10 @@ extension Engine {
     }
 
     private func deliver<Source: MessageSource>(
-        _ message: IncomingMessage, _ source: Source, input: Input, to model: DetectorModel,
+        _ message: IncomingMessage, _ source: Source, input: Input, to target: DetectorTarget,
         now: Millis, eventTime: Millis, output: inout RunOutput
     ) -> ServiceError? {
+        let model = target.model
         let version = model.latest
         let (key, keyError) = Engine.instanceKey(source, model.key, noun: DetectorModelKind.noun, name: model.name)
         if let keyError { return keyError }
@@ -81,7 +82,7 @@ extension Engine {
             created = true
         }
         guard var detector = model.detectors.take(slot) else { return nil }
-        let inputId = version.compiled.symbols.inputId(message.inputName)
+        let inputId = version === target.version ? target.inputId : version.compiled.symbols.inputId(message.inputName)
         project(source, input: input, inputId: inputId, references: version.compiled.symbols.inputAttributes, into: &detector.attributes)
         detector.lastUpdateTime = now
         let trigger = Trigger.message(

@@ -8,7 +8,13 @@ package final class Engine {
     package var clock: EngineClock
     package var limits: Limits { configuration.limits }
 
-    var inputs = NamedRegistry<Input>()
+    var inputs = NamedRegistry<Input>() {
+        didSet { inputsGeneration &+= 1 }
+    }
+    /// Counts changes of `inputs`, so that resolved message routes know when they are stale.
+    var inputsGeneration: UInt64 = 0
+    /// Message routes resolved since the inputs or models last changed (MessageRoutes.swift).
+    var messageRoutes = MessageRouteCache()
     var loggingOptions: LoggingOptions?
     /// Detector models by name, and by the inputs that feed them (`routes`, name order, §1.6).
     let detectorModels = ModelCatalog<DetectorModelKind>()

@@ -58,6 +58,8 @@ protocol ModelKind {
 final class ModelCatalog<Kind: ModelKind> {
     private var registry = NamedRegistry<Kind.Model>()
     private(set) var routes: [String: [Kind.Model]] = [:]
+    /// Counts route rebuilds: message routes resolved before the last one are stale.
+    private(set) var generation: UInt64 = 0
 
     var count: Int { registry.count }
     var all: [Kind.Model] { registry.all }
@@ -80,5 +82,6 @@ final class ModelCatalog<Kind: ModelKind> {
     /// `currentInput("X")`), SiteWise's pseudo-input aside.
     func rebuildRoutes() {
         routes = Engine.routes(registry.all) { Kind.inputNames($0) }
+        generation &+= 1
     }
 }
