@@ -78,7 +78,7 @@ extension Engine {
         return nil
     }
 
-    private func isLive(_ e: TimerEntry) -> Bool {
+    func isLive(_ e: TimerEntry) -> Bool {
         guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot) else { return false }
         return e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation)
     }

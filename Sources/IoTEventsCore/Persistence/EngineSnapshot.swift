@@ -36,9 +36,11 @@ extension Engine {
         let alarmModelList = alarmModels.all
         w.count(alarmModelList.count)
         for model in alarmModelList { SnapshotFields.write(model, coder, &w) }
-        // Queue entries of models that are gone (deleted, or replaced under the same name) can
-        // never fire: they are left out. Stale entries of live models are harmless and kept.
-        let timers = timerQueue.snapshotEntries.filter { detectorModels[$0.payload.model.name] === $0.payload.model }
+        // Only entries that can still fire are written: those of a timer that was re-armed,
+        // cleared, or whose detector or model is gone are left out. A stale entry is not
+        // harmless in a snapshot: its detector's version may be gone (an update deletes the
+        // detectors) and with it the timer's id, which the reader rightly refuses.
+        let timers = timerQueue.snapshotEntries.filter { isLive($0.payload) }
         w.count(timers.count)
         for e in timers {
             w.i64(e.deadline)
@@ -49,7 +51,7 @@ extension Engine {
             w.u64(e.payload.generation)
         }
         w.u64(timerQueue.sequenceCounter)
-        let snoozes = snoozeQueue.snapshotEntries.filter { alarmModels[$0.payload.model.name] === $0.payload.model }
+        let snoozes = snoozeQueue.snapshotEntries.filter { isLive($0.payload) }
         w.count(snoozes.count)
         for e in snoozes {
             w.i64(e.deadline)
@@ -110,6 +112,7 @@ extension Engine {
                 let name = try r.string(), key = try r.string(), timer = try r.count(minimumElementBytes: 0), generation = try r.u64()
                 guard let model = detectorModels[name] else { throw r.failure("a timer of detector model \(name), which the snapshot does not hold") }
                 // Firing it grows the detector's timer table to this id: it must be one the model names.
+                // (The writer leaves out entries that can no longer fire, whose ids may be gone.)
                 guard timer < model.latest.timerNames.count else {
                     throw r.failure("a timer entry of detector model \(name) with timer id \(timer), out of range: the model names \(model.latest.timerNames.count) timers")
                 }

@@ -92,6 +92,31 @@ class EngineTest(unittest.TestCase):
                 d = engine.call("DescribeDetector", {"detectorModelName": "hb", "keyValue": "d"})
                 self.assertEqual(d["detector"]["state"]["stateName"], "Off")
 
+    def test_a_timer_of_a_deleted_detector_version_does_not_block_reopening(self):
+        """BatchUpdateDetector may set a timer the model never names (it is added to the version's
+        timer names); UpdateDetectorModel then deletes the detector (semantics §2.9) and the new
+        version names no such timer. The timer's queue entry is stale: a snapshot taken after the
+        update must leave it out, and the state directory must reopen (it did not: every call then
+        answered InternalFailureException)."""
+        with tempfile.TemporaryDirectory() as directory:
+            config = dict(clock="manual", start_time_millis=1700000000000, state_directory=directory,
+                          snapshot_log_bytes=4096)
+            with iotevents.Engine(**config) as engine:
+                engine.call("CreateInput", INPUT)
+                engine.call("CreateDetectorModel", MODEL)
+                engine.call("BatchPutMessage", {"messages": [{"messageId": "1", "inputName": "Beat", "payload": {"id": "d"}}]})
+                engine.call("BatchUpdateDetector", {"detectors": [{"messageId": "u", "detectorModelName": "hb", "keyValue": "d",
+                    "state": {"stateName": "On", "variables": [], "timers": [{"name": "extra", "seconds": 600}]}}]})
+                update = {k: v for k, v in MODEL.items() if k != "key"}
+                engine.call("UpdateDetectorModel", update)
+                for i in range(40):  # past 4096 bytes of log: a snapshot is taken after the update
+                    engine.call("BatchPutMessage", {"messages": [
+                        {"messageId": "m%d" % i, "inputName": "Beat", "payload": {"id": "e%d" % i}}]})
+            with iotevents.Engine(**config) as engine:
+                listed = engine.call("ListDetectors", {"detectorModelName": "hb", "maxResults": 250})
+                self.assertEqual(len(listed["detectorSummaries"]), 40)
+                self.assertEqual(engine.next_deadline(), 1700000060000)
+
     def test_every_configuration_key_of_the_header(self):
         # The keys iotevents.h documents for iotevents_open, each accepted under its Python name.
         import re
