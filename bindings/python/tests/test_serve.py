@@ -26,7 +26,7 @@ import pytest
 import iotevents
 import motor
 import pypi_venv
-from cli_support import normalise
+from cli_support import error_lines, normalise
 from every_operation import START, STEPS
 
 boto3 = pytest.importorskip("boto3")
@@ -236,7 +236,7 @@ def test_aws_cli_steps():
             if ran.returncode == 0:
                 got["output"] = normalise(json.loads(ran.stdout)) if ran.stdout.strip() else None
             else:
-                got["stderr"] = ran.stderr.strip()
+                got["stderr"] = error_lines(ran.stderr)
             expected_file = os.path.join(CLI_STEPS, step + ".json")
             if os.environ.get("IOTEVENTS_RECORD"):
                 with open(expected_file, "w") as f:
