@@ -7,6 +7,8 @@ import json
 import os
 import shlex
 
+import pytest
+
 from cli_support import error_lines, normalise, run_cli
 from iotevents import awscli
 from iotevents._botocore_data import SERVICES, service_model
@@ -88,7 +90,6 @@ def test_help_lists_every_operation():
 def test_requests_are_checked_as_botocore_checks_them():
     """_param_validation is a copy of botocore's rules (the subcommands must work without
     botocore): on requests breaking each rule it reports what botocore's ParamValidator reports."""
-    import pytest
     botocore_model = pytest.importorskip("botocore.model")
     from botocore.validate import ParamValidator
     from iotevents._param_validation import validate
@@ -111,3 +112,22 @@ def test_requests_are_checked_as_botocore_checks_them():
         theirs = ParamValidator().validate(request, botocore_model.ServiceModel(model).operation_model(operation).input_shape)
         expected = "Parameter validation failed:\n" + theirs.generate_report() if theirs.has_errors() else ""
         assert validate(request, shape_name, model["shapes"]) == expected, (operation, request)
+
+
+@pytest.mark.xfail(strict=True, reason="engine (Swift): after UpdateDetectorModel the snapshot keeps a timer that "
+                   "BatchUpdateDetector set on a detector of the old version under a name the model does not "
+                   "define; reopening the state directory then fails ('a timer entry of detector model "
+                   "motorDetectorModel with timer id 0, out of range: the model names 0 timers'). The steps set "
+                   "that timer after the update to stay clear of it; strict: this fails once the engine is fixed")
+def test_a_timer_set_by_batch_update_detector_survives_a_model_update_and_a_reopen(tmp_path):
+    state = str(tmp_path / "state")
+    here = lambda name: "file://" + os.path.join(STEPS, name)
+    for words in (["create-input", "--cli-input-json", here("input.json")],
+                  ["create-detector-model", "--cli-input-json", here("model.json")],
+                  ["batch-put-message", "--cli-input-json", here("messages-1.json")],
+                  ["batch-update-detector", "--cli-input-json", here("batch-update-detector-timer.json")],
+                  ["update-detector-model", "--cli-input-json", here("model-update.json")]):
+        status, _, err = run_cli(words + ["--state-directory", state])
+        assert status == 0, (words, err)
+    status, out, err = run_cli(["list-inputs", "--state-directory", state])
+    assert status == 0, err
