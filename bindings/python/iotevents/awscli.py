@@ -6,7 +6,7 @@ made from botocore's service models at run time, run on the engine kept in `--st
 
 They behave as the AWS CLI v1 (the one the AWS CLI steps of the tests record): a member is
 `--kebab-case-name`; structures, lists and maps take JSON, a list also one word per item
-(`--tag-keys a b`) and a structure of scalars the shorthand `key=a,value=b`; any value may be
+(`--tag-keys a b`) and a structure the shorthand `key=a,value=b` (_shorthand); any value may be
 file://PATH; booleans are `--x` / `--no-x`; blobs are given as their raw text and sent
 base64-encoded; `--cli-input-json` (text or file://PATH) gives members the flags then override;
 the request is checked as botocore checks it before sending (_param_validation); the response is
@@ -22,6 +22,7 @@ import sys
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._botocore_data import SERVICES, service_model
+from . import _shorthand as _shorthand_syntax
 from ._param_validation import validate
 
 GLOBAL_OPTIONS = ("state_directory", "cli_input_json", "output")
@@ -198,17 +199,11 @@ def _param_file(option: str, text: str) -> str:
 
 
 def _shorthand(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, Any]) -> Dict[str, Any]:
-    """`key=a,value=b`: the AWS CLI's shorthand for a structure of scalars (nested shorthand is
-    not read: give JSON for those)."""
-    members = shape.get("members", {})
-    structure: Dict[str, Any] = {}
-    for pair in text.split(","):
-        key, separator, value = pair.partition("=")
-        key = key.strip()
-        if not separator or key not in members or shapes[members[key]["shape"]]["type"] in ("structure", "list", "map"):
-            raise _Fail(255, "Error parsing parameter '%s': Expected: '=', received: '%s' for input:\n%s\n(shorthand "
-                        "is read for structures of scalars, give JSON otherwise)" % (option, pair, text))
-        structure[key] = _convert(option, value.strip(), shapes[members[key]["shape"]], shapes)
+    """A structure in the AWS CLI's shorthand (`key=a,value=b`, `outer={inner=x}`)."""
+    try:
+        structure: Dict[str, Any] = _shorthand_syntax.typed(_shorthand_syntax.parse(text), shape, shapes)
+    except _shorthand_syntax.ShorthandError as error:
+        raise _Fail(255, "Error parsing parameter '%s': %s" % (option, error))
     return structure
 
 

@@ -247,6 +247,32 @@ def test_aws_cli_steps():
         assert served.stop()[0] == 0
 
 
+SHORTHAND = ["key=a,value=b", "iotEventsInputIdentifier={inputName=X}", "a=x,y,z,b=[1,2],c={d=\"q,r\"}", "a=",
+             "k= spaced value ,v= [ a , b ]", "a=[{b=1},{c=2}]", "a=[]", "r='x=y',s=\"t,u\"", "a={b={c=[d,e]}}",
+             "roleArn=arn:aws:iam::1:role/R,level=ERROR,enabled=false", "a=x,b:c/d#e=y", "a=x, y ,b=z",
+             "a={b=1", "=x", "a=[1,2", "a=b,=c", "a=b}", "a"]
+
+
+def test_shorthand_is_read_as_the_aws_cli_reads_it():
+    """iotevents._shorthand against awscli's ShorthandParser (in build/awscli-venv): the same
+    structure, or an error from both."""
+    from iotevents._shorthand import ShorthandError, parse
+    python = pypi_venv.newest("awscli-venv", "awscli", "awscli")
+    script = ("import json, sys\nfrom awscli.shorthand import ShorthandParser, ShorthandParseError\n"
+              "out = []\nfor text in json.load(sys.stdin):\n"
+              "    try:\n        out.append(ShorthandParser().parse(text))\n"
+              "    except ShorthandParseError:\n        out.append('error')\nprint(json.dumps(out))\n")
+    ran = subprocess.run([python, "-c", script], input=json.dumps(SHORTHAND), capture_output=True, text=True,
+                         timeout=120, env=_env(python_path=False))
+    assert ran.returncode == 0, ran.stderr
+    for text, theirs in zip(SHORTHAND, json.loads(ran.stdout)):
+        try:
+            ours = parse(text)
+        except ShorthandError:
+            ours = "error"
+        assert ours == theirs, text
+
+
 # -- signatures ---------------------------------------------------------------------------------
 
 def _signed_at(url, amz_date, secret=SECRET):
