@@ -8,8 +8,9 @@ shape as the CLI does (numbers, booleans, a single value where a list is wanted)
     value     = quoted / "[" ... "]" / "{" ... "}" / plain
 
 A value followed by "," and text that is not `key=` continues as a list (`key=a,b`). Not read:
-escaped commas (`\,`) and quotes inside quotes, and `key@=file://...`; give JSON for those. The
-CLI's error messages for malformed shorthand are not copied: ours say where reading stopped."""
+escaped commas (a backslash before ","), quotes inside quotes and `key@=file://...`; give JSON
+for those. The CLI's error messages for malformed shorthand are not copied: ours say where
+reading stopped."""
 import re
 from typing import Any, Dict, List
 
