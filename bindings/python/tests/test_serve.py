@@ -4,7 +4,8 @@
   gives (the server in this process, so the scenario can tick the manual clock);
 * the motor scenario on the newest boto3 from PyPI (build/boto3-venv) against `iotevents serve`;
 * the AWS CLI v1 from PyPI (build/awscli-venv): the steps in serve_cli/ (NN-name.cmd, expected
-  output NN-name.json; IOTEVENTS_RECORD=1 writes them);
+  output NN-name.json; IOTEVENTS_RECORD=1 writes them; serve_cli/README.md), and its shorthand
+  parser against ours;
 * SigV4: presigned URL fetched with curl, forged and expired signatures refused;
 * 8 concurrent clients x 1000 calls, exact counts; a body over 10 MiB refused; SIGTERM closes the
   engine cleanly; bad paths and methods, handler exceptions."""
