@@ -210,18 +210,20 @@ def _shorthand(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, 
 def _convert_list(option: str, words: List[str], shape: Dict[str, Any], shapes: Dict[str, Any]) -> Any:
     """A list given as JSON (one word starting with "["), or as one word per item: scalars, or
     structures as JSON or shorthand."""
-    words = [_param_file(option, word) for word in words]
+    words = [_param_file(option, word) for word in words]  # each read once: a file's text is not a path
     if len(words) == 1 and words[0].lstrip().startswith("["):
         return _json_argument(option, words[0])
     member = shapes[shape["member"]["shape"]]
-    if member["type"] == "structure":
-        return [_json_argument(option, word) if word.lstrip().startswith("{") else _shorthand(option, word, member, shapes)
-                for word in words]
-    return [_convert(option, word, member, shapes) for word in words]
+    return [_value(option, word, member, shapes) for word in words]
 
 
 def _convert(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, Any]) -> Any:
-    text = _param_file(option, text)
+    return _value(option, _param_file(option, text), shape, shapes)
+
+
+def _value(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, Any]) -> Any:
+    """One value of the command line, typed by its shape: numbers, JSON or shorthand for a
+    structure, JSON for a list or map, text otherwise (booleans are flags)."""
     kind = shape["type"]
     if kind in ("integer", "long"):
         try:
@@ -233,8 +235,6 @@ def _convert(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, An
             return float(text)
         except ValueError as error:
             raise _Fail(255, str(error))
-    if kind == "boolean":
-        return text.lower() == "true"
     if kind == "structure" and not text.lstrip().startswith("{"):
         return _shorthand(option, text, shape, shapes)
     if kind in ("structure", "list", "map"):
