@@ -5,12 +5,14 @@ made from botocore's service models at run time, run on the engine kept in `--st
     iotevents create-input --cli-input-json file://input.json --state-directory D
 
 They behave as the AWS CLI v1 (the one the AWS CLI steps of the tests record): a member is
-`--kebab-case-name`; structures, lists and maps take JSON; booleans are `--x` / `--no-x`; blobs
-are given as their raw text and sent base64-encoded; `--cli-input-json` (text or file://PATH)
-gives members the flags then override; the response is printed as JSON indented by 4 (nothing
-for an empty one); a missing required member exits 2, an unknown option or an unparsable value
-255 with the AWS CLI's message, a service error 255 with `An error occurred (Code) when calling
-the Op operation: message`."""
+`--kebab-case-name`; structures, lists and maps take JSON, a list also one word per item
+(`--tag-keys a b`) and a structure the shorthand `key=a,value=b` (_shorthand); any value may be
+file://PATH; booleans are `--x` / `--no-x`; blobs are given as their raw text and sent
+base64-encoded; `--cli-input-json` (text or file://PATH) gives members the flags then override;
+the request is checked as botocore checks it before sending (_param_validation); the response is
+printed as JSON indented by 4 (nothing for an empty one); a missing required member exits 2, an
+unknown option, an unparsable or invalid value 255 with the AWS CLI's message, a service error
+255 with `An error occurred (Code) when calling the Op operation: message`."""
 import argparse
 import base64
 import functools
@@ -20,6 +22,8 @@ import sys
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._botocore_data import SERVICES, service_model
+from . import _shorthand as _shorthand_syntax
+from ._param_validation import validate
 
 GLOBAL_OPTIONS = ("state_directory", "cli_input_json", "output")
 
@@ -113,7 +117,7 @@ def parse(command: str, operation: str, model: Dict[str, Any], argv: List[str]) 
             if value is None:
                 i += 1
                 if i >= len(argv):
-                    raise _Fail(2, "iotevents %s: error: argument %s: expected one argument" % (command, option))
+                    raise _Fail(2, _usage("argument %s: expected one argument" % option))
                 value = argv[i]
             flags[option[2:].replace("-", "_")] = value
         elif option.startswith("--no-") and "--" + option[5:] in options and options["--" + option[5:]][1]["type"] == "boolean":
@@ -122,18 +126,28 @@ def parse(command: str, operation: str, model: Dict[str, Any], argv: List[str]) 
             name, shape = options[option]
             if shape["type"] == "boolean":
                 given[name] = True
+            elif shape["type"] == "list" and value is None:
+                # A list takes every word up to the next option, as the AWS CLI's nargs="+".
+                words = []
+                while i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+                    i += 1
+                    words.append(argv[i])
+                if not words:
+                    raise _Fail(2, _usage("argument %s: expected at least one argument" % option))
+                given[name] = _convert_list(option, words, shape, shapes)
             else:
                 if value is None:
                     i += 1
                     if i >= len(argv):
-                        raise _Fail(2, "iotevents %s: error: argument %s: expected one argument" % (command, option))
+                        raise _Fail(2, _usage("argument %s: expected one argument" % option))
                     value = argv[i]
-                given[name] = _convert(option, value, shape)
+                given[name] = _convert_list(option, [value], shape, shapes) if shape["type"] == "list" \
+                    else _convert(option, value, shape, shapes)
         else:
             unknown.append(word)
         i += 1
     if unknown:
-        raise _Fail(255, "Unknown options: %s" % ", ".join(unknown))
+        raise _Fail(255, _usage("") + "\nUnknown options: %s" % ", ".join(unknown))
     if "cli_input_json" in flags:
         text = flags["cli_input_json"]
         if text.startswith("file://"):
@@ -153,16 +167,63 @@ def parse(command: str, operation: str, model: Dict[str, Any], argv: List[str]) 
         input_shape = shapes[input_ref["shape"]]
         missing = ["--" + kebab(m) for m in input_shape.get("required", []) if m not in request]
         if missing:
-            raise _Fail(2, "iotevents %s: error: the following arguments are required: %s" % (command, ", ".join(missing)))
+            raise _Fail(2, _usage("the following arguments are required: %s" % ", ".join(missing)))
+        report = validate(request, input_ref["shape"], shapes)
+        if report:
+            raise _Fail(255, report)
         request = _encode_blobs(request, input_ref["shape"], shapes)
     if "state_directory" not in flags:
-        raise _Fail(2, "iotevents %s: error: the following arguments are required: --state-directory" % command)
+        raise _Fail(2, _usage("the following arguments are required: --state-directory"))
     if flags.get("output", "json") != "json":
         raise _Fail(255, "iotevents %s: only --output json is supported" % command)
     return request, flags
 
 
-def _convert(option: str, text: str, shape: Dict[str, Any]) -> Any:
+def _usage(error: str) -> str:
+    """An argument error as the AWS CLI words it: its usage banner, then `<program>: error: ...`
+    (the banner alone for unknown options, whose message follows it)."""
+    banner = ("usage: iotevents <command> [parameters] --state-directory DIR\n"
+              "To see help text, you can run:\n\n  iotevents --help\n  iotevents <command> --help")
+    return banner + ("\niotevents: error: " + error if error else "")
+
+
+def _param_file(option: str, text: str) -> str:
+    """The text of a file:// value (the AWS CLI v1 reads any parameter's value from a file so)."""
+    if not text.startswith("file://"):
+        return text
+    try:
+        with open(text[len("file://"):], encoding="utf-8") as f:
+            return f.read()
+    except OSError as error:
+        raise _Fail(255, "Error parsing parameter '%s': Unable to load paramfile %s: %s" % (option, text, error))
+
+
+def _shorthand(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, Any]) -> Dict[str, Any]:
+    """A structure in the AWS CLI's shorthand (`key=a,value=b`, `outer={inner=x}`)."""
+    try:
+        structure: Dict[str, Any] = _shorthand_syntax.typed(_shorthand_syntax.parse(text), shape, shapes)
+    except _shorthand_syntax.ShorthandError as error:
+        raise _Fail(255, "Error parsing parameter '%s': %s" % (option, error))
+    return structure
+
+
+def _convert_list(option: str, words: List[str], shape: Dict[str, Any], shapes: Dict[str, Any]) -> Any:
+    """A list given as JSON (one word starting with "["), or as one word per item: scalars, or
+    structures as JSON or shorthand."""
+    words = [_param_file(option, word) for word in words]  # each read once: a file's text is not a path
+    if len(words) == 1 and words[0].lstrip().startswith("["):
+        return _json_argument(option, words[0])
+    member = shapes[shape["member"]["shape"]]
+    return [_value(option, word, member, shapes) for word in words]
+
+
+def _convert(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, Any]) -> Any:
+    return _value(option, _param_file(option, text), shape, shapes)
+
+
+def _value(option: str, text: str, shape: Dict[str, Any], shapes: Dict[str, Any]) -> Any:
+    """One value of the command line, typed by its shape: numbers, JSON or shorthand for a
+    structure, JSON for a list or map, text otherwise (booleans are flags)."""
     kind = shape["type"]
     if kind in ("integer", "long"):
         try:
@@ -174,6 +235,8 @@ def _convert(option: str, text: str, shape: Dict[str, Any]) -> Any:
             return float(text)
         except ValueError as error:
             raise _Fail(255, str(error))
+    if kind == "structure" and not text.lstrip().startswith("{"):
+        return _shorthand(option, text, shape, shapes)
     if kind in ("structure", "list", "map"):
         return _json_argument(option, text)
     return text

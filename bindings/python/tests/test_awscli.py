@@ -2,12 +2,16 @@
 serve_cli/ (each NN-name.cmd with the output the real `aws` recorded against `iotevents serve`,
 NN-name.json) run again as `iotevents <operation> ... --state-directory D`, in process, must give
 the same exit status and the same output (times normalised, as the recording has them) or the
-same error message; and the AWS CLI's usage errors."""
+same error message; every operation of both services has a step; and the AWS CLI's usage errors."""
 import json
 import os
 import shlex
 
-from cli_support import normalise, run_cli
+import pytest
+
+from cli_support import error_lines, normalise, run_cli
+from iotevents import awscli
+from iotevents._botocore_data import SERVICES, service_model
 
 STEPS = os.path.join(os.path.dirname(__file__), "serve_cli")
 
@@ -25,9 +29,29 @@ def test_the_aws_cli_steps_give_what_the_aws_cli_recorded(tmp_path):
         if status == 0:
             got["output"] = normalise(json.loads(out)) if out.strip() else None
         else:
-            got["stderr"] = err.strip()
+            got["stderr"] = error_lines(err)
         with open(os.path.join(STEPS, step + ".json")) as f:
             assert got == json.load(f), step
+
+
+def test_every_operation_of_both_services_has_a_step():
+    """The steps are the record of what the AWS CLI prints for each operation: an operation added
+    to a service model without a step fails here. Three steps record what is true today rather
+    than a result: start-detector-model-analysis, describe-detector-model-analysis and
+    get-detector-model-analysis-results answer UnsupportedOperationException until the analysis
+    is implemented (another issue); their steps are re-recorded then."""
+    commands = awscli.load_models()
+    stepped = set()
+    for name in os.listdir(STEPS):
+        if name.endswith(".cmd"):
+            with open(os.path.join(STEPS, name)) as f:
+                service, command = shlex.split(f.read())[:2]
+            operation, model = commands[command]
+            assert model is service_model(service), (name, "names %s, an operation of the other service" % command)
+            stepped.add((service, operation))
+    every = {(service, operation) for service in SERVICES for operation in service_model(service)["operations"]}
+    assert len(every) == 38
+    assert sorted(every - stepped) == [], "operations without an AWS CLI step in serve_cli/"
 
 
 def test_usage_errors_are_the_aws_clis(tmp_path):
@@ -61,3 +85,49 @@ def test_help_lists_every_operation():
         assert command in out
     status, out, _ = run_cli(["describe-detector", "--help"])
     assert status == 0 and "--detector-model-name STRING (required)" in out
+
+
+def test_requests_are_checked_as_botocore_checks_them():
+    """_param_validation is a copy of botocore's rules (the subcommands must work without
+    botocore): on requests breaking each rule it reports what botocore's ParamValidator reports."""
+    botocore_model = pytest.importorskip("botocore.model")
+    from botocore.validate import ParamValidator
+    from iotevents._param_validation import validate
+    cases = [
+        ("iotevents", "CreateInput", {"inputName": "A", "inputDefinition": {"attributes": []}}),
+        ("iotevents", "CreateInput", {"inputName": "", "inputDefinition": {"attributes": [{}]}}),
+        ("iotevents", "CreateInput", {"inputName": 5, "inputDefinition": {"attributes": "x"}, "bogus": 1}),
+        ("iotevents", "ListInputs", {"maxResults": 0}),
+        ("iotevents", "ListInputs", {"maxResults": "many"}),
+        ("iotevents", "PutLoggingOptions", {"loggingOptions": {"roleArn": "r", "level": "INFO", "enabled": "yes"}}),
+        ("iotevents-data", "BatchSnoozeAlarm", {"snoozeActionRequests": [{"requestId": "r", "alarmModelName": "m",
+                                                                          "snoozeDuration": 1.5}]}),
+        ("iotevents-data", "BatchPutMessage", {"messages": [{"messageId": "m", "inputName": "i", "payload": 7,
+                                                             "timestamp": {"timeInMillis": -1}}]}),
+        ("iotevents", "TagResource", {"resourceArn": "a", "tags": [{"key": "k", "value": "v"}]}),
+    ]
+    for service, operation, request in cases:
+        model = service_model(service)
+        shape_name = model["operations"][operation]["input"]["shape"]
+        theirs = ParamValidator().validate(request, botocore_model.ServiceModel(model).operation_model(operation).input_shape)
+        expected = "Parameter validation failed:\n" + theirs.generate_report() if theirs.has_errors() else ""
+        assert validate(request, shape_name, model["shapes"]) == expected, (operation, request)
+
+
+@pytest.mark.xfail(strict=True, reason="engine (Swift): after UpdateDetectorModel the snapshot keeps a timer that "
+                   "BatchUpdateDetector set on a detector of the old version under a name the model does not "
+                   "define; reopening the state directory then fails ('a timer entry of detector model "
+                   "motorDetectorModel with timer id 0, out of range: the model names 0 timers'). The steps set "
+                   "that timer after the update to stay clear of it; strict: this fails once the engine is fixed")
+def test_a_timer_set_by_batch_update_detector_survives_a_model_update_and_a_reopen(tmp_path):
+    state = str(tmp_path / "state")
+    here = lambda name: "file://" + os.path.join(STEPS, name)
+    for words in (["create-input", "--cli-input-json", here("input.json")],
+                  ["create-detector-model", "--cli-input-json", here("model.json")],
+                  ["batch-put-message", "--cli-input-json", here("messages-1.json")],
+                  ["batch-update-detector", "--cli-input-json", here("batch-update-detector-timer.json")],
+                  ["update-detector-model", "--cli-input-json", here("model-update.json")]):
+        status, _, err = run_cli(words + ["--state-directory", state])
+        assert status == 0, (words, err)
+    status, out, err = run_cli(["list-inputs", "--state-directory", state])
+    assert status == 0, err

@@ -4,7 +4,8 @@
   gives (the server in this process, so the scenario can tick the manual clock);
 * the motor scenario on the newest boto3 from PyPI (build/boto3-venv) against `iotevents serve`;
 * the AWS CLI v1 from PyPI (build/awscli-venv): the steps in serve_cli/ (NN-name.cmd, expected
-  output NN-name.json; IOTEVENTS_RECORD=1 writes them);
+  output NN-name.json; IOTEVENTS_RECORD=1 writes them; serve_cli/README.md), and its shorthand
+  parser against ours;
 * SigV4: presigned URL fetched with curl, forged and expired signatures refused;
 * 8 concurrent clients x 1000 calls, exact counts; a body over 10 MiB refused; SIGTERM closes the
   engine cleanly; bad paths and methods, handler exceptions."""
@@ -26,7 +27,7 @@ import pytest
 import iotevents
 import motor
 import pypi_venv
-from cli_support import normalise
+from cli_support import error_lines, normalise
 from every_operation import START, STEPS
 
 boto3 = pytest.importorskip("boto3")
@@ -236,7 +237,7 @@ def test_aws_cli_steps():
             if ran.returncode == 0:
                 got["output"] = normalise(json.loads(ran.stdout)) if ran.stdout.strip() else None
             else:
-                got["stderr"] = ran.stderr.strip()
+                got["stderr"] = error_lines(ran.stderr)
             expected_file = os.path.join(CLI_STEPS, step + ".json")
             if os.environ.get("IOTEVENTS_RECORD"):
                 with open(expected_file, "w") as f:
@@ -245,6 +246,32 @@ def test_aws_cli_steps():
             with open(expected_file) as f:
                 assert got == json.load(f), step
         assert served.stop()[0] == 0
+
+
+SHORTHAND = ["key=a,value=b", "iotEventsInputIdentifier={inputName=X}", "a=x,y,z,b=[1,2],c={d=\"q,r\"}", "a=",
+             "k= spaced value ,v= [ a , b ]", "a=[{b=1},{c=2}]", "a=[]", "r='x=y',s=\"t,u\"", "a={b={c=[d,e]}}",
+             "roleArn=arn:aws:iam::1:role/R,level=ERROR,enabled=false", "a=x,b:c/d#e=y", "a=x, y ,b=z",
+             "a={b=1", "=x", "a=[1,2", "a=b,=c", "a=b}", "a"]
+
+
+def test_shorthand_is_read_as_the_aws_cli_reads_it():
+    """iotevents._shorthand against awscli's ShorthandParser (in build/awscli-venv): the same
+    structure, or an error from both."""
+    from iotevents._shorthand import ShorthandError, parse
+    python = pypi_venv.newest("awscli-venv", "awscli", "awscli")
+    script = ("import json, sys\nfrom awscli.shorthand import ShorthandParser, ShorthandParseError\n"
+              "out = []\nfor text in json.load(sys.stdin):\n"
+              "    try:\n        out.append(ShorthandParser().parse(text))\n"
+              "    except ShorthandParseError:\n        out.append('error')\nprint(json.dumps(out))\n")
+    ran = subprocess.run([python, "-c", script], input=json.dumps(SHORTHAND), capture_output=True, text=True,
+                         timeout=120, env=_env(python_path=False))
+    assert ran.returncode == 0, ran.stderr
+    for text, theirs in zip(SHORTHAND, json.loads(ran.stdout)):
+        try:
+            ours = parse(text)
+        except ShorthandError:
+            ours = "error"
+        assert ours == theirs, text
 
 
 # -- signatures ---------------------------------------------------------------------------------

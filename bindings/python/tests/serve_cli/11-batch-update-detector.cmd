@@ -1,0 +1,1 @@
+iotevents-data batch-update-detector --cli-input-json file://{here}/batch-update-detector.json

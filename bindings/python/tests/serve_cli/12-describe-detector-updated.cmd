@@ -1,0 +1,1 @@
+iotevents-data describe-detector --detector-model-name motorDetectorModel --key-value Fulton-A32

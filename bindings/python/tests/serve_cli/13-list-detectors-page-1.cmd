@@ -1,0 +1,1 @@
+iotevents-data list-detectors --detector-model-name motorDetectorModel --max-results 1

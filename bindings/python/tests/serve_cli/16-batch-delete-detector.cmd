@@ -1,0 +1,1 @@
+iotevents-data batch-delete-detector --detectors '[{"messageId": "d1", "detectorModelName": "motorDetectorModel", "keyValue": "Fulton-A33"}, {"messageId": "d2", "detectorModelName": "motorDetectorModel", "keyValue": "Nobody"}]'

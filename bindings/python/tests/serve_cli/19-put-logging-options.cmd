@@ -1,0 +1,1 @@
+iotevents put-logging-options --cli-input-json file://{here}/logging-options.json

@@ -1,0 +1,1 @@
+iotevents update-input --input-name PressureInput --input-description "Pressure and temperature readings from a motor" --input-definition '{"attributes": [{"jsonPath": "sensorData.pressure"}, {"jsonPath": "sensorData.temperature"}, {"jsonPath": "motorid"}]}'

@@ -1,0 +1,1 @@
+iotevents create-input --cli-input-json file://{here}/input.json

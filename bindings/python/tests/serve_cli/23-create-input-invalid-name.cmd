@@ -1,0 +1,1 @@
+iotevents create-input --input-name "bad name" --input-definition '{"attributes": [{"jsonPath": "a"}]}'

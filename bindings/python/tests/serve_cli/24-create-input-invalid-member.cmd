@@ -1,0 +1,1 @@
+iotevents create-input --input-name Empty --input-definition '{"attributes": []}'

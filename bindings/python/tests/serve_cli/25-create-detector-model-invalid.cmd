@@ -1,0 +1,1 @@
+iotevents create-detector-model --detector-model-name badModel --role-arn arn:aws:iam::123456789012:role/IoTEventsRole --detector-model-definition '{"initialStateName": "Nowhere", "states": [{"stateName": "Somewhere"}]}'

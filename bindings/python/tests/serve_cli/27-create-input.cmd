@@ -1,0 +1,1 @@
+iotevents create-input --cli-input-json file://{here}/boiler-input.json

@@ -1,0 +1,1 @@
+iotevents list-inputs --max-results 1 --next-token 156680306696e7075747300426f696c65725072657373757265

@@ -1,0 +1,1 @@
+iotevents describe-detector-model --detector-model-name nothing

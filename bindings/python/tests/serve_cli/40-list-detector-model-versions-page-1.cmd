@@ -1,0 +1,1 @@
+iotevents list-detector-model-versions --detector-model-name motorDetectorModel --max-results 1

@@ -1,0 +1,1 @@
+iotevents list-detector-model-versions --detector-model-name motorDetectorModel --max-results 1 --next-token 1f1e36f306465746563746f724d6f64656c56657273696f6e732f6d6f746f724465746563746f724d6f64656c0032

@@ -1,0 +1,1 @@
+iotevents list-input-routings --input-identifier '{"iotEventsInputIdentifier": {"inputName": "PressureInput"}}'

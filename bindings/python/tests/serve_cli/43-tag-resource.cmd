@@ -1,0 +1,1 @@
+iotevents tag-resource --cli-input-json file://{here}/tags.json

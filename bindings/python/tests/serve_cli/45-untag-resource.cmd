@@ -1,0 +1,1 @@
+iotevents untag-resource --resource-arn arn:aws:iotevents:us-east-1:123456789012:input/PressureInput --tag-keys deviceType

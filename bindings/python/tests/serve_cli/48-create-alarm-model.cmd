@@ -1,0 +1,1 @@
+iotevents create-alarm-model --cli-input-json file://{here}/alarm-model.json

@@ -1,0 +1,1 @@
+iotevents describe-alarm-model --alarm-model-name boilerOverpressure

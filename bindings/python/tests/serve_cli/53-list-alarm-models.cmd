@@ -1,0 +1,1 @@
+iotevents list-alarm-models

@@ -1,0 +1,1 @@
+iotevents list-alarm-model-versions --alarm-model-name boilerOverpressure

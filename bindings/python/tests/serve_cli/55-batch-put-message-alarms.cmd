@@ -1,0 +1,1 @@
+iotevents-data batch-put-message --cli-input-json file://{here}/boiler-messages.json

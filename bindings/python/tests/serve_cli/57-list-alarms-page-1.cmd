@@ -1,0 +1,1 @@
+iotevents-data list-alarms --alarm-model-name boilerOverpressure --max-results 2

@@ -1,0 +1,1 @@
+iotevents-data describe-alarm --alarm-model-name boilerOverpressure --key-value b1

@@ -1,0 +1,1 @@
+iotevents-data batch-acknowledge-alarm --acknowledge-action-requests '[{"requestId": "a1", "alarmModelName": "boilerOverpressure", "keyValue": "b1", "note": "on it"}, {"requestId": "a2", "alarmModelName": "boilerOverpressure", "keyValue": "b2"}]'

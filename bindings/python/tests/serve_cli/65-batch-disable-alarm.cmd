@@ -1,0 +1,1 @@
+iotevents-data batch-disable-alarm --disable-action-requests '[{"requestId": "x1", "alarmModelName": "boilerOverpressure", "keyValue": "b2"}, {"requestId": "x2", "alarmModelName": "boilerOverpressure", "keyValue": "missing"}]'

@@ -1,0 +1,1 @@
+iotevents start-detector-model-analysis --detector-model-definition file://{here}/analysis-definition.json

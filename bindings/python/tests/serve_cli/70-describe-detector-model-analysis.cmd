@@ -1,0 +1,1 @@
+iotevents describe-detector-model-analysis --analysis-id a1

@@ -1,0 +1,1 @@
+iotevents get-detector-model-analysis-results --analysis-id a1

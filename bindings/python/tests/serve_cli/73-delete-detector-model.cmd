@@ -1,0 +1,1 @@
+iotevents delete-detector-model --detector-model-name motorDetectorModel

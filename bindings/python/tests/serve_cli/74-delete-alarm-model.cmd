@@ -1,0 +1,1 @@
+iotevents delete-alarm-model --alarm-model-name boilerOverpressure

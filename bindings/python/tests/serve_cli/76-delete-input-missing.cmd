@@ -1,0 +1,1 @@
+iotevents delete-input --input-name PressureInput

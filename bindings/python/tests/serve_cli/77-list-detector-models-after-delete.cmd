@@ -1,0 +1,1 @@
+iotevents list-detector-models

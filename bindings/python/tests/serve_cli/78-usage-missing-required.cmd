@@ -1,0 +1,1 @@
+iotevents describe-input

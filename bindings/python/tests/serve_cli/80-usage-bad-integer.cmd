@@ -1,0 +1,1 @@
+iotevents list-inputs --max-results abc

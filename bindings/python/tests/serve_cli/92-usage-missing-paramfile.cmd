@@ -1,0 +1,1 @@
+iotevents describe-input --input-name file://no-such-file.txt
