@@ -41,7 +41,7 @@ extension Engine {
         previous.retire(at: now)
         let version = Kind.Model.Version(
             number: previous.number + 1, request: request, compiled: compiled, key: model.key,
-            creationTime: model.versions[0].creationTime, lastUpdateTime: now)
+            creationTime: now, lastUpdateTime: now)
         model.versions.append(version)
         Kind.removeInstances(of: model, in: self)
         catalog.rebuildRoutes()

@@ -197,10 +197,6 @@ def test_update_input_keeps_the_creation_time_and_moves_the_update_time(tmp_path
     assert kept == created and updated > created
 
 
-@pytest.mark.xfail(strict=True, reason="engine (Swift): UpdateDetectorModel answers the model's first creationTime; "
-                   "the update-detector-model example shows version 2's creationTime equal to its lastUpdateTime "
-                   "(the update's time), while describe-detector-model's example keeps version 1's. Reported, "
-                   "not changed here; strict: this fails once the engine gives each version its own creationTime")
 def test_update_detector_model_answers_the_new_versions_creation_time(tmp_path):
     state, here = str(tmp_path / "state"), lambda name: "file://" + os.path.join(STEPS, name)
     _times(["create-input", "--cli-input-json", here("input.json")], state)
