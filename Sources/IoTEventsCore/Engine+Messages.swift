@@ -94,21 +94,24 @@ extension Engine {
     }
 
     /// Runs one cycle on the detector taken out of `slot`, puts it back and queues its new timers.
-    func run(_ model: DetectorModel, _ version: DetectorModelVersion, _ detector: Detector, at slot: Int,
+    /// The detector and the call's output move into the cycle and back out of it (consumed,
+    /// swapped): copying them retained and released each of their buffers twice per evaluation.
+    func run(_ model: DetectorModel, _ version: DetectorModelVersion, _ detector: consuming Detector, at slot: Int,
              trigger: Trigger, eventTime: Millis, now: Millis, depth: Int, created: Bool, output: inout RunOutput) {
         output.evaluations += 1
         var cycle = DetectorCycle(
             model: model, version: version, detector: detector, trigger: trigger, eventTime: eventTime,
-            now: now, limits: limits, depth: depth, output: output,
+            now: now, limits: limits, depth: depth, output: RunOutput(),
             nextGeneration: nextTimerGeneration, sequence: executionSequence)
-        output = RunOutput()
+        swap(&cycle.output, &output)
         cycle.run(created: created)
-        output = cycle.output
+        swap(&output, &cycle.output)
         nextTimerGeneration = cycle.nextGeneration
         executionSequence = cycle.sequence
         runningTimers += cycle.runningDelta
-        let key = cycle.detector.key
-        model.detectors.put(cycle.detector, at: slot)
+        let ran = cycle.takeDetector()
+        let key = ran.key
+        model.detectors.put(ran, at: slot)
         for armed in cycle.armed {
             timerQueue.push(deadline: armed.deadline, TimerEntry(model: model, key: key, slot: slot, timer: armed.timer, generation: armed.generation))
         }

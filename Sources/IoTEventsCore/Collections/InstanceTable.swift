@@ -108,12 +108,14 @@ final class InstanceTable<Instance: KeyedInstance> {
 
     /// Moves the instance out of its slot, for the runtime to work on; `put` returns it.
     func take(_ slot: Int) -> Instance? {
-        let d = slots[slot]
-        slots[slot] = nil
-        return d
+        // Swapped out, not copied: a copy retains every buffer of the instance, and emptying
+        // the slot then releases them again.
+        var taken: Instance? = nil
+        swap(&taken, &slots[slot])
+        return taken
     }
 
-    func put(_ instance: Instance, at slot: Int) {
+    func put(_ instance: consuming Instance, at slot: Int) {
         if statesIndexed, let state = instance.listedState, state != stateIndexed(at: slot) {
             indexState(instance, slot: slot, previous: stateIndexed(at: slot))
         }

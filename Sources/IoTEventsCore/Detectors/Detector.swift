@@ -24,6 +24,19 @@ package struct Detector: Sendable {
         self.lastUpdateTime = now
     }
 
+    private init() {
+        key = ""
+        state = 0
+        variables = []
+        attributes = []
+        timers = []
+        creationTime = 0
+        lastUpdateTime = 0
+    }
+
+    /// What a detector moved out of its evaluation leaves behind: empty, allocating nothing.
+    static var placeholder: Detector { Detector() }
+
     package var keyValue: String? { key.isEmpty ? nil : key }
 
     package func variable(_ slot: Int) -> ExpressionValue {

@@ -47,6 +47,13 @@ struct DetectorCycle: ActionHost {
         self.sequence = sequence
     }
 
+    /// The detector, moved out (an empty placeholder is left, which allocates nothing).
+    mutating func takeDetector() -> Detector {
+        var taken = Detector.placeholder
+        swap(&taken, &detector)
+        return taken
+    }
+
     // MARK: The cycle
 
     /// Runs the cycle. `created`: the detector was created by this message, so the initial
