@@ -5,7 +5,8 @@ engine accepts them (inputs, then detector models, then alarm models, DependsOn 
 All or nothing: every file is converted first, then every request is created on a scratch
 in-memory engine; then what is to happen in the state directory (create, or with --update also
 update or leave unchanged: import_update) is done on a second scratch engine holding what the
-state directory holds, and only when all of that succeeds is it done in the state directory. Each
+state directory holds, and only when all of that succeeds is it done, on a copy of the state
+directory that then replaces it in one rename (staged_directory: a crash changes nothing). Each
 problem is reported with its file and logical id; any problem means nothing is loaded."""
 import json
 import os
@@ -14,6 +15,7 @@ from typing import IO, Any, Dict, List, Optional, Set, Tuple, Union
 from . import cloudformation, import_shapes, import_state, import_update
 from .cloudformation_exports import Exports
 from .errors import ClientError
+from .staged_directory import InUse, StagedDirectory
 
 _RANK = {"CreateInput": 0, "CreateDetectorModel": 1, "CreateAlarmModel": 2}
 _DESCRIBE = import_state.DESCRIBE
@@ -261,13 +263,33 @@ def load(items: List[Item], state_directory: str, out: IO[str], region: Optional
          account_id: Optional[str] = None, update: bool = False) -> List[str]:
     """Creates (with `update`, also updates) the validated items in the state directory's engine,
     printing `created`, `updated` or `unchanged` and the resource for each; the problems (then
-    nothing is changed)."""
+    nothing is changed). The calls go to a copy of the state directory that replaces it in one
+    rename when all of them succeeded (staged_directory): a crash part-way changes nothing."""
+    try:
+        with StagedDirectory(state_directory) as staged:
+            problems, steps = _load(items, staged.path, state_directory, region, account_id, update)
+            if problems:
+                return problems
+            if steps:
+                staged.commit()
+    except InUse as error:
+        return [str(error)]
+    except OSError as error:
+        return ["%s: %s" % (state_directory, error)]
+    for step in steps:
+        print("%s %s" % (step.outcome, step.item.label), file=out)
+    return []
+
+
+def _load(items: List[Item], directory: str, shown: str, region: Optional[str], account_id: Optional[str],
+          update: bool) -> Tuple[List[str], List[import_update.Step]]:
+    """The steps made in the engine of `directory` (a copy of the state directory `shown`), or
+    the problems that kept them from being made."""
     from .engine import Engine
     problems: List[str] = []
-    os.makedirs(state_directory, exist_ok=True)
+    steps: List[import_update.Step] = []
     # The system clock (no timer thread): creationTime is now, and nothing fires while loading.
-    with Engine(state_directory=state_directory, **_engine_config(region, account_id)) as engine:
-        steps = []
+    with Engine(state_directory=directory, **_engine_config(region, account_id)) as engine:
         for item in items:
             assert item.created is not None, "validate() first"
             try:
@@ -281,25 +303,20 @@ def load(items: List[Item], state_directory: str, out: IO[str], region: Optional
             elif step:
                 steps.append(step)
         if problems:
-            return problems
+            return problems, []
         # The same calls first on a scratch engine holding what the state directory holds: an
-        # update or a creation that fails there leaves the state directory untouched.
+        # update or a creation that fails there is reported before any call is made.
         with _scratch(region, account_id) as scratch:
             for operation, resource in import_state.everything(engine, tags=update):
                 try:
                     scratch.call(operation, resource.create_request())
                 except ClientError as error:
                     problems.append("%s holds %s, which a scratch engine refuses: %s"
-                                    % (state_directory, resource.arn, _message(error)))
+                                    % (shown, resource.arn, _message(error)))
             problems = problems or _apply(scratch, steps)
         if problems:
-            return problems
-        problems = _apply(engine, steps)
-        if problems:  # it worked on the scratch engine, so unexpected
-            return [problem + " (the resources above were changed)" for problem in problems]
-        for step in steps:
-            print("%s %s" % (step.outcome, step.item.label), file=out)
-    return problems
+            return problems, []
+        return _apply(engine, steps), steps
 
 
 def emit(items: List[Item], out: IO[str]) -> None:
