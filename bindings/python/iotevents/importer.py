@@ -316,7 +316,8 @@ def _load(items: List[Item], directory: str, shown: str, region: Optional[str], 
             problems = problems or _apply(scratch, steps)
         if problems:
             return problems, []
-        return _apply(engine, steps), steps
+        problems = _apply(engine, steps)
+    return problems, steps
 
 
 def emit(items: List[Item], out: IO[str]) -> None:
