@@ -35,6 +35,12 @@ package struct EngineClock: Sendable {
 
     package mutating func unpin() { pinned = false }
 
+    /// Recovery only, before the engine has run anything: the clock reads `time`, even when that
+    /// is earlier than where it started. A new system clock starts at the wall clock, but a state
+    /// directory's snapshot and logged calls ran before it: replayed at the reopening's time,
+    /// every deadline they set moved later by the downtime.
+    package mutating func rewind(to time: Millis) { last = time }
+
     /// The last time the clock gave out, without reading the wall clock (for snapshots).
     package var lastReading: Millis { last }
 

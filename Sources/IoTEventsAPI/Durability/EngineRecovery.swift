@@ -15,6 +15,12 @@ enum EngineRecovery {
 
     static func rebuild(_ recovery: StateDirectory.Recovery, configuration: EngineConfiguration, text: String) throws(ServiceError) -> Engine {
         var engine = Engine(configuration: configuration)
+        // Where the clock of a newly opened engine starts (the configured start; for the system
+        // clock the wall clock too): the state runs at its own instants, then moves on to this.
+        let opened = engine.clock.lastReading
+        if recovery.snapshot == nil, let first = recovery.records.first {
+            engine.clock.rewind(to: first.record.time)
+        }
         if let snapshot = recovery.snapshot {
             var reader = ByteReader(snapshot)
             guard let recordedText = try? reader.string() else {
@@ -27,6 +33,7 @@ enum EngineRecovery {
         if let recordedText = recovery.configurationText, recordedText != text {
             engine = try move(engine, to: configuration)
         }
+        engine.clock.advance(to: opened)
         return engine
     }
 

@@ -9,6 +9,14 @@ enum LogRecord {
     /// The clock moved to `now` (a tick or the timer thread) and expiries due by then fired.
     case tick(now: Millis)
 
+    /// The instant the record's call or tick ran at.
+    var time: Millis {
+        switch self {
+        case .call(_, let now, _): return now
+        case .tick(let now): return now
+        }
+    }
+
     private static let callKind: UInt8 = 1
     private static let tickKind: UInt8 = 2
 

@@ -85,8 +85,7 @@ extension Engine {
 
     private func restore<Coder: ModelRequestCoder>(_ coder: Coder, _ r: inout ByteReader) throws(SnapshotError) {
         do throws(ByteReadError) {
-            clock.pin(at: try r.i64())
-            clock.unpin()
+            clock.rewind(to: try r.i64())
             executionSequence = try r.u64()
             nextTimerGeneration = try r.u64()
             loggingOptions = try r.bool() ? try SnapshotFields.readLoggingOptions(&r) : nil
