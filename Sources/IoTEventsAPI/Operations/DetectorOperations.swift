@@ -14,12 +14,19 @@ enum DetectorOperations {
         if messages.count > limits.maxMessagesPerBatch {
             throw .invalidRequest("messages: \(messages.count) messages; at most \(limits.maxMessagesPerBatch) per call (limit maxMessagesPerBatch)")
         }
-        try checkUniqueIds(messages, member: "messages", idMember: "messageId")
+        var members: [BatchMessageMembers] = []
+        members.reserveCapacity(messages.count)
+        for m in messages { members.append(BatchMessageMembers(m)) }
+        var ids: [JSONValue?] = []
+        ids.reserveCapacity(messages.count)
+        for m in members { ids.append(m.messageId) }
+        try checkUniqueIds(ids, member: "messages", idMember: "messageId")
         var decoded: [(payload: MessagePayload?, problem: String?)] = []
+        decoded.reserveCapacity(messages.count)
         var total = 0
         var spans: [Range<Int>?]? = nil  // found once, when the first object payload needs them
-        for (i, m) in messages.enumerated() {
-            guard let member = m["payload"] else { throw .invalidRequest("Missing required member 'messages[\(i)].payload'") }
+        for (i, m) in members.enumerated() {
+            guard let member = m.payload else { throw .invalidRequest("Missing required member 'messages[\(i)].payload'") }
             var sentBytes: Int? = nil
             if member.isObject {
                 if spans == nil { spans = JSONMemberSpans.of(text, array: "messages", member: "payload") }
@@ -38,8 +45,8 @@ enum DetectorOperations {
             throw .invalidRequest("messages: the payloads total \(total) bytes; at most \(limits.maxBatchPayloadBytes) per call (limit maxBatchPayloadBytes)")
         }
         var entries = JSONArray()
-        for (i, m) in messages.enumerated() {
-            let id = m["messageId"]?.string ?? ""
+        for (i, m) in members.enumerated() {
+            let id = m.messageId?.string ?? ""
             guard let payload = decoded[i].payload else {
                 // The expiries due by now still run where this message would have.
                 _ = engine.process(.expiries(upTo: engine.clock.now()), parser: JanssonPayloadParser(), output: &output)
@@ -47,8 +54,8 @@ enum DetectorOperations {
                 continue
             }
             let message = IncomingMessage(
-                inputName: m["inputName"]?.string ?? "", messageId: id,
-                timestamp: m["timestamp"]?["timeInMillis"]?.integer, depth: 0)
+                inputName: m.inputName?.string ?? "", messageId: id,
+                timestamp: m.timestamp?["timeInMillis"]?.integer, depth: 0)
             let outcome = engine.process(.message(message, PayloadSource(payload: payload)), parser: JanssonPayloadParser(), output: &output)
             if let error = outcome.errors.first {
                 entries.append(object: errorEntry("messageId", id, error))
@@ -174,25 +181,29 @@ enum DetectorOperations {
 
     /// Ids must be unique within one batch (§6.0): a repeat is a whole-request error.
     static func checkUniqueIds(_ entries: [JSONValue], member: String, idMember: String) throws(ServiceError) {
+        var ids: [JSONValue?] = []
+        ids.reserveCapacity(entries.count)
+        for e in entries { ids.append(e[idMember]) }
+        try checkUniqueIds(ids, member: member, idMember: idMember)
+    }
+
+    /// `ids[i]` is entry i's id (validated: a string).
+    static func checkUniqueIds(_ ids: [JSONValue?], member: String, idMember: String) throws(ServiceError) {
         func repeated(_ i: Int, _ id: String) -> ServiceError {
             .invalidRequest("\(member)[\(i)].\(idMember): \(id) appears more than once in this request")
         }
         // A batch of a few entries (ten, by default) compares the ids' bytes pairwise where
-        // jansson holds them, with no String and no hashing; a long one hashes Strings.
-        if entries.count <= 16 {
-            var ids: [JSONValue?] = []
-            ids.reserveCapacity(entries.count)
-            for (i, e) in entries.enumerated() {
-                let id = e[idMember]
-                for earlier in ids where JSONValue.sameString(id, earlier) { throw repeated(i, id?.string ?? "") }
-                ids.append(id)
+        // jansson holds them (lengths first), with no String and no hashing; a long one hashes Strings.
+        if ids.count <= 16 {
+            for i in 1..<max(ids.count, 1) {
+                for j in 0..<i where JSONValue.sameString(ids[i], ids[j]) { throw repeated(i, ids[i]?.string ?? "") }
             }
             return
         }
         var seen: Set<String> = []
-        for (i, e) in entries.enumerated() {
-            let id = e[idMember]?.string ?? ""
-            if !seen.insert(id).inserted { throw repeated(i, id) }
+        for (i, id) in ids.enumerated() {
+            let text = id?.string ?? ""
+            if !seen.insert(text).inserted { throw repeated(i, text) }
         }
     }
 }
