@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""The iotevents-mqttd tests against a real mosquitto broker (make check-mqttd runs the short
+set, make check-mqttd-long the 50-run crash test, make bench-mqttd the throughput row).
+
+    python3 Tests/mqttd/run.py motor | bad-configs | tls | reload | crash [RUNS] | bench [MESSAGES]
+
+The daemon is build/iotevents-mqttd (MQTTD=... for another); LD_LIBRARY_PATH picks the library."""
+import json
+import os
+import random
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (HERE, ROOT, Broker, Daemon, Subscriber, base_config, daemon_path, describe_detectors,  # noqa: E402
+                     publish, scratch, wait_for)
+import subprocess  # noqa: E402
+
+MOTOR_MODELS = os.path.join(HERE, "models", "motor")
+COUNTER_MODELS = os.path.join(HERE, "models", "counter")
+MOTOR_READINGS = [("Fulton-A32", 80), ("Fulton-A33", 60), ("Fulton-A32", 60), ("Fulton-A33", 90),
+                  ("Fulton-A32", 55), ("Fulton-A32", 50)]
+
+
+def motor_payloads():
+    return [json.dumps({"messageId": "%05d" % (i + 1), "motorid": m, "sensorData": {"pressure": p}})
+            for i, (m, p) in enumerate(MOTOR_READINGS)]
+
+
+def without_times(doc):
+    """The action document without what changes from run to run: the evaluation time and, in
+    the sns payload, its time and execution id."""
+    doc = dict(doc)
+    doc.pop("eventTime", None)
+    if doc.get("payloadType") == "JSON":
+        payload = json.loads(doc["payload"])
+        payload.pop("eventTime", None)
+        payload.get("payload", {}).pop("actionExecutionId", None)
+        doc["payload"] = payload
+    return doc
+
+
+def test_motor(tls=None, name="motor"):
+    """The developer guide's motor scenario over MQTT: readings on motors/<id>/pressure, the sns
+    actions on iotevents/actions/sns, compared with Tests/mqttd/motor-expected.jsonl; then the
+    detectors' states read from the state directory. Each reading is published once and once more
+    (the same messageId): the engine state must count it once."""
+    work = scratch(name)
+    broker = Broker(work, tls=tls)
+    broker.start()
+    sub = Subscriber(broker, "iotevents/#", work)
+    state = os.path.join(work, "state")
+    config = base_config(broker, state, [MOTOR_MODELS],
+                         [{"topicFilter": "motors/+/pressure", "inputName": "PressureInput", "messageIdPath": "messageId",
+                           "batchSize": 10}])
+    daemon = Daemon(config, work)
+    daemon.start()
+    try:
+        time.sleep(0.3)
+        for i, payload in enumerate(motor_payloads()):
+            motor = MOTOR_READINGS[i][0]
+            publish(broker, "motors/%s/pressure" % motor, [payload, payload])
+        with open(os.path.join(HERE, "motor-expected.jsonl")) as f:
+            expected = [json.loads(line) for line in f if line.strip()]
+        wait_for(lambda: len(sub.messages("iotevents/actions/")) >= len(expected), 20, "the motor's actions")
+        time.sleep(0.5)
+        got = [without_times(json.loads(p)) for _, p in sub.messages("iotevents/actions/")]
+        topics = {t for t, _ in sub.messages("iotevents/actions/")}
+        assert topics == {"iotevents/actions/sns"}, topics
+        assert got == expected, "actions differ:\n%s\nexpected:\n%s" % (
+            "\n".join(json.dumps(g, sort_keys=True) for g in got), "\n".join(json.dumps(e, sort_keys=True) for e in expected))
+        wait_for(lambda: sub.messages("iotevents/mqttd/status"), 5, "a status message")
+        status = json.loads(sub.messages("iotevents/mqttd/status")[-1][1])
+        assert status["errors"] == 0 and status["messageErrors"] == 0, status
+        assert daemon.stop() == 0, daemon.log_text()
+        states = describe_detectors(state, "motorDetectorModel", ["Fulton-A32", "Fulton-A33"])
+        assert states == {"Fulton-A32": ("Normal", {"pressureThresholdBreached": "0"}),
+                          "Fulton-A33": ("Dangerous", {"pressureThresholdBreached": "3"})}, states
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("%s: %d actions as expected, duplicates of every reading ignored, detectors Normal/0 and Dangerous/3" % (name, len(expected)))
+
+
+def test_bad_configs():
+    """Each Tests/mqttd/bad-configs/<case>.json must make the daemon exit 2 before it connects,
+    with exactly one line on stderr: the one in <case>.expected."""
+    work = scratch("bad-configs")
+    cases = sorted(f[:-5] for f in os.listdir(os.path.join(HERE, "bad-configs")) if f.endswith(".json"))
+    failed = 0
+    for case in cases:
+        path = os.path.join(HERE, "bad-configs", case + ".json")
+        with open(path) as f:
+            text = f.read().replace("@WORK@", work).replace("@MODELS@", os.path.join(HERE, "models"))
+        config = os.path.join(work, case + ".json")
+        with open(config, "w") as f:
+            f.write(text)
+        with open(os.path.join(HERE, "bad-configs", case + ".expected")) as f:
+            expected = f.read().strip().replace("@WORK@", work).replace("@MODELS@", os.path.join(HERE, "models"))
+        result = subprocess.run([daemon_path(), config], capture_output=True, text=True, timeout=20)
+        lines = result.stderr.strip().splitlines()
+        want = "iotevents-mqttd: %s: %s" % (config, expected)
+        if result.returncode != 2 or lines != [want]:
+            failed += 1
+            print("bad-configs %s: status %d, stderr %r; expected status 2 and %r" % (case, result.returncode, lines, want))
+    print("bad-configs: %d passed, %d failed" % (len(cases) - failed, failed))
+    assert failed == 0
+
+
+def make_ca(work):
+    """A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl."""
+    d = os.path.join(work, "pki")
+    os.makedirs(d)
+
+    def run(*args):
+        subprocess.run(["openssl"] + list(args), cwd=d, check=True, capture_output=True)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=test-ca")
+    for who in ("server", "client"):
+        run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=127.0.0.1")
+        with open(os.path.join(d, who + ".ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1\n")
+        run("x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", who + ".crt",
+            "-days", "2", "-extfile", who + ".ext")
+    return {"ca": d + "/ca.crt", "server_cert": d + "/server.crt", "server_key": d + "/server.key",
+            "client_cert": d + "/client.crt", "client_key": d + "/client.key"}
+
+
+def test_tls():
+    """The motor scenario over TLS, the broker requiring a client certificate; then a daemon
+    with another CA must not get in (it never consumes a message)."""
+    work = scratch("tls-pki")
+    tls = make_ca(work)
+    test_motor(tls=tls, name="tls")
+
+
+def counter_payloads(devices, per_device, start=1):
+    payloads = []
+    for seq in range(start, start + per_device):
+        for d in range(devices):
+            payloads.append(json.dumps({"id": "d%d-%d" % (d, seq), "device": "d%d" % d, "seq": seq}))
+    return payloads
+
+
+def check_counter_actions(sub, devices, per_device):
+    """Every action at least once and, per device, in order: after dropping repeats the sequence
+    numbers are 1..N, and n (the engine's count) equals seq (each message counted once)."""
+    per = {}
+    duplicates = 0
+    for _, payload in sub.messages("out/counter"):
+        doc = json.loads(payload)
+        seen = per.setdefault(doc["device"], [])
+        assert doc["n"] == doc["seq"], "a message counted twice or skipped: %s" % doc
+        if seen and doc["seq"] <= seen[-1]:
+            duplicates += 1  # a resend: at-least-once
+            assert doc["seq"] in seen, doc
+            continue
+        assert doc["seq"] == len(seen) + 1, "device %s: seq %d after %s (lost or out of order)" % (doc["device"], doc["seq"], seen[-3:])
+        seen.append(doc["seq"])
+    complete = all(len(per.get("d%d" % d, [])) == per_device for d in range(devices))
+    return complete, duplicates
+
+
+def test_crash(runs, devices=4, per_run=25):
+    """Broker restarted mid-stream and the daemon kill -9'd at random moments, `runs` times; the
+    publisher repeats what the broker did not acknowledge. Then: every device's count (read from
+    the state directory) is exactly the number of messages published, and every action reached
+    the subscriber at least once, in order per device. Reports the duplicates seen."""
+    work = scratch("crash")
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "out/#", work)
+    state = os.path.join(work, "state")
+    config = base_config(broker, state, [COUNTER_MODELS],
+                         [{"topicFilter": "seq/#", "inputName": "Seq", "messageIdPath": "id", "batchSize": 10}])
+    daemon = Daemon(config, work)
+    daemon.start()
+    rng = random.Random(int(os.environ.get("MQTTD_SEED", "27")))
+    kills = restarts = 0
+    try:
+        for run in range(runs):
+            payloads = counter_payloads(devices, per_run, start=run * per_run + 1)
+            half = rng.randrange(1, len(payloads))
+            publish(broker, "seq/a", payloads[:half])
+            if run % 3 == 1:  # the broker restarted mid-stream
+                broker.stop()
+                time.sleep(rng.uniform(0, 0.3))
+                broker.start()
+                restarts += 1
+            time.sleep(rng.uniform(0, 0.05))
+            daemon.kill()  # at a random moment of the consumption
+            kills += 1
+            daemon.start()
+            publish(broker, "seq/a", payloads[half:])
+            time.sleep(rng.uniform(0, 0.05))
+        total = runs * per_run
+        wait_for(lambda: check_counter_actions(sub, devices, total)[0], 60, "every action")
+        assert daemon.stop() == 0, daemon.log_text()[-2000:]
+        complete, duplicates = check_counter_actions(sub, devices, total)
+        counts = describe_detectors(state, "counter", ["d%d" % d for d in range(devices)])
+        for key, (_, variables) in counts.items():
+            assert variables["n"] == str(total), "%s counted %s messages, %d were published" % (key, variables["n"], total)
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("crash: %d kill -9, %d broker restarts, %d messages each counted once, %d actions all delivered in order, %d duplicate deliveries"
+          % (kills, restarts, total * devices, total * devices, duplicates))
+
+
+def test_bench(messages):
+    """Messages/s publisher -> engine (until the status counts them all) and actions/s to the
+    subscriber, batches of 10, durability "always"."""
+    work = scratch("bench")
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "out/#", work)
+    state = os.path.join(work, "state")
+    config = base_config(broker, state, [COUNTER_MODELS],
+                         [{"topicFilter": "seq/#", "inputName": "Seq", "messageIdPath": "id", "batchSize": 10}])
+    daemon = Daemon(config, work)
+    daemon.start()
+    try:
+        time.sleep(0.3)
+        payloads = counter_payloads(10, messages // 10)
+        started = time.time()
+        publish(broker, "seq/a", payloads)
+        wait_for(lambda: check_counter_actions(sub, 10, messages // 10)[0], 300, "every action")
+        elapsed = time.time() - started
+        assert daemon.stop() == 0
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    rate = len(payloads) / elapsed
+    print("bench-mqttd: %d messages published -> consumed -> %d actions at the subscriber in %.2f s: %.0f messages/s, %.0f actions/s"
+          % (len(payloads), len(payloads), elapsed, rate, rate))
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if what == "motor":
+        test_motor()
+    elif what == "bad-configs":
+        test_bad_configs()
+    elif what == "tls":
+        test_tls()
+    elif what == "crash":
+        test_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    elif what == "bench":
+        test_bench(int(sys.argv[2]) if len(sys.argv) > 2 else 2000)
+    else:
+        sys.exit(__doc__)

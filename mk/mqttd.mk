@@ -1,0 +1,33 @@
+# The MQTT gateway daemon iotevents-mqttd (issue 27; daemons/mqttd/README.md). It is built by the
+# programs table (mk/programs.mk); here: its tests against a real mosquitto broker
+# (Tests/mqttd/run.py starts and stops one on a free loopback port), its bench row, its install.
+# Included by the Makefile.
+.PHONY: check-mqttd check-mqttd-long bench-mqttd install-mqttd uninstall-mqttd
+
+MQTTD_RUN := LD_LIBRARY_PATH=$(OUT)/standard IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.$(SOVERSION) \
+  MQTTD=$(OUT)/iotevents-mqttd python3 Tests/mqttd/run.py
+
+# make test: the motor scenario over MQTT, every bad configuration, TLS with the test's own CA,
+# a model reload, and the crash test at a short length (kill -9 and broker restarts).
+check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
+	$(MQTTD_RUN) motor
+	$(MQTTD_RUN) bad-configs
+	$(MQTTD_RUN) tls
+	$(MQTTD_RUN) reload
+	$(MQTTD_RUN) crash 8
+
+# The crash test at length: 60 runs, each with a kill -9 (and every third a broker restart).
+check-mqttd-long: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
+	$(MQTTD_RUN) crash 60
+
+# make bench's row: messages/s publisher -> engine and actions/s to a subscriber.
+bench-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
+	$(MQTTD_RUN) bench 5000
+
+install-mqttd: $(OUT)/iotevents-mqttd
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 $(OUT)/iotevents-mqttd $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' daemons/mqttd/iotevents-mqttd.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/iotevents-mqttd.service
+
+uninstall-mqttd:
+	rm -f $(DESTDIR)$(PREFIX)/bin/iotevents-mqttd $(DESTDIR)$(PREFIX)/lib/systemd/system/iotevents-mqttd.service
