@@ -1,6 +1,7 @@
 """What the iotevents-mqttd tests share: a real mosquitto broker on a free loopback port (started
 and stopped by the test), subscribers and publishers (the mosquitto clients), the daemon itself.
 Standard-library Python only."""
+import getpass
 import json
 import os
 import shutil
@@ -40,7 +41,9 @@ class Broker:
         self.process = None
         lines = ["listener %d 127.0.0.1" % self.port, "allow_anonymous true", "persistence true",
                  "persistence_location %s/" % self.dir, "log_dest file %s/broker.log" % self.dir,
-                 "max_queued_messages 100000", "max_inflight_messages 20"]
+                 "max_queued_messages 100000", "max_inflight_messages 20",
+                 # run as root, mosquitto would switch to the user mosquitto, who cannot write here
+                 "user " + getpass.getuser()]
         if tls:
             lines += ["cafile " + tls["ca"], "certfile " + tls["server_cert"], "keyfile " + tls["server_key"],
                       "require_certificate true"]
@@ -152,6 +155,7 @@ class Daemon:
         return status
 
     def kill(self):
+        assert self.process.poll() is None, "the daemon had exited (%s): %s" % (self.process.returncode, self.log_text()[-1500:])
         self.process.kill()
         self.process.wait(timeout=10)
         self.process = None

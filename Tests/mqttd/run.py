@@ -143,11 +143,36 @@ def counter_payloads(devices, per_device, start=1):
     return payloads
 
 
-def check_counter_actions(sub, devices, per_device):
+def start_publish(broker, topic, payloads):
+    """mosquitto_pub -l in the background, one payload a line, QoS 1."""
+    process = subprocess.Popen(["mosquitto_pub"] + broker.client_args() + ["-q", "1", "-t", topic, "-l"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        process.stdin.write("".join(p + "\n" for p in payloads).encode())
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    return process
+
+
+def interrupted_ids(daemon):
+    """The message ids of the batches the daemon reported interrupted when it restarted."""
+    ids = set()
+    for line in daemon.log_text().splitlines():
+        if "interrupted batch" in line:
+            ids.update(json.loads(line[line.index("["):line.index("]") + 1]))
+    return ids
+
+
+def check_counter_actions(sub, devices, per_device, explained=frozenset()):
     """Every action at least once and, per device, in order: after dropping repeats the sequence
-    numbers are 1..N, and n (the engine's count) equals seq (each message counted once)."""
+    numbers are 1..N, and n (the engine's count) equals seq (each message counted once). A
+    missing action is allowed only when its message was in a batch the daemon reported
+    interrupted (the engine-log-to-outbox window, README.md). Returns (complete, duplicates,
+    lost)."""
     per = {}
     duplicates = 0
+    lost = 0
     for _, payload in sub.messages("out/counter"):
         doc = json.loads(payload)
         seen = per.setdefault(doc["device"], [])
@@ -156,13 +181,24 @@ def check_counter_actions(sub, devices, per_device):
             duplicates += 1  # a resend: at-least-once
             assert doc["seq"] in seen, doc
             continue
-        assert doc["seq"] == len(seen) + 1, "device %s: seq %d after %s (lost or out of order)" % (doc["device"], doc["seq"], seen[-3:])
+        expected = (seen[-1] if seen else 0) + 1
+        while expected < doc["seq"] and "%s-%d" % (doc["device"], expected) in explained:
+            lost += 1
+            expected += 1
+        assert doc["seq"] == expected, "device %s: seq %d after %s (lost or out of order)" % (doc["device"], doc["seq"], seen[-3:])
         seen.append(doc["seq"])
-    complete = all(len(per.get("d%d" % d, [])) == per_device for d in range(devices))
-    return complete, duplicates
+    complete = True
+    for d in range(devices):
+        seen = per.get("d%d" % d, [])
+        tail = (seen[-1] if seen else 0) + 1
+        while tail <= per_device and "d%d-%d" % (d, tail) in explained:
+            tail += 1
+            lost += 1
+        complete = complete and tail == per_device + 1
+    return complete, duplicates, lost
 
 
-def test_crash(runs, devices=4, per_run=25):
+def test_crash(runs, devices=4, per_run=100):
     """Broker restarted mid-stream and the daemon kill -9'd at random moments, `runs` times; the
     publisher repeats what the broker did not acknowledge. Then: every device's count (read from
     the state directory) is exactly the number of messages published, and every action reached
@@ -181,23 +217,24 @@ def test_crash(runs, devices=4, per_run=25):
     try:
         for run in range(runs):
             payloads = counter_payloads(devices, per_run, start=run * per_run + 1)
-            half = rng.randrange(1, len(payloads))
-            publish(broker, "seq/a", payloads[:half])
+            publisher = start_publish(broker, "seq/a", payloads)
+            time.sleep(rng.uniform(0, 0.15))  # a random moment of the consumption
             if run % 3 == 1:  # the broker restarted mid-stream
                 broker.stop()
-                time.sleep(rng.uniform(0, 0.3))
+                time.sleep(rng.uniform(0, 0.2))
                 broker.start()
                 restarts += 1
-            time.sleep(rng.uniform(0, 0.05))
-            daemon.kill()  # at a random moment of the consumption
+                time.sleep(rng.uniform(0, 0.1))
+            daemon.kill()
             kills += 1
             daemon.start()
-            publish(broker, "seq/a", payloads[half:])
-            time.sleep(rng.uniform(0, 0.05))
+            if publisher.wait(timeout=60) != 0:  # the broker went away under it: all again
+                publish(broker, "seq/a", payloads)
         total = runs * per_run
-        wait_for(lambda: check_counter_actions(sub, devices, total)[0], 60, "every action")
+        wait_for(lambda: check_counter_actions(sub, devices, total, interrupted_ids(daemon))[0], 60, "every action")
         assert daemon.stop() == 0, daemon.log_text()[-2000:]
-        complete, duplicates = check_counter_actions(sub, devices, total)
+        explained = interrupted_ids(daemon)
+        complete, duplicates, lost = check_counter_actions(sub, devices, total, explained)
         counts = describe_detectors(state, "counter", ["d%d" % d for d in range(devices)])
         for key, (_, variables) in counts.items():
             assert variables["n"] == str(total), "%s counted %s messages, %d were published" % (key, variables["n"], total)
@@ -205,8 +242,9 @@ def test_crash(runs, devices=4, per_run=25):
         daemon.stop()
         sub.stop()
         broker.stop()
-    print("crash: %d kill -9, %d broker restarts, %d messages each counted once, %d actions all delivered in order, %d duplicate deliveries"
-          % (kills, restarts, total * devices, total * devices, duplicates))
+    print("crash: %d kill -9, %d broker restarts: %d messages each counted once by the engine; %d actions delivered in order per "
+          "device, %d duplicate deliveries; %d actions lost, all of batches the daemon reported interrupted (%d message ids reported)"
+          % (kills, restarts, total * devices, total * devices - lost, duplicates, lost, len(explained)))
 
 
 def test_bench(messages):

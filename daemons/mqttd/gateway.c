@@ -83,10 +83,17 @@ static void put_messages(mqttd_gateway *g, json_t *messages) {
     json_t *request = json_pack("{s:O}", "messages", messages);
     char *body = request ? json_dumps(request, JSON_COMPACT) : NULL;
     json_decref(request);
-    if (!body) engine_failed("out of memory", NULL);
+    json_t *ids = json_array();
+    for (size_t i = 0; i < count; i++) json_array_append(ids, json_object_get(json_array_get(messages, i), "messageId"));
+    char *ids_text = json_dumps(ids, JSON_COMPACT);
+    json_decref(ids);
+    if (!body || !ids_text) engine_failed("out of memory", NULL);
+    uint64_t batch = mqttd_outbox_begin_batch(g->outbox, ids_text);
+    free(ids_text);
     char *response = NULL;
     int status = iotevents_call(g->engine, "BatchPutMessage", body, &response);
     free(body);
+    mqttd_outbox_end_batch(g->outbox, batch);
     if (atomic_load(&g->actions.outbox_failed)) engine_failed("outbox", NULL);
     if (status == IOTEVENTS_OK) {
         atomic_fetch_add(&g->counters.messages_in, count);
@@ -193,7 +200,7 @@ static void publish_outbox(connection *c) {
 static void publish_status(connection *c) {
     mqttd_gateway *g = c->gateway;
     mqttd_counters *k = &g->counters;
-    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                                "messagesIn", (json_int_t)atomic_load(&k->messages_in),
                                "messageIdsGenerated", (json_int_t)atomic_load(&k->ids_generated),
                                "messageErrors", (json_int_t)atomic_load(&k->message_errors),
@@ -203,7 +210,8 @@ static void publish_status(connection *c) {
                                "actionsFailed", (json_int_t)atomic_load(&k->actions_failed),
                                "outboxDepth", (json_int_t)mqttd_outbox_depth(g->outbox),
                                "reconnects", (json_int_t)atomic_load(&k->reconnects),
-                               "errors", (json_int_t)atomic_load(&k->errors));
+                               "errors", (json_int_t)atomic_load(&k->errors),
+                               "batchesInterruptedAtStart", (json_int_t)mqttd_outbox_interrupted(g->outbox));
     char *text = status ? json_dumps(status, JSON_COMPACT) : NULL;
     json_decref(status);
     if (text && c->connected) mosquitto_publish(c->client, NULL, g->config.status_topic, (int)strlen(text), text, 0, false);

@@ -32,7 +32,15 @@ struct mqttd_outbox {
     uint64_t next_sequence;
     bool dirty;
     off_t bytes;
+    uint64_t next_batch;
+    size_t interrupted;
 };
+
+typedef struct open_batch { /* a batch begun and not (yet) ended, while loading */
+    struct open_batch *next;
+    uint64_t batch;
+    char *ids;
+} open_batch;
 
 static bool write_all(int fd, const char *data, size_t length) {
     while (length) {
@@ -87,7 +95,7 @@ static void free_entry(entry *e) {
 }
 
 /* Reads the file's records into the list; the acknowledged ones are removed. */
-static bool load(mqttd_outbox *o, FILE *file, char *error, size_t error_size) {
+static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error, size_t error_size) {
     char *line = NULL;
     size_t capacity = 0;
     ssize_t length;
@@ -107,7 +115,26 @@ static bool load(mqttd_outbox *o, FILE *file, char *error, size_t error_size) {
         }
         json_int_t acknowledged = json_integer_value(json_object_get(record, "a"));
         json_int_t sequence = json_integer_value(json_object_get(record, "s"));
-        if (acknowledged > 0) {
+        json_int_t begun = json_integer_value(json_object_get(record, "b"));
+        json_int_t ended = json_integer_value(json_object_get(record, "e"));
+        if (begun > 0) {
+            open_batch *b = calloc(1, sizeof *b);
+            if (b) {
+                b->batch = (uint64_t)begun;
+                b->ids = json_dumps(json_object_get(record, "ids"), JSON_COMPACT | JSON_ENCODE_ANY);
+                b->next = *batches;
+                *batches = b;
+            }
+        } else if (ended > 0) {
+            for (open_batch **link = batches; *link; link = &(*link)->next)
+                if ((*link)->batch == (uint64_t)ended) {
+                    open_batch *gone = *link;
+                    *link = gone->next;
+                    free(gone->ids);
+                    free(gone);
+                    break;
+                }
+        } else if (acknowledged > 0) {
             entry **link = &o->head, *previous = NULL;
             while (*link && (*link)->sequence != (uint64_t)acknowledged) {
                 previous = *link;
@@ -198,8 +225,19 @@ mqttd_outbox *mqttd_outbox_open(const char *dir, char *error, size_t error_size)
         mqttd_outbox_close(o);
         return NULL;
     }
-    bool loaded = !file || load(o, file, error, error_size);
+    open_batch *batches = NULL;
+    bool loaded = !file || load(o, file, &batches, error, error_size);
     if (file) fclose(file);
+    for (open_batch *b = batches, *next; b; b = next) {
+        next = b->next;
+        if (loaded) {
+            o->interrupted++;
+            fprintf(stderr, "iotevents-mqttd: interrupted batch: the engine call for messageIds %s did not complete; "
+                            "if the engine had logged it, its actions are lost\n", b->ids ? b->ids : "?");
+        }
+        free(b->ids);
+        free(b);
+    }
     if (!loaded) {
         mqttd_outbox_close(o);
         return NULL;
@@ -311,6 +349,24 @@ void mqttd_outbox_reset_published(mqttd_outbox *o) {
     for (entry *e = o->head; e; e = e->next) e->mid = 0;
     pthread_mutex_unlock(&o->lock);
 }
+
+uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json) {
+    pthread_mutex_lock(&o->lock);
+    uint64_t batch = ++o->next_batch;
+    json_t *ids = json_loads(ids_json, JSON_DECODE_ANY, NULL);
+    if (o->fd >= 0) write_record(o, json_pack("{s:I, s:o}", "b", (json_int_t)batch, "ids", ids ? ids : json_null()));
+    else json_decref(ids);
+    pthread_mutex_unlock(&o->lock);
+    return batch;
+}
+
+void mqttd_outbox_end_batch(mqttd_outbox *o, uint64_t batch) {
+    pthread_mutex_lock(&o->lock);
+    if (o->fd >= 0) write_record(o, json_pack("{s:I}", "e", (json_int_t)batch));
+    pthread_mutex_unlock(&o->lock);
+}
+
+size_t mqttd_outbox_interrupted(mqttd_outbox *o) { return o->interrupted; }
 
 size_t mqttd_outbox_depth(mqttd_outbox *o) {
     pthread_mutex_lock(&o->lock);

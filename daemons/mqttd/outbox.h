@@ -32,4 +32,15 @@ bool mqttd_outbox_acknowledged(mqttd_outbox *outbox, int mid);
 void mqttd_outbox_reset_published(mqttd_outbox *outbox);
 size_t mqttd_outbox_depth(mqttd_outbox *outbox);
 
+/* Batch markers around an engine call: {"b": n, "ids": [...]} before it, {"e": n} after its
+ * actions. The engine logs a call before it hands over the call's actions, so a process killed
+ * between the two has the call in the engine's state and not its actions in the outbox. Opening
+ * reports every batch begun and not ended (stderr, with its message ids): that call's actions
+ * are lost if the engine had logged it (README.md). Written, not synced: a kill leaves them in
+ * the page cache. */
+uint64_t mqttd_outbox_begin_batch(mqttd_outbox *outbox, const char *ids_json);
+void mqttd_outbox_end_batch(mqttd_outbox *outbox, uint64_t batch);
+/* Batches found interrupted when the outbox was opened. */
+size_t mqttd_outbox_interrupted(mqttd_outbox *outbox);
+
 #endif
