@@ -3,7 +3,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 #include "rules.h"
+#include <errno.h>
 #include <jansson.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +129,11 @@ static void read_broker(reader *r, json_t *root, mqttd_config *c) {
         c->tls_key_file = optional_string(r, tls, "broker.tls", "keyFile", NULL);
         if (!c->tls_cert_file != !c->tls_key_file)
             fail(r, c->tls_cert_file ? "broker.tls.keyFile" : "broker.tls.certFile", "required with the other of certFile and keyFile");
+        /* checked now: libmosquitto would only refuse them at each connection attempt */
+        const char *members[] = {"broker.tls.caFile", "broker.tls.certFile", "broker.tls.keyFile"};
+        const char *files[] = {c->tls_ca_file, c->tls_cert_file, c->tls_key_file};
+        for (int i = 0; i < 3; i++)
+            if (files[i] && access(files[i], R_OK) != 0) fail(r, members[i], "cannot read %s: %s", files[i], strerror(errno));
     }
     c->port = optional_int(r, broker, "broker", "port", c->tls_ca_file ? 8883 : 1883, 1, 65535);
 }
