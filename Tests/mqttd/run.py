@@ -133,6 +133,68 @@ def test_tls():
     work = scratch("tls-pki")
     tls = make_ca(work)
     test_motor(tls=tls, name="tls")
+    other = make_ca(os.path.join(work, "other"))
+    broker = Broker(work, tls=tls)
+    broker.start()
+    config = base_config(broker, os.path.join(work, "state"), [MOTOR_MODELS],
+                         [{"topicFilter": "motors/+/pressure", "inputName": "PressureInput"}])
+    config["broker"]["tls"]["caFile"] = other["ca"]  # a broker this CA did not sign
+    daemon = Daemon(config, work, "wrong-ca")
+    daemon.start()
+    try:
+        wait_for(lambda: daemon.log_text().count("cannot connect") + daemon.log_text().count("refused") >= 2, 10,
+                 "the daemon to fail the TLS handshake")
+        assert "connected to" not in daemon.log_text(), daemon.log_text()
+        assert daemon.stop() == 0
+    finally:
+        daemon.stop()
+        broker.stop()
+    print("tls: a daemon trusting another CA never connects")
+
+
+def test_reload():
+    """SIGHUP applies a changed model file with UpdateDetectorModel: the counter's actions move
+    to the topic the new version names; an unchanged file is left alone; a broken file is
+    reported and the daemon keeps serving with what it had."""
+    work = scratch("reload")
+    models = os.path.join(work, "models")
+    os.makedirs(models)
+    for name in os.listdir(COUNTER_MODELS):
+        with open(os.path.join(COUNTER_MODELS, name)) as f, open(os.path.join(models, name), "w") as g:
+            g.write(f.read())
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "out/#", work)
+    config = base_config(broker, os.path.join(work, "state"), [models],
+                         [{"topicFilter": "seq/#", "inputName": "Seq", "messageIdPath": "id"}])
+    daemon = Daemon(config, work)
+    daemon.start()
+    try:
+        time.sleep(0.3)
+        publish(broker, "seq/a", counter_payloads(1, 1))
+        wait_for(lambda: sub.messages("out/counter"), 10, "the first action")
+        path = os.path.join(models, "counter.json")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace('"out/counter"', '"out/reloaded"'))
+        daemon.signal(signal.SIGHUP)
+        wait_for(lambda: "UpdateDetectorModel counter" in daemon.log_text(), 10, "the update")
+        assert "UpdateInput" not in daemon.log_text(), daemon.log_text()
+        publish(broker, "seq/a", counter_payloads(1, 1, start=2))
+        wait_for(lambda: sub.messages("out/reloaded"), 10, "an action of the new version")
+        with open(path, "w") as f:
+            f.write("{ broken")
+        daemon.signal(signal.SIGHUP)
+        wait_for(lambda: "reload: " in daemon.log_text(), 10, "the reload error")
+        publish(broker, "seq/a", counter_payloads(1, 1, start=3))
+        wait_for(lambda: len(sub.messages("out/reloaded")) >= 2, 10, "the daemon still serving")
+        assert daemon.stop() == 0
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("reload: SIGHUP updated the changed model (actions on its new topic), left the input alone, survived a broken file")
 
 
 def counter_payloads(devices, per_device, start=1):
@@ -284,6 +346,8 @@ if __name__ == "__main__":
         test_bad_configs()
     elif what == "tls":
         test_tls()
+    elif what == "reload":
+        test_reload()
     elif what == "crash":
         test_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
     elif what == "bench":
