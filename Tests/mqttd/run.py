@@ -2,7 +2,7 @@
 """The iotevents-mqttd tests against a real mosquitto broker (make check-mqttd runs the short
 set, make check-mqttd-long the 50-run crash test, make bench-mqttd the throughput row).
 
-    python3 Tests/mqttd/run.py motor | bad-configs | tls | reload | crash [RUNS] | bench [MESSAGES]
+    python3 Tests/mqttd/run.py motor | bad-configs | bad-messages | tls | reload | crash [RUNS] | bench [MESSAGES]
 
 The daemon is build/iotevents-mqttd (MQTTD=... for another); LD_LIBRARY_PATH picks the library."""
 import json
@@ -82,6 +82,47 @@ def test_motor(tls=None, name="motor"):
         sub.stop()
         broker.stop()
     print("%s: %d actions as expected, duplicates of every reading ignored, detectors Normal/0 and Dangerous/3" % (name, len(expected)))
+
+
+def test_bad_messages():
+    """Messages the engine cannot take (not JSON, empty, too large, a message id the API refuses,
+    unknown input fields) cost only themselves: counted in the status, logged; the daemon keeps
+    serving and a good message in the same batch still runs."""
+    work = scratch("bad-messages")
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "iotevents/#", work)
+    state = os.path.join(work, "state")
+    config = base_config(broker, state, [MOTOR_MODELS],
+                         [{"topicFilter": "motors/+/pressure", "inputName": "PressureInput", "messageIdPath": "messageId",
+                           "batchSize": 10},
+                          {"topicFilter": "nowhere/#", "inputName": "NoSuchInput"}])
+    daemon = Daemon(config, work)
+    daemon.start()
+    try:
+        time.sleep(0.3)
+        bad = ["not json at all", "[1, 2, 3]", json.dumps({"messageId": "bad id!", "motorid": "M", "sensorData": {"pressure": 1}}),
+               json.dumps({"messageId": "x" * 65, "motorid": "M"}), json.dumps({"motorid": "M", "pad": "p" * 5000}),
+               json.dumps({"messageId": {"nested": 1}, "motorid": "M"}), "\u00ff not json"]  # (mosquitto_pub -l cannot send a NUL: it drops the next line)
+        good = json.dumps({"messageId": 424242, "motorid": "Fulton-A99", "sensorData": {"pressure": 99}})
+        publish(broker, "motors/M/pressure", bad + [good])
+        publish(broker, "nowhere/x", ['{"a": 1}'])
+        publish(broker, "unrouted/x", ['{"a": 1}'])
+        wait_for(lambda: any(json.loads(p).get("source", {}).get("keyValue") == "Fulton-A99"
+                             for _, p in sub.messages("iotevents/actions/sns")), 10, "the good message's action")
+        def counted():
+            statuses = [json.loads(p) for _, p in sub.messages("iotevents/mqttd/status")]
+            return statuses and statuses[-1]["messageErrors"] >= 4 and statuses[-1]["messagesIn"] >= 9
+        wait_for(counted, 10, "the status to count the refused messages")
+        assert daemon.process.poll() is None, daemon.log_text()
+        status = json.loads(sub.messages("iotevents/mqttd/status")[-1][1])
+        assert daemon.stop() == 0, daemon.log_text()
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("bad-messages: %d refused and counted, the good one in the same batch ran, the daemon kept serving (status %s)"
+          % (status["messageErrors"], json.dumps(status, sort_keys=True)))
 
 
 def test_bad_configs():
@@ -344,6 +385,8 @@ if __name__ == "__main__":
         test_motor()
     elif what == "bad-configs":
         test_bad_configs()
+    elif what == "bad-messages":
+        test_bad_messages()
     elif what == "tls":
         test_tls()
     elif what == "reload":

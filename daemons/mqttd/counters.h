@@ -4,7 +4,7 @@
 #include <stdatomic.h>
 
 typedef struct mqttd_counters {
-    atomic_ullong messages_in;      /* MQTT messages consumed by engine calls */
+    atomic_ullong messages_in;      /* MQTT messages a rule matched, handed to the engine */
     atomic_ullong ids_generated;    /* of those, with a generated message id */
     atomic_ullong message_errors;   /* messages the engine refused (error entries, bad requests) */
     atomic_ullong unmatched;        /* messages no rule matched */

@@ -96,7 +96,6 @@ static void put_messages(mqttd_gateway *g, json_t *messages) {
     mqttd_outbox_end_batch(g->outbox, batch);
     if (atomic_load(&g->actions.outbox_failed)) engine_failed("outbox", NULL);
     if (status == IOTEVENTS_OK) {
-        atomic_fetch_add(&g->counters.messages_in, count);
         count_error_entries(g, response);
     } else if ((status == IOTEVENTS_INVALID_REQUEST || status == IOTEVENTS_LIMIT_EXCEEDED) && count > 1) {
         /* one bad message must not cost the others: each alone */
@@ -139,6 +138,7 @@ static void on_message(struct mosquitto *client, void *data, const struct mosqui
     json_t *entry = mqttd_message_entry(rule, message->payload, message->payloadlen > 0 ? (size_t)message->payloadlen : 0, &generated);
     if (!entry) engine_failed("out of memory", NULL);
     if (generated) atomic_fetch_add(&g->counters.ids_generated, 1);
+    atomic_fetch_add(&g->counters.messages_in, 1);
     if (!c->pending[index]) c->pending[index] = json_array();
     json_array_append_new(c->pending[index], entry);
     if ((int)json_array_size(c->pending[index]) >= rule->batch_size) flush_rule(c, index);
