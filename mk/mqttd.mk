@@ -8,12 +8,13 @@ MQTTD_RUN := LD_LIBRARY_PATH=$(OUT)/standard IOTEVENTS_LIBRARY=$(OUT)/standard/l
   MQTTD=$(OUT)/iotevents-mqttd python3 Tests/mqttd/run.py
 
 # make test: the motor scenario over MQTT, every bad configuration, bad messages, TLS with the test's own CA,
-# a model reload, and the crash test at a short length (kill -9 and broker restarts).
+# timers, a model reload, and the crash test at a short length (kill -9 and broker restarts).
 check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) motor
 	$(MQTTD_RUN) bad-configs
 	$(MQTTD_RUN) bad-messages
 	$(MQTTD_RUN) tls
+	$(MQTTD_RUN) timers
 	$(MQTTD_RUN) reload
 	$(MQTTD_RUN) crash 8
 

@@ -2,7 +2,7 @@
 """The iotevents-mqttd tests against a real mosquitto broker (make check-mqttd runs the short
 set, make check-mqttd-long the 50-run crash test, make bench-mqttd the throughput row).
 
-    python3 Tests/mqttd/run.py motor | bad-configs | bad-messages | tls | reload | crash [RUNS] | bench [MESSAGES]
+    python3 Tests/mqttd/run.py motor | bad-configs | bad-messages | tls | timers | reload | crash [RUNS] | bench [MESSAGES]
 
 The daemon is build/iotevents-mqttd (MQTTD=... for another); LD_LIBRARY_PATH picks the library."""
 import json
@@ -82,6 +82,51 @@ def test_motor(tls=None, name="motor"):
         sub.stop()
         broker.stop()
     print("%s: %d actions as expected, duplicates of every reading ignored, detectors Normal/0 and Dangerous/3" % (name, len(expected)))
+
+
+def test_timers():
+    """Timers, ticked by the daemon at each deadline: the examples' heartbeat model with a 1 s watchdog
+    (minTimerSeconds 1): a device that beats once goes Offline by itself and its sns action is
+    published; its next beat publishes iotTopicPublish to devices/<id>/online. A watchdog due
+    while the daemon was stopped fires after its restart."""
+    work = scratch("timers")
+    models = os.path.join(work, "models")
+    os.makedirs(models)
+    for name in ("heartbeat.json", "heartbeat-input.json"):
+        with open(os.path.join(ROOT, "examples", "models", name)) as f, open(os.path.join(models, name), "w") as g:
+            g.write(f.read().replace('"durationExpression": "300"', '"durationExpression": "1"'))
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "#", work)
+    config = base_config(broker, os.path.join(work, "state"), [models],
+                         [{"topicFilter": "beats/+", "inputName": "Heartbeat", "messageIdPath": "id"}])
+    config["engine"]["limits"] = {"minTimerSeconds": 1}
+    daemon = Daemon(config, work)
+    daemon.start()
+
+    def offline(device):
+        return [d for d in (json.loads(p) for _, p in sub.messages("iotevents/actions/sns"))
+                if d["source"].get("keyValue") == device and d["source"]["stateName"] == "Offline"]
+    try:
+        time.sleep(0.3)
+        publish(broker, "beats/dev1", [json.dumps({"id": "b1", "deviceId": "dev1", "battery": 80})])
+        wait_for(lambda: offline("dev1"), 5, "dev1's watchdog")
+        assert json.loads(offline("dev1")[0]["payload"]) == {"device": "dev1", "status": "offline", "beats": 1}, offline("dev1")
+        publish(broker, "beats/dev1", [json.dumps({"id": "b2", "deviceId": "dev1", "battery": 79})])
+        wait_for(lambda: sub.messages("devices/dev1/online"), 5, "dev1 back online")
+        publish(broker, "beats/dev2", [json.dumps({"id": "b3", "deviceId": "dev2", "battery": 50})])
+        time.sleep(0.2)
+        assert daemon.stop() == 0
+        time.sleep(1.5)  # dev2's watchdog falls due while the daemon is down
+        assert not offline("dev2")
+        daemon.start()
+        wait_for(lambda: offline("dev2"), 5, "dev2's watchdog after the restart")
+        assert daemon.stop() == 0
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("timers: a watchdog fired at its deadline and its action was published; one due during a restart fired after it")
 
 
 def test_bad_messages():
@@ -389,6 +434,8 @@ if __name__ == "__main__":
         test_bad_messages()
     elif what == "tls":
         test_tls()
+    elif what == "timers":
+        test_timers()
     elif what == "reload":
         test_reload()
     elif what == "crash":

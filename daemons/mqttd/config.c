@@ -139,7 +139,8 @@ static void read_broker(reader *r, json_t *root, mqttd_config *c) {
 }
 
 /* The engine's own configuration goes to iotevents_open as it is (it checks it and names the
- * member itself); the daemon only reads the state directory and turns the timer thread on. */
+ * member itself); the daemon only reads the state directory. Timers: the daemon's loop ticks the
+ * engine at each deadline (gateway.c says why not the engine's timer thread by default). */
 static void read_engine(reader *r, json_t *root, mqttd_config *c) {
     json_t *engine = optional_object(r, root, "engine");
     json_t *copy = engine ? json_deep_copy(engine) : json_object();
@@ -147,8 +148,7 @@ static void read_engine(reader *r, json_t *root, mqttd_config *c) {
         fail(r, "engine", "out of memory");
         return;
     }
-    if (!json_object_get(copy, "timerThread") && !json_object_get(copy, "clock"))
-        json_object_set_new(copy, "timerThread", json_true());
+    c->engine_timer_thread = json_is_true(json_object_get(copy, "timerThread"));
     c->state_directory = optional_string(r, copy, "engine", "stateDirectory", NULL);
     c->engine_json = json_dumps(copy, JSON_COMPACT);
     json_decref(copy);

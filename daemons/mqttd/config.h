@@ -31,7 +31,8 @@ typedef struct mqttd_config {
     bool clean_session;
     int keepalive_seconds;
     char *tls_ca_file, *tls_cert_file, *tls_key_file; /* CA set: TLS on */
-    char *engine_json;    /* the "engine" object, compact, for iotevents_open (timerThread added) */
+    char *engine_json;    /* the "engine" object, compact, for iotevents_open */
+    bool engine_timer_thread; /* engine.timerThread: the engine fires timers itself */
     char *state_directory; /* engine.stateDirectory, or NULL (then the outbox is in memory only) */
     char *model_paths[MQTTD_MAX_MODEL_PATHS];
     size_t model_path_count;

@@ -15,6 +15,13 @@
  * directory), so the message changes the engine state once. README.md states what this does
  * and does not cover.
  *
+ * Timers. The daemon ticks the engine itself, from this loop, at each deadline
+ * (iotevents_next_deadline), unless engine.timerThread is set. Why not the engine's timer
+ * thread: it starts inside iotevents_open and fires the expiries that fell due while the daemon
+ * was down at once, before iotevents_set_action_handler can be called, so their actions were
+ * dropped (the timers test lost one that way). Ticking from here also keeps every engine call
+ * and every action on one thread.
+ *
  * One libmosquitto client per connection: when a connection ends the client is destroyed, with
  * whatever it still held; the outbox, not the library, is what is published again on the next
  * connection. */
@@ -218,6 +225,32 @@ static void publish_status(connection *c) {
     free(text);
 }
 
+static long long epoch_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Fires the expiries due by now (a tick runs at most maxEvaluationsPerCall of them: again
+ * while some are still due, a bounded number of times per loop turn). */
+static void run_due_timers(mqttd_gateway *g) {
+    if (g->config.engine_timer_thread) return;
+    for (int round = 0; round < 16; round++) {
+        int64_t deadline = iotevents_next_deadline(g->engine);
+        if (deadline < 0 || deadline > epoch_ms()) return;
+        if (iotevents_tick(g->engine, -1) < 0) engine_failed("tick", NULL);
+    }
+}
+
+/* How long the loop may sleep: until the next deadline, at most max_ms. */
+static int timer_wait_ms(mqttd_gateway *g, int max_ms) {
+    if (g->config.engine_timer_thread) return max_ms;
+    int64_t deadline = iotevents_next_deadline(g->engine);
+    if (deadline < 0) return max_ms;
+    long long wait = deadline - epoch_ms();
+    return wait < 0 ? 0 : wait > max_ms ? max_ms : (int)wait + 1;
+}
+
 static void drain_wake_pipe(mqttd_gateway *g) {
     char buffer[256];
     while (read(g->wake_read_fd, buffer, sizeof buffer) > 0) {
@@ -295,6 +328,7 @@ static bool serve_connection(mqttd_gateway *g, long long drain_deadline) {
         bool draining = g->stop_requested != 0;
         if (draining && (mqttd_outbox_depth(g->outbox) == 0 || now_ms() >= drain_deadline || !c.connected)) break;
         if (g->reload_requested) reload_models(g);
+        run_due_timers(g);
         commit_outbox(g);
         publish_outbox(&c);
         int socket = mosquitto_socket(c.client);
@@ -302,7 +336,7 @@ static bool serve_connection(mqttd_gateway *g, long long drain_deadline) {
         struct pollfd fds[2] = {{socket, (short)((draining ? 0 : POLLIN) | (mosquitto_want_write(c.client) ? POLLOUT : 0)), 0},
                                 {g->wake_read_fd, POLLIN, 0}};
         if (draining) fds[0].events |= POLLIN; /* PUBACKs of the outbox still come in */
-        int ready = poll(fds, 2, 200);
+        int ready = poll(fds, 2, timer_wait_ms(g, 200));
         if (ready < 0 && errno != EINTR) break;
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) {
             /* while draining new messages may arrive; they are consumed like any other */
@@ -344,7 +378,9 @@ int mqttd_gateway_run(mqttd_gateway *g, int drain_ms) {
         long long until = now_ms() + backoff;
         while (!g->stop_requested && now_ms() < until) {
             struct pollfd wake = {g->wake_read_fd, POLLIN, 0};
-            if (poll(&wake, 1, (int)(until - now_ms())) > 0) drain_wake_pipe(g);
+            long long left = until - now_ms();
+            if (poll(&wake, 1, timer_wait_ms(g, left < 0 ? 0 : (int)left)) > 0) drain_wake_pipe(g);
+            run_due_timers(g);
             commit_outbox(g);
             if (g->reload_requested) reload_models(g);
         }
