@@ -7,8 +7,12 @@
 MQTTD_RUN := LD_LIBRARY_PATH=$(OUT)/standard IOTEVENTS_LIBRARY=$(OUT)/standard/libiotevents.so.$(SOVERSION) \
   MQTTD=$(OUT)/iotevents-mqttd python3 Tests/mqttd/run.py
 
+# valgrind's error or a leak changes the daemon's exit status, which every test checks
+MQTTD_MEMCHECK := valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=9
+
 # make test: the motor scenario over MQTT, every bad configuration, bad messages, TLS with the test's own CA,
-# timers, a model reload, and the crash test at a short length (kill -9 and broker restarts).
+# timers, a model reload, and the crash test at a short length (kill -9 and broker restarts);
+# then the motor scenario, the bad configurations and the bad messages under valgrind memcheck.
 check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) motor
 	$(MQTTD_RUN) bad-configs
@@ -17,6 +21,10 @@ check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) timers
 	$(MQTTD_RUN) reload
 	$(MQTTD_RUN) crash 8
+	@echo "check-mqttd: motor, bad-configs, bad-messages under valgrind memcheck"
+	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) motor
+	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-configs
+	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-messages
 
 # The crash test at length: 60 runs, each with a kill -9 (and every third a broker restart).
 check-mqttd-long: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test

@@ -139,7 +139,14 @@ class Daemon:
 
     def start(self):
         self.log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([daemon_path(), self.config_path], stdout=self.log, stderr=self.log)
+        wrapper = os.environ.get("MQTTD_WRAP", "").split()  # e.g. valgrind and its options
+        self.process = subprocess.Popen(wrapper + [daemon_path(), self.config_path], stdout=self.log, stderr=self.log)
+
+    def wait_connected(self, timeout=30):
+        """Until the daemon has connected (and sent its subscriptions): messages published before
+        its session first exists would not be kept for it."""
+        wait_for(lambda: "connected to" in self.log_text(), timeout, "the daemon to connect")
+        time.sleep(0.2)
 
     def signal(self, number):
         self.process.send_signal(number)

@@ -57,7 +57,7 @@ def test_motor(tls=None, name="motor"):
     daemon = Daemon(config, work)
     daemon.start()
     try:
-        time.sleep(0.3)
+        daemon.wait_connected()
         for i, payload in enumerate(motor_payloads()):
             motor = MOTOR_READINGS[i][0]
             publish(broker, "motors/%s/pressure" % motor, [payload, payload])
@@ -74,6 +74,7 @@ def test_motor(tls=None, name="motor"):
         status = json.loads(sub.messages("iotevents/mqttd/status")[-1][1])
         assert status["errors"] == 0 and status["messageErrors"] == 0, status
         assert daemon.stop() == 0, daemon.log_text()
+        assert "stopped: 12 message(s) in, 3 action(s) out, 0 in the outbox" in daemon.log_text(), daemon.log_text()
         states = describe_detectors(state, "motorDetectorModel", ["Fulton-A32", "Fulton-A33"])
         assert states == {"Fulton-A32": ("Normal", {"pressureThresholdBreached": "0"}),
                           "Fulton-A33": ("Dangerous", {"pressureThresholdBreached": "3"})}, states
@@ -108,7 +109,7 @@ def test_timers():
         return [d for d in (json.loads(p) for _, p in sub.messages("iotevents/actions/sns"))
                 if d["source"].get("keyValue") == device and d["source"]["stateName"] == "Offline"]
     try:
-        time.sleep(0.3)
+        daemon.wait_connected()
         publish(broker, "beats/dev1", [json.dumps({"id": "b1", "deviceId": "dev1", "battery": 80})])
         wait_for(lambda: offline("dev1"), 5, "dev1's watchdog")
         assert json.loads(offline("dev1")[0]["payload"]) == {"device": "dev1", "status": "offline", "beats": 1}, offline("dev1")
@@ -145,7 +146,7 @@ def test_bad_messages():
     daemon = Daemon(config, work)
     daemon.start()
     try:
-        time.sleep(0.3)
+        daemon.wait_connected()
         bad = ["not json at all", "[1, 2, 3]", json.dumps({"messageId": "bad id!", "motorid": "M", "sensorData": {"pressure": 1}}),
                json.dumps({"messageId": "x" * 65, "motorid": "M"}), json.dumps({"motorid": "M", "pad": "p" * 5000}),
                json.dumps({"messageId": {"nested": 1}, "motorid": "M"}), "\u00ff not json"]  # (mosquitto_pub -l cannot send a NUL: it drops the next line)
@@ -185,7 +186,7 @@ def test_bad_configs():
             f.write(text)
         with open(os.path.join(HERE, "bad-configs", case + ".expected")) as f:
             expected = f.read().strip().replace("@WORK@", work).replace("@MODELS@", os.path.join(HERE, "models"))
-        result = subprocess.run([daemon_path(), config], capture_output=True, text=True, timeout=20)
+        result = subprocess.run(os.environ.get("MQTTD_WRAP", "").split() + [daemon_path(), config], capture_output=True, text=True, timeout=60)
         lines = result.stderr.strip().splitlines()
         want = "iotevents-mqttd: %s: %s" % (config, expected)
         if result.returncode != 2 or lines != [want]:
@@ -256,7 +257,7 @@ def test_reload():
     daemon = Daemon(config, work)
     daemon.start()
     try:
-        time.sleep(0.3)
+        daemon.wait_connected()
         publish(broker, "seq/a", counter_payloads(1, 1))
         wait_for(lambda: sub.messages("out/counter"), 10, "the first action")
         path = os.path.join(models, "counter.json")
@@ -360,6 +361,7 @@ def test_crash(runs, devices=4, per_run=100):
                          [{"topicFilter": "seq/#", "inputName": "Seq", "messageIdPath": "id", "batchSize": 10}])
     daemon = Daemon(config, work)
     daemon.start()
+    daemon.wait_connected()  # its session exists from here on, kept across kills and restarts
     rng = random.Random(int(os.environ.get("MQTTD_SEED", "27")))
     kills = restarts = 0
     try:
@@ -411,7 +413,7 @@ def test_bench(messages, durability="always"):
     daemon = Daemon(config, work)
     daemon.start()
     try:
-        time.sleep(0.3)
+        daemon.wait_connected()
         payloads = counter_payloads(10, messages // 10)
         started = time.time()
         publish(broker, "seq/a", payloads)
