@@ -95,7 +95,7 @@ static void put_messages(mqttd_gateway *g, json_t *messages) {
     char *ids_text = json_dumps(ids, JSON_COMPACT);
     json_decref(ids);
     if (!body || !ids_text) engine_failed("out of memory", NULL);
-    uint64_t batch = mqttd_outbox_begin_batch(g->outbox, ids_text);
+    uint64_t batch = mqttd_outbox_begin_batch(g->outbox, ids_text, mqttd_engine_log_bytes(g->config.state_directory));
     free(ids_text);
     char *response = NULL;
     int status = iotevents_call(g->engine, "BatchPutMessage", body, &response);
@@ -207,7 +207,7 @@ static void publish_outbox(connection *c) {
 static void publish_status(connection *c) {
     mqttd_gateway *g = c->gateway;
     mqttd_counters *k = &g->counters;
-    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                                "messagesIn", (json_int_t)atomic_load(&k->messages_in),
                                "messageIdsGenerated", (json_int_t)atomic_load(&k->ids_generated),
                                "messageErrors", (json_int_t)atomic_load(&k->message_errors),
@@ -218,7 +218,8 @@ static void publish_status(connection *c) {
                                "outboxDepth", (json_int_t)mqttd_outbox_depth(g->outbox),
                                "reconnects", (json_int_t)atomic_load(&k->reconnects),
                                "errors", (json_int_t)atomic_load(&k->errors),
-                               "batchesInterruptedAtStart", (json_int_t)mqttd_outbox_interrupted(g->outbox));
+                               "batchesInterruptedAtStart", (json_int_t)mqttd_outbox_interrupted(g->outbox),
+                               "batchesWithActionsLostAtStart", (json_int_t)mqttd_outbox_lost_batches(g->outbox));
     char *text = status ? json_dumps(status, JSON_COMPACT) : NULL;
     json_decref(status);
     if (text && c->connected) mosquitto_publish(c->client, NULL, g->config.status_topic, (int)strlen(text), text, 0, false);

@@ -55,13 +55,15 @@ int main(int argc, char **argv) {
     g->wake_read_fd = wake[0];
     g->wake_write_fd = wake[1];
 
+    /* before the engine opens (and perhaps rewrites it): what the log held at the crash */
+    long long engine_log_bytes = mqttd_engine_log_bytes(g->config.state_directory);
     char *open_error = NULL;
     g->engine = iotevents_open(g->config.engine_json, &open_error);
     if (!g->engine) {
         engine_open_error(error, sizeof error, open_error);
         return bad_config(path, error);
     }
-    g->outbox = mqttd_outbox_open(g->config.state_directory, error, sizeof error);
+    g->outbox = mqttd_outbox_open(g->config.state_directory, engine_log_bytes, error, sizeof error);
     if (!g->outbox) return bad_config(path, error);
     g->actions.config = &g->config;
     g->actions.outbox = g->outbox;

@@ -33,12 +33,14 @@ struct mqttd_outbox {
     bool dirty;
     off_t bytes;
     uint64_t next_batch;
-    size_t interrupted;
+    size_t interrupted, lost_batches;
 };
 
 typedef struct open_batch { /* a batch begun and not (yet) ended, while loading */
     struct open_batch *next;
     uint64_t batch;
+    long long log_bytes; /* the engine's log size when the batch began */
+    size_t actions;      /* action records after its begin marker: those reached the outbox */
     char *ids;
 } open_batch;
 
@@ -121,6 +123,7 @@ static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error,
             open_batch *b = calloc(1, sizeof *b);
             if (b) {
                 b->batch = (uint64_t)begun;
+                b->log_bytes = json_is_integer(json_object_get(record, "log")) ? json_integer_value(json_object_get(record, "log")) : -1;
                 b->ids = json_dumps(json_object_get(record, "ids"), JSON_COMPACT | JSON_ENCODE_ANY);
                 b->next = *batches;
                 *batches = b;
@@ -159,6 +162,7 @@ static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error,
             }
             e->committed = true;
             push(o, e);
+            for (open_batch *b = *batches; b; b = b->next) b->actions++;
             if ((uint64_t)sequence >= o->next_sequence) o->next_sequence = (uint64_t)sequence + 1;
         } else {
             snprintf(error, error_size, "%s: line %lu is not an outbox record", o->path, number);
@@ -201,7 +205,35 @@ static bool rewrite(mqttd_outbox *o, const char *dir) {
     return ok;
 }
 
-mqttd_outbox *mqttd_outbox_open(const char *dir, char *error, size_t error_size) {
+long long mqttd_engine_log_bytes(const char *dir) {
+    if (!dir) return -1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/log", dir);
+    struct stat info;
+    return stat(path, &info) == 0 ? (long long)info.st_size : -1;
+}
+
+/* What became of a batch begun and not ended (outbox.h). */
+static void report_interrupted(mqttd_outbox *o, const open_batch *b, long long engine_log_bytes) {
+    o->interrupted++;
+    const char *ids = b->ids ? b->ids : "?";
+    if (b->log_bytes >= 0 && engine_log_bytes == b->log_bytes) {
+        fprintf(stderr, "iotevents-mqttd: interrupted batch not applied by the engine (its log did not grow): "
+                        "messageIds %s come back from the broker, nothing lost\n", ids);
+    } else if (b->log_bytes >= 0 && engine_log_bytes > b->log_bytes) {
+        o->lost_batches++;
+        fprintf(stderr, "iotevents-mqttd: interrupted batch applied by the engine before all its actions reached the outbox: "
+                        "%zu did, the other actions of messageIds %s are lost, unless the engine had taken those messages "
+                        "before (a redelivery: the engine logs a call that only repeats ids too) (engine log %lld bytes then, %lld now)\n",
+                b->actions, ids, b->log_bytes, engine_log_bytes);
+    } else {
+        o->lost_batches++;
+        fprintf(stderr, "iotevents-mqttd: interrupted batch, the engine's log was rewritten since: "
+                        "%zu actions reached the outbox, the other actions of messageIds %s may be lost\n", b->actions, ids);
+    }
+}
+
+mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, char *error, size_t error_size) {
     mqttd_outbox *o = calloc(1, sizeof *o);
     if (!o) {
         snprintf(error, error_size, "out of memory");
@@ -230,11 +262,7 @@ mqttd_outbox *mqttd_outbox_open(const char *dir, char *error, size_t error_size)
     if (file) fclose(file);
     for (open_batch *b = batches, *next; b; b = next) {
         next = b->next;
-        if (loaded) {
-            o->interrupted++;
-            fprintf(stderr, "iotevents-mqttd: interrupted batch: the engine call for messageIds %s did not complete; "
-                            "if the engine had logged it, its actions are lost\n", b->ids ? b->ids : "?");
-        }
+        if (loaded) report_interrupted(o, b, engine_log_bytes);
         free(b->ids);
         free(b);
     }
@@ -350,11 +378,13 @@ void mqttd_outbox_reset_published(mqttd_outbox *o) {
     pthread_mutex_unlock(&o->lock);
 }
 
-uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json) {
+uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json, long long engine_log_bytes) {
     pthread_mutex_lock(&o->lock);
     uint64_t batch = ++o->next_batch;
     json_t *ids = json_loads(ids_json, JSON_DECODE_ANY, NULL);
-    if (o->fd >= 0) write_record(o, json_pack("{s:I, s:o}", "b", (json_int_t)batch, "ids", ids ? ids : json_null()));
+    if (o->fd >= 0)
+        write_record(o, json_pack("{s:I, s:o, s:I}", "b", (json_int_t)batch, "ids", ids ? ids : json_null(), "log",
+                                  (json_int_t)engine_log_bytes));
     else json_decref(ids);
     pthread_mutex_unlock(&o->lock);
     return batch;
@@ -367,6 +397,7 @@ void mqttd_outbox_end_batch(mqttd_outbox *o, uint64_t batch) {
 }
 
 size_t mqttd_outbox_interrupted(mqttd_outbox *o) { return o->interrupted; }
+size_t mqttd_outbox_lost_batches(mqttd_outbox *o) { return o->lost_batches; }
 
 size_t mqttd_outbox_depth(mqttd_outbox *o) {
     pthread_mutex_lock(&o->lock);
