@@ -2,8 +2,10 @@
  *
  * When a message is acknowledged. libmosquitto 2.0.11 (Debian 12) sends the PUBACK of an
  * incoming QoS 1 message *before* it calls on_message (lib/handle_publish.c: send__puback, then
- * the callback), and has no manual acknowledgement. With the library's own loop a PUBACK can
- * therefore reach the broker before the engine saw the message, and a crash then loses it. But
+ * the callback), and has no manual acknowledgement (upstream's v2.0.11 and Debian's
+ * 2.0.11-1.2+deb12u2 alike: Debian's patches change packet__queue only for the broker). With
+ * the library's own loop a PUBACK can therefore reach the broker before the engine saw the
+ * message, and a crash then loses it. But
  * packet__queue writes a packet to the socket at once only when the client is not marked
  * threaded; with mosquitto_threaded_set(true) it only queues it, and the packets go out when
  * mosquitto_loop_write runs. This loop drives libmosquitto itself (loop_read, loop_write,
