@@ -39,7 +39,7 @@ void mqttd_action_handler(const char *action_json, void *payload) {
     } else if (mqttd_outbox_append(actions->outbox, topic, text, actions->config->publish_qos)) {
         atomic_fetch_add(&actions->counters->actions_queued, 1);
         char wake = 0;
-        if (write(actions->wake_fd, &wake, 1) < 0) { /* the pipe is full: the loop is awake anyway */
+        if (actions->wake_fd >= 0 && write(actions->wake_fd, &wake, 1) < 0) { /* the pipe is full: the loop is awake anyway */
         }
     } else {
         atomic_fetch_add(&actions->counters->errors, 1);

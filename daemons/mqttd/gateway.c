@@ -97,7 +97,10 @@ static void put_messages(mqttd_gateway *g, json_t *messages) {
     char *ids_text = json_dumps(ids, JSON_COMPACT);
     json_decref(ids);
     if (!body || !ids_text) engine_failed("out of memory", NULL);
-    uint64_t batch = mqttd_outbox_begin_batch(g->outbox, ids_text, mqttd_engine_log_bytes(g->config.state_directory));
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint64_t batch = mqttd_outbox_begin_batch(g->outbox, ids_text, body, mqttd_engine_log_bytes(g->config.state_directory),
+                                              (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
     free(ids_text);
     char *response = NULL;
     int status = iotevents_call(g->engine, "BatchPutMessage", body, &response);
@@ -209,7 +212,7 @@ static void publish_outbox(connection *c) {
 static void publish_status(connection *c) {
     mqttd_gateway *g = c->gateway;
     mqttd_counters *k = &g->counters;
-    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                                "messagesIn", (json_int_t)atomic_load(&k->messages_in),
                                "messageIdsGenerated", (json_int_t)atomic_load(&k->ids_generated),
                                "messageErrors", (json_int_t)atomic_load(&k->message_errors),
@@ -221,6 +224,7 @@ static void publish_status(connection *c) {
                                "reconnects", (json_int_t)atomic_load(&k->reconnects),
                                "errors", (json_int_t)atomic_load(&k->errors),
                                "batchesInterruptedAtStart", (json_int_t)mqttd_outbox_interrupted(g->outbox),
+                               "batchesRecoveredAtStart", (json_int_t)mqttd_outbox_recovered_batches(g->outbox),
                                "batchesWithActionsLostAtStart", (json_int_t)mqttd_outbox_lost_batches(g->outbox));
     char *text = status ? json_dumps(status, JSON_COMPACT) : NULL;
     json_decref(status);

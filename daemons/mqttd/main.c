@@ -7,6 +7,7 @@
  * member or file), 75 when the engine or the outbox could not keep a call durably. */
 #define _GNU_SOURCE
 #include "gateway.h"
+#include "recovery.h"
 #include <fcntl.h>
 #include <jansson.h>
 #include <mosquitto.h>
@@ -55,16 +56,18 @@ int main(int argc, char **argv) {
     g->wake_read_fd = wake[0];
     g->wake_write_fd = wake[1];
 
-    /* before the engine opens (and perhaps rewrites it): what the log held at the crash */
+    /* The outbox first, before the engine opens (and perhaps rewrites its log): an interrupted
+     * batch is judged, and its actions recovered, on the log as the crash left it. */
     long long engine_log_bytes = mqttd_engine_log_bytes(g->config.state_directory);
+    mqttd_recovery recovery = {&g->config, &g->counters};
+    g->outbox = mqttd_outbox_open(g->config.state_directory, engine_log_bytes, &recovery, error, sizeof error);
+    if (!g->outbox) return bad_config(path, error);
     char *open_error = NULL;
     g->engine = iotevents_open(g->config.engine_json, &open_error);
     if (!g->engine) {
         engine_open_error(error, sizeof error, open_error);
         return bad_config(path, error);
     }
-    g->outbox = mqttd_outbox_open(g->config.state_directory, engine_log_bytes, error, sizeof error);
-    if (!g->outbox) return bad_config(path, error);
     g->actions.config = &g->config;
     g->actions.outbox = g->outbox;
     g->actions.counters = &g->counters;

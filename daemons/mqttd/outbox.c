@@ -4,6 +4,7 @@
  * caused them is acknowledged to the broker. */
 #define _GNU_SOURCE
 #include "outbox.h"
+#include "recovery.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -33,7 +34,7 @@ struct mqttd_outbox {
     bool dirty;
     off_t bytes;
     uint64_t next_batch;
-    size_t interrupted, lost_batches;
+    size_t interrupted, recovered_batches, lost_batches;
 };
 
 typedef struct open_batch { /* a batch begun and not (yet) ended, while loading */
@@ -41,7 +42,9 @@ typedef struct open_batch { /* a batch begun and not (yet) ended, while loading 
     uint64_t batch;
     long long log_bytes; /* the engine's log size when the batch began */
     size_t actions;      /* action records after its begin marker: those reached the outbox */
+    long long epoch_ms;  /* when the call was made */
     char *ids;
+    char *request;       /* the BatchPutMessage request, to run it again (recovery.h) */
 } open_batch;
 
 static bool write_all(int fd, const char *data, size_t length) {
@@ -125,6 +128,8 @@ static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error,
                 b->batch = (uint64_t)begun;
                 b->log_bytes = json_is_integer(json_object_get(record, "log")) ? json_integer_value(json_object_get(record, "log")) : -1;
                 b->ids = json_dumps(json_object_get(record, "ids"), JSON_COMPACT | JSON_ENCODE_ANY);
+                b->request = json_is_string(json_object_get(record, "req")) ? strdup(json_string_value(json_object_get(record, "req"))) : NULL;
+                b->epoch_ms = json_is_integer(json_object_get(record, "t")) ? json_integer_value(json_object_get(record, "t")) : -1;
                 b->next = *batches;
                 *batches = b;
             }
@@ -134,6 +139,7 @@ static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error,
                     open_batch *gone = *link;
                     *link = gone->next;
                     free(gone->ids);
+                    free(gone->request);
                     free(gone);
                     break;
                 }
@@ -213,27 +219,42 @@ long long mqttd_engine_log_bytes(const char *dir) {
     return stat(path, &info) == 0 ? (long long)info.st_size : -1;
 }
 
-/* What became of a batch begun and not ended (outbox.h). */
-static void report_interrupted(mqttd_outbox *o, const open_batch *b, long long engine_log_bytes) {
+/* What became of a batch begun and not ended (outbox.h), and its actions recovered when the
+ * engine had logged it. Runs while the outbox is loaded (o->fd < 0), so recovered actions are
+ * appended in memory and reach the file with the rewrite that follows. */
+static void settle_interrupted(mqttd_outbox *o, const open_batch *b, long long engine_log_bytes, mqttd_recovery *recovery) {
     o->interrupted++;
     const char *ids = b->ids ? b->ids : "?";
     if (b->log_bytes >= 0 && engine_log_bytes == b->log_bytes) {
         fprintf(stderr, "iotevents-mqttd: interrupted batch not applied by the engine (its log did not grow): "
                         "messageIds %s come back from the broker, nothing lost\n", ids);
-    } else if (b->log_bytes >= 0 && engine_log_bytes > b->log_bytes) {
-        o->lost_batches++;
+        return;
+    }
+    if (b->log_bytes >= 0 && engine_log_bytes > b->log_bytes && b->request && b->epoch_ms >= 0 && recovery) {
+        char error[512];
+        size_t before = o->depth;
+        if (mqttd_recover_batch(recovery, b->request, b->log_bytes, b->epoch_ms, o, error, sizeof error)) {
+            o->recovered_batches++;
+            fprintf(stderr, "iotevents-mqttd: interrupted batch applied by the engine before all its actions reached the outbox "
+                            "(%zu did): ran it again on the state before it, %zu actions recovered for messageIds %s\n",
+                    b->actions, o->depth - before, ids);
+            return;
+        }
+        fprintf(stderr, "iotevents-mqttd: recovery failed: %s\n", error);
+    }
+    o->lost_batches++;
+    if (b->log_bytes >= 0 && engine_log_bytes > b->log_bytes)
         fprintf(stderr, "iotevents-mqttd: interrupted batch applied by the engine before all its actions reached the outbox: "
                         "%zu did, the other actions of messageIds %s are lost, unless the engine had taken those messages "
                         "before (a redelivery: the engine logs a call that only repeats ids too) (engine log %lld bytes then, %lld now)\n",
                 b->actions, ids, b->log_bytes, engine_log_bytes);
-    } else {
-        o->lost_batches++;
+    else
         fprintf(stderr, "iotevents-mqttd: interrupted batch, the engine's log was rewritten since: "
                         "%zu actions reached the outbox, the other actions of messageIds %s may be lost\n", b->actions, ids);
-    }
 }
 
-mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, char *error, size_t error_size) {
+mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, mqttd_recovery *recovery, char *error,
+                                size_t error_size) {
     mqttd_outbox *o = calloc(1, sizeof *o);
     if (!o) {
         snprintf(error, error_size, "out of memory");
@@ -251,6 +272,11 @@ mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, cha
         return NULL;
     }
     snprintf(o->path, size, "%s/mqttd-outbox", dir);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) { /* the engine would create it too, with this mode */
+        snprintf(error, error_size, "%s: %s", dir, strerror(errno));
+        mqttd_outbox_close(o);
+        return NULL;
+    }
     FILE *file = fopen(o->path, "re");
     if (!file && errno != ENOENT) {
         snprintf(error, error_size, "%s: %s", o->path, strerror(errno));
@@ -262,8 +288,9 @@ mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, cha
     if (file) fclose(file);
     for (open_batch *b = batches, *next; b; b = next) {
         next = b->next;
-        if (loaded) report_interrupted(o, b, engine_log_bytes);
+        if (loaded) settle_interrupted(o, b, engine_log_bytes, recovery);
         free(b->ids);
+        free(b->request);
         free(b);
     }
     if (!loaded) {
@@ -378,13 +405,14 @@ void mqttd_outbox_reset_published(mqttd_outbox *o) {
     pthread_mutex_unlock(&o->lock);
 }
 
-uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json, long long engine_log_bytes) {
+uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json, const char *request_json,
+                                  long long engine_log_bytes, long long epoch_ms) {
     pthread_mutex_lock(&o->lock);
     uint64_t batch = ++o->next_batch;
     json_t *ids = json_loads(ids_json, JSON_DECODE_ANY, NULL);
     if (o->fd >= 0)
-        write_record(o, json_pack("{s:I, s:o, s:I}", "b", (json_int_t)batch, "ids", ids ? ids : json_null(), "log",
-                                  (json_int_t)engine_log_bytes));
+        write_record(o, json_pack("{s:I, s:o, s:I, s:I, s:s}", "b", (json_int_t)batch, "ids", ids ? ids : json_null(), "log",
+                                  (json_int_t)engine_log_bytes, "t", (json_int_t)epoch_ms, "req", request_json));
     else json_decref(ids);
     pthread_mutex_unlock(&o->lock);
     return batch;
@@ -398,6 +426,7 @@ void mqttd_outbox_end_batch(mqttd_outbox *o, uint64_t batch) {
 
 size_t mqttd_outbox_interrupted(mqttd_outbox *o) { return o->interrupted; }
 size_t mqttd_outbox_lost_batches(mqttd_outbox *o) { return o->lost_batches; }
+size_t mqttd_outbox_recovered_batches(mqttd_outbox *o) { return o->recovered_batches; }
 
 size_t mqttd_outbox_depth(mqttd_outbox *o) {
     pthread_mutex_lock(&o->lock);

@@ -15,7 +15,9 @@ typedef struct mqttd_outbox mqttd_outbox;
 /* dir NULL: in memory only (nothing survives a restart). engine_log_bytes: the size of the
  * engine's log before the engine was opened (mqttd_engine_log_bytes), to tell what happened to
  * an interrupted batch (below). NULL with error set on failure. */
-mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, char *error, size_t error_size);
+typedef struct mqttd_recovery mqttd_recovery; /* recovery.h */
+mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, mqttd_recovery *recovery, char *error,
+                                size_t error_size);
 /* The size of the engine's write-ahead log, <dir>/log (include/iotevents.h, "Durable state"),
  * or -1. The engine appends one record per state-changing call before the call returns. */
 long long mqttd_engine_log_bytes(const char *dir);
@@ -47,11 +49,13 @@ size_t mqttd_outbox_depth(mqttd_outbox *outbox);
  * or is shorter (compacted since: they may be lost). The daemon makes every engine call
  * from one thread, so what the log gained after the marker is that batch's call. Written, not
  * synced: a kill leaves them in the page cache. */
-uint64_t mqttd_outbox_begin_batch(mqttd_outbox *outbox, const char *ids_json, long long engine_log_bytes);
+uint64_t mqttd_outbox_begin_batch(mqttd_outbox *outbox, const char *ids_json, const char *request_json,
+                                  long long engine_log_bytes, long long epoch_ms);
 void mqttd_outbox_end_batch(mqttd_outbox *outbox, uint64_t batch);
-/* Batches found interrupted when the outbox was opened, and of those the ones whose actions
- * are (or may be) lost. */
+/* Batches found interrupted when the outbox was opened; of those the ones whose actions were
+ * recovered (recovery.h), and the ones whose actions are (or may be) lost. */
 size_t mqttd_outbox_interrupted(mqttd_outbox *outbox);
+size_t mqttd_outbox_recovered_batches(mqttd_outbox *outbox);
 size_t mqttd_outbox_lost_batches(mqttd_outbox *outbox);
 
 #endif
