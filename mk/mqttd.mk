@@ -11,7 +11,8 @@ MQTTD_RUN := LD_LIBRARY_PATH=$(OUT)/standard IOTEVENTS_LIBRARY=$(OUT)/standard/l
 MQTTD_MEMCHECK := valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 
 # make test: the motor scenario over MQTT, every bad configuration, bad messages, TLS with the test's own CA,
-# timers, a model reload, and the crash test at a short length (kill -9 and broker restarts);
+# timers (and kill -9 around a tick), a model reload, the crash test at a short length (kill -9
+# and broker restarts);
 # then the motor scenario, the bad configurations and the bad messages under valgrind memcheck.
 check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) motor
@@ -19,6 +20,7 @@ check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) bad-messages
 	$(MQTTD_RUN) tls
 	$(MQTTD_RUN) timers
+	$(MQTTD_RUN) timer-crash 5
 	$(MQTTD_RUN) reload
 	$(MQTTD_RUN) crash 8
 	@echo "check-mqttd: motor, bad-configs, bad-messages under valgrind memcheck"

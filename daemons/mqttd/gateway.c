@@ -239,13 +239,19 @@ static long long epoch_ms(void) {
 }
 
 /* Fires the expiries due by now (a tick runs at most maxEvaluationsPerCall of them: again
- * while some are still due, a bounded number of times per loop turn). */
-static void run_due_timers(mqttd_gateway *g) {
+ * while some are still due, a bounded number of times per loop turn). Each tick is given its
+ * time explicitly and sits between outbox markers like a batch, so that its actions can be
+ * recovered the same way (recovery.h). */
+void mqttd_gateway_run_due_timers(mqttd_gateway *g) {
     if (g->config.engine_timer_thread) return;
     for (int round = 0; round < 16; round++) {
         int64_t deadline = iotevents_next_deadline(g->engine);
-        if (deadline < 0 || deadline > epoch_ms()) return;
-        if (iotevents_tick(g->engine, -1) < 0) engine_failed("tick", NULL);
+        long long now = epoch_ms();
+        if (deadline < 0 || deadline > now) return;
+        uint64_t mark = mqttd_outbox_begin_batch(g->outbox, "[]", NULL, mqttd_engine_log_bytes(g->config.state_directory), now);
+        if (iotevents_tick(g->engine, now) < 0) engine_failed("tick", NULL);
+        mqttd_outbox_end_batch(g->outbox, mark);
+        if (atomic_load(&g->actions.outbox_failed)) engine_failed("outbox", NULL);
     }
 }
 
@@ -335,7 +341,7 @@ static bool serve_connection(mqttd_gateway *g, long long drain_deadline) {
         bool draining = g->stop_requested != 0;
         if (draining && (mqttd_outbox_depth(g->outbox) == 0 || now_ms() >= drain_deadline || !c.connected)) break;
         if (g->reload_requested) reload_models(g);
-        run_due_timers(g);
+        mqttd_gateway_run_due_timers(g);
         commit_outbox(g);
         publish_outbox(&c);
         int socket = mosquitto_socket(c.client);
@@ -387,7 +393,7 @@ int mqttd_gateway_run(mqttd_gateway *g, int drain_ms) {
             struct pollfd wake = {g->wake_read_fd, POLLIN, 0};
             long long left = until - now_ms();
             if (poll(&wake, 1, timer_wait_ms(g, left < 0 ? 0 : (int)left)) > 0) drain_wake_pipe(g);
-            run_due_timers(g);
+            mqttd_gateway_run_due_timers(g);
             commit_outbox(g);
             if (g->reload_requested) reload_models(g);
         }

@@ -24,5 +24,8 @@ typedef struct mqttd_gateway {
 /* Serves until stop_requested: connects, reconnects with backoff, consumes, publishes. Then
  * drains (publishes the outbox for up to drain_ms) and disconnects. Returns the exit status. */
 int mqttd_gateway_run(mqttd_gateway *gateway, int drain_ms);
+/* Ticks the engine while an expiry is due (unless engine.timerThread); exits 75 when the
+ * engine cannot log the tick. */
+void mqttd_gateway_run_due_timers(mqttd_gateway *gateway);
 
 #endif

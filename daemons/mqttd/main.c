@@ -55,6 +55,14 @@ int main(int argc, char **argv) {
     if (pipe2(wake, O_NONBLOCK | O_CLOEXEC) != 0) return bad_config(path, "cannot create a pipe");
     g->wake_read_fd = wake[0];
     g->wake_write_fd = wake[1];
+    /* at once: a SIGTERM during the start (recovery, models) is a stop request like any other */
+    struct sigaction action = {0};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
 
     /* The outbox first, before the engine opens (and perhaps rewrites its log): an interrupted
      * batch is judged, and its actions recovered, on the log as the crash left it. */
@@ -81,19 +89,8 @@ int main(int argc, char **argv) {
     int status = 0;
     /* Expiries that fell due while the daemon was down fire at the engine's first tick after
      * opening: tick once now, the handler set (their actions wait in the outbox). */
-    if (!check_only && iotevents_tick(g->engine, -1) < 0) {
-        fprintf(stderr, "iotevents-mqttd: engine: the first tick failed\n");
-        iotevents_close(g->engine);
-        return 75;
-    }
+    if (!check_only) mqttd_gateway_run_due_timers(g);
     if (!check_only) {
-        struct sigaction action = {0};
-        action.sa_handler = on_signal;
-        sigemptyset(&action.sa_mask);
-        sigaction(SIGTERM, &action, NULL);
-        sigaction(SIGINT, &action, NULL);
-        sigaction(SIGHUP, &action, NULL);
-        signal(SIGPIPE, SIG_IGN);
         mosquitto_lib_init();
         fprintf(stderr, "iotevents-mqttd: started, %zu action(s) in the outbox\n", mqttd_outbox_depth(g->outbox));
         status = mqttd_gateway_run(g, 5000);
