@@ -382,6 +382,16 @@ void mqttd_outbox_published(mqttd_outbox *o, uint64_t sequence, int mid) {
     pthread_mutex_unlock(&o->lock);
 }
 
+/* Everything delivered, no batch open and the file large: start it again, empty. (Called with
+ * the lock held, after an acknowledgement or a batch's end marker; the daemon's own engine calls
+ * are made one at a time, so none is open then.) */
+static void restart_if_empty(mqttd_outbox *o) {
+    if (!o->head && o->fd >= 0 && o->bytes > (1 << 20) && ftruncate(o->fd, 0) == 0) {
+        lseek(o->fd, 0, SEEK_SET);
+        o->bytes = 0;
+    }
+}
+
 bool mqttd_outbox_acknowledged(mqttd_outbox *o, int mid) {
     pthread_mutex_lock(&o->lock);
     entry **link = &o->head, *previous = NULL;
@@ -397,11 +407,7 @@ bool mqttd_outbox_acknowledged(mqttd_outbox *o, int mid) {
         /* Not synced: a lost acknowledgement only means one more delivery after a crash. */
         if (o->fd >= 0) write_record(o, json_pack("{s:I}", "a", (json_int_t)gone->sequence));
         free_entry(gone);
-        /* Everything delivered and the file large: start it again, empty. */
-        if (!o->head && o->fd >= 0 && o->bytes > (1 << 20) && ftruncate(o->fd, 0) == 0) {
-            lseek(o->fd, 0, SEEK_SET);
-            o->bytes = 0;
-        }
+        restart_if_empty(o);
     }
     pthread_mutex_unlock(&o->lock);
     return gone != NULL;
@@ -429,6 +435,7 @@ uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json, const c
 void mqttd_outbox_end_batch(mqttd_outbox *o, uint64_t batch) {
     pthread_mutex_lock(&o->lock);
     if (o->fd >= 0) write_record(o, json_pack("{s:I}", "e", (json_int_t)batch));
+    restart_if_empty(o); /* markers alone (a model without actions) must not grow the file forever */
     pthread_mutex_unlock(&o->lock);
 }
 
