@@ -11,6 +11,7 @@ MQTTD_RUN := LD_LIBRARY_PATH=$(OUT)/standard IOTEVENTS_LIBRARY=$(OUT)/standard/l
 MQTTD_MEMCHECK := valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 
 # make test: the motor scenario over MQTT, every bad configuration, bad messages, TLS with the test's own CA,
+# a broker stopped under the daemon (reconnection with backoff),
 # timers (and kill -9 around a tick), a model reload, the crash test at a short length (kill -9
 # and broker restarts);
 # then the motor scenario, the bad configurations and the bad messages under valgrind memcheck.
@@ -19,6 +20,7 @@ check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) bad-configs
 	$(MQTTD_RUN) bad-messages
 	$(MQTTD_RUN) tls
+	$(MQTTD_RUN) reconnect
 	$(MQTTD_RUN) timers
 	$(MQTTD_RUN) timer-crash 5
 	$(MQTTD_RUN) reload

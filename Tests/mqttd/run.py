@@ -2,7 +2,7 @@
 """The iotevents-mqttd tests against a real mosquitto broker (make check-mqttd runs the short
 set, make check-mqttd-long the 50-run crash test, make bench-mqttd the throughput row).
 
-    python3 Tests/mqttd/run.py motor | bad-configs | bad-messages | tls | timers | timer-crash [RUNS] | reload | crash [RUNS] | bench [MESSAGES]
+    python3 Tests/mqttd/run.py motor | bad-configs | bad-messages | tls | reconnect | timers | timer-crash [RUNS] | reload | crash [RUNS] | bench [MESSAGES]
 
 The daemon is build/iotevents-mqttd (MQTTD=... for another); LD_LIBRARY_PATH picks the library."""
 import json
@@ -83,6 +83,39 @@ def test_motor(tls=None, name="motor"):
         sub.stop()
         broker.stop()
     print("%s: %d actions as expected, duplicates of every reading ignored, detectors Normal/0 and Dangerous/3" % (name, len(expected)))
+
+
+def test_reconnect():
+    """The broker stopped for 2 s under a running daemon: it reconnects with backoff (the status
+    counts it), keeps its session, and consumes what was published before and after; the
+    actions made while it was away reach the subscriber once the broker is back."""
+    work = scratch("reconnect")
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "out/#", work)
+    config = base_config(broker, os.path.join(work, "state"), [COUNTER_MODELS],
+                         [{"topicFilter": "seq/#", "inputName": "Seq", "messageIdPath": "id", "batchSize": 10}])
+    daemon = Daemon(config, work)
+    daemon.start()
+    try:
+        daemon.wait_connected()
+        publish(broker, "seq/a", counter_payloads(2, 10))
+        broker.stop()
+        time.sleep(2)
+        broker.start()
+        publish(broker, "seq/a", counter_payloads(2, 10, start=11))
+        wait_for(lambda: check_counter_actions(sub, 2, 20)[0], 20, "every action after the broker came back")
+        wait_for(lambda: daemon.log_text().count("connected to") >= 2, 10, "the reconnection")
+        attempts = daemon.log_text().count("cannot connect")
+        # backoff from 50 ms doubling to 500 ms: about 6 attempts in 2 s (40 without backoff)
+        assert 2 <= attempts <= 12, "%d connection attempts in 2 s" % attempts
+        assert daemon.stop() == 0
+    finally:
+        daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("reconnect: the broker stopped 2 s under the daemon: %d attempts with backoff, reconnected, every action delivered in order"
+          % attempts)
 
 
 def test_timers():
@@ -504,6 +537,8 @@ if __name__ == "__main__":
         test_tls()
     elif what == "timers":
         test_timers()
+    elif what == "reconnect":
+        test_reconnect()
     elif what == "timer-crash":
         test_timer_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
     elif what == "reload":
