@@ -231,8 +231,9 @@ static void settle_interrupted(mqttd_outbox *o, const open_batch *b, long long e
         return;
     }
     if (!b->request && b->log_bytes >= 0 && engine_log_bytes > b->log_bytes) {
-        /* Not run again: a scratch engine opened on the copy re-arms the timers from its own
-         * opening (seen with this library), so the tick would not fire what it fired. */
+        /* Not run again: replaying its log, the engine re-arms the timers the replayed calls set
+         * from the time of the reopening (a library issue, README.md), so the tick would not
+         * fire what it fired. */
         o->lost_batches++;
         fprintf(stderr, "iotevents-mqttd: interrupted tick applied by the engine before all its actions reached the outbox: "
                         "%zu did, the others are lost\n", b->actions);

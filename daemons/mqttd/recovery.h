@@ -19,7 +19,7 @@ struct mqttd_recovery {
     mqttd_counters *counters;
 };
 
-/* Ticks are not recovered: a scratch engine re-arms the timers from its own opening (outbox.c). */
+/* Ticks are not recovered: the replay re-arms timers from the reopening (outbox.c, README.md). */
 bool mqttd_recover_batch(mqttd_recovery *recovery, const char *request_json, long long log_bytes, long long epoch_ms,
                          mqttd_outbox *outbox, char *error, size_t error_size);
 
