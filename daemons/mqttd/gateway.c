@@ -346,9 +346,9 @@ static bool serve_connection(mqttd_gateway *g, long long drain_deadline) {
         publish_outbox(&c);
         int socket = mosquitto_socket(c.client);
         if (socket < 0) break;
-        struct pollfd fds[2] = {{socket, (short)((draining ? 0 : POLLIN) | (mosquitto_want_write(c.client) ? POLLOUT : 0)), 0},
+        /* read while draining too: the PUBACKs of the outbox come in on this socket */
+        struct pollfd fds[2] = {{socket, (short)(POLLIN | (mosquitto_want_write(c.client) ? POLLOUT : 0)), 0},
                                 {g->wake_read_fd, POLLIN, 0}};
-        if (draining) fds[0].events |= POLLIN; /* PUBACKs of the outbox still come in */
         int ready = poll(fds, 2, timer_wait_ms(g, 200));
         if (ready < 0 && errno != EINTR) break;
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) {
