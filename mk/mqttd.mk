@@ -10,7 +10,7 @@ MQTTD_RUN := LD_LIBRARY_PATH=$(OUT)/standard IOTEVENTS_LIBRARY=$(OUT)/standard/l
 # valgrind's error or a leak changes the daemon's exit status, which every test checks
 MQTTD_MEMCHECK := valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 
-# make test: the motor scenario over MQTT, every bad configuration, bad messages, TLS with the test's own CA,
+# make test: the motor scenario over MQTT, every bad configuration, damaged outbox files, bad messages, TLS with the test's own CA,
 # a broker stopped under the daemon (reconnection with backoff),
 # timers (and kill -9 around a tick), a model reload, the crash test at a short length (kill -9
 # and broker restarts);
@@ -18,6 +18,7 @@ MQTTD_MEMCHECK := valgrind -q --leak-check=full --show-possibly-lost=no --errors
 check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) motor
 	$(MQTTD_RUN) bad-configs
+	$(MQTTD_RUN) bad-outbox
 	$(MQTTD_RUN) bad-messages
 	$(MQTTD_RUN) tls
 	$(MQTTD_RUN) reconnect
@@ -28,6 +29,7 @@ check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	@echo "check-mqttd: motor, bad-configs, bad-messages under valgrind memcheck"
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) motor
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-configs
+	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-outbox
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-messages
 
 # The crash test at length: 60 runs, each with a kill -9 (and every third a broker restart).

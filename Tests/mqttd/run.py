@@ -2,7 +2,7 @@
 """The iotevents-mqttd tests against a real mosquitto broker (make check-mqttd runs the short
 set, make check-mqttd-long the 50-run crash test, make bench-mqttd the throughput row).
 
-    python3 Tests/mqttd/run.py motor | bad-configs | bad-messages | tls | reconnect | timers | timer-crash [RUNS] | reload | crash [RUNS] | bench [MESSAGES]
+    python3 Tests/mqttd/run.py motor | bad-configs | bad-outbox | bad-messages | tls | reconnect | timers | timer-crash [RUNS] | reload | crash [RUNS] | bench [MESSAGES]
 
 The daemon is build/iotevents-mqttd (MQTTD=... for another); LD_LIBRARY_PATH picks the library."""
 import json
@@ -276,6 +276,41 @@ def test_bad_configs():
     assert failed == 0
 
 
+def test_bad_outbox():
+    """A damaged outbox file: a bad line before the last one stops the start (exit 2, the file
+    and line named) instead of silently dropping actions; a torn last line (a crash while it was
+    written) is dropped, and the actions before it are kept."""
+    work = scratch("bad-outbox")
+    good = json.dumps({"s": 1, "t": "out/x", "q": 1, "p": "kept"})
+    cases = [("damaged-middle", "garbage\n" + good + "\n", 2, "mqttd-outbox: line 1 is damaged (not the last line)"),
+             ("not-a-record", json.dumps({"x": 1}) + "\n", 2, "mqttd-outbox: line 1 is not an outbox record"),
+             ("torn-last", good + "\n" + '{"s": 2, "t": "out/x", "q"', 0, None)]
+    failed = 0
+    for name, text, status, message in cases:
+        state = os.path.join(work, name)
+        os.makedirs(state)
+        with open(os.path.join(state, "mqttd-outbox"), "w") as f:
+            f.write(text)
+        config = os.path.join(work, name + ".json")
+        with open(config, "w") as f:
+            json.dump({"broker": {"host": "127.0.0.1"}, "engine": {"stateDirectory": state},
+                       "rules": [{"topicFilter": "a/+", "inputName": "I"}]}, f)
+        result = subprocess.run(os.environ.get("MQTTD_WRAP", "").split() + [daemon_path(), "--check-config", config],
+                                capture_output=True, text=True, timeout=60)
+        lines = result.stderr.strip().splitlines()
+        ok = result.returncode == status
+        if message:
+            ok = ok and lines == ["iotevents-mqttd: %s: %s/%s" % (config, state, message)]
+        else:
+            with open(os.path.join(state, "mqttd-outbox")) as f:
+                ok = ok and [json.loads(line) for line in f] == [json.loads(good)]  # rewritten with the kept action only
+        if not ok:
+            failed += 1
+            print("bad-outbox %s: status %d, stderr %r" % (name, result.returncode, lines))
+    print("bad-outbox: %d passed, %d failed" % (len(cases) - failed, failed))
+    assert failed == 0
+
+
 def make_ca(work):
     """A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl."""
     d = os.path.join(work, "pki")
@@ -531,6 +566,8 @@ if __name__ == "__main__":
         test_motor()
     elif what == "bad-configs":
         test_bad_configs()
+    elif what == "bad-outbox":
+        test_bad_outbox()
     elif what == "bad-messages":
         test_bad_messages()
     elif what == "tls":
