@@ -14,7 +14,7 @@ MQTTD_MEMCHECK := valgrind -q --leak-check=full --show-possibly-lost=no --errors
 # a broker stopped under the daemon (reconnection with backoff),
 # timers (and kill -9 around a tick), a model reload, the crash test at a short length (kill -9
 # and broker restarts);
-# then the motor scenario, the bad configurations and the bad messages under valgrind memcheck.
+# then the motor scenario, the bad configurations, outbox files and messages under valgrind memcheck.
 check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) motor
 	$(MQTTD_RUN) bad-configs
@@ -26,7 +26,7 @@ check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) timer-crash 5
 	$(MQTTD_RUN) reload
 	$(MQTTD_RUN) crash 8
-	@echo "check-mqttd: motor, bad-configs, bad-messages under valgrind memcheck"
+	@echo "check-mqttd: motor, bad-configs, bad-outbox, bad-messages under valgrind memcheck"
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) motor
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-configs
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) bad-outbox
