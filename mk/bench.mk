@@ -11,6 +11,7 @@ bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	@$(MAKE) --no-print-directory bench-durability
 	@$(MAKE) --no-print-directory bench-python
 	@$(MAKE) --no-print-directory bench-lua
+	@$(MAKE) --no-print-directory bench-mqttd
 	@$(MAKE) --no-print-directory bench-report
 
 # The performance issue's other rows, both profiles, each beside a baseline of the same run where

@@ -26,15 +26,17 @@ size: $(LIB_standard) $(LIB_small)
 demo: $(OUT)/detector-demo
 	$(OUT)/detector-demo examples/models
 
-install: $(LIB_$(PROFILE))
+install: $(LIB_$(PROFILE)) $(OUT)/iotevents-mqttd
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(LIB_$(PROFILE)) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libiotevents.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libiotevents.so.$(SOVERSION)
 	ln -sf libiotevents.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libiotevents.so
 	install -m 644 include/iotevents.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' include/iotevents.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotevents.pc
+	@$(MAKE) --no-print-directory install-mqttd
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libiotevents.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libiotevents.so.$(SOVERSION) \
 	  $(DESTDIR)$(PREFIX)/lib/libiotevents.so $(DESTDIR)$(PREFIX)/include/iotevents.h \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/iotevents.pc
+	@$(MAKE) --no-print-directory uninstall-mqttd

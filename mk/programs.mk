@@ -6,6 +6,7 @@
 #   PROGRAM_JANSSON         the programs that read documents with the private jansson (linked
 #                           statically: the library's copy is hidden)
 #   PROGRAM_FLAGS_<name>    its own flags (after CFLAGS_TEST, so -O2 wins)
+#   PROGRAM_MORE_<name>     its other sources and headers (a program of several files)
 # Every program depends on every test header, so a change to one rebuilds them all.
 
 PROGRAM_SOURCE_harness := Tests/c/harness.c
@@ -28,10 +29,14 @@ PROGRAM_SOURCE_detector-memory := Tests/bench/detector_memory.c
 PROGRAM_SOURCE_timers-at-scale := Tests/bench/timers_at_scale.c
 PROGRAM_SOURCE_pages-at-scale := Tests/bench/pages_at_scale.c
 PROGRAM_SOURCE_model-load := Tests/bench/model_load.c
+# The MQTT gateway daemon (issue 27, daemons/mqttd/README.md): installed by make install.
+PROGRAM_SOURCE_iotevents-mqttd := daemons/mqttd/main.c
+PROGRAM_MORE_iotevents-mqttd := $(filter-out daemons/mqttd/main.c,$(wildcard daemons/mqttd/*.c daemons/mqttd/*.h))
 
-PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
+PROGRAM_JANSSON := iotevents-mqttd mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
 PROGRAM_FLAGS_harness := -ldl
 PROGRAM_FLAGS_stress := -pthread
+PROGRAM_FLAGS_iotevents-mqttd := -lmosquitto -pthread
 PROGRAM_FLAGS_soak := -O2
 PROGRAM_FLAGS_message-path := -O2
 PROGRAM_FLAGS_heartbeat-workload := -O2
@@ -48,6 +53,8 @@ PROGRAM_FLAGS_detector-demo := -Wno-error
 PROGRAM_FLAGS_inputs-demo := -Wno-error
 PROGRAM_HOST_FLAGS_detector-demo := -Wl,-rpath,$(OUT)/standard
 PROGRAM_HOST_FLAGS_inputs-demo := -Wl,-rpath,$(OUT)/standard
+# installed beside the library: bin/ finds lib/ wherever the prefix is
+PROGRAM_HOST_FLAGS_iotevents-mqttd := -Wl,-rpath,'$$ORIGIN/../lib'
 
 PROGRAMS := $(patsubst PROGRAM_SOURCE_%,%,$(filter PROGRAM_SOURCE_%,$(.VARIABLES)))
 PROGRAM_HEADERS := include/iotevents.h Tests/c/test_files.h Tests/durability/detector_counter.h Tests/bench/bench_support.h Tests/bench/json_baseline.h \
@@ -57,7 +64,7 @@ program-cflags = $(if $(filter $(1),$(PROGRAM_JANSSON)),-I$(2)/include)
 program-libs = $(if $(filter $(1),$(PROGRAM_JANSSON)),$(2)/lib/libjansson.a) $(PROGRAM_FLAGS_$(1))
 
 .SECONDEXPANSION:
-$(addprefix $(OUT)/,$(PROGRAMS)): $(OUT)/%: $$(PROGRAM_SOURCE_$$*) $(PROGRAM_HEADERS) $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
+$(addprefix $(OUT)/,$(PROGRAMS)): $(OUT)/%: $$(PROGRAM_SOURCE_$$*) $$(PROGRAM_MORE_$$*) $(PROGRAM_HEADERS) $(LIB_standard) $(JANSSON_DIR)/lib/libjansson.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TEST) $(call program-cflags,$*,$(JANSSON_DIR)) $< -o $@ -L$(OUT)/standard -liotevents \
+	$(CC) $(CFLAGS_TEST) $(call program-cflags,$*,$(JANSSON_DIR)) $< $(filter %.c,$(PROGRAM_MORE_$*)) -o $@ -L$(OUT)/standard -liotevents \
 	  $(call program-libs,$*,$(JANSSON_DIR)) $(PROGRAM_HOST_FLAGS_$*)
