@@ -97,7 +97,10 @@ typedef struct iotevents_engine iotevents_engine;
  *   "startTimeMillis"  integer >= 0, where the manual clock starts (default 0)
  *   "timerThread"      boolean, system clock only (default false): an internal thread sleeps
  *                      until the next deadline and fires due expiries itself, as iotevents_tick
- *                      would; action handlers are then also called from that thread
+ *                      would; action handlers are then also called from that thread. It fires
+ *                      nothing before the host's first iotevents_set_action_handler, call or
+ *                      tick on the engine, so that the actions of expiries already due in a
+ *                      reopened stateDirectory reach the handler the host sets after opening
  *   "stateDirectory"   string: a directory (created, mode 0700, if missing) that holds the
  *                      engine's state durably; see "Durable state" below. Absent: in memory only
  *   "durability"       "always" (default) or "groupCommit"; stateDirectory only

@@ -13,6 +13,11 @@ final class EngineHandle {
     private var handlerPayload: UnsafeMutableRawPointer?
     /// The optional timer thread (`"timerThread": true`): fires expiries at their deadlines.
     private var timerThread: OpaquePointer?
+    /// The timer thread fires nothing until the host first uses the engine after opening it
+    /// (sets its action handler, makes a call or a tick): a reopened state directory can hold
+    /// expiries already due, and fired at once their actions were lost before the host could
+    /// set its handler. Guarded by `handlerLock`.
+    private var timerThreadHeld = true
 
     init(service: Service, lock: UnsafeMutablePointer<pthread_mutex_t>) {
         self.service = service
@@ -45,8 +50,29 @@ final class EngineHandle {
         if let thread = timerThread { ie_timer_thread_notify(thread) }
     }
 
+    /// Lets the timer thread fire (the host's first use of the engine); wakes it the first time.
+    func releaseTimerThread() {
+        ie_mutex_lock(handlerLock)
+        let wasHeld = timerThreadHeld
+        timerThreadHeld = false
+        ie_mutex_unlock(handlerLock)
+        if wasHeld { notifyTimerThread() }
+    }
+
+    private var isTimerThreadHeld: Bool {
+        ie_mutex_lock(handlerLock)
+        defer { ie_mutex_unlock(handlerLock) }
+        return timerThreadHeld
+    }
+
+    /// What the timer thread sleeps until: the earliest deadline, or (-1) until woken while held.
+    fileprivate var timerThreadDeadline: Int64 {
+        isTimerThreadHeld ? -1 : service.timerThreadDeadline()
+    }
+
     /// One wake-up of the timer thread: fire what is due, deliver its actions on this thread.
     fileprivate func timerThreadStep() {
+        if isTimerThreadHeld { return }
         let result = service.tick(-1)
         deliver(result.actions)
     }
@@ -61,6 +87,7 @@ final class EngineHandle {
         handler = fn
         handlerPayload = fn == nil ? nil : payload
         ie_mutex_unlock(handlerLock)
+        releaseTimerThread()
     }
 
     /// The shared body of `iotevents_call` and every named entry point.
@@ -86,6 +113,7 @@ final class EngineHandle {
             result = Service.failure(.invalidRequest("The engine is NULL"))
         }
         if let handle = from(engine) {
+            handle.releaseTimerThread()
             handle.notifyTimerThread()
             handle.deliver(result.actions)
         }
@@ -118,7 +146,7 @@ final class EngineHandle {
 private func timerThreadBody(_ thread: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
     guard let thread, let context else { return }
     let handle = Unmanaged<EngineHandle>.fromOpaque(context)
-    while ie_timer_thread_wait(thread, handle.takeUnretainedValue().service.timerThreadDeadline()) != 0 {
+    while ie_timer_thread_wait(thread, handle.takeUnretainedValue().timerThreadDeadline) != 0 {
         handle.takeUnretainedValue().timerThreadStep()
     }
     handle.release()

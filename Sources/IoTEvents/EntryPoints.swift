@@ -60,6 +60,7 @@ public func iotevents_call(
 @_cdecl("iotevents_tick")
 public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int64 {
     guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
+    handle.releaseTimerThread()
     let result = handle.service.tick(nowMillis)
     handle.deliver(result.actions)
     return result.count

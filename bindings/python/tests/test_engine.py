@@ -145,6 +145,28 @@ os._exit(9)
             with iotevents.Engine(state_directory=directory, timer_thread=False) as engine:
                 self.assertEqual(engine.next_deadline(), deadline)
 
+    def test_the_timer_thread_waits_for_the_handler_after_reopening(self):
+        """A state directory reopened after a timer fell due: the timer thread fires nothing
+        before the host's first use of the engine, so the expiry's action reaches the handler the
+        host sets after opening (fired at once, it was dropped: no handler yet)."""
+        import threading
+        import time
+        model = json.loads(json.dumps(MODEL))
+        model["detectorModelDefinition"]["states"][0]["onInput"]["events"][0]["actions"][0]["setTimer"]["seconds"] = 1
+        with tempfile.TemporaryDirectory() as directory:
+            config = dict(state_directory=directory, limits={"minTimerSeconds": 1})
+            with iotevents.Engine(**config) as engine:
+                engine.call("CreateInput", INPUT)
+                engine.call("CreateDetectorModel", model)
+                engine.call("BatchPutMessage", {"messages": [{"messageId": "1", "inputName": "Beat", "payload": {"id": "d"}}]})
+            time.sleep(1.2)  # the timer falls due while the engine is closed
+            seen, arrived = [], threading.Event()
+            with iotevents.Engine(timer_thread=True, **config) as engine:
+                time.sleep(0.3)  # a thread that fired at once has fired by now
+                engine.on_action(lambda action: (seen.append(action), arrived.set()))
+                self.assertTrue(arrived.wait(10), "the overdue expiry's action never reached the handler")
+        self.assertEqual([a["type"] for a in seen], ["sns"])
+
     def test_every_configuration_key_of_the_header(self):
         # The keys iotevents.h documents for iotevents_open, each accepted under its Python name.
         import re
