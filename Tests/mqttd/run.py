@@ -118,17 +118,24 @@ def test_reconnect():
           % attempts)
 
 
+def heartbeat_models(work):
+    """A models directory under work: the examples' heartbeat model with its watchdog at 1 s
+    instead of 300 (the daemons' configurations set minTimerSeconds 1)."""
+    models = os.path.join(work, "models")
+    os.makedirs(models)
+    for name in ("heartbeat.json", "heartbeat-input.json"):
+        with open(os.path.join(ROOT, "examples", "models", name)) as f, open(os.path.join(models, name), "w") as g:
+            g.write(f.read().replace('"durationExpression": "300"', '"durationExpression": "1"'))
+    return models
+
+
 def test_timers():
     """Timers, ticked by the daemon at each deadline: the examples' heartbeat model with a 1 s watchdog
     (minTimerSeconds 1): a device that beats once goes Offline by itself and its sns action is
     published; its next beat publishes iotTopicPublish to devices/<id>/online. A watchdog due
     while the daemon was stopped fires after its restart."""
     work = scratch("timers")
-    models = os.path.join(work, "models")
-    os.makedirs(models)
-    for name in ("heartbeat.json", "heartbeat-input.json"):
-        with open(os.path.join(ROOT, "examples", "models", name)) as f, open(os.path.join(models, name), "w") as g:
-            g.write(f.read().replace('"durationExpression": "300"', '"durationExpression": "1"'))
+    models = heartbeat_models(work)
     broker = Broker(work)
     broker.start()
     sub = Subscriber(broker, "#", work)
@@ -168,11 +175,7 @@ def test_timer_crash(runs, devices=300):
     `devices` devices that beat once), then a restart: every device's Offline action must reach
     the subscriber (at least once), whether the kill fell before, during or after the tick."""
     work = scratch("timer-crash")
-    models = os.path.join(work, "models")
-    os.makedirs(models)
-    for name in ("heartbeat.json", "heartbeat-input.json"):
-        with open(os.path.join(ROOT, "examples", "models", name)) as f, open(os.path.join(models, name), "w") as g:
-            g.write(f.read().replace('"durationExpression": "300"', '"durationExpression": "1"'))
+    models = heartbeat_models(work)
     broker = Broker(work)
     broker.start()
     sub = Subscriber(broker, "iotevents/actions/#", work)
