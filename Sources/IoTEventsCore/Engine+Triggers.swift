@@ -46,8 +46,7 @@ extension Engine {
             outcome.expiries = fireDueExpiries(at: time, parser, &output)
             return outcome
         case .message(let message, let source):
-            outcome.expiries = fireDueExpiries(at: clock.now(), parser, &output)
-            if let error = putMessage(message, source, output: &output) { outcome.errors.append(error) }
+            return processMessage(message, source, parser: parser, output: &output)
         case .alarmAction(let request):
             outcome.expiries = fireDueExpiries(at: clock.now(), parser, &output)
             if let error = actOnAlarm(request, output: &output) { outcome.errors.append(error) }
@@ -60,6 +59,19 @@ extension Engine {
                 }
             }
         }
+        drainLoopbacks(parser, &output)
+        return outcome
+    }
+
+    /// `process(.message(message, source))` without the trigger enum, for BatchPutMessage's
+    /// every message: the enum is generic over the source, and the API layer's calls into this
+    /// module are not specialised, so each message instantiated its type metadata at run time.
+    package func processMessage<Parser: PayloadParser>(
+        _ message: IncomingMessage, _ source: Parser.Source, parser: Parser, output: inout RunOutput
+    ) -> TriggerOutcome {
+        var outcome = TriggerOutcome()
+        outcome.expiries = fireDueExpiries(at: clock.now(), parser, &output)
+        if let error = putMessage(message, source, output: &output) { outcome.errors.append(error) }
         drainLoopbacks(parser, &output)
         return outcome
     }

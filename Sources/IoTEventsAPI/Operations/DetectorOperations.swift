@@ -56,7 +56,7 @@ enum DetectorOperations {
             let message = IncomingMessage(
                 inputName: m.inputName?.string ?? "", messageId: id,
                 timestamp: m.timestamp?["timeInMillis"]?.integer, depth: 0)
-            let outcome = engine.process(.message(message, PayloadSource(payload: payload)), parser: JanssonPayloadParser(), output: &output)
+            let outcome = engine.processMessage(message, PayloadSource(payload: payload), parser: JanssonPayloadParser(), output: &output)
             if let error = outcome.errors.first {
                 entries.append(object: errorEntry("messageId", id, error))
             }
