@@ -36,7 +36,7 @@ extension ModelAnalyzer {
             inference.path = site.path
             let type = inference.type(of: tree)
             if site.role == .condition, type != .unknown, type != .boolean {
-                add(.dataType, .warning, "The condition is \(type.name), not Boolean: it never fires", [site.path])
+                add(.dataType, .warning, "The condition is \(type == .number ? "a number" : type.name), not Boolean: it never fires", [site.path])
             }
             if site.role == .duration, type == .string || type == .boolean {
                 add(.dataType, .warning, "The duration is \(type.name), not a number of seconds: the timer is never set", [site.path])
@@ -47,10 +47,10 @@ extension ModelAnalyzer {
             var categories: [Int] = []
             var names: [String] = []
             for u in uses {
-                if let c = u.type.category, !categories.contains(c) { categories.append(c); names.append(u.type.name) }
+                if let c = u.type.category, !categories.contains(c) { categories.append(c); names.append(u.type == .number ? "a number" : "a " + u.type.name) }
             }
             if categories.count > 1 {
-                add(.dataType, .warning, "\(key) is used as \(names.joined(separator: " and ")) in different expressions", uses.flatMap { $0.paths })
+                add(.dataType, .warning, "\(key) is compared with \(names.joined(separator: " and with ")) in different places: it cannot be both", uses.flatMap { $0.paths })
             }
         }
         checkReadsBeforeSet()

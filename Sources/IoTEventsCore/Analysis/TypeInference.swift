@@ -63,7 +63,10 @@ struct TypeInference {
         case .add:
             if a == .string || b == .string { return .string }
             return arithmetic(a, b)
-        case .subtract, .multiply, .divide: return arithmetic(a, b)
+        case .subtract, .multiply, .divide:
+            // These give a number whenever they give anything, whatever their operands are.
+            let t = arithmetic(a, b)
+            return t == .unknown ? .number : t
         }
     }
 
