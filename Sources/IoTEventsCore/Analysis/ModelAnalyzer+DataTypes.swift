@@ -50,10 +50,17 @@ extension ModelAnalyzer {
                 if let c = u.type.category, !categories.contains(c) { categories.append(c); names.append(u.type == .number ? "a number" : "a " + u.type.name) }
             }
             if categories.count > 1 {
-                add(.dataType, .warning, "\(key) is compared with \(names.joined(separator: " and with ")) in different places: it cannot be both", uses.flatMap { $0.paths })
+                add(.dataType, .warning, "\(key) is compared with \(names.joined(separator: " and with ")) in different places: it cannot be both", ModelAnalyzer.unique(uses.flatMap { $0.paths }))
             }
         }
         checkReadsBeforeSet()
+    }
+
+    /// Paths once each, in order: one expression may compare a reference with both types.
+    static func unique(_ paths: [String]) -> [String] {
+        var result: [String] = []
+        for p in paths where !result.contains(p) { result.append(p) }
+        return result
     }
 
     /// The types each variable is assigned, found by iterating to a fixed point: an assignment
