@@ -20,7 +20,9 @@ extension ModelAnalyzer {
         let assigned = variableTypes()
         for (name, all) in assigned.entries {
             // Only what is known: `$variable.n + 1` with `n` of unknown type adds nothing.
-            let types = all.filter { $0.type != .unknown }
+            // `number` (Integer or Decimal, not known which) adds nothing beside a known number.
+            let hasNumber = all.contains { $0.type == .integer || $0.type == .decimal }
+            let types = all.filter { $0.type != .unknown && !(hasNumber && $0.type == .number) }
             if types.isEmpty { continue }
             let names = types.map { $0.type.name }
             add(.dataType, .info, "Inferred data types [\(names.joined(separator: ", "))] for $variable.\(name)", types.flatMap { $0.paths })
@@ -145,7 +147,9 @@ struct VariableTypes {
     var single: [String: StaticType] {
         var result: [String: StaticType] = [:]
         for (name, types) in entries {
-            let known = types.map { $0.type }.filter { $0 != .unknown }
+            var known = types.map { $0.type }.filter { $0 != .unknown }
+            // `$variable.n - 1` is a number of n's own kind: it must not hide that kind.
+            if known.contains(where: { $0 == .integer || $0 == .decimal }) { known.removeAll { $0 == .number } }
             guard let first = known.first else { continue }
             if known.allSatisfy({ $0 == first }) {
                 result[name] = first
