@@ -68,3 +68,23 @@ class AnalysisTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def test_the_analyze_command_prints_a_table_and_fails_on_errors(tmp_path):
+    """`iotevents analyze`: results as rows with their locations under them; exit 1 on an ERROR
+    (the example without its input), 0 without, 2 for a file that holds no model."""
+    from cli_support import run_cli
+    model = os.path.join(MODELS, "threshold.json")
+    status, out, _ = run_cli(["analyze", model, "--input", os.path.join(MODELS, "threshold-input.json")])
+    assert status == 0, out
+    lines = out.splitlines()
+    assert lines[0].split() == ["LEVEL", "TYPE", "MESSAGE"]
+    assert lines[1].startswith("INFO   supported-actions  sns actions")
+    assert lines[2].strip() == "at states[0].onInput.transitionEvents[0].actions[1].sns"
+    status, out, _ = run_cli(["analyze", model])
+    assert status == 1
+    assert "ERROR  referenced-resource  The input Temperature does not exist" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"inputName": "x"}')
+    status, _, err = run_cli(["analyze", str(bad)])
+    assert status == 2 and "no detectorModelDefinition" in err
