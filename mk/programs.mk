@@ -28,6 +28,7 @@ PROGRAM_SOURCE_detector-memory := Tests/bench/detector_memory.c
 PROGRAM_SOURCE_timers-at-scale := Tests/bench/timers_at_scale.c
 PROGRAM_SOURCE_pages-at-scale := Tests/bench/pages_at_scale.c
 PROGRAM_SOURCE_model-load := Tests/bench/model_load.c
+PROGRAM_SOURCE_analysis-bench := Tests/bench/analysis.c
 
 PROGRAM_JANSSON := mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
 PROGRAM_FLAGS_harness := -ldl
@@ -42,6 +43,7 @@ PROGRAM_FLAGS_detector-memory := -O2
 PROGRAM_FLAGS_timers-at-scale := -O2
 PROGRAM_FLAGS_pages-at-scale := -O2
 PROGRAM_FLAGS_model-load := -O2
+PROGRAM_FLAGS_analysis-bench := -O2
 # The examples compile as a user's program would (no -Werror); on the host, with an rpath to the
 # build so that `make demo` runs them as they are.
 PROGRAM_FLAGS_detector-demo := -Wno-error
