@@ -88,34 +88,30 @@ extension ModelAnalyzer {
     private mutating func checkReadsBeforeSet() {
         let states = definition.states
         let index = stateIndex
-        guard let start = index[definition.initialStateName] else { return }
-        var setIn = Array(repeating: [String](), count: states.count)
+        guard index[definition.initialStateName] != nil else { return }
+        // Name sets as dictionaries (what both profiles hash alike): a definition may hold
+        // thousands of variables, and list membership would make this quadratic.
+        var setIn = Array(repeating: [String: Bool](), count: states.count)
+        var everSet: [String: Bool] = [:]
         for site in sites.actions {
-            if case .setVariable(let name, _) = site.action, !setIn[site.state].contains(name) { setIn[site.state].append(name) }
-        }
-        // May-be-set on entry: a union over the transitions into each state, to a fixed point.
-        var entry = Array(repeating: [String](), count: states.count)
-        var reached = Array(repeating: false, count: states.count)
-        reached[start] = true
-        var changed = true
-        while changed {
-            changed = false
-            for (s, state) in states.enumerated() where reached[s] {
-                let out = entry[s] + setIn[s]
-                for t in state.transitions {
-                    guard let next = index[t.nextState] else { continue }
-                    if !reached[next] { reached[next] = true; changed = true }
-                    for v in out where !entry[next].contains(v) { entry[next].append(v); changed = true }
-                }
+            if case .setVariable(let name, _) = site.action {
+                setIn[site.state][name] = true
+                everSet[name] = true
             }
         }
-        let everSet = setIn.flatMap { $0 }
+        let reached = reachableStates
+        // Per variable read: the states it may be set on arrival at, those one or more
+        // transitions after a reached state that sets it. One search per variable, O(states +
+        // transitions) each, whatever order the states come in.
+        var setOnEntry: [String: [Bool]] = [:]
         var early = Findings()
         for (k, site) in sites.expressions.enumerated() where reached[site.state] {
             guard let tree = syntax[k] else { continue }
-            for v in ExpressionReferences(tree).variables
-            where everSet.contains(v) && !entry[site.state].contains(v) && !setIn[site.state].contains(v) {
-                early.note("$variable.\(v) in state \(states[site.state].stateName)", site.path)
+            for v in ExpressionReferences(tree).variables where everSet[v] != nil && setIn[site.state][v] == nil {
+                if setOnEntry[v] == nil { setOnEntry[v] = statesAfterSetting(v, setIn, reached, index) }
+                if setOnEntry[v]?[site.state] == false {
+                    early.note("$variable.\(v) in state \(states[site.state].stateName)", site.path)
+                }
             }
         }
         for (key, paths) in early.entries {
@@ -124,14 +120,37 @@ extension ModelAnalyzer {
     }
 }
 
+extension ModelAnalyzer {
+    /// The states one or more transitions after a reached state that sets `v`.
+    fileprivate func statesAfterSetting(_ v: String, _ setIn: [[String: Bool]], _ reached: [Bool], _ index: [String: Int]) -> [Bool] {
+        let states = definition.states
+        var marked = Array(repeating: false, count: states.count)
+        var work: [Int] = []
+        for s in states.indices where reached[s] && setIn[s][v] != nil { work.append(s) }
+        var expanded = Array(repeating: false, count: states.count)
+        while let s = work.popLast() {
+            if expanded[s] { continue }
+            expanded[s] = true
+            for t in states[s].transitions {
+                guard let next = index[t.nextState] else { continue }
+                marked[next] = true
+                if !expanded[next] { work.append(next) }
+            }
+        }
+        return marked
+    }
+}
+
 /// Each variable's assigned types, in order of first assignment, with where each was assigned.
 struct VariableTypes {
     private(set) var entries: [(name: String, types: [(type: StaticType, paths: [String])])] = []
+    private var positions: [String: Int] = [:]
 
     var count: Int { entries.reduce(0) { $0 + $1.types.count } }
 
     mutating func note(_ name: String, _ type: StaticType, _ path: String) {
-        guard let i = entries.firstIndex(where: { $0.name == name }) else {
+        guard let i = positions[name] else {
+            positions[name] = entries.count
             entries.append((name, [(type, [path])]))
             return
         }

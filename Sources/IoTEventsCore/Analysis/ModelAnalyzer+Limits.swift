@@ -11,11 +11,11 @@ extension ModelAnalyzer {
                 count(list.count, "events", limit: limits.maxEventsPerList, name: "maxEventsPerList", at: list.path)
             }
         }
-        var variables: [String] = []
+        var variables: [String: Bool] = [:]
         var firstSets: [String] = []
         for site in sites.actions {
-            if case .setVariable(let name, _) = site.action, !variables.contains(name) {
-                variables.append(name)
+            if case .setVariable(let name, _) = site.action, variables[name] == nil {
+                variables[name] = true
                 firstSets.append(site.path)
             }
         }

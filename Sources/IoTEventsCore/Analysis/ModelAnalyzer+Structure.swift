@@ -4,12 +4,12 @@
 /// reaches (WARNING: they are allowed but never run).
 extension ModelAnalyzer {
     mutating func checkStructure() {
-        var seen: [String] = []
+        var seen: [String: Bool] = [:]
         for (i, state) in definition.states.enumerated() {
-            if seen.contains(state.stateName) {
+            if seen[state.stateName] != nil {
                 add(.structure, .error, "The state \(state.stateName) is defined more than once", ["states[\(i)].stateName"])
             }
-            seen.append(state.stateName)
+            seen[state.stateName] = true
         }
         let index = stateIndex
         let initialKnown = index[definition.initialStateName] != nil

@@ -114,10 +114,12 @@ struct TypeInference {
 /// How each reference is used: the types it meets, with where.
 struct UseTable {
     private(set) var entries: [(key: String, uses: [(type: StaticType, paths: [String])])] = []
+    private var positions: [String: Int] = [:]
 
     mutating func note(_ key: String, _ type: StaticType, _ path: String) {
         let t: StaticType = type.isNumeric ? .number : type
-        guard let i = entries.firstIndex(where: { $0.key == key }) else {
+        guard let i = positions[key] else {
+            positions[key] = entries.count
             entries.append((key, [(t, [path])]))
             return
         }
