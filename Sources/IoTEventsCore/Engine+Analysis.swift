@@ -6,7 +6,10 @@ extension Engine {
     package func startDetectorModelAnalysis(_ definition: DetectorModelDefinition) -> String {
         var inputs: [String: [AttributePath]] = [:]
         for input in self.inputs.all { inputs[input.name] = input.attributes }
-        let results = DetectorModelAnalysis.analyze(definition, AnalysisEnvironment(inputs: inputs, limits: limits))
+        var routed: [String: Int] = [:]
+        for (input, models) in detectorModels.routes { routed[input] = models.count }
+        let environment = AnalysisEnvironment(inputs: inputs, limits: limits, modelsPerInput: routed)
+        let results = DetectorModelAnalysis.analyze(definition, environment)
         return analyses.add(results, limit: limits.maxAnalyses)
     }
 

@@ -3,10 +3,13 @@
 package struct AnalysisEnvironment: Sendable {
     package var inputs: [String: [AttributePath]]
     package var limits: Limits
+    /// How many detector models each input already feeds (for maxModelsPerInput).
+    package var modelsPerInput: [String: Int]
 
-    package init(inputs: [String: [AttributePath]], limits: Limits) {
+    package init(inputs: [String: [AttributePath]], limits: Limits, modelsPerInput: [String: Int] = [:]) {
         self.inputs = inputs
         self.limits = limits
+        self.modelsPerInput = modelsPerInput
     }
 }
 

@@ -28,6 +28,7 @@ extension ModelAnalyzer {
                     [site.path])
             }
         }
+        checkModelsPerInput()
         for site in sites.actions {
             if case .setTimer(let name, let seconds?, _) = site.action,
                seconds < Int64(limits.minTimerSeconds) || seconds > limits.maxTimerSeconds {
@@ -36,6 +37,23 @@ extension ModelAnalyzer {
                     "Timer \(name) is set for \(seconds) seconds; timers run for \(limits.minTimerSeconds) to \(limits.maxTimerSeconds) seconds (limits minTimerSeconds, maxTimerSeconds)",
                     [site.path])
             }
+        }
+    }
+
+    /// maxModelsPerInput: CreateDetectorModel refuses a model that would make an input feed
+    /// more detector models than the limit. The model analysed would be one more.
+    private mutating func checkModelsPerInput() {
+        var firstUse = Findings()
+        for (k, site) in sites.expressions.enumerated() {
+            guard let tree = syntax[k] else { continue }
+            let refs = ExpressionReferences(tree)
+            for (input, _) in refs.inputAttributes where environment.inputs[input] != nil { firstUse.note(input, site.path) }
+            for input in refs.currentInputs where environment.inputs[input] != nil { firstUse.note(input, site.path) }
+        }
+        for (input, paths) in firstUse.entries {
+            let others = environment.modelsPerInput[input] ?? 0
+            count(others + 1, "detector models reading the input \(input) (with this one)", limit: limits.maxModelsPerInput,
+                  name: "maxModelsPerInput", at: [paths[0]])
         }
     }
 
