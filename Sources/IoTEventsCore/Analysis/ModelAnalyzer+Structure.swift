@@ -17,6 +17,10 @@ extension ModelAnalyzer {
             add(.structure, .error, "The initial state \(definition.initialStateName) is not a state of this model", ["initialStateName"])
         }
         for (i, state) in definition.states.enumerated() {
+            for (j, t) in state.transitions.enumerated() where ModelAnalyzer.isBlank(t.condition) {
+                add(.structure, .error, "The transition \(t.eventName) has no condition: a transition needs one to fire",
+                    ["states[\(i)].onInput.transitionEvents[\(j)].condition"])
+            }
             for (j, t) in state.transitions.enumerated() where index[t.nextState] == nil {
                 add(.structure, .error, "The transition \(t.eventName) goes to \(t.nextState), which is not a state of this model",
                     ["states[\(i)].onInput.transitionEvents[\(j)].nextState"])
@@ -41,12 +45,19 @@ extension ModelAnalyzer {
         var conditions: [String] = []
         for (k, site) in sites.expressions.enumerated() where site.role == .condition {
             conditions.append(site.path)
-            guard let tree = syntax[k] else { return }  // unparsable: expression-syntax reports it
+            if ModelAnalyzer.isBlank(site.text) { continue }  // reads nothing
+            // Unparsable: it may read an input; expression-syntax reports it.
+            guard let tree = syntax[k] else { return }
             let refs = ExpressionReferences(tree)
             if !refs.inputAttributes.isEmpty || !refs.currentInputs.isEmpty { return }
         }
         add(.structure, .error,
             "No condition reads an input: at least one event or transition condition must read $input.<InputName> or test currentInput(\"<InputName>\")",
             conditions.isEmpty ? ["states"] : conditions)
+    }
+
+    /// Empty or only spaces: the shape allows it, but there is no condition to evaluate.
+    static func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
     }
 }

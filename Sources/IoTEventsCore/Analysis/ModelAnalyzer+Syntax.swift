@@ -5,6 +5,8 @@ extension ModelAnalyzer {
     mutating func checkExpressionSyntax() {
         for (k, site) in sites.expressions.enumerated() where site.role != .topic {
             guard let error = syntaxErrors[k] else { continue }
+            // A blank transition condition is structure's finding: no expression to fix.
+            if site.isTransition, ModelAnalyzer.isBlank(site.text) { continue }
             add(.expressionSyntax, .error, "The expression \(quoted(site.text)) does not parse: \(error.description)", [site.path])
         }
     }

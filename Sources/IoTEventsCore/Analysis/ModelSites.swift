@@ -20,6 +20,8 @@ struct ModelSites {
         var text: String
         var role: Role
         var state: Int
+        /// A transition's condition (required, unlike an event's).
+        var isTransition = false
     }
 
     struct Action {
@@ -47,7 +49,7 @@ struct ModelSites {
             lists.append(List(path: "\(at).onInput.transitionEvents", count: state.transitions.count, isActions: false))
             for (j, t) in state.transitions.enumerated() {
                 let tat = "\(at).onInput.transitionEvents[\(j)]"
-                expressions.append(Expression(path: "\(tat).condition", text: t.condition, role: .condition, state: i))
+                expressions.append(Expression(path: "\(tat).condition", text: t.condition, role: .condition, state: i, isTransition: true))
                 addActions(t.actions, "\(tat).actions", i)
             }
             addEvents(state.onExit, "\(at).onExit.events", i)
