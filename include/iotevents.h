@@ -128,7 +128,7 @@ typedef struct iotevents_engine iotevents_engine;
  *                      maxRequestBytes (1048576), maxJsonDepth (64), maxExpressionDepth (64),
  *                      maxValueChars (1024), maxEvaluationsPerCall (1000),
  *                      maxContentExpressionBytes (1024), maxDefinitionBytes (524288),
- *                      maxDedupEntries (1000000)
+ *                      maxDedupEntries (1000000), maxAnalyses (100)
  * An unknown key, a wrong type or a value out of range is an error.
  *
  * Limits that keep a valid model from exhausting the host:
@@ -160,6 +160,8 @@ typedef struct iotevents_engine iotevents_engine;
  *                      memory stays bounded at any message rate and with a manual clock that
  *                      never moves, at the price that a duplicate older than the last
  *                      maxDedupEntries accepted ids is processed again.
+ *   maxAnalyses        detector model analyses kept for DescribeDetectorModelAnalysis and
+ *                      GetDetectorModelAnalysisResults; past it the oldest are forgotten first.
  *
  * Returns the engine, or NULL on failure. error_json: when not NULL, *error_json is set to NULL
  * on success and to an error document on failure (InvalidRequestException for a bad
@@ -247,10 +249,21 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
 /* One named entry point per operation, with exactly the contract of iotevents_call and the
  * operation fixed. The name is the operation's name in snake_case.
  *
- * Implemented in this version: every operation of both services except the detector model
- * analysis ones (StartDetectorModelAnalysis, DescribeDetectorModelAnalysis,
- * GetDetectorModelAnalysisResults), which answer IOTEVENTS_UNSUPPORTED_OPERATION; and the engine
- * extension BatchPutAssetPropertyValue (below).
+ * Implemented in this version: every operation of both services, and the engine extension
+ * BatchPutAssetPropertyValue (below).
+ *
+ * Detector model analysis: StartDetectorModelAnalysis decodes detectorModelDefinition as
+ * CreateDetectorModel does (a bad member is IOTEVENTS_INVALID_REQUEST naming it), creates no
+ * model, analyses it at once against the engine's inputs and limits, and answers an analysisId.
+ * What CreateDetectorModel would refuse (structure, expressions, unknown inputs, quotas) is an
+ * ERROR result, not an error. DescribeDetectorModelAnalysis answers "RUNNING" the first time it
+ * is asked about an analysis and "COMPLETE" every later time (the sequence a client polling AWS
+ * saw; never "FAILED": an analysis that started cannot fail). GetDetectorModelAnalysisResults
+ * pages the results (type, level, message, locations[].path into the definition) with
+ * maxResults / nextToken, and may be called at once. Analyses are not durable state: they are
+ * neither logged nor snapshotted, and are forgotten by iotevents_close; at most
+ * limits.maxAnalyses are kept, the oldest forgotten first. An unknown or forgotten analysisId
+ * is IOTEVENTS_RESOURCE_NOT_FOUND.
  *
  * BatchPutMessage processes its messages in request order before it returns: for each, every
  * timer due at or before the current time fires first, then the message runs through every

@@ -1,6 +1,6 @@
 # make bench: every benchmark row (Tests/bench/README.md says what each measures). Speed targets
 # live here, never in timed tests. Included by the Makefile.
-.PHONY: bench bench-replay bench-messages bench-listing bench-durability bench-python bench-expressions bench-report
+.PHONY: bench bench-analysis bench-replay bench-messages bench-listing bench-durability bench-python bench-expressions bench-report
 
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
@@ -12,6 +12,7 @@ bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	@$(MAKE) --no-print-directory bench-python
 	@$(MAKE) --no-print-directory bench-lua
 	@$(MAKE) --no-print-directory bench-mqttd
+	@$(MAKE) --no-print-directory bench-analysis
 	@$(MAKE) --no-print-directory bench-report
 
 # The performance issue's other rows, both profiles, each beside a baseline of the same run where
@@ -51,3 +52,8 @@ bench-python: $(OUT)/heartbeat-workload $(LIB_small) | deps-test
 bench-expressions: | deps-test
 	@swift build -c release --scratch-path .build-bench --product expression-bench 2>&1 | grep -E 'error|warning: unre' || true
 	sh Tests/bench/expressions.sh .build-bench/release/expression-bench $(OUT)
+
+# Detector model analysis (issue 29): callgrind instructions of StartDetectorModelAnalysis on a
+# model of 20 states and 50 variables, both profiles (Tests/bench/analysis.sh).
+bench-analysis: $(OUT)/analysis-bench $(LIB_standard) $(LIB_small) | deps-test
+	sh Tests/bench/analysis.sh $(OUT)/analysis-bench $(OUT)

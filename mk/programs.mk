@@ -32,6 +32,7 @@ PROGRAM_SOURCE_model-load := Tests/bench/model_load.c
 # The MQTT gateway daemon (issue 27, daemons/mqttd/README.md): installed by make install.
 PROGRAM_SOURCE_iotevents-mqttd := daemons/mqttd/main.c
 PROGRAM_MORE_iotevents-mqttd := $(filter-out daemons/mqttd/main.c,$(wildcard daemons/mqttd/*.c daemons/mqttd/*.h))
+PROGRAM_SOURCE_analysis-bench := Tests/bench/analysis.c
 
 PROGRAM_JANSSON := iotevents-mqttd mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
 PROGRAM_FLAGS_harness := -ldl
@@ -47,6 +48,7 @@ PROGRAM_FLAGS_detector-memory := -O2
 PROGRAM_FLAGS_timers-at-scale := -O2
 PROGRAM_FLAGS_pages-at-scale := -O2
 PROGRAM_FLAGS_model-load := -O2
+PROGRAM_FLAGS_analysis-bench := -O2
 # The examples compile as a user's program would (no -Werror); on the host, with an rpath to the
 # build so that `make demo` runs them as they are.
 PROGRAM_FLAGS_detector-demo := -Wno-error

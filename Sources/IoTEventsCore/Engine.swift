@@ -33,6 +33,7 @@ package final class Engine {
     /// Numbers action executions, so their ids are unique within the engine.
     var executionSequence: UInt64 = 0
     var deduplicator = MessageDeduplicator()
+    let analyses = AnalysisStore()
 
     package init(configuration: EngineConfiguration) {
         self.configuration = configuration

@@ -37,6 +37,8 @@ package struct Limits: Equatable, Sendable {
     package var maxDefinitionBytes = 524_288
     /// Message ids the de-duplication window remembers; past it the oldest are forgotten first.
     package var maxDedupEntries = 1_000_000
+    /// Detector model analyses kept for Describe and GetResults; past it the oldest are dropped.
+    package var maxAnalyses = 100
 
     package init() {}
 
@@ -84,6 +86,7 @@ package struct Limits: Equatable, Sendable {
         Entry(key: "maxContentExpressionBytes", minimum: 1, maximum: 1 << 20, get: { Int64($0.maxContentExpressionBytes) }, set: { $0.maxContentExpressionBytes = Int(clamping: $1) }),
         Entry(key: "maxDefinitionBytes", minimum: 1, maximum: 1 << 30, get: { Int64($0.maxDefinitionBytes) }, set: { $0.maxDefinitionBytes = Int(clamping: $1) }),
         Entry(key: "maxDedupEntries", minimum: 1, maximum: 1 << 30, get: { Int64($0.maxDedupEntries) }, set: { $0.maxDedupEntries = Int(clamping: $1) }),
+        Entry(key: "maxAnalyses", minimum: 1, maximum: 1_000_000, get: { Int64($0.maxAnalyses) }, set: { $0.maxAnalyses = Int(clamping: $1) }),
     ]
 
     /// Whether `text` is a value a variable may hold or a parameter may carry (`maxValueChars`).

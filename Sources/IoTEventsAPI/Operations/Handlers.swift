@@ -46,10 +46,11 @@ enum Handlers {
         case .describeAlarm: body = try AlarmOperations.describe(request, engine)
         case .listAlarms: body = try AlarmOperations.list(request, engine)
         case .batchPutAssetPropertyValue: body = try SiteWiseOperations.batchPutAssetPropertyValue(request, engine, &output)
+        case .startDetectorModelAnalysis: body = try AnalysisOperations.start(request, engine)
+        case .describeDetectorModelAnalysis: body = try AnalysisOperations.describe(request, engine)
+        case .getDetectorModelAnalysisResults: body = try AnalysisOperations.results(request, engine)
         // No `default:`: a new operation in the service models does not compile until it is routed
         // here (and placed in `unsupportedReason` and `changesState`).
-        case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
-            throw ServiceError(.unsupportedOperation, "\(op.nameString) is not supported by this version of libiotevents")
         }
         guard let body else { throw ServiceError(.internalFailure, "Out of memory building the response") }
         return body
@@ -69,10 +70,9 @@ extension Operation {
              .createAlarmModel, .describeAlarmModel, .listAlarmModels, .listAlarmModelVersions,
              .updateAlarmModel, .deleteAlarmModel,
              .batchAcknowledgeAlarm, .batchDisableAlarm, .batchEnableAlarm, .batchResetAlarm,
-             .batchSnoozeAlarm, .describeAlarm, .listAlarms, .batchPutAssetPropertyValue:
+             .batchSnoozeAlarm, .describeAlarm, .listAlarms, .batchPutAssetPropertyValue,
+             .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
             return nil
-        case .startDetectorModelAnalysis, .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
-            return "this version has no detector model analysis yet"
         }
     }
 }

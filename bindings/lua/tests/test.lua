@@ -256,12 +256,21 @@ test("control plane: inputs, detector models, routings, tags, logging", function
   eq(engine:put_logging_options { loggingOptions = options }, {}, "put_logging_options")
   eq(engine:describe_logging_options().loggingOptions, options, "describe_logging_options")
 
-  -- The detector model analysis operations answer UnsupportedOperationException (include/iotevents.h).
+  -- Detector model analysis (include/iotevents.h): Start, Describe (RUNNING, then COMPLETE),
+  -- the results paged; an unknown id is ResourceNotFoundException.
   local definition = model("heartbeat.json").detectorModelDefinition
-  raises("UnsupportedOperationException", engine.start_detector_model_analysis, engine,
-    { detectorModelDefinition = definition })
-  raises("UnsupportedOperationException", engine.describe_detector_model_analysis, engine, { analysisId = "a" })
-  raises("UnsupportedOperationException", engine.get_detector_model_analysis_results, engine, { analysisId = "a" })
+  local analysis = engine:start_detector_model_analysis { detectorModelDefinition = definition }.analysisId
+  eq(engine:describe_detector_model_analysis { analysisId = analysis }.status, "RUNNING", "first describe")
+  eq(engine:describe_detector_model_analysis { analysisId = analysis }.status, "COMPLETE", "later describe")
+  local page = engine:get_detector_model_analysis_results { analysisId = analysis, maxResults = 1 }
+  eq(#page.analysisResults, 1, "one result per page")
+  eq(type(page.analysisResults[1].type), "string", "a result has a type")
+  eq(type(page.analysisResults[1].locations[1].path), "string", "and a location path")
+  for _, r in ipairs(engine:get_detector_model_analysis_results { analysisId = analysis }.analysisResults) do
+    if r.level == "ERROR" then error("the heartbeat example has an ERROR result: " .. r.message) end
+  end
+  raises("ResourceNotFoundException", engine.describe_detector_model_analysis, engine, { analysisId = "a" })
+  raises("ResourceNotFoundException", engine.get_detector_model_analysis_results, engine, { analysisId = "a" })
 
   local err = raises("ResourceInUseException", engine.delete_input, engine, { inputName = "Heartbeat" })
   contains(err.message, "deviceHeartbeat", "in use by the model")

@@ -5,6 +5,7 @@
                           [--import-value NAME=VALUE ...] [--stack-name [FILE=]NAME ...]
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
     iotevents timeline TRANSCRIPT -o out.svg|out.png
+    iotevents analyze MODEL.json [--input INPUT.json ...] [--state-directory DIR]
     iotevents describe-detector --detector-model-name X --key-value K --state-directory DIR
                           (every operation of iotevents and iotevents-data, as the AWS CLI has it)
 
@@ -235,6 +236,25 @@ def _run_timeline(arguments):
     return 0
 
 
+def _add_analyze(subparsers):
+    parser = subparsers.add_parser(
+        "analyze", help="analyse a detector model and print its results as a table",
+        description="Runs StartDetectorModelAnalysis on the model's definition (a CreateDetectorModel request, "
+                    "a DescribeDetectorModel answer or the definition itself) and prints every result with "
+                    "its locations. Inputs come from --input files (CreateInput requests) or an existing "
+                    "state directory. Exit status 1 when a result is an ERROR, 2 when the model cannot be read.")
+    parser.add_argument("model", metavar="MODEL", help="the model's JSON file")
+    parser.add_argument("--input", action="append", default=[], metavar="INPUT",
+                        help="a CreateInput request file, created before the analysis (repeatable)")
+    parser.add_argument("--state-directory", help="analyse against this engine state's inputs")
+    parser.set_defaults(run=_run_analyze)
+
+
+def _run_analyze(arguments):
+    from .analyze import run
+    return run(arguments.model, arguments.input, arguments.state_directory, sys.stdout, sys.stderr)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     from . import awscli
     words = sys.argv[1:] if argv is None else list(argv)
@@ -249,6 +269,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     _add_import(subparsers)
     _add_replay(subparsers)
     _add_timeline(subparsers)
+    _add_analyze(subparsers)
     for command, (operation, model) in sorted(commands.items()):
         awscli.add_parser(subparsers, command, operation, model)
     arguments = parser.parse_args(words)

@@ -60,10 +60,11 @@ def _steps():
         (c, "list_tags_for_resource", {"resourceArn": "arn:aws:iotevents:us-east-1:123456789012:input/Heartbeat"}),
         (c, "put_logging_options", {"loggingOptions": {"roleArn": "arn:aws:iam::123456789012:role/log", "level": "INFO", "enabled": True}}),
         (c, "describe_logging_options", {}),
-        # detector model analysis: not offered (UnsupportedOperationException)
+        # detector model analysis (ids count from 1 in each engine)
         (c, "start_detector_model_analysis", {"detectorModelDefinition": heartbeat["detectorModelDefinition"]}),
+        (c, "describe_detector_model_analysis", {"analysisId": "00000000-0000-4000-8000-000000000001"}),
+        (c, "get_detector_model_analysis_results", {"analysisId": "00000000-0000-4000-8000-000000000001", "maxResults": 1}),
         (c, "describe_detector_model_analysis", {"analysisId": "a1"}),
-        (c, "get_detector_model_analysis_results", {"analysisId": "a1"}),
         # data plane: detectors
         (d, "batch_put_message", {"messages": [beat(1, "d1"), beat(2, "d2"), beat(3, "d3")]}),
         (d, "batch_put_message", {"messages": [beat(1, "d1"), {"messageId": "x", "inputName": "nope", "payload": b"{}"}]}),

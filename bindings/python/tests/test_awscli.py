@@ -14,6 +14,10 @@ from iotevents import awscli
 from iotevents._botocore_data import SERVICES, service_model
 
 STEPS = os.path.join(os.path.dirname(__file__), "serve_cli")
+# Analyses are not durable state (include/iotevents.h): each command here is its own engine on
+# the state directory, so the analysis the start step made is gone at the next command, which
+# answers ResourceNotFoundException instead of what `iotevents serve` (one engine) recorded.
+ANALYSIS_READS = ("70-describe-detector-model-analysis", "71-get-detector-model-analysis-results")
 
 
 def test_the_aws_cli_steps_give_what_the_aws_cli_recorded(tmp_path):
@@ -30,16 +34,16 @@ def test_the_aws_cli_steps_give_what_the_aws_cli_recorded(tmp_path):
             got["output"] = normalise(json.loads(out)) if out.strip() else None
         else:
             got["stderr"] = error_lines(err)
+        if step in ANALYSIS_READS:
+            assert status == 255 and "ResourceNotFoundException" in got["stderr"], (step, got)
+            continue
         with open(os.path.join(STEPS, step + ".json")) as f:
             assert got == json.load(f), step
 
 
 def test_every_operation_of_both_services_has_a_step():
     """The steps are the record of what the AWS CLI prints for each operation: an operation added
-    to a service model without a step fails here. Three steps record what is true today rather
-    than a result: start-detector-model-analysis, describe-detector-model-analysis and
-    get-detector-model-analysis-results answer UnsupportedOperationException until the analysis
-    is implemented (another issue); their steps are re-recorded then."""
+    to a service model without a step fails here."""
     commands = awscli.load_models()
     stepped = set()
     for name in os.listdir(STEPS):

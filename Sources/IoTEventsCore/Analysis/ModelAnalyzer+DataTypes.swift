@@ -1,0 +1,181 @@
+/// data-type: a type inference over the whole model.
+///
+/// * ERROR: an operator or function applied to operand types known from literals and function
+///   results (the parser's static checks of §3.9, which CreateDetectorModel applies too).
+/// * INFO: the types each variable is assigned across the model's `setVariable` actions.
+/// * WARNING: a variable assigned values of different types; a variable or input attribute used
+///   with different types; a comparison of a variable whose inferred type differs from the other
+///   side's (`$variable.mode == 3` when every assignment is a String); a condition that is not
+///   Boolean (it never fires, §3.9); a duration that is not a number; a variable read in a state
+///   that no path from the initial state has set it on.
+extension ModelAnalyzer {
+    mutating func checkDataTypes() {
+        for (k, site) in sites.expressions.enumerated() where syntax[k] != nil {
+            do throws(ExpressionError) {
+                _ = try ExpressionParser.parse(site.text, maxDepth: limits.maxExpressionDepth, checkTypes: true)
+            } catch {
+                add(.dataType, .error, "The expression \(quoted(site.text)) mixes incompatible types: \(error.description)", [site.path])
+            }
+        }
+        let assigned = variableTypes()
+        for (name, all) in assigned.entries {
+            // Only what is known: `$variable.n + 1` with `n` of unknown type adds nothing.
+            // `number` (Integer or Decimal, not known which) adds nothing beside a known number.
+            let hasNumber = all.contains { $0.type == .integer || $0.type == .decimal }
+            let types = all.filter { $0.type != .unknown && !(hasNumber && $0.type == .number) }
+            if types.isEmpty { continue }
+            let names = types.map { $0.type.name }
+            add(.dataType, .info, "Inferred data types [\(names.joined(separator: ", "))] for $variable.\(name)", types.flatMap { $0.paths })
+            var categories: [Int] = []
+            for t in types { if let c = t.type.category, !categories.contains(c) { categories.append(c) } }
+            if categories.count > 1 {
+                add(.dataType, .warning, "$variable.\(name) is assigned values of different types: \(names.joined(separator: ", "))", types.flatMap { $0.paths })
+            }
+        }
+        var inference = TypeInference(variables: assigned.single)
+        for (k, site) in sites.expressions.enumerated() {
+            guard let tree = syntax[k] else { continue }
+            inference.path = site.path
+            let type = inference.type(of: tree)
+            if site.role == .condition, type != .unknown, type != .boolean {
+                add(.dataType, .warning, "The condition is \(type == .number ? "a number" : type.name), not Boolean: it never fires", [site.path])
+            }
+            if site.role == .duration, type == .string || type == .boolean {
+                add(.dataType, .warning, "The duration is \(type.name), not a number of seconds: the timer is never set", [site.path])
+            }
+        }
+        for m in inference.mismatches { add(.dataType, .warning, m.message, [m.path]) }
+        for (key, uses) in inference.uses.entries {
+            var categories: [Int] = []
+            var names: [String] = []
+            for u in uses {
+                if let c = u.type.category, !categories.contains(c) { categories.append(c); names.append(u.type == .number ? "a number" : "a " + u.type.name) }
+            }
+            if categories.count > 1 {
+                add(.dataType, .warning, "\(key) is compared with \(names.joined(separator: " and with ")) in different places: it cannot be both", ModelAnalyzer.unique(uses.flatMap { $0.paths }))
+            }
+        }
+        checkReadsBeforeSet()
+    }
+
+    /// Paths once each, in order: one expression may compare a reference with both types.
+    static func unique(_ paths: [String]) -> [String] {
+        var result: [String] = []
+        for p in paths where !result.contains(p) { result.append(p) }
+        return result
+    }
+
+    /// The types each variable is assigned, found by iterating to a fixed point: an assignment
+    /// may copy another variable whose type is only known after a pass.
+    private func variableTypes() -> VariableTypes {
+        var result = VariableTypes()
+        for _ in 0..<4 {
+            var next = VariableTypes()
+            var inference = TypeInference(variables: result.single)
+            for (k, site) in sites.expressions.enumerated() {
+                guard case .value(let name) = site.role, let tree = syntax[k] else { continue }
+                next.note(name, inference.type(of: tree), site.path)
+            }
+            if next.single == result.single && next.count == result.count { return next }
+            result = next
+        }
+        return result
+    }
+
+    /// A variable read in a state that it cannot have been set on arrival at (no path from the
+    /// initial state sets it before) and that does not set it itself. Variables no action sets
+    /// at all are referenced-data's.
+    private mutating func checkReadsBeforeSet() {
+        let states = definition.states
+        let index = stateIndex
+        guard index[definition.initialStateName] != nil else { return }
+        // Name sets as dictionaries (what both profiles hash alike): a definition may hold
+        // thousands of variables, and list membership would make this quadratic.
+        var setIn = Array(repeating: [String: Bool](), count: states.count)
+        var everSet: [String: Bool] = [:]
+        for site in sites.actions {
+            if case .setVariable(let name, _) = site.action {
+                setIn[site.state][name] = true
+                everSet[name] = true
+            }
+        }
+        let reached = reachableStates
+        // Per variable read: the states it may be set on arrival at, those one or more
+        // transitions after a reached state that sets it. One search per variable, O(states +
+        // transitions) each, whatever order the states come in.
+        var setOnEntry: [String: [Bool]] = [:]
+        var early = Findings()
+        for (k, site) in sites.expressions.enumerated() where reached[site.state] {
+            guard let tree = syntax[k] else { continue }
+            for v in ExpressionReferences(tree).variables where everSet[v] != nil && setIn[site.state][v] == nil {
+                if setOnEntry[v] == nil { setOnEntry[v] = statesAfterSetting(v, setIn, reached, index) }
+                if setOnEntry[v]?[site.state] == false {
+                    early.note("$variable.\(v) in state \(states[site.state].stateName)", site.path)
+                }
+            }
+        }
+        for (key, paths) in early.entries {
+            add(.dataType, .warning, "\(key) is read before any state on the way there sets it: it is undefined there", paths)
+        }
+    }
+}
+
+extension ModelAnalyzer {
+    /// The states one or more transitions after a reached state that sets `v`.
+    fileprivate func statesAfterSetting(_ v: String, _ setIn: [[String: Bool]], _ reached: [Bool], _ index: [String: Int]) -> [Bool] {
+        let states = definition.states
+        var marked = Array(repeating: false, count: states.count)
+        var work: [Int] = []
+        for s in states.indices where reached[s] && setIn[s][v] != nil { work.append(s) }
+        var expanded = Array(repeating: false, count: states.count)
+        while let s = work.popLast() {
+            if expanded[s] { continue }
+            expanded[s] = true
+            for t in states[s].transitions {
+                guard let next = index[t.nextState] else { continue }
+                marked[next] = true
+                if !expanded[next] { work.append(next) }
+            }
+        }
+        return marked
+    }
+}
+
+/// Each variable's assigned types, in order of first assignment, with where each was assigned.
+struct VariableTypes {
+    private(set) var entries: [(name: String, types: [(type: StaticType, paths: [String])])] = []
+    private var positions: [String: Int] = [:]
+
+    var count: Int { entries.reduce(0) { $0 + $1.types.count } }
+
+    mutating func note(_ name: String, _ type: StaticType, _ path: String) {
+        guard let i = positions[name] else {
+            positions[name] = entries.count
+            entries.append((name, [(type, [path])]))
+            return
+        }
+        if let j = entries[i].types.firstIndex(where: { $0.type == type }) {
+            entries[i].types[j].paths.append(path)
+        } else {
+            entries[i].types.append((type, [path]))
+        }
+    }
+
+    /// The variables all of whose known assignments have one category, with that type
+    /// (`number` when Integers and Decimals mix).
+    var single: [String: StaticType] {
+        var result: [String: StaticType] = [:]
+        for (name, types) in entries {
+            var known = types.map { $0.type }.filter { $0 != .unknown }
+            // `$variable.n - 1` is a number of n's own kind: it must not hide that kind.
+            if known.contains(where: { $0 == .integer || $0 == .decimal }) { known.removeAll { $0 == .number } }
+            guard let first = known.first else { continue }
+            if known.allSatisfy({ $0 == first }) {
+                result[name] = first
+            } else if known.allSatisfy({ $0.isNumeric }) {
+                result[name] = .number
+            }
+        }
+        return result
+    }
+}
