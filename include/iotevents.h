@@ -187,10 +187,12 @@ typedef struct iotevents_engine iotevents_engine;
  *   When the log reaches snapshotLogBytes (and on iotevents_close) the whole state is written
  *   to <dir>/snapshot (a temporary file, synced, renamed over the old one) and the log starts
  *   empty, so the directory stays about the size of the state. Opening replays the log on the
- *   snapshot, without calling the action handler for what is replayed (the host saw those
- *   actions when the calls first ran). With the system clock, expiries that fell due while
- *   the process was down fire, in due order, at the first iotevents_tick (or message) after
- *   opening.
+ *   snapshot, each record at the instant it first ran (so every deadline it set is kept),
+ *   without calling the action handler for what is replayed (the host saw those actions when
+ *   the calls first ran; a crash after a call was logged and before its actions reached the
+ *   handler loses those actions). With the system clock, expiries that fell due while the
+ *   process was down fire, in due order, at the first iotevents_tick (or message) after
+ *   opening, or by the timer thread once the host first uses the engine.
  *   A record that cannot be written (disk full, I/O error): the call answers
  *   InternalFailureException and is not durable (its actions are not delivered), and the
  *   engine refuses every later state-changing call (InternalFailureException) and
