@@ -82,11 +82,10 @@ extension Engine {
             created = true
         }
         guard var detector = model.detectors.take(slot) else { return nil }
-        let inputId = version === target.version ? target.inputId : version.compiled.symbols.inputId(message.inputName)
-        project(source, input: input, inputId: inputId, references: version.compiled.symbols.inputAttributes, into: &detector.attributes)
+        project(source, input: input, inputId: target.inputId, references: version.compiled.symbols.inputAttributes, into: &detector.attributes)
         detector.lastUpdateTime = now
         let trigger = Trigger.message(
-            input: inputId, inputName: message.inputName,
+            input: target.inputId, inputName: message.inputName,
             messageId: message.messageId)
         run(model, version, detector, at: slot, trigger: trigger, eventTime: eventTime, now: now,
             depth: message.depth, created: created, output: &output)

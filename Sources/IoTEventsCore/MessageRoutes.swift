@@ -16,11 +16,10 @@ final class MessageRoute {
     }
 }
 
-/// A detector model a route reaches, with the input's id in the symbols of the version that was
-/// latest when the route was resolved (`deliver` looks it up again for a newer version).
+/// A detector model a route reaches, with the input's id in the symbols of its latest version
+/// (a new version rebuilds the routes, so the id never outlives the version it was read from).
 struct DetectorTarget {
     let model: DetectorModel
-    let version: DetectorModelVersion
     let inputId: Int?
 }
 
@@ -54,8 +53,7 @@ extension Engine {
         guard let input = inputs[inputName] else { return nil }
         var targets: [DetectorTarget] = []
         for model in detectorModels.routes[inputName] ?? [] {
-            let version = model.latest
-            targets.append(DetectorTarget(model: model, version: version, inputId: version.compiled.symbols.inputId(inputName)))
+            targets.append(DetectorTarget(model: model, inputId: model.latest.compiled.symbols.inputId(inputName)))
         }
         let route = MessageRoute(input: input, detectorTargets: targets, alarmModels: alarmModels.routes[inputName] ?? [])
         messageRoutes.keep(route, for: inputName)
