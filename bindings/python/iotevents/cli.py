@@ -153,9 +153,8 @@ def _run_import(arguments: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print("iotevents import: %s" % problem, file=sys.stderr)
-        print("iotevents import: %d problem%s: nothing %s" % (
-            len(problems), "" if len(problems) == 1 else "s",
-            "more changed" if any("were changed" in p for p in problems) else "loaded"), file=sys.stderr)
+        print("iotevents import: %d problem%s: nothing loaded" % (
+            len(problems), "" if len(problems) == 1 else "s"), file=sys.stderr)
         return 1
     for line in result.skipped:
         print(line, file=sys.stderr if arguments.emit else sys.stdout)

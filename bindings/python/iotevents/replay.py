@@ -148,18 +148,13 @@ class Replayer:
         latest time it shows."""
         for found in self._pages("ListInputs", {}, "inputSummaries"):
             self._saw(found)
-        for model in self._pages("ListDetectorModels", {}, "detectorModelSummaries"):
-            self._saw(model)
-            name = model["detectorModelName"]
-            for summary in self._pages("ListDetectors", {"detectorModelName": name}, "detectorSummaries"):
-                self._saw(summary)
-                self._look("detector", name, summary.get("keyValue"), report=False)
-        for model in self._pages("ListAlarmModels", {}, "alarmModelSummaries"):
-            self._saw(model)
-            name = model["alarmModelName"]
-            for summary in self._pages("ListAlarms", {"alarmModelName": name}, "alarmSummaries"):
-                self._saw(summary)
-                self._look("alarm", name, summary.get("keyValue"), report=False)
+        for kind, Kind in (("detector", "Detector"), ("alarm", "Alarm")):
+            for model in self._pages("List%sModels" % Kind, {}, "%sModelSummaries" % kind):
+                self._saw(model)
+                name = model["%sModelName" % kind]
+                for summary in self._pages("List%ss" % Kind, {"%sModelName" % kind: name}, "%sSummaries" % kind):
+                    self._saw(summary)
+                    self._look(kind, name, summary.get("keyValue"), report=False)
 
     # -- looking at one detector or alarm ---------------------------------------------------------
 
