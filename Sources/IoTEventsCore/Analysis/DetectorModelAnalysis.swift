@@ -29,6 +29,8 @@ struct ModelAnalyzer {
     let definition: DetectorModelDefinition
     let environment: AnalysisEnvironment
     let sites: ModelSites
+    /// What CreateDetectorModel's structural check finds (structure and service-limits errors).
+    let structureProblems: [DefinitionProblem]
     /// Parallel to `sites.expressions`: the tree, or nil when the expression does not parse.
     var syntax: [ExpressionSyntax?] = []
     /// Parallel to `sites.expressions`: the parser's error, when there is one.
@@ -39,6 +41,7 @@ struct ModelAnalyzer {
         self.definition = definition
         self.environment = environment
         self.sites = ModelSites(definition)
+        self.structureProblems = definition.structureProblems(limits: environment.limits)
     }
 
     var limits: Limits { environment.limits }

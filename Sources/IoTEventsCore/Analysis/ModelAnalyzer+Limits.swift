@@ -3,12 +3,16 @@
 /// a model that is about to outgrow a quota is noticed before an update fails.
 extension ModelAnalyzer {
     mutating func checkServiceLimits() {
-        count(definition.states.count, "states", limit: limits.maxStatesPerModel, name: "maxStatesPerModel", at: "states")
+        // The structural quotas exceeded, as CreateDetectorModel words them; close ones warned here.
+        for problem in structureProblems where problem.kind == .limit {
+            add(.serviceLimits, .error, problem.message, [problem.path])
+        }
+        warnNear(definition.states.count, "states", limit: limits.maxStatesPerModel, name: "maxStatesPerModel", at: ["states"])
         for list in sites.lists {
             if list.isActions {
-                count(list.count, "actions", limit: limits.maxActionsPerEvent, name: "maxActionsPerEvent", at: list.path)
+                warnNear(list.count, "actions", limit: limits.maxActionsPerEvent, name: "maxActionsPerEvent", at: [list.path])
             } else {
-                count(list.count, "events", limit: limits.maxEventsPerList, name: "maxEventsPerList", at: list.path)
+                warnNear(list.count, "events", limit: limits.maxEventsPerList, name: "maxEventsPerList", at: [list.path])
             }
         }
         var variables: [String: Bool] = [:]
@@ -57,14 +61,17 @@ extension ModelAnalyzer {
         }
     }
 
-    private mutating func count(_ n: Int, _ what: String, limit: Int, name: String, at path: String) {
-        count(n, what, limit: limit, name: name, at: [path])
-    }
-
     private mutating func count(_ n: Int, _ what: String, limit: Int, name: String, at paths: [String]) {
         if n > limit {
             add(.serviceLimits, .error, "\(n) \(what); at most \(limit) are allowed (limit \(name))", paths)
-        } else if n > 0, n.multipliedReportingOverflow(by: 10).partialValue >= limit.multipliedReportingOverflow(by: 9).partialValue {
+        } else {
+            warnNear(n, what, limit: limit, name: name, at: paths)
+        }
+    }
+
+    /// A WARNING when `n` is within 10 % of the limit (and not over it).
+    private mutating func warnNear(_ n: Int, _ what: String, limit: Int, name: String, at paths: [String]) {
+        if n > 0, n <= limit, n.multipliedReportingOverflow(by: 10).partialValue >= limit.multipliedReportingOverflow(by: 9).partialValue {
             add(.serviceLimits, .warning, "\(n) \(what) of the \(limit) allowed (limit \(name)): close to the limit", paths)
         }
     }

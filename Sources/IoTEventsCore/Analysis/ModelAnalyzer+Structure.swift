@@ -1,38 +1,21 @@
-/// structure: the state machine itself. Duplicate or undefined state names, transitions to
-/// states that do not exist, `setTimer` without exactly one duration, a model no condition of
-/// which reads an input (all ERROR: CreateDetectorModel refuses them), and states no transition
-/// reaches (WARNING: they are allowed but never run).
+/// structure: the state machine itself. What CreateDetectorModel's structural check refuses
+/// (duplicate or undefined state names, transitions to states that do not exist, `setTimer`
+/// without exactly one duration), blank transition conditions and a model no condition of which
+/// reads an input (all ERROR), and states no transition reaches (WARNING: allowed, never run).
 extension ModelAnalyzer {
     mutating func checkStructure() {
-        var seen: [String: Bool] = [:]
-        for (i, state) in definition.states.enumerated() {
-            if seen[state.stateName] != nil {
-                add(.structure, .error, "The state \(state.stateName) is defined more than once", ["states[\(i)].stateName"])
-            }
-            seen[state.stateName] = true
-        }
-        let index = stateIndex
-        let initialKnown = index[definition.initialStateName] != nil
-        if !initialKnown {
-            add(.structure, .error, "The initial state \(definition.initialStateName) is not a state of this model", ["initialStateName"])
+        // What CreateDetectorModel refuses, as it words it (DetectorModelDefinition+Validation).
+        for problem in structureProblems where problem.kind == .structure {
+            add(.structure, .error, ModelAnalyzer.sentence(problem.message), [problem.path])
         }
         for (i, state) in definition.states.enumerated() {
             for (j, t) in state.transitions.enumerated() where ModelAnalyzer.isBlank(t.condition) {
                 add(.structure, .error, "The transition \(t.eventName) has no condition: a transition needs one to fire",
                     ["states[\(i)].onInput.transitionEvents[\(j)].condition"])
             }
-            for (j, t) in state.transitions.enumerated() where index[t.nextState] == nil {
-                add(.structure, .error, "The transition \(t.eventName) goes to \(t.nextState), which is not a state of this model",
-                    ["states[\(i)].onInput.transitionEvents[\(j)].nextState"])
-            }
-        }
-        for site in sites.actions {
-            if case .setTimer(let name, let seconds, let expression) = site.action, (seconds == nil) == (expression == nil) {
-                add(.structure, .error, "setTimer \(name) must set exactly one of seconds and durationExpression", [site.path])
-            }
         }
         checkConditionsReadInputs()
-        if initialKnown {
+        if stateIndex[definition.initialStateName] != nil {
             let reachable = reachableStates
             for (i, state) in definition.states.enumerated() where !reachable[i] {
                 add(.structure, .warning, "No transition leads to the state \(state.stateName) from the initial state: it never runs", ["states[\(i)]"])
@@ -54,6 +37,14 @@ extension ModelAnalyzer {
         add(.structure, .error,
             "No condition reads an input: at least one event or transition condition must read $input.<InputName> or test currentInput(\"<InputName>\")",
             conditions.isEmpty ? ["states"] : conditions)
+    }
+
+    /// An error message of the API (which follows the member's path there) as a sentence of its own.
+    static func sentence(_ message: String) -> String {
+        var bytes = Array(message.utf8)
+        guard let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return message }
+        bytes[0] = first - 0x20
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Empty or only spaces: the shape allows it, but there is no condition to evaluate.
