@@ -424,6 +424,83 @@ IOTEVENTS_API void iotevents_set_action_handler(iotevents_engine *engine, ioteve
                                                 void *payload);
 
 /* ---------------------------------------------------------------------------------------------
+ * Logging and counters
+ * ------------------------------------------------------------------------------------------- */
+
+/* Receives one log record (JSON) per thing the engine did that the logging options ask for.
+ * PutLoggingOptions decides what is written ({"loggingOptions": {"roleArn", "level", "enabled",
+ * "detectorDebugOptions"}}; roleArn is kept, not used). Nothing is written while no log handler
+ * is set or "enabled" is false (the default: no options at all), so logging costs nothing
+ * until both are given. Levels, each including the ones before:
+ *   ERROR  runtime errors: an action not executed or a loop-back message not delivered
+ *          ("actionFailed": a setVariable whose value was Undefined or Null, a setTimer whose
+ *          duration was not a number of seconds within the limits, a parameter or payload that
+ *          did not evaluate, a limit such as maxTimersPerDetector, maxLoopbackDepth,
+ *          maxEvaluationsPerCall or maxValueChars), and every per-entry error of a call
+ *          ("requestRefused": a message for an input that does not exist, a key missing from a
+ *          payload, maxDetectorsPerModel reached, an alarm action not allowed in the alarm's
+ *          state);
+ *   INFO   also detector transitions ("transition") and alarm state changes ("alarmStateChanged");
+ *   DEBUG  also, per evaluation: a timer's expiry ("timerFired"), every action run
+ *          ("actionExecuted", including setTimer/resetTimer/clearTimer with the deadline),
+ *          skipped ("actionSkipped": resetTimer of a timer never set), every variable set
+ *          ("variableSet"), repeated message ids ("duplicateMessage"), an alarm rule's values
+ *          ("ruleEvaluated", with resultDetails when a side is not a number), and a closing
+ *          "evaluationSummary" in the shape of AWS's CloudWatch DEBUG entries: "logMessage":
+ *          "Summary of message evaluation" (or "... timer evaluation"), "context", "status",
+ *          "initialState", "initialVariables", "finalState", "finalVariables" and
+ *          "conditionEvaluationResults": [{"result": "True" | "False" | "Undefined" |
+ *          "Skipped", "eventName", "state", "lifeCycle": "OnEnter" | "OnInput" | "OnExit",
+ *          "hasTransition", "condition" (as text), "resultDetails"}]. resultDetails says why a
+ *          condition was not true: the first reference without a value ("$input.T.temp is
+ *          Undefined: the last message on T did not have it", "... the input T does not declare
+ *          it", "$variable.n has no value"), or the first operation that gave none ("> cannot
+ *          compare a String (\"20\") with an Integer (10)", "division by zero"), or a result
+ *          that was not a Boolean; transitions after the one taken are "Skipped".
+ * detectorDebugOptions: only the listed detector models (and, when keyValue is given, only that
+ * detector) log at "level"; every other detector and alarm logs at ERROR. Without it, all log
+ * at "level". Records tied to no detector (requestRefused, duplicateMessage) follow "level".
+ * Options take effect at once (AWS took up to a minute) and are durable with stateDirectory.
+ * Every record: {"timestamp": ISO 8601 UTC with milliseconds, "time": epoch ms (the engine
+ * clock's time of the evaluation), "level": "ERROR" | "INFO" | "DEBUG", "event": one of the
+ * names above, "logMessage": a sentence}; records about an instance add "detectorModelName",
+ * "detectorModelVersion" (or "alarmModelName", "alarmModelVersion"), "keyValue" (keyed
+ * models), "stateName" (the state at the time), "eventName" (the event running), "trigger":
+ * {"triggerType": "Message", "inputName", "messageId"} | {"triggerType": "Timer",
+ * "timerName"} | {"triggerType": "AlarmAction", "action"} | {"triggerType": "SnoozeTimeout"};
+ * then the members of the event ("fromState"/"toState", "actionType"/"failure"/"reason",
+ * "variableName"/"value", "timerName"/"seconds"/"deadline", "errorCode"/"errorMessage", ...).
+ * Records are written in the order things happened; new members may be added in later
+ * versions. log_json is valid only during the call; payload is the pointer given to
+ * iotevents_set_log_handler. */
+typedef void (*iotevents_log_fn)(const char *log_json, void *payload);
+
+/* Sets the engine's log handler; fn == NULL removes it, and the engine then writes no records.
+ * Threads and re-entry as for the action handler: records are handed over on the thread that
+ * made the call or tick (the timer thread for what it fires), after the engine's lock is
+ * released, a call's records before its actions; a handler may call back into the engine (and
+ * those calls' records are delivered in turn), but must not close it. Logged calls replayed
+ * when a state directory is opened write no records. Any thread. */
+IOTEVENTS_API void iotevents_set_log_handler(iotevents_engine *engine, iotevents_log_fn fn,
+                                             void *payload);
+
+/* Writes to *counters_json (owned by the caller, freed with iotevents_free) the engine's
+ * counters since iotevents_open -- calls replayed from a state directory are not counted:
+ *   {"messagesAccepted", "duplicateMessages" (BatchPutMessage messages, loop-backs excluded),
+ *    "errorEntries": {"InvalidRequestException": n, ...} (per-entry errors of every call),
+ *    "evaluations" (detector and alarm evaluations, loop-backs and timers included),
+ *    "transitions" (detector transitions and alarm state changes),
+ *    "actions": {"sns": n, ..., "alarmNotification": n} (executed, not counting failed ones),
+ *    "failedActions": {"evaluation", "assignment", "timerDuration", "limit", "notDelivered"},
+ *    "timersFired", "detectors" and "alarms": {"NORMAL": n, ...} (as they are now),
+ *    "logRecords": {"ERROR", "INFO", "DEBUG"} (records written),
+ *    "stateDirectory": {"logBytes", "snapshotBytes"} (only with a state directory)}.
+ * Returns IOTEVENTS_OK, or IOTEVENTS_INVALID_REQUEST with an error document for a NULL engine;
+ * counters_json may be NULL to discard the document. Any thread; it takes the engine lock
+ * briefly (detectors and alarms are counted then, O(models + alarms)). */
+IOTEVENTS_API int iotevents_counters(iotevents_engine *engine, char **counters_json);
+
+/* ---------------------------------------------------------------------------------------------
  * Memory
  * ------------------------------------------------------------------------------------------- */
 

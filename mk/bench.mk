@@ -1,10 +1,11 @@
 # make bench: every benchmark row (Tests/bench/README.md says what each measures). Speed targets
 # live here, never in timed tests. Included by the Makefile.
-.PHONY: bench bench-analysis bench-replay bench-messages bench-listing bench-durability bench-python bench-expressions bench-report
+.PHONY: bench bench-analysis bench-replay bench-messages bench-logging bench-listing bench-durability bench-python bench-expressions bench-report
 
 bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	sh Tests/bench/run.sh $(OUT)/bench-control-plane $(OUT) 2000
 	@$(MAKE) --no-print-directory bench-messages
+	@$(MAKE) --no-print-directory bench-logging
 	@$(MAKE) --no-print-directory bench-listing
 	@$(MAKE) --no-print-directory bench-replay
 	@$(MAKE) --no-print-directory bench-expressions
@@ -27,6 +28,10 @@ bench-report: $(addprefix $(OUT)/,$(BENCH_REPORT_PROGRAMS)) $(LIB_small) | deps-
 # The message path: engine instructions per message beside the JSON work any implementation must do.
 bench-messages: $(OUT)/message-path $(LIB_small) | deps-test
 	sh Tests/bench/message_path.sh $(OUT)/message-path $(OUT)
+
+# What logging costs the message path: no handler, a handler with logging off, ERROR, INFO, DEBUG.
+bench-logging: $(OUT)/message-path $(LIB_small) | deps-test
+	sh Tests/bench/logging.sh $(OUT)/message-path $(OUT)
 
 # A page of ListDetectors filtered by state at 10 000 and 100 000 detectors: its cost must not grow.
 bench-listing: $(OUT)/listing $(LIB_small) | deps-test

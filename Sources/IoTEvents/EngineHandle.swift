@@ -11,6 +11,9 @@ final class EngineHandle {
     private let handlerLock: UnsafeMutablePointer<pthread_mutex_t>
     private var handler: (@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?
     private var handlerPayload: UnsafeMutableRawPointer?
+    /// The host's log handler (`iotevents_set_log_handler`), guarded by `handlerLock` too.
+    private var logHandler: (@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?
+    private var logHandlerPayload: UnsafeMutableRawPointer?
     /// The optional timer thread (`"timerThread": true`): fires expiries at their deadlines.
     private var timerThread: OpaquePointer?
     /// The timer thread fires nothing until the host first uses the engine after opening it
@@ -74,6 +77,7 @@ final class EngineHandle {
     fileprivate func timerThreadStep() {
         if isTimerThreadHeld { return }
         let result = service.tick(-1)
+        deliverLogs(result.traces)
         deliver(result.actions)
     }
 
@@ -88,6 +92,30 @@ final class EngineHandle {
         handlerPayload = fn == nil ? nil : payload
         ie_mutex_unlock(handlerLock)
         releaseTimerThread()
+    }
+
+    /// Sets or removes the log handler, and tells the engine whether anyone listens: with no
+    /// handler it writes no records at all.
+    func setLogHandler(_ fn: (@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?, _ payload: UnsafeMutableRawPointer?) {
+        ie_mutex_lock(handlerLock)
+        logHandler = fn
+        logHandlerPayload = fn == nil ? nil : payload
+        ie_mutex_unlock(handlerLock)
+        service.setHostReceivesLogs(fn != nil)
+        releaseTimerThread()
+    }
+
+    /// Hands each log record to the host's log handler, in order, on this thread, with the
+    /// engine lock not held (as actions are).
+    func deliverLogs(_ records: [TraceRecord]) {
+        for record in records {
+            ie_mutex_lock(handlerLock)
+            let fn = logHandler
+            let payload = logHandlerPayload
+            ie_mutex_unlock(handlerLock)
+            guard let fn else { continue }
+            record.text.withCString { fn($0, payload) }
+        }
     }
 
     /// The shared body of `iotevents_call` and every named entry point.
@@ -115,6 +143,7 @@ final class EngineHandle {
         if let handle = from(engine) {
             handle.releaseTimerThread()
             handle.notifyTimerThread()
+            handle.deliverLogs(result.traces)
             handle.deliver(result.actions)
         }
         if let response {

@@ -62,6 +62,7 @@ public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int6
     guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
     handle.releaseTimerThread()
     let result = handle.service.tick(nowMillis)
+    handle.deliverLogs(result.traces)
     handle.deliver(result.actions)
     return result.count
 }
@@ -79,6 +80,34 @@ public func iotevents_set_action_handler(
     _ payload: UnsafeMutableRawPointer?
 ) {
     EngineHandle.from(engine)?.setHandler(fn, payload)
+}
+
+@_cdecl("iotevents_set_log_handler")
+public func iotevents_set_log_handler(
+    _ engine: OpaquePointer?, _ fn: (@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?,
+    _ payload: UnsafeMutableRawPointer?
+) {
+    EngineHandle.from(engine)?.setLogHandler(fn, payload)
+}
+
+@_cdecl("iotevents_counters")
+public func iotevents_counters(
+    _ engine: OpaquePointer?, _ countersOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    let text: String
+    let status: Int32
+    if let handle = EngineHandle.from(engine) {
+        text = handle.service.counters()
+        status = 0
+    } else {
+        let error = ServiceError.invalidRequest("The engine is NULL")
+        guard let countersOut else { return error.kind.rawValue }
+        countersOut.pointee = Service.errorText(error)
+        return error.kind.rawValue
+    }
+    guard let countersOut else { return status }
+    countersOut.pointee = text.withCString { strdup($0) }
+    return status
 }
 
 @_cdecl("iotevents_free")

@@ -11,6 +11,8 @@ package struct CallResult {
     /// writes each one's document (`ActionDocument.text`) after the engine lock is released, and
     /// only when a handler is there to receive it.
     package var actions: [ActionRecord] = []
+    /// The call's log records, for the host's log handler (before the actions are delivered).
+    package var traces: [TraceRecord] = []
 }
 
 /// One engine behind its lock: turns request documents into core calls and core results into
@@ -116,13 +118,17 @@ package final class Service {
             result = Service.failure(error)
         }
         result.actions = output.actions
+        result.traces = output.traces
         return result
     }
 
     private func run(_ op: Operation, _ request: UnsafePointer<CChar>?, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
         let (document, length) = try parse(op, request)
         lock()
-        defer { unlock() }
+        defer {
+            engine.count(output)
+            unlock()
+        }
         guard let store, op.changesState, let request else { return try Handlers.run(op, document, engine, &output) }
         // After a record could not be written, memory may hold a call the log does not: no
         // more state changes until a reopen rebuilds the engine from the log.
@@ -172,30 +178,51 @@ package final class Service {
     /// "now" stays where it is) and processes every expiry due by then. Returns how many, and
     /// the action documents they produced; -IOTEVENTS_INTERNAL_FAILURE when a durable engine
     /// could not log the step, or refuses state changes since an earlier write failed.
-    package func tick(_ nowMillis: Int64) -> (count: Int64, actions: [ActionRecord]) {
+    package func tick(_ nowMillis: Int64) -> TickResult {
         var output = RunOutput()
         lock()
-        defer { unlock() }
+        defer {
+            engine.count(output)
+            unlock()
+        }
         let current = engine.clock.now()
         let now = nowMillis >= 0 ? max(nowMillis, current) : current
         guard let store else {
             engine.clock.advance(to: now)
             let count = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output).expiries
-            return (count, output.actions)
+            return TickResult(count: count, output: output)
         }
         // Logged only when it changes something: the manual clock moves or expiries fire.
         let fires = (engine.nextDeadline() ?? Int64.max) <= now
-        guard fires || now > current else { return (0, []) }
+        guard fires || now > current else { return TickResult(count: 0) }
         // Like a call: refused once the log failed, logged after it ran. A failure is returned,
         // not swallowed, or timers would stop silently on a full disk.
         let failed = -Int64(ServiceError.Kind.internalFailure.rawValue)
-        if store.refusal != nil { return (failed, []) }
+        if store.refusal != nil { return TickResult(count: failed) }
         engine.clock.pin(at: now)
         let count = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output).expiries
         engine.clock.unpin()
-        do throws(ServiceError) { try store.append(.tick(now: now)) } catch { return (failed, []) }
+        do throws(ServiceError) { try store.append(.tick(now: now)) } catch {
+            output = RunOutput()
+            return TickResult(count: failed)
+        }
         if store.needsCompaction { compact(store) }
-        return (count, output.actions)
+        return TickResult(count: count, output: output)
+    }
+
+    /// Tells the engine whether the host receives log records (a log handler is set).
+    package func setHostReceivesLogs(_ receives: Bool) {
+        lock()
+        engine.hostReceivesLogs = receives
+        unlock()
+    }
+
+    /// The engine's counters (`iotevents_counters`) as a JSON document.
+    package func counters() -> String {
+        lock()
+        defer { unlock() }
+        let storage = store.map { (logBytes: Int64($0.logBytes), snapshotBytes: Int64($0.snapshotBytes)) }
+        return engine.countersDocument(storage: storage)
     }
 
     /// The deadline the timer thread sleeps to: none while the engine refuses state changes
@@ -227,5 +254,23 @@ package final class Service {
         guard let document = ErrorDocument.make(error) else { return nil }
         defer { ie_json_decref(document) }
         return JSONText.dump(document)
+    }
+}
+
+/// What a tick did: how many expiries fired (or -IOTEVENTS_INTERNAL_FAILURE), their actions and
+/// log records.
+package struct TickResult {
+    package let count: Int64
+    package var actions: [ActionRecord] = []
+    package var traces: [TraceRecord] = []
+
+    init(count: Int64) {
+        self.count = count
+    }
+
+    init(count: Int64, output: RunOutput) {
+        self.count = count
+        self.actions = output.actions
+        self.traces = output.traces
     }
 }

@@ -65,7 +65,7 @@ extension Engine {
             }
             let now = clock.now()
             let state = alarm.state
-            var cycle = makeCycle(model, model.latest, alarm, trigger: .operatorAction, eventTime: now, now: now, depth: 0, output: &output)
+            var cycle = makeCycle(model, model.latest, alarm, trigger: .operatorAction(request.action), eventTime: now, now: now, depth: 0, output: &output)
             guard cycle.apply(request.action, note: request.note, snoozeDuration: request.snoozeDuration) else {
                 output = cycle.output
                 model.alarms.put(cycle.alarm, at: slot)
@@ -144,7 +144,8 @@ extension Engine {
         let cycle = AlarmCycle(
             model: model, version: version, alarm: alarm, trigger: trigger, eventTime: eventTime, now: now,
             limits: limits, depth: depth, notifyAlways: configuration.alarmNotifications == .always,
-            output: output, sequence: executionSequence)
+            output: output, sequence: executionSequence,
+            trace: tracePolicy.level(model: model.name, key: alarm.key))
         output = RunOutput()
         return cycle
     }

@@ -37,6 +37,11 @@ extension Engine {
         let now = clock.now()
         let window = Millis(0).adding(seconds: Int64(limits.dedupWindowSeconds))
         if message.depth == 0, deduplicator.isDuplicate(message.messageId, now: now, window: window) {
+            output.duplicateMessages += 1
+            traceEngine(.debug, "duplicateMessage", "Message \(message.messageId) on \(message.inputName) ignored: the same messageId was accepted within \(limits.dedupWindowSeconds) s", &output) { w in
+                w.key("inputName"); w.value(message.inputName)
+                w.key("messageId"); w.value(message.messageId)
+            }
             return nil
         }
         let eventTime = message.timestamp ?? now
@@ -52,6 +57,7 @@ extension Engine {
             }
         }
         if failure == nil, message.depth == 0 {
+            output.messagesAccepted += 1
             deduplicator.accept(message.messageId, now: now, window: window, maxEntries: limits.maxDedupEntries)
         }
         return failure
@@ -98,10 +104,12 @@ extension Engine {
     func run(_ model: DetectorModel, _ version: DetectorModelVersion, _ detector: consuming Detector, at slot: Int,
              trigger: Trigger, eventTime: Millis, now: Millis, depth: Int, created: Bool, output: inout RunOutput) {
         output.evaluations += 1
+        let trace = tracePolicy.level(model: model.name, key: detector.key)
         var cycle = DetectorCycle(
             model: model, version: version, detector: detector, trigger: trigger, eventTime: eventTime,
             now: now, limits: limits, depth: depth, output: RunOutput(),
-            nextGeneration: nextTimerGeneration, sequence: executionSequence)
+            nextGeneration: nextTimerGeneration, sequence: executionSequence, trace: trace)
+        if trace != nil { cycle.declaredAttributes = declaredAttributes(version) }
         swap(&cycle.output, &output)
         cycle.run(created: created)
         swap(&output, &cycle.output)

@@ -45,6 +45,7 @@ extension Engine {
             detector.lastUpdateTime = max(detector.lastUpdateTime, entry.deadline)
             let version = e.model.latest
             let name = e.timer < version.timerNames.count ? version.timerNames[e.timer] : ""
+            output.timersFired += 1
             run(e.model, version, detector, at: slot, trigger: .timer(id: e.timer, name: name),
                 eventTime: entry.deadline, now: entry.deadline, depth: 0, created: false, output: &output)
             return true

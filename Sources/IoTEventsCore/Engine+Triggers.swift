@@ -49,13 +49,17 @@ extension Engine {
             return processMessage(message, source, parser: parser, output: &output)
         case .alarmAction(let request):
             outcome.expiries = fireDueExpiries(at: clock.now(), parser, &output)
-            if let error = actOnAlarm(request, output: &output) { outcome.errors.append(error) }
+            if let error = actOnAlarm(request, output: &output) {
+                outcome.errors.append(error)
+                traceRefusal(error, "alarm action \(request.action.rawValue) on \(request.modelName)", &output)
+            }
         case .assetPropertyValue(let value, let assetId, let propertyId, let eventTime):
             outcome.expiries = fireDueExpiries(at: clock.now(), parser, &output)
             for model in alarmModels(readingProperty: propertyId) {
                 if let error = deliverAssetPropertyValue(value, assetId: assetId, propertyId: propertyId, to: model,
                                                          eventTime: eventTime, output: &output) {
                     outcome.errors.append(error)
+                    traceRefusal(error, "property value of asset \(assetId), property \(propertyId)", &output)
                 }
             }
         }
@@ -71,7 +75,10 @@ extension Engine {
     ) -> TriggerOutcome {
         var outcome = TriggerOutcome()
         outcome.expiries = fireDueExpiries(at: clock.now(), parser, &output)
-        if let error = putMessage(message, source, output: &output) { outcome.errors.append(error) }
+        if let error = putMessage(message, source, output: &output) {
+            outcome.errors.append(error)
+            traceRefusal(error, "message \(message.messageId) on \(message.inputName)", &output)
+        }
         drainLoopbacks(parser, &output)
         return outcome
     }
@@ -103,18 +110,18 @@ extension Engine {
             // the call's evaluation budget does. A message is delivered whole or not at all.
             let cost = evaluationCount(forInput: loopback.inputName)
             if output.evaluations + cost > limits.maxEvaluationsPerCall {
-                output.actions[loopback.actionIndex].error = Limits.evaluationBudgetError(output.evaluations, limits)
+                notDelivered(loopback, Limits.evaluationBudgetError(output.evaluations, limits), .limit, &output)
                 continue
             }
             guard let source = parser.parse(loopback.payload, maxDepth: limits.maxJsonDepth) else {
-                output.actions[loopback.actionIndex].error = "not delivered: the payload is not a JSON object"
+                notDelivered(loopback, "not delivered: the payload is not a JSON object", .notDelivered, &output)
                 continue
             }
             let message = IncomingMessage(
                 inputName: loopback.inputName, messageId: loopback.messageId, timestamp: loopback.eventTime,
                 depth: loopback.depth)
             if let error = putMessage(message, source, output: &output) {
-                output.actions[loopback.actionIndex].error = "not delivered: \(error.message)"
+                notDelivered(loopback, "not delivered: \(error.message)", .notDelivered, &output)
             }
         }
         output.loopbacks.removeAll()

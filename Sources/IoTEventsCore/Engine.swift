@@ -15,7 +15,18 @@ package final class Engine {
     var inputsGeneration: UInt64 = 0
     /// Message routes resolved since the inputs or models last changed (MessageRoutes.swift).
     var messageRoutes = MessageRouteCache()
-    var loggingOptions: LoggingOptions?
+    var loggingOptions: LoggingOptions? {
+        didSet { tracePolicy = TracePolicy(options: loggingOptions, hostListens: hostReceivesLogs) }
+    }
+    /// Whether the host receives log records (has set a log handler): with no one listening the
+    /// engine writes none, whatever the logging options say.
+    package var hostReceivesLogs = false {
+        didSet { tracePolicy = TracePolicy(options: loggingOptions, hostListens: hostReceivesLogs) }
+    }
+    /// Who logs at which level, from the two above.
+    private(set) var tracePolicy = TracePolicy()
+    /// What the engine has done since it was opened (`Engine+Counters.swift`).
+    package internal(set) var counters = EngineCounters()
     /// Detector models by name, and by the inputs that feed them (`routes`, name order, §1.6).
     let detectorModels = ModelCatalog<DetectorModelKind>()
     /// Every armed detector timer's deadline (lazy deletion: see `DeadlineHeap`).

@@ -18,6 +18,9 @@
  * its detectors), and
  * the same number more are measured: under callgrind, --toggle-collect=measured_calls counts
  * just those (Tests/bench/message_path.sh divides by the messages).
+ * MESSAGE_PATH_LOGGING=ERROR|INFO|DEBUG (engine mode): a log handler that only counts the
+ * records' bytes, and PutLoggingOptions at that level (Tests/bench/logging.sh); unset or "handler"
+ * with no level: the handler alone, logging left disabled.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "iotevents.h"
@@ -55,6 +58,12 @@ static void batch_request(char *buffer, long call, long keys, int large) {
         }
     }
     snprintf(buffer + used, REQUEST_BYTES - used, "]}");
+}
+
+static size_t log_bytes;
+static void count_log(const char *log_json, void *payload) {
+    (void)payload;
+    log_bytes += strlen(log_json);
 }
 
 static void ignore_action(const char *action_json, void *payload) {
@@ -101,6 +110,16 @@ int main(int argc, char **argv) {
             char *text = test_read_file(argv[2], files[i]);
             must(engine, i < 2 ? "CreateInput" : "CreateDetectorModel", text);
             free(text);
+        }
+        const char *logging = getenv("MESSAGE_PATH_LOGGING");
+        if (logging && *logging) {
+            iotevents_set_log_handler(engine, count_log, NULL);
+            if (strcmp(logging, "handler") != 0) {
+                char options[200];
+                snprintf(options, sizeof options, "{\"loggingOptions\":{\"roleArn\":\"arn:aws:iam::123456789012:role/l\","
+                         "\"level\":\"%s\",\"enabled\":true}}", logging);
+                must(engine, "PutLoggingOptions", options);
+            }
         }
     }
     run_calls(engine, requests, 0, calls);

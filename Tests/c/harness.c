@@ -101,6 +101,19 @@ static void brief_action_printer(const char *action_json, void *payload) {
            (int)(source_end + 1 - source), source);
 }
 
+static void log_printer(const char *log_json, void *payload) {
+    printf("! log %s %s\n", (const char *)payload, log_json);
+}
+
+/* Re-enters the engine from inside the log handler: reads the counters, prints their status. */
+static void reentrant_log_printer(const char *log_json, void *payload) {
+    char *counters = NULL;
+    int status = iotevents_counters(engine, &counters);
+    printf("! log %s %s (re-entered: counters status %d, %s)\n", (const char *)payload, log_json, status,
+           counters && strstr(counters, "\"evaluations\"") ? "document" : "no document");
+    iotevents_free(counters);
+}
+
 #ifdef HARNESS_MAIN
 #define main HARNESS_MAIN
 int HARNESS_MAIN(int argc, char **argv);
@@ -196,6 +209,17 @@ int main(int argc, char **argv) {
             iotevents_action_fn printer = strcmp(command, "handler") == 0 ? action_printer : brief_action_printer;
             iotevents_set_action_handler(engine, handler_name ? printer : NULL, handler_name);
             free(previous);
+        } else if (strcmp(command, "log-handler") == 0 || strcmp(command, "log-handler-reentrant") == 0) {
+            static char *log_name;
+            char *previous = log_name;
+            log_name = rest ? strdup(rest) : NULL;
+            iotevents_log_fn printer = strcmp(command, "log-handler") == 0 ? log_printer : reentrant_log_printer;
+            iotevents_set_log_handler(engine, log_name ? printer : NULL, log_name);
+            free(previous);
+        } else if (strcmp(command, "counters") == 0) {
+            char *counters = (char *)"untouched";
+            int status = iotevents_counters(engine, &counters);
+            print_document(status, counters);
         } else if (strcmp(command, "sleep") == 0) {
             long ms = rest ? strtol(rest, NULL, 10) : 0;
             struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
@@ -215,6 +239,8 @@ int main(int argc, char **argv) {
             iotevents_free(NULL);
             iotevents_close(NULL);
             iotevents_set_action_handler(NULL, NULL, NULL);
+            iotevents_set_log_handler(NULL, NULL, NULL);
+            if (iotevents_counters(NULL, NULL) != IOTEVENTS_INVALID_REQUEST) printf("< counters(NULL) did not refuse\n");
             printf("< ok\n");
         } else {
             fprintf(stderr, "%s:%d: unknown command '%s'\n", argv[1], lineno, command);

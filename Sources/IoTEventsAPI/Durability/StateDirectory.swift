@@ -88,6 +88,7 @@ final class StateDirectory {
                                        configuration: configuration, syncMutex: mutex)
         if let snapshot = opened.recovery.snapshot {
             directory.compactAt = max(directory.configuredCompactAt, UInt64(snapshot.count))
+            directory.snapshotBytes = UInt64(SnapshotFile.headerBytes + snapshot.count)
         }
         if configuration.durability == .groupCommit && !directory.startFlusher() {
             directory.close()
@@ -172,6 +173,10 @@ final class StateDirectory {
     /// Whether the log has grown enough to be folded into a snapshot.
     var needsCompaction: Bool { log.size >= compactAt }
 
+    /// The sizes of the log and of the last snapshot written or read, in bytes (the counters').
+    var logBytes: UInt64 { log.size }
+    private(set) var snapshotBytes: UInt64 = 0
+
     /// Whether the log holds any record (a compaction on close is then worth it).
     var hasRecords: Bool { log.size > UInt64(StateLog.headerBytes) }
 
@@ -184,6 +189,7 @@ final class StateDirectory {
     func compact(_ snapshot: [UInt8]) throws(ServiceError) {
         do throws(ServiceError) {
             try SnapshotFile.write(directory: path, covers: epoch, body: snapshot)
+            snapshotBytes = UInt64(SnapshotFile.headerBytes + snapshot.count)
         } catch {
             // The rename may have happened before the failure (syncing the directory, say).
             if (try? SnapshotFile.read(directory: path))?.covers != epoch {

@@ -16,6 +16,54 @@ protocol ActionHost: ExpressionContext {
     func actionSource(_ eventName: String) -> ActionSource
     /// The payload of an action without `payload` (§4.5 for detectors, §5.6 for alarms).
     mutating func defaultPayload(_ eventName: String) -> String
+    /// The level this instance logs at (nil: logging off), and the clock's time of the evaluation.
+    var trace: TraceLevel? { get }
+    var now: Millis { get }
+    /// What caused the evaluation, as a log record's `trigger` object.
+    func writeTrigger(_ w: inout JSONWriter)
+}
+
+extension ActionHost {
+    /// A log record about this instance when `level` is logged for it, else nil. The message
+    /// and the members are only built then: with logging off a call costs one comparison.
+    /// (Not mutating, so the message may read the host: `log` and `fail` append the result.)
+    func record(_ level: TraceLevel, _ event: String, eventName: String?, _ message: @autoclosure () -> String,
+                _ members: (inout JSONWriter) -> Void = { _ in }) -> TraceRecord? {
+        guard level.passes(trace) else { return nil }
+        var document = TraceDocument(level: level, time: now, event: event, message: message())
+        var source = actionSource(eventName ?? "")
+        source.eventName = eventName
+        document.subject(source)
+        document.members { w in
+            w.key("trigger")
+            writeTrigger(&w)
+            members(&w)
+        }
+        return document.finish()
+    }
+
+    /// Appends a log record (see `record`); the message must not read `self`.
+    mutating func log(_ level: TraceLevel, _ event: String, eventName: String?, _ message: @autoclosure () -> String,
+                      _ members: (inout JSONWriter) -> Void = { _ in }) {
+        if let r = record(level, event, eventName: eventName, message(), members) { output.traces.append(r) }
+    }
+
+    /// A skipped action: its reason, and its ERROR record when errors are logged.
+    func failure(_ reason: ActionFailure, _ actionType: String, eventName: String?, _ why: @autoclosure () -> String) -> (ActionFailure, TraceRecord?) {
+        guard TraceLevel.error.passes(trace) else { return (reason, nil) }
+        let text = why()
+        return (reason, record(.error, "actionFailed", eventName: eventName, "\(actionType) was not executed: \(text)") { w in
+            w.key("actionType"); w.value(actionType)
+            w.key("failure"); w.value(reason.name)
+            w.key("reason"); w.value(text)
+        })
+    }
+
+    /// Counts a skipped action and appends its record: `fail(failure(...))`.
+    mutating func fail(_ failed: (ActionFailure, TraceRecord?)) {
+        output.failures.add(failed.0)
+        if let r = failed.1 { output.traces.append(r) }
+    }
 }
 
 extension ActionHost {
@@ -49,7 +97,7 @@ extension ActionHost {
             kind: action.kind, parameters: parameters, payload: payload, payloadType: payloadType,
             source: actionSource(eventName), eventTime: eventTime, error: nil)
         if let failure {
-            output.failedActions += 1
+            fail(self.failure(.evaluation, action.kind.rawValue, eventName: traceEventName(eventName), failure))
             record.error = "not executed: \(failure)"
             output.actions.append(record)
             return
@@ -61,16 +109,30 @@ extension ActionHost {
             }
             if depth + 1 > limits.maxLoopbackDepth {
                 record.error = "not delivered: the message would be looped back \(depth + 1) times (limit maxLoopbackDepth = \(limits.maxLoopbackDepth))"
+                fail(self.failure(.limit, action.kind.rawValue, eventName: traceEventName(eventName), record.error ?? ""))
             } else if output.evaluations >= limits.maxEvaluationsPerCall {
                 // Not even queued: past the budget the queue must not keep growing.
                 record.error = Limits.evaluationBudgetError(output.evaluations, limits)
+                fail(self.failure(.limit, action.kind.rawValue, eventName: traceEventName(eventName), record.error ?? ""))
             } else {
                 output.loopbacks.append(LoopbackMessage(
                     inputName: inputName, messageId: newExecutionId(eventName), payload: payload,
                     depth: depth + 1, eventTime: eventTime, actionIndex: output.actions.count))
             }
         }
+        if record.error == nil, TraceLevel.debug.passes(trace) { logExecuted(record, eventName: traceEventName(eventName)) }
         output.actions.append(record)
+    }
+
+    /// The event name a log record gives: the detector event's, none for an alarm's actions.
+    private func traceEventName(_ eventName: String) -> String? {
+        actionSource(eventName).eventName
+    }
+
+    private mutating func logExecuted(_ record: ActionRecord, eventName: String?) {
+        log(.debug, "actionExecuted", eventName: eventName, "\(record.kind.rawValue) executed") { w in
+            w.key("actionType"); w.value(record.kind.rawValue)
+        }
     }
 
     /// A parameter with its expressions evaluated; nil, with `failure` set, when one does not

@@ -62,11 +62,21 @@ package struct LoopbackMessage: Sendable {
 package struct RunOutput: Sendable {
     package var actions: [ActionRecord] = []
     package var loopbacks: [LoopbackMessage] = []
-    /// How many actions failed and were skipped (§2.4 rule 9: AWS only logged these).
-    package var failedActions = 0
+    /// Actions that failed and were skipped (§2.4 rule 9: AWS only logged these), by reason.
+    package var failures = ActionFailureCounts()
     /// Detector and alarm evaluations the call has run, loop-backs included: what
     /// `limits.maxEvaluationsPerCall` bounds.
     package var evaluations = 0
+    /// The rest of what the engine's counters count (`Engine+Counters.swift`), folded into
+    /// them once per call.
+    package var transitions = 0
+    package var timersFired = 0
+    package var messagesAccepted = 0
+    package var duplicateMessages = 0
+    /// The kinds of the call's per-entry errors (a refused message, alarm action, value).
+    package var refusals: [ServiceError.Kind] = []
+    /// Records for the host's log handler, in the order things happened (empty with logging off).
+    package var traces: [TraceRecord] = []
 
     package init() {}
 }

@@ -2,7 +2,7 @@
 /// a snooze.
 enum AlarmTrigger {
     case message(input: Int?, inputName: String)
-    case operatorAction
+    case operatorAction(AlarmOperatorAction)
     case snoozeTimeout
 }
 
@@ -23,6 +23,8 @@ struct AlarmCycle: ActionHost {
     let notifyAlways: Bool
     var output: RunOutput
     var sequence: UInt64
+    /// The level this alarm logs at (nil: logging off).
+    let trace: TraceLevel?
 
     static let eventName = "alarmStateChange"
 
@@ -36,8 +38,12 @@ struct AlarmCycle: ActionHost {
         guard AlarmTransitions.evaluates(in: alarm.state) else { return }
         let property = version.compiled.inputProperty.evaluate(&self)
         let threshold = version.compiled.threshold.evaluate(&self)
-        guard property.isNumber, threshold.isNumber, let order = ExpressionOperators.order(property, threshold) else { return }
+        guard property.isNumber, threshold.isNumber, let order = ExpressionOperators.order(property, threshold) else {
+            logRule("Undefined", property, threshold)
+            return
+        }
         let op = version.request.rule.comparisonOperator
+        logRule(op.holds(order) ? "True" : "False", property, threshold)
         alarm.ruleEvaluation = RuleEvaluationRecord(inputPropertyValue: property, comparisonOperator: op, thresholdValue: threshold)
         alarm.snoozeTimedOut = false
         alarm.lastUpdateTime = now
@@ -73,6 +79,12 @@ struct AlarmCycle: ActionHost {
 
     /// Every state change runs the event actions, then the notifications (§5.6).
     private mutating func enter(_ state: AlarmStateName) {
+        let from = alarm.state
+        output.transitions += 1
+        log(.info, "alarmStateChanged", eventName: nil, "Alarm state from \(from.rawValue) to \(state.rawValue)") { w in
+            w.key("fromState"); w.value(from.rawValue)
+            w.key("toState"); w.value(state.rawValue)
+        }
         alarm.state = state
         for action in version.compiled.eventActions {
             let before = output.actions.count
@@ -109,7 +121,7 @@ struct AlarmCycle: ActionHost {
             source: actionSource(AlarmCycle.eventName), eventTime: eventTime, error: nil)
         record.isAlarmNotification = true
         if let failure {
-            output.failedActions += 1
+            fail(self.failure(.evaluation, "alarmNotification", eventName: nil, failure))
             record.error = "not executed: \(failure)"
             record.payload = ""
         }
@@ -214,6 +226,38 @@ struct AlarmCycle: ActionHost {
     // MARK: Payloads (§5.6)
 
     var executionIdPrefix: (model: String, key: String) { (model.name, alarm.key) }
+
+    func writeTrigger(_ w: inout JSONWriter) {
+        w.beginObject()
+        switch trigger {
+        case .message(_, let inputName):
+            w.key("triggerType"); w.value("Message")
+            w.key("inputName"); w.value(inputName)
+        case .operatorAction(let action):
+            w.key("triggerType"); w.value("AlarmAction")
+            w.key("action"); w.value(action.rawValue)
+        case .snoozeTimeout:
+            w.key("triggerType"); w.value("SnoozeTimeout")
+        }
+        w.endObject()
+    }
+
+    /// The rule's evaluation (DEBUG): its values, and why there was no result when a side was
+    /// not a number (§5.2: the alarm then ignores the data).
+    private mutating func logRule(_ result: String, _ property: ExpressionValue, _ threshold: ExpressionValue) {
+        guard TraceLevel.debug.passes(trace) else { return }
+        let rule = version.request.rule
+        var details: String?
+        if !property.isNumber { details = "inputProperty \(rule.inputProperty) gave \(property.kindName), not a number" }
+        else if !threshold.isNumber { details = "threshold \(rule.threshold) gave \(threshold.kindName), not a number" }
+        log(.debug, "ruleEvaluated", eventName: nil, "Rule evaluated: \(result)") { w in
+            w.key("result"); w.value(result)
+            w.key("inputPropertyValue"); w.value(property)
+            w.key("comparisonOperator"); w.value(rule.comparisonOperator.rawValue)
+            w.key("thresholdValue"); w.value(threshold)
+            if let details { w.key("resultDetails"); w.value(details) }
+        }
+    }
 
     func actionSource(_ eventName: String) -> ActionSource {
         ActionSource(

@@ -30,10 +30,16 @@ struct DetectorCycle: ActionHost {
     var runningDelta = 0
     var nextGeneration: UInt64
     var sequence: UInt64
+    /// The level this detector logs at (nil: logging off; docs/behaviour.md §9 item 37).
+    let trace: TraceLevel?
+    /// By input attribute slot, whether its input declares it: for DEBUG explanations only.
+    var declaredAttributes: [Bool] = []
+    /// The conditions evaluated so far, for the DEBUG summary (empty below DEBUG).
+    var conditionResults: [ConditionResult] = []
 
     init(model: DetectorModel, version: DetectorModelVersion, detector: Detector, trigger: Trigger,
          eventTime: Millis, now: Millis, limits: Limits, depth: Int, output: RunOutput,
-         nextGeneration: UInt64, sequence: UInt64) {
+         nextGeneration: UInt64, sequence: UInt64, trace: TraceLevel? = nil) {
         self.model = model
         self.version = version
         self.detector = detector
@@ -45,6 +51,7 @@ struct DetectorCycle: ActionHost {
         self.output = output
         self.nextGeneration = nextGeneration
         self.sequence = sequence
+        self.trace = trace
     }
 
     /// The detector, moved out (an empty placeholder is left, which allocates nothing).
@@ -59,57 +66,79 @@ struct DetectorCycle: ActionHost {
     /// Runs the cycle. `created`: the detector was created by this message, so the initial
     /// state's `onEnter` runs first (§2.3).
     mutating func run(created: Bool) {
-        let states = version.compiled.states
-        if created { runGroup(states[detector.state].onEnter) }
-        let current = detector.state
-        guard let chosen = runOnInput(states[current]) else { return }
-        runGroup(states[current].onExit)
-        detector.state = chosen
-        runGroup(states[chosen].onEnter)
+        guard TraceLevel.debug.passes(trace) else { return runCycle(created: created) }
+        if case .timer(_, let name) = trigger {
+            log(.debug, "timerFired", eventName: nil, "Timer \(name) fired") { w in w.key("timerName"); w.value(name) }
+        }
+        let initialState = detector.state
+        let initialVariables = detector.variables
+        runCycle(created: created)
+        logSummary(initialState: initialState, initialVariables: initialVariables)
     }
 
-    private mutating func fires(_ condition: CompiledExpression?) -> Bool {
+    private mutating func runCycle(created: Bool) {
+        let states = version.compiled.states
+        if created { runGroup(states[detector.state].onEnter, .onEnter) }
+        let current = detector.state
+        guard let chosen = runOnInput(states[current]) else { return }
+        runGroup(states[current].onExit, .onExit)
+        output.transitions += 1
+        log(.info, "transition", eventName: chosen.name,
+            "Transition from \(states[current].name) to \(states[chosen.nextState].name) by event \(chosen.name)") { w in
+            w.key("fromState"); w.value(states[current].name)
+            w.key("toState"); w.value(states[chosen.nextState].name)
+        }
+        detector.state = chosen.nextState
+        runGroup(states[chosen.nextState].onEnter, .onEnter)
+    }
+
+    private mutating func fires(_ condition: CompiledExpression?, _ eventName: String, _ lifeCycle: LifeCycle, transition: Bool = false) -> Bool {
+        if TraceLevel.debug.passes(trace) { return tracedFires(condition, eventName, lifeCycle, transition: transition) }
         guard let condition else { return true }
         return condition.evaluate(&self).isTrue
     }
 
     /// An `onEnter` or `onExit` group.
-    private mutating func runGroup(_ events: [CompiledEvent]) {
+    private mutating func runGroup(_ events: [CompiledEvent], _ lifeCycle: LifeCycle) {
         if events.isEmpty { return }
         switch version.evaluationMethod {
         case .serial:
-            for event in events where fires(event.condition) { execute(event.actions, event.name) }
+            for event in events where fires(event.condition, event.name, lifeCycle) { execute(event.actions, event.name) }
         case .batch:
             var fired: [Int] = []
-            for (i, event) in events.enumerated() where fires(event.condition) { fired.append(i) }
+            for (i, event) in events.enumerated() where fires(event.condition, event.name, lifeCycle) { fired.append(i) }
             for i in fired { execute(events[i].actions, events[i].name) }
         }
     }
 
     /// `onInput`: its events, then the first transition whose condition is true. Returns the
-    /// chosen transition's target state.
-    private mutating func runOnInput(_ state: CompiledState) -> Int? {
+    /// chosen transition.
+    private mutating func runOnInput(_ state: CompiledState) -> CompiledTransition? {
         switch version.evaluationMethod {
         case .serial:
-            for event in state.onInput where fires(event.condition) { execute(event.actions, event.name) }
-            for t in state.transitions where fires(t.condition) {
+            for event in state.onInput where fires(event.condition, event.name, .onInput) { execute(event.actions, event.name) }
+            for (i, t) in state.transitions.enumerated() where fires(t.condition, t.name, .onInput, transition: true) {
+                if TraceLevel.debug.passes(trace) { noteSkipped(state.transitions[(i + 1)...], after: t.name) }
                 execute(t.actions, t.name)
-                return t.nextState
+                return t
             }
             return nil
         case .batch:
             var fired: [Int] = []
-            for (i, event) in state.onInput.enumerated() where fires(event.condition) { fired.append(i) }
+            for (i, event) in state.onInput.enumerated() where fires(event.condition, event.name, .onInput) { fired.append(i) }
             var chosen: Int?
-            for (i, t) in state.transitions.enumerated() where fires(t.condition) {
+            for (i, t) in state.transitions.enumerated() where fires(t.condition, t.name, .onInput, transition: true) {
                 chosen = i
                 break
+            }
+            if let chosen, TraceLevel.debug.passes(trace) {
+                noteSkipped(state.transitions[(chosen + 1)...], after: state.transitions[chosen].name)
             }
             for i in fired { execute(state.onInput[i].actions, state.onInput[i].name) }
             guard let chosen else { return nil }
             let t = state.transitions[chosen]
             execute(t.actions, t.name)
-            return t.nextState
+            return t
         }
     }
 
@@ -123,42 +152,85 @@ struct DetectorCycle: ActionHost {
                 // (§2.7); so is a String beyond maxValueChars (`include/iotevents.h`, limits).
                 let value = expression.evaluate(&self)
                 switch value {
-                case .undefined, .null: output.failedActions += 1
-                case .string(let text) where !limits.admitsValue(text): output.failedActions += 1
-                default: detector.setVariable(slot, value)
+                case .undefined, .null:
+                    fail(failure(.assignment, "setVariable", eventName: eventName,
+                         "$variable.\(version.variableNames[slot]) keeps its value: the value gave \(value.kindName)\(because(expression))"))
+                case .string(let text) where !limits.admitsValue(text):
+                    fail(failure(.limit, "setVariable", eventName: eventName,
+                         "$variable.\(version.variableNames[slot]) keeps its value: the String is longer than \(limits.maxValueChars) characters (limit maxValueChars)"))
+                default:
+                    detector.setVariable(slot, value)
+                    if TraceLevel.debug.passes(trace) {
+                        let name = version.variableNames[slot]
+                        log(.debug, "variableSet", eventName: eventName, "$variable.\(name) set") { w in
+                            w.key("variableName"); w.value(name)
+                            w.key("value"); w.value(value)
+                        }
+                    }
                 }
             case .setTimer(let id, let seconds, let duration):
                 var length: Int64?
-                if let seconds { length = seconds } else if let duration { length = DetectorCycle.seconds(duration.evaluate(&self)) }
+                var durationProblem: CompiledExpression?
+                if let seconds { length = seconds } else if let duration {
+                    length = DetectorCycle.seconds(duration.evaluate(&self))
+                    durationProblem = duration
+                }
                 guard let length, length >= Int64(limits.minTimerSeconds), length <= Int64(limits.maxTimerSeconds) else {
-                    output.failedActions += 1
+                    fail(failure(.timerDuration, "setTimer", eventName: eventName,
+                         "timer \(version.timerNames[id]): the duration \(length.map { "\($0) s" } ?? "is not a number") (allowed \(limits.minTimerSeconds) to \(limits.maxTimerSeconds) s)\(length == nil ? durationProblem.map { because($0) } ?? "" : "")"))
                     continue
                 }
                 let timer = detector.timer(id)
                 if timer.deadline == nil && detector.runningTimerCount >= limits.maxTimersPerDetector {
-                    output.failedActions += 1
+                    fail(failure(.limit, "setTimer", eventName: eventName,
+                         "timer \(version.timerNames[id]): \(limits.maxTimersPerDetector) timers are running (limit maxTimersPerDetector)"))
                     continue
                 }
                 arm(id, seconds: length)
+                logTimer("setTimer", id, eventName)
             case .resetTimer(let id):
                 // §4.3 (settled 2026-12-04): the duration is remembered for the detector's life,
                 // so a timer that fired or was cleared restarts too; only a name this detector
                 // never set is a no-op. Like setTimer, restarting discards a pending timeout mark.
                 let timer = detector.timer(id)
-                guard timer.seconds > 0 else { continue }
+                guard timer.seconds > 0 else {
+                    let name = version.timerNames[id]
+                    log(.debug, "actionSkipped", eventName: eventName, "resetTimer skipped: timer \(name) was never set") { w in
+                        w.key("actionType"); w.value("resetTimer")
+                        w.key("timerName"); w.value(name)
+                    }
+                    continue
+                }
                 if timer.deadline == nil && detector.runningTimerCount >= limits.maxTimersPerDetector {
-                    output.failedActions += 1
+                    fail(failure(.limit, "resetTimer", eventName: eventName,
+                         "timer \(version.timerNames[id]): \(limits.maxTimersPerDetector) timers are running (limit maxTimersPerDetector)"))
                     continue
                 }
                 arm(id, seconds: timer.seconds)
+                logTimer("resetTimer", id, eventName)
             case .clearTimer(let id):
                 var timer = detector.timer(id)
                 if timer.deadline != nil { runningDelta -= 1 }
                 timer.deadline = nil
                 timer.pendingTimeout = false
                 detector.setTimer(id, timer)
+                logTimer("clearTimer", id, eventName)
             case .external(let external):
                 runExternal(external, eventName)
+            }
+        }
+    }
+
+    private mutating func logTimer(_ actionType: String, _ id: Int, _ eventName: String) {
+        guard TraceLevel.debug.passes(trace) else { return }
+        let timer = detector.timer(id)
+        let name = version.timerNames[id]
+        log(.debug, "actionExecuted", eventName: eventName, "\(actionType) \(name)") { w in
+            w.key("actionType"); w.value(actionType)
+            w.key("timerName"); w.value(name)
+            if let deadline = timer.deadline {
+                w.key("seconds"); w.value(timer.seconds)
+                w.key("deadline"); w.value(deadline)
             }
         }
     }

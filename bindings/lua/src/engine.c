@@ -1,7 +1,9 @@
 /*
  * engine.c -- the engine userdata: the queue of actions the library's handler fills and their
  * delivery to the Lua callback, the operations (engine:<operation>, call, call_raw), tick,
- * next_deadline, on_action, deliver, pending, close and __gc, and the engine metatable.
+ * next_deadline, on_action, on_log, counters, deliver, pending, close and __gc, and the engine
+ * metatable. Log records ride in the same queue as actions (tagged), so a call's records are
+ * delivered before its actions, in the order the library handed them over.
  */
 #include "binding.h"
 
@@ -14,22 +16,28 @@
 /* An engine keeps its request buffer between calls up to this size. */
 #define IE_KEEP_BUFFER (64 * 1024)
 
+/* Where a queued document goes: the user value's slot of its callback. */
+#define IE_ACTION_CALLBACK 1
+#define IE_LOG_CALLBACK 3
+
 typedef struct ie_action {
     struct ie_action *next;
     size_t len;
+    int callback; /* IE_ACTION_CALLBACK or IE_LOG_CALLBACK */
     char json[];
 } ie_action;
 
-/* The library's action handler: copy and queue, nothing else (no Lua here, possibly another
+/* The library's handlers: copy and queue, nothing else (no Lua here, possibly another
  * thread). A copy that cannot be allocated is counted as dropped. */
-static void queue_action(const char *action_json, void *payload) {
+static void queue_document(const char *json, void *payload, int callback) {
     ie_engine *e = payload;
-    size_t len = strlen(action_json);
+    size_t len = strlen(json);
     ie_action *a = malloc(sizeof *a + len + 1);
     if (a != NULL) {
         a->next = NULL;
         a->len = len;
-        memcpy(a->json, action_json, len + 1);
+        a->callback = callback;
+        memcpy(a->json, json, len + 1);
     }
     pthread_mutex_lock(&e->lock);
     if (a == NULL) {
@@ -43,6 +51,14 @@ static void queue_action(const char *action_json, void *payload) {
         e->queued++;
     }
     pthread_mutex_unlock(&e->lock);
+}
+
+static void queue_action(const char *action_json, void *payload) {
+    queue_document(action_json, payload, IE_ACTION_CALLBACK);
+}
+
+static void queue_log(const char *log_json, void *payload) {
+    queue_document(log_json, payload, IE_LOG_CALLBACK);
 }
 
 static void clear_queue(ie_engine *e) {
@@ -110,15 +126,16 @@ int ie_deliver_one(lua_State *L) {
         e->tail = NULL;
     e->queued--;
     pthread_mutex_unlock(&e->lock);
+    int callback = a->callback;
     free(a);
     if (bad) { /* never expected: the library writes well-formed JSON */
         ie_push_error(L, IOTEVENTS_INTERNAL_FAILURE, NULL, "iotevents: cannot decode an action: %s", error);
         return lua_error(L);
     }
     ie_getuservalue(L, 1);
-    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -1, callback);
     if (!lua_isfunction(L, -1))
-        return 0; /* on_action(nil) happened meanwhile: dropped */
+        return 0; /* on_action(nil) or on_log(nil) happened meanwhile: dropped */
     lua_pushvalue(L, -3);
     lua_call(L, 1, 0);
     return 0;
@@ -305,6 +322,30 @@ static int engine_on_action(lua_State *L) {
     return 0;
 }
 
+/* engine:on_log(fn | nil): fn(record) for every log record the logging options ask for
+ * (PutLoggingOptions), queued and delivered like actions. With no callback the library's log
+ * handler is removed, and the engine writes no records. Removing it drops no queued actions:
+ * queued records are dropped when delivered. */
+static int engine_on_log(lua_State *L) {
+    ie_engine *e = check_open(L);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    ie_getuservalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_rawseti(L, -2, IE_LOG_CALLBACK);
+    iotevents_set_log_handler(e->handle, lua_isnil(L, 2) ? NULL : queue_log, lua_isnil(L, 2) ? NULL : e);
+    return 0;
+}
+
+/* engine:counters() -> the engine's counters (iotevents_counters) as a table. */
+static int engine_counters(lua_State *L) {
+    ie_engine *e = check_open(L);
+    lua_settop(L, 1);
+    int status = iotevents_counters(e->handle, &e->owned);
+    return finish_call(L, e, status, "counters", 0);
+}
+
 /* engine:deliver() -> the number of queued actions delivered now (those the timer thread
  * queued, or those left behind by a callback that raised). */
 static int engine_deliver(lua_State *L) {
@@ -355,6 +396,8 @@ static const luaL_Reg engine_methods[] = {
     {"tick", engine_tick},
     {"next_deadline", engine_next_deadline},
     {"on_action", engine_on_action},
+    {"on_log", engine_on_log},
+    {"counters", engine_counters},
     {"deliver", engine_deliver},
     {"pending", engine_pending},
     {"close", engine_close},

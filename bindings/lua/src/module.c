@@ -21,7 +21,7 @@ static int module_open(lua_State *L) {
     e->safe = safe;
     luaL_getmetatable(L, IE_ENGINE_MT);
     lua_setmetatable(L, 2);
-    lua_createtable(L, 2, 0); /* the user value: [1] = the action callback, [2] = ie_deliver_one */
+    lua_createtable(L, 3, 0); /* the user value: [1] = the action callback, [2] = ie_deliver_one, [3] = the log callback */
     lua_pushcfunction(L, ie_deliver_one);
     lua_rawseti(L, -2, 2);
     ie_setuservalue(L, 2);

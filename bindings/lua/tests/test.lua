@@ -890,6 +890,33 @@ test("__gc closes an engine nobody closed, even one its callback refers to", fun
   eq(weak[1], nil, "collected")
 end)
 
+test("on_log and counters (issue 28)", function()
+  local engine = heartbeat_engine()
+  local records, order = {}, {}
+  engine:on_log(function(r) records[#records + 1] = r; order[#order + 1] = "log:" .. r.event end)
+  engine:on_action(function(a) order[#order + 1] = "action:" .. a.type end)
+  engine:batch_put_message { messages = { beat("q", 50, "m1") } }
+  eq(#records, 0, "no records before PutLoggingOptions enables logging")
+  engine:put_logging_options { loggingOptions = { roleArn = "arn:aws:iam::123456789012:role/logs", level = "DEBUG", enabled = true } }
+  engine:batch_put_message { messages = { beat("q", 50, "m2") } }
+  check(#records > 0, "DEBUG records delivered")
+  eq(records[#records].event, "evaluationSummary", "the evaluation ends with its summary")
+  eq(records[#records].keyValue, "q", "the record names the detector")
+  eq(records[#records].conditionEvaluationResults ~= nil, true, "conditionEvaluationResults")
+  engine:batch_put_message { messages = { beat("q", 50, "m2") } }
+  eq(records[#records].event, "duplicateMessage", "a repeated messageId is logged at DEBUG")
+  local before = #records
+  engine:on_log(nil)
+  engine:batch_put_message { messages = { beat("q", 50, "m3") } }
+  eq(#records, before, "no records once the callback is removed")
+  local counters = engine:counters()
+  eq(counters.messagesAccepted, 3, "counters.messagesAccepted")
+  eq(counters.duplicateMessages, 1, "counters.duplicateMessages")
+  eq(counters.detectors, 1, "counters.detectors")
+  check(counters.logRecords.DEBUG > 0, "counters.logRecords.DEBUG")
+  engine:close()
+end)
+
 test("many engines and calls", function()
   for i = 1, 20 do
     local engine = heartbeat_engine()

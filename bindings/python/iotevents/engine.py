@@ -41,6 +41,7 @@ class Engine:
         self._handle = handle
         self.region = config.get("region", "us-east-1")
         self._callback = None  # the CFUNCTYPE object must outlive its registration
+        self._log_callback = None
         self._handler_lock = threading.Lock()
 
     # -- lifetime -------------------------------------------------------------------------------
@@ -51,6 +52,7 @@ class Engine:
         if handle:
             self._lib.iotevents_close(handle)
         self._callback = None
+        self._log_callback = None
 
     def __enter__(self) -> "Engine":
         return self
@@ -130,6 +132,51 @@ class Engine:
         fn = _library.ACTION_FN(trampoline)
         self._lib.iotevents_set_action_handler(self._live(), fn, None)
         self._callback = fn
+
+    # -- logging and counters -------------------------------------------------------------------
+
+    def on_log(self, callback: Optional[Callable[[Dict[str, Any]], Any]]) -> None:
+        """Calls callback(record_dict) for every log record the logging options ask for
+        (PutLoggingOptions: enabled, level ERROR/INFO/DEBUG, detectorDebugOptions; the header's
+        "Logging and counters" lists the records), on the thread that caused it, a call's records
+        before its actions. None removes the handler, and the engine then writes no records.
+        An exception in the callback is printed and swallowed, as for on_action."""
+        if callback is None:
+            self._lib.iotevents_set_log_handler(self._live(), _library.ACTION_FN(), None)
+            self._log_callback = None
+            return
+
+        def trampoline(record_json, _payload):
+            try:
+                callback(json.loads(record_json.decode("utf-8")))
+            except Exception:  # never let an exception reach the C frame
+                import traceback
+                traceback.print_exc()
+
+        fn = _library.ACTION_FN(trampoline)
+        self._lib.iotevents_set_log_handler(self._live(), fn, None)
+        self._log_callback = fn
+
+    def log_to(self, logger: Optional[Any] = None) -> None:
+        """Sends the engine's log records to the `logging` module: logger "iotevents" (or the
+        one given), levels mapped (ERROR, INFO, DEBUG), the message the record's logMessage, the
+        whole record in the LogRecord's `iotevents` attribute. The logging options still decide
+        what is written: PutLoggingOptions with enabled true."""
+        from .logs import LoggingBridge
+        self.on_log(LoggingBridge(logger))
+
+    def counters(self) -> Dict[str, Any]:
+        """The engine's counters since it was opened (iotevents_counters): messages accepted,
+        duplicates, error entries by type, evaluations, transitions, actions by type, failed
+        actions by reason, timers fired, detectors, alarms by state, log records by level, and
+        the state directory's log and snapshot bytes."""
+        out = ctypes.c_void_p()
+        status = self._lib.iotevents_counters(self._live(), ctypes.byref(out))
+        text = _library.take_string(self._lib, out.value)
+        document = json.loads(text) if text else {}
+        if status != 0:
+            raise errors.from_document(document, "Counters")
+        return document
 
     # For type checkers: each service's client is a Protocol of _operations.pyi (generated), whose
     # methods take the request's members as typed keyword arguments.
