@@ -106,7 +106,12 @@ public func iotevents_counters(
         return error.kind.rawValue
     }
     guard let countersOut else { return status }
-    countersOut.pointee = text.withCString { strdup($0) }
+    guard let copy = text.withCString({ strdup($0) }) else {
+        let error = ServiceError(.internalFailure, "Out of memory writing the counters")
+        countersOut.pointee = Service.errorText(error)
+        return error.kind.rawValue
+    }
+    countersOut.pointee = copy
     return status
 }
 
