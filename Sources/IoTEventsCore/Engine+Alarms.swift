@@ -145,7 +145,7 @@ extension Engine {
             model: model, version: version, alarm: alarm, trigger: trigger, eventTime: eventTime, now: now,
             limits: limits, depth: depth, notifyAlways: configuration.alarmNotifications == .always,
             output: output, sequence: executionSequence,
-            trace: tracePolicy.level(model: model.name, key: alarm.key))
+            trace: tracePolicy.level == nil ? nil : tracePolicy.level(model: model.name, key: alarm.key))
         output = RunOutput()
         return cycle
     }

@@ -104,7 +104,7 @@ extension Engine {
     func run(_ model: DetectorModel, _ version: DetectorModelVersion, _ detector: consuming Detector, at slot: Int,
              trigger: Trigger, eventTime: Millis, now: Millis, depth: Int, created: Bool, output: inout RunOutput) {
         output.evaluations += 1
-        let trace = tracePolicy.level(model: model.name, key: detector.key)
+        let trace = tracePolicy.level == nil ? nil : tracePolicy.level(model: model.name, key: detector.key)
         var cycle = DetectorCycle(
             model: model, version: version, detector: detector, trigger: trigger, eventTime: eventTime,
             now: now, limits: limits, depth: depth, output: RunOutput(),

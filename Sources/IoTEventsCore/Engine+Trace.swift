@@ -7,12 +7,12 @@ extension Engine {
         guard level.passes(tracePolicy.level) else { return }
         var document = TraceDocument(level: level, time: clock.now(), event: event, message: message())
         document.members(members)
-        output.traces.append(document.finish())
+        output.trace(document.finish())
     }
 
     /// A per-entry error of a call (ERROR): its kind and message, and what it refused.
     func traceRefusal(_ error: ServiceError, _ what: @autoclosure () -> String, _ output: inout RunOutput) {
-        output.refusals.append(error.kind)
+        output.refuse(error.kind)
         traceEngine(.error, "requestRefused", "\(what()) refused: \(error.message)", &output) { w in
             w.key("errorCode"); w.value(error.kind.typeName)
             w.key("errorMessage"); w.value(error.message)
@@ -34,7 +34,7 @@ extension Engine {
             w.key("reason"); w.value(reason)
             w.key("messageId"); w.value(loopback.messageId)
         }
-        output.traces.append(document.finish())
+        output.trace(document.finish())
     }
 
     /// By input attribute slot of `version`, whether the input declares the attribute (for the

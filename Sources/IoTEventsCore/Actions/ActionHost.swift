@@ -45,7 +45,7 @@ extension ActionHost {
     /// Appends a log record (see `record`); the message must not read `self`.
     mutating func log(_ level: TraceLevel, _ event: String, eventName: String?, _ message: @autoclosure () -> String,
                       _ members: (inout JSONWriter) -> Void = { _ in }) {
-        if let r = record(level, event, eventName: eventName, message(), members) { output.traces.append(r) }
+        if let r = record(level, event, eventName: eventName, message(), members) { output.trace(r) }
     }
 
     /// A skipped action: its reason, and its ERROR record when errors are logged.
@@ -62,7 +62,7 @@ extension ActionHost {
     /// Counts a skipped action and appends its record: `fail(failure(...))`.
     mutating func fail(_ failed: (ActionFailure, TraceRecord?)) {
         output.failures.add(failed.0)
-        if let r = failed.1 { output.traces.append(r) }
+        if let r = failed.1 { output.trace(r) }
     }
 }
 

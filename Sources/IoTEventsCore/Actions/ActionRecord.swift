@@ -74,9 +74,23 @@ package struct RunOutput: Sendable {
     package var messagesAccepted = 0
     package var duplicateMessages = 0
     /// The kinds of the call's per-entry errors (a refused message, alarm action, value).
-    package var refusals: [ServiceError.Kind] = []
+    package var refusals: [ServiceError.Kind] { refused ?? [] }
     /// Records for the host's log handler, in the order things happened (empty with logging off).
-    package var traces: [TraceRecord] = []
+    package var traces: [TraceRecord] { traced ?? [] }
+    /// nil until the first one: a RunOutput is made for every evaluation, and an empty array
+    /// still costs a retain and a release of the shared empty storage.
+    private var refused: [ServiceError.Kind]?
+    private var traced: [TraceRecord]?
+
+    mutating func refuse(_ kind: ServiceError.Kind) {
+        if refused == nil { refused = [] }
+        refused?.append(kind)
+    }
+
+    mutating func trace(_ record: TraceRecord) {
+        if traced == nil { traced = [] }
+        traced?.append(record)
+    }
 
     package init() {}
 }

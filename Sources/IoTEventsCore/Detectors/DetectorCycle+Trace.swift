@@ -47,7 +47,7 @@ extension DetectorCycle {
             lifeCycle: lifeCycle, hasTransition: transition)
         guard let condition else {
             entry.details = "the event has no condition"
-            conditionResults.append(entry)
+            note(entry)
             return true
         }
         entry.condition = condition.syntax.text
@@ -55,7 +55,7 @@ extension DetectorCycle {
         let value = condition.evaluate(&self)
         if !value.isTrue {
             var explainer = ExpressionExplainer(
-                program: condition.program, symbols: version.compiled.symbols, declared: declaredAttributes, context: before)
+                program: condition.program, symbols: version.compiled.symbols, declared: declaredAttributes ?? [], context: before)
             switch value {
             case .boolean: entry.result = "False"
             case .undefined: entry.result = "Undefined"
@@ -66,7 +66,7 @@ extension DetectorCycle {
             }
             entry.details = entry.details ?? explainer.problem()
         }
-        conditionResults.append(entry)
+        note(entry)
         return value.isTrue
     }
 
@@ -74,15 +74,20 @@ extension DetectorCycle {
     /// "" (for ERROR records of failed assignments and durations).
     func because(_ expression: CompiledExpression) -> String {
         var explainer = ExpressionExplainer(
-            program: expression.program, symbols: version.compiled.symbols, declared: declaredAttributes,
+            program: expression.program, symbols: version.compiled.symbols, declared: declaredAttributes ?? [],
             context: explanationContext())
         return explainer.problem().map { ": " + $0 } ?? ""
+    }
+
+    private mutating func note(_ result: ConditionResult) {
+        if conditionResults == nil { conditionResults = [] }
+        conditionResults?.append(result)
     }
 
     /// The conditions after the transition that was taken, which are not evaluated (§2.4).
     mutating func noteSkipped(_ transitions: ArraySlice<CompiledTransition>, after taken: String) {
         for t in transitions {
-            conditionResults.append(ConditionResult(
+            note(ConditionResult(
                 result: "Skipped", eventName: t.name, state: version.compiled.states[detector.state].name,
                 lifeCycle: .onInput, hasTransition: true, condition: t.condition.syntax.text,
                 details: "Skipped due to transition from \(taken) event"))
@@ -101,8 +106,8 @@ extension DetectorCycle {
     /// The DEBUG record that closes an evaluation: the state and variables before and after,
     /// and every condition's result.
     mutating func logSummary(initialState: Int, initialVariables: [ExpressionValue]) {
-        let results = conditionResults
-        conditionResults = []
+        let results = conditionResults ?? []
+        conditionResults = nil
         let message: String
         switch trigger {
         case .message: message = "Summary of message evaluation"

@@ -32,10 +32,13 @@ struct DetectorCycle: ActionHost {
     var sequence: UInt64
     /// The level this detector logs at (nil: logging off; docs/behaviour.md §9 item 37).
     let trace: TraceLevel?
-    /// By input attribute slot, whether its input declares it: for DEBUG explanations only.
-    var declaredAttributes: [Bool] = []
-    /// The conditions evaluated so far, for the DEBUG summary (empty below DEBUG).
-    var conditionResults: [ConditionResult] = []
+    /// DEBUG: every condition is noted for the summary (`tracedFires`).
+    let tracesConditions: Bool
+    /// By input attribute slot, whether its input declares it: for explanations only (nil, not
+    /// empty, with logging off: an empty array still costs a retain and a release per cycle).
+    var declaredAttributes: [Bool]?
+    /// The conditions evaluated so far, for the DEBUG summary (nil below DEBUG).
+    var conditionResults: [ConditionResult]?
 
     init(model: DetectorModel, version: DetectorModelVersion, detector: Detector, trigger: Trigger,
          eventTime: Millis, now: Millis, limits: Limits, depth: Int, output: RunOutput,
@@ -52,6 +55,7 @@ struct DetectorCycle: ActionHost {
         self.nextGeneration = nextGeneration
         self.sequence = sequence
         self.trace = trace
+        self.tracesConditions = TraceLevel.debug.passes(trace)
     }
 
     /// The detector, moved out (an empty placeholder is left, which allocates nothing).
@@ -66,7 +70,7 @@ struct DetectorCycle: ActionHost {
     /// Runs the cycle. `created`: the detector was created by this message, so the initial
     /// state's `onEnter` runs first (§2.3).
     mutating func run(created: Bool) {
-        guard TraceLevel.debug.passes(trace) else { return runCycle(created: created) }
+        guard tracesConditions else { return runCycle(created: created) }
         if case .timer(_, let name) = trigger {
             log(.debug, "timerFired", eventName: nil, "Timer \(name) fired") { w in w.key("timerName"); w.value(name) }
         }
@@ -82,18 +86,24 @@ struct DetectorCycle: ActionHost {
         let current = detector.state
         guard let chosen = runOnInput(states[current]) else { return }
         runGroup(states[current].onExit, .onExit)
+        let next = states[current].transitions[chosen].nextState
         output.transitions += 1
-        log(.info, "transition", eventName: chosen.name,
-            "Transition from \(states[current].name) to \(states[chosen.nextState].name) by event \(chosen.name)") { w in
-            w.key("fromState"); w.value(states[current].name)
-            w.key("toState"); w.value(states[chosen.nextState].name)
+        if trace != nil {
+            let name = states[current].transitions[chosen].name
+            log(.info, "transition", eventName: name,
+                "Transition from \(states[current].name) to \(states[next].name) by event \(name)") { w in
+                w.key("fromState"); w.value(states[current].name)
+                w.key("toState"); w.value(states[next].name)
+            }
         }
-        detector.state = chosen.nextState
-        runGroup(states[chosen.nextState].onEnter, .onEnter)
+        detector.state = next
+        runGroup(states[next].onEnter, .onEnter)
     }
 
-    private mutating func fires(_ condition: CompiledExpression?, _ eventName: String, _ lifeCycle: LifeCycle, transition: Bool = false) -> Bool {
-        if TraceLevel.debug.passes(trace) { return tracedFires(condition, eventName, lifeCycle, transition: transition) }
+    /// Whether `condition` holds. The event's name is only read when conditions are traced.
+    private mutating func fires(_ condition: CompiledExpression?, _ eventName: @autoclosure () -> String, _ lifeCycle: LifeCycle,
+                                transition: Bool = false) -> Bool {
+        if tracesConditions { return tracedFires(condition, eventName(), lifeCycle, transition: transition) }
         guard let condition else { return true }
         return condition.evaluate(&self).isTrue
     }
@@ -112,15 +122,15 @@ struct DetectorCycle: ActionHost {
     }
 
     /// `onInput`: its events, then the first transition whose condition is true. Returns the
-    /// chosen transition.
-    private mutating func runOnInput(_ state: CompiledState) -> CompiledTransition? {
+    /// chosen transition's index (not the transition: a copy retains its members).
+    private mutating func runOnInput(_ state: CompiledState) -> Int? {
         switch version.evaluationMethod {
         case .serial:
             for event in state.onInput where fires(event.condition, event.name, .onInput) { execute(event.actions, event.name) }
             for (i, t) in state.transitions.enumerated() where fires(t.condition, t.name, .onInput, transition: true) {
-                if TraceLevel.debug.passes(trace) { noteSkipped(state.transitions[(i + 1)...], after: t.name) }
+                if tracesConditions { noteSkipped(state.transitions[(i + 1)...], after: t.name) }
                 execute(t.actions, t.name)
-                return t
+                return i
             }
             return nil
         case .batch:
@@ -131,14 +141,13 @@ struct DetectorCycle: ActionHost {
                 chosen = i
                 break
             }
-            if let chosen, TraceLevel.debug.passes(trace) {
+            if let chosen, tracesConditions {
                 noteSkipped(state.transitions[(chosen + 1)...], after: state.transitions[chosen].name)
             }
             for i in fired { execute(state.onInput[i].actions, state.onInput[i].name) }
             guard let chosen else { return nil }
-            let t = state.transitions[chosen]
-            execute(t.actions, t.name)
-            return t
+            execute(state.transitions[chosen].actions, state.transitions[chosen].name)
+            return chosen
         }
     }
 
@@ -160,7 +169,7 @@ struct DetectorCycle: ActionHost {
                          "$variable.\(version.variableNames[slot]) keeps its value: the String is longer than \(limits.maxValueChars) characters (limit maxValueChars)"))
                 default:
                     detector.setVariable(slot, value)
-                    if TraceLevel.debug.passes(trace) {
+                    if tracesConditions {
                         let name = version.variableNames[slot]
                         log(.debug, "variableSet", eventName: eventName, "$variable.\(name) set") { w in
                             w.key("variableName"); w.value(name)
@@ -187,7 +196,7 @@ struct DetectorCycle: ActionHost {
                     continue
                 }
                 arm(id, seconds: length)
-                logTimer("setTimer", id, eventName)
+                if tracesConditions { logTimer("setTimer", id, eventName) }
             case .resetTimer(let id):
                 // §4.3 (settled 2026-12-04): the duration is remembered for the detector's life,
                 // so a timer that fired or was cleared restarts too; only a name this detector
@@ -207,14 +216,14 @@ struct DetectorCycle: ActionHost {
                     continue
                 }
                 arm(id, seconds: timer.seconds)
-                logTimer("resetTimer", id, eventName)
+                if tracesConditions { logTimer("resetTimer", id, eventName) }
             case .clearTimer(let id):
                 var timer = detector.timer(id)
                 if timer.deadline != nil { runningDelta -= 1 }
                 timer.deadline = nil
                 timer.pendingTimeout = false
                 detector.setTimer(id, timer)
-                logTimer("clearTimer", id, eventName)
+                if tracesConditions { logTimer("clearTimer", id, eventName) }
             case .external(let external):
                 runExternal(external, eventName)
             }
@@ -222,7 +231,6 @@ struct DetectorCycle: ActionHost {
     }
 
     private mutating func logTimer(_ actionType: String, _ id: Int, _ eventName: String) {
-        guard TraceLevel.debug.passes(trace) else { return }
         let timer = detector.timer(id)
         let name = version.timerNames[id]
         log(.debug, "actionExecuted", eventName: eventName, "\(actionType) \(name)") { w in
