@@ -262,10 +262,13 @@ IOTEVENTS_API int iotevents_call(iotevents_engine *engine, const char *operation
  * is asked about an analysis and "COMPLETE" every later time (the sequence a client polling AWS
  * saw; never "FAILED": an analysis that started cannot fail). GetDetectorModelAnalysisResults
  * pages the results (type, level, message, locations[].path into the definition) with
- * maxResults / nextToken, and may be called at once. Analyses are not durable state: they are
- * neither logged nor snapshotted, and are forgotten by iotevents_close; at most
- * limits.maxAnalyses are kept, the oldest forgotten first. An unknown or forgotten analysisId
- * is IOTEVENTS_RESOURCE_NOT_FOUND.
+ * maxResults / nextToken, and may be called at once. An analysis is kept for 24 hours of the
+ * engine's clock after it started, as AWS kept results, and at most limits.maxAnalyses are
+ * kept, the oldest forgotten first. With stateDirectory they are durable state:
+ * StartDetectorModelAnalysis is logged (replayed, it runs the same analysis under the same id)
+ * and snapshots hold the analyses kept, so another process opening the directory reads them (a
+ * Describe after the reopen may answer "RUNNING" once more). An unknown, forgotten or expired
+ * analysisId is IOTEVENTS_RESOURCE_NOT_FOUND.
  *
  * BatchPutMessage processes its messages in request order before it returns: for each, every
  * timer due at or before the current time fires first, then the message runs through every

@@ -76,13 +76,15 @@ extension Operation {
              .deleteInput, .putLoggingOptions, .tagResource, .untagResource, .updateAlarmModel,
              .updateDetectorModel, .updateInput, .batchAcknowledgeAlarm, .batchDeleteDetector,
              .batchDisableAlarm, .batchEnableAlarm, .batchPutMessage, .batchResetAlarm,
-             .batchSnoozeAlarm, .batchUpdateDetector, .batchPutAssetPropertyValue:
+             .batchSnoozeAlarm, .batchUpdateDetector, .batchPutAssetPropertyValue,
+             // Replayed, it runs the same analysis under the same id: analyses outlive a restart.
+             .startDetectorModelAnalysis:
             return true
         case .describeAlarmModel, .describeDetectorModel, .describeInput, .describeLoggingOptions,
              .listAlarmModelVersions, .listAlarmModels, .listDetectorModelVersions, .listDetectorModels,
              .listInputRoutings, .listInputs, .listTagsForResource, .describeAlarm, .describeDetector,
              .listAlarms, .listDetectors,
-             .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults, .startDetectorModelAnalysis:
+             .describeDetectorModelAnalysis, .getDetectorModelAnalysisResults:
             return false
         }
     }

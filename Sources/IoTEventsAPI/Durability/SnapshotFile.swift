@@ -12,7 +12,9 @@ import IoTEventsCore
 enum SnapshotFile {
     static let fileName = "snapshot"
     static let magic: [UInt8] = Array("IOTEVSNP".utf8)
-    static let formatVersion: UInt32 = 1
+    /// 2: the detector model analyses kept follow the de-duplication window (version 1 ends
+    /// there, and is read as having none).
+    static let formatVersion: UInt32 = 2
     static let headerBytes = 32
 
     /// The snapshot of `directory`, or nil when it has none.

@@ -1,7 +1,7 @@
-/// The analyses an engine keeps (docs/behaviour.md §8): at most `maxAnalyses`, the oldest
-/// forgotten first. Not durable state: analyses are not logged or snapshotted, so after a
-/// reopen their ids are unknown (an analysis is cheap to start again, and AWS kept results for
-/// only 24 hours).
+/// The analyses an engine keeps (docs/behaviour.md §8): for 24 hours of engine time after each
+/// started, as AWS kept results, and at most `maxAnalyses`, the oldest forgotten first. Durable
+/// with a state directory: StartDetectorModelAnalysis is logged (replaying it runs the same
+/// analysis against the same models and inputs, under the same id) and snapshots hold the store.
 package final class AnalysisStore {
     package enum Status: String, Sendable {
         case running = "RUNNING"
@@ -11,25 +11,49 @@ package final class AnalysisStore {
 
     struct Entry {
         let id: String
+        /// When the analysis started (engine clock): it is kept `retentionMillis` from then.
+        let started: Millis
         let results: [AnalysisResult]
         var describes = 0
     }
 
+    /// How long results stay readable: "you have up to 24 hours to retrieve the analysis results".
+    static let retentionSeconds: Int64 = 86_400
+
     private(set) var entries: [Entry] = []
-    private var sequence: UInt64 = 0
+    private(set) var sequence: UInt64 = 0
 
     init() {}
 
     /// Keeps `results` under a new id, dropping the oldest analyses beyond `limit`.
-    func add(_ results: [AnalysisResult], limit: Int) -> String {
+    func add(_ results: [AnalysisResult], started: Millis, limit: Int) -> String {
         sequence &+= 1
         let id = AnalysisStore.id(sequence)
-        entries.append(Entry(id: id, results: results))
+        entries.append(Entry(id: id, started: started, results: results))
         if entries.count > limit { entries.removeFirst(entries.count - max(limit, 0)) }
         return id
     }
 
-    func index(of id: String) -> Int? { entries.firstIndex { $0.id == id } }
+    /// The analysis `id`, if it is kept and not older than the retention at `now`.
+    func index(of id: String, now: Millis) -> Int? {
+        guard let i = entries.firstIndex(where: { $0.id == id }) else { return nil }
+        return AnalysisStore.isKept(entries[i], now) ? i : nil
+    }
+
+    /// Forgets analyses past their retention at `now` (they can no longer be read).
+    func expire(now: Millis) {
+        entries.removeAll { !AnalysisStore.isKept($0, now) }
+    }
+
+    private static func isKept(_ entry: Entry, _ now: Millis) -> Bool {
+        now < entry.started.adding(seconds: retentionSeconds)
+    }
+
+    /// A snapshot's analyses, in the order they were started.
+    func restore(_ restored: [Entry], sequence: UInt64) {
+        entries = restored
+        self.sequence = sequence
+    }
 
     func noteDescribe(_ i: Int) { entries[i].describes &+= 1 }
 

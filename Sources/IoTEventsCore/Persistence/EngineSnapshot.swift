@@ -3,8 +3,8 @@
 /// Everything the engine remembers is written: the clock and counters, logging options, inputs,
 /// every version of every model (its request, through the API's own coder, and what was added
 /// to it since), every detector and alarm with their timers, snoozes and retained input values,
-/// both deadline queues entry by entry (so ties fire in the same order after a restart), and the
-/// de-duplication window. Restoring into a new engine gives one that answers every call as the
+/// both deadline queues entry by entry (so ties fire in the same order after a restart), the
+/// de-duplication window, and the detector model analyses still kept. Restoring into a new engine gives one that answers every call as the
 /// original would have.
 ///
 /// Model requests cross as the API's request documents: the core hands the typed request to the
@@ -67,6 +67,7 @@ extension Engine {
             w.i64(entry.time)
             w.string(entry.id)
         }
+        SnapshotFields.write(analyses, &w)
     }
 
     /// Fills this engine, which must be new, from a snapshot. A snapshot that cannot be read, or
@@ -138,6 +139,8 @@ extension Engine {
                 remembered.append((time, try r.string()))
             }
             deduplicator.restore(remembered)
+            // Snapshots written before analyses were durable (format 1) end here.
+            if !r.atEnd { try SnapshotFields.read(into: analyses, &r) }
             guard r.atEnd else { throw r.failure("bytes after the last section") }
         } catch { throw .bytes(error) }
         detectorModels.rebuildRoutes()
