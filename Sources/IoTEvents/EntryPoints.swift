@@ -62,7 +62,7 @@ public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int6
     guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
     handle.releaseTimerThread()
     let result = handle.service.tick(nowMillis)
-    handle.deliver(result.actions)
+    handle.deliver(result.actions, confirming: result.delivery)
     return result.count
 }
 
