@@ -42,7 +42,10 @@ enum EngineRecovery {
             if recordedText != text { engine = Engine(configuration: try decode(recordedText)) }
             try engine.restoreSnapshot(SnapshotModelCoder(), from: &reader)
         }
-        try replay(recovery.records, epoch: recovery.logEpoch, into: engine, undelivered: &undelivered)
+        // A log of an older format has no delivery markers: its actions were all handed over
+        // (or lost) under the old rule, never to be handed over again.
+        try replay(recovery.records, epoch: recovery.logEpoch, into: engine, undelivered: &undelivered,
+                   collecting: !recovery.logIsOldFormat)
         if let recordedText = recovery.configurationText, recordedText != text {
             engine = try move(engine, to: configuration)
         }
@@ -56,7 +59,7 @@ enum EngineRecovery {
     /// succeeded were logged, so a call that fails now means the engine would diverge from what
     /// was acknowledged: the open fails, naming the record, rather than start from another state.
     static func replay(_ records: [LoggedRecord], epoch: UInt64, into engine: Engine,
-                       undelivered: inout [UndeliveredActions]) throws(ServiceError) {
+                       undelivered: inout [UndeliveredActions], collecting: Bool = true) throws(ServiceError) {
         for logged in records {
             var output = RunOutput()
             switch logged.record {
@@ -87,7 +90,7 @@ enum EngineRecovery {
                 _ = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output)
                 engine.clock.unpin()
             }
-            if !output.actions.isEmpty {
+            if collecting, !output.actions.isEmpty {
                 let position = LogPosition(epoch: epoch, sequence: logged.sequence)
                 undelivered.append(UndeliveredActions(position: position, documents: output.actions.map { ActionDocument.text($0) }))
             }
