@@ -150,6 +150,76 @@ class ActionRedeliveryTest(unittest.TestCase):
             self.assertEqual([(a["type"], a["eventTime"]) for a in seen],
                              [("sns", START), ("iotTopicPublish", START), ("sns", START + 60000)])
 
+    def test_threads_killed_mid_stream_lose_no_action(self):
+        # Four threads, one device each, make calls concurrently; the process dies inside the
+        # handler at a random action, when other threads may be between their call's record
+        # and their handler, or inside it: several records unconfirmed at once, confirmed out
+        # of log order before. Per device, the actions seen then and handed over after are
+        # every reading's, in order.
+        import random
+        here = os.path.dirname(os.path.abspath(__file__))
+        child = THREADED_CHILD % [here, os.path.dirname(os.path.dirname(os.path.abspath(iotevents.__file__)))]
+        rng = random.Random(27)
+        for attempt in range(5):
+            with tempfile.TemporaryDirectory() as directory:
+                die = rng.randrange(20, 600)
+                ran = subprocess.run([sys.executable, "-c", child, directory, str(die), MODELS], capture_output=True, text=True,
+                                     timeout=120, cwd=here)
+                self.assertEqual(ran.returncode, 9, ran.stderr)
+                streams = {}
+                for line in ran.stdout.splitlines():
+                    key, n = line.split()
+                    streams.setdefault(key, []).append(int(n))
+                config = dict(state_directory=directory, clock="manual", start_time_millis=START)
+                with iotevents.Engine(**config) as engine:
+                    again = []
+                    engine.on_action(again.append)
+                    for action in again:
+                        state = json.loads(action["payload"])["payload"]["state"]
+                        streams.setdefault(action["source"]["keyValue"], []).append(int(state["variables"]["n"]))
+                    for key in ["t%d" % t for t in range(4)]:
+                        described = engine.call("DescribeDetector", {"detectorModelName": "reporter", "keyValue": key})
+                        n = int(described["detector"]["state"]["variables"][0]["value"])
+                        last = 0
+                        for value in streams.get(key, []):
+                            if value <= last:
+                                continue  # a duplicate
+                            self.assertEqual(value, last + 1, "%s: %s" % (key, streams[key]))
+                            last = value
+                        self.assertEqual(last, n, "%s: %d readings, actions up to %d" % (key, n, last))
+
+
+# The threaded child: four threads, 150 readings each for their own device, until the handler
+# dies (exit 9) at action number DIE. Each action is one write of "device n" to stdout. The
+# model counts readings in a variable n, which its actions' default payloads carry.
+MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Tests", "durability")
+THREADED_CHILD = """
+import json, os, sys, threading
+sys.path[:0] = %r
+import iotevents
+directory, die, models = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+e = iotevents.Engine(state_directory=directory, clock="manual", start_time_millis=1700000000000)
+e.call("CreateInput", json.load(open(os.path.join(models, "input.json"))))
+e.call("CreateDetectorModel", json.load(open(os.path.join(models, "redelivery-model.json"))))
+lock = threading.Lock()
+count = [0]
+def handler(action):
+    state = json.loads(action["payload"])["payload"]["state"]
+    os.write(1, ("%%s %%d\\n" %% (action["source"]["keyValue"], state["variables"]["n"])).encode())
+    with lock:
+        count[0] += 1
+        if count[0] == die:
+            os._exit(9)
+e.on_action(handler)
+def send(t):
+    for i in range(150):
+        e.call("BatchPutMessage", {"messages": [{"messageId": "t%%d-%%d" %% (t, i), "inputName": "Reading", "payload": {"id": "t%%d" %% t}}]})
+threads = [threading.Thread(target=send, args=(t,)) for t in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+os._exit(8)
+"""
+
 
 if __name__ == "__main__":
     unittest.main()
