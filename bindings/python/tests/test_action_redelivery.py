@@ -160,7 +160,7 @@ class ActionRedeliveryTest(unittest.TestCase):
         here = os.path.dirname(os.path.abspath(__file__))
         child = THREADED_CHILD % [here, os.path.dirname(os.path.dirname(os.path.abspath(iotevents.__file__)))]
         rng = random.Random(27)
-        for attempt in range(5):
+        for attempt in range(10):
             with tempfile.TemporaryDirectory() as directory:
                 die = rng.randrange(20, 600)
                 ran = subprocess.run([sys.executable, "-c", child, directory, str(die), MODELS], capture_output=True, text=True,
@@ -188,9 +188,50 @@ class ActionRedeliveryTest(unittest.TestCase):
                             last = value
                         self.assertEqual(last, n, "%s: %d readings, actions up to %d" % (key, n, last))
 
+    def test_a_later_call_handed_over_first_does_not_confirm_an_earlier_one(self):
+        # Thread "slow" is inside its handler (its call logged, its action not yet seen) when
+        # the main thread's later call has had its action handed over and confirmed; then the
+        # process dies. The slow call's action comes on reopening, the fast one's does not.
+        here = os.path.dirname(os.path.abspath(__file__))
+        child = ORDER_CHILD % [here, os.path.dirname(os.path.dirname(os.path.abspath(iotevents.__file__)))]
+        with tempfile.TemporaryDirectory() as directory:
+            ran = subprocess.run([sys.executable, "-c", child, directory, MODELS], capture_output=True, text=True,
+                                 timeout=60, cwd=here)
+            self.assertEqual(ran.returncode, 9, ran.stderr)
+            self.assertEqual(ran.stdout.split(), ["fast"])
+            again = redelivered(directory)
+            self.assertEqual([a["source"]["keyValue"] for a in again], ["slow"])
+
+
+# The child of the test above.
+ORDER_CHILD = """
+import json, os, sys, threading
+sys.path[:0] = %r
+import iotevents
+directory, models = sys.argv[1], sys.argv[2]
+e = iotevents.Engine(state_directory=directory, clock="manual", start_time_millis=1700000000000)
+e.call("CreateInput", json.load(open(os.path.join(models, "input.json"))))
+e.call("CreateDetectorModel", json.load(open(os.path.join(models, "redelivery-model.json"))))
+entered, never = threading.Event(), threading.Event()
+def handler(action):
+    if action["source"]["keyValue"] == "slow":
+        entered.set()
+        never.wait()
+    else:
+        os.write(1, b"fast\\n")
+e.on_action(handler)
+def reading(key):
+    e.call("BatchPutMessage", {"messages": [{"messageId": key, "inputName": "Reading", "payload": {"id": key}}]})
+threading.Thread(target=reading, args=("slow",), daemon=True).start()
+entered.wait(30)
+reading("fast")
+os._exit(9)
+"""
+
 
 # The threaded child: four threads, 150 readings each for their own device, until the handler
-# dies (exit 9) at action number DIE. Each action is one write of "device n" to stdout. The
+# dies (exit 9) at action number DIE, before seeing it. Each action is one write of "device n"
+# to stdout. The
 # model counts readings in a variable n, which its actions' default payloads carry.
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Tests", "durability")
 THREADED_CHILD = """
@@ -204,12 +245,12 @@ e.call("CreateDetectorModel", json.load(open(os.path.join(models, "redelivery-mo
 lock = threading.Lock()
 count = [0]
 def handler(action):
-    state = json.loads(action["payload"])["payload"]["state"]
-    os.write(1, ("%%s %%d\\n" %% (action["source"]["keyValue"], state["variables"]["n"])).encode())
     with lock:
         count[0] += 1
         if count[0] == die:
-            os._exit(9)
+            os._exit(9)  # before this action is seen: only a redelivery can bring it
+    state = json.loads(action["payload"])["payload"]["state"]
+    os.write(1, ("%%s %%d\\n" %% (action["source"]["keyValue"], state["variables"]["n"])).encode())
 e.on_action(handler)
 def send(t):
     for i in range(150):
