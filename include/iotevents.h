@@ -201,7 +201,8 @@ typedef struct iotevents_engine iotevents_engine;
  *   order they were first produced (before any later action), each document byte for byte as
  *   first written (the replay is deterministic: the same eventTime and, in default payloads,
  *   the same actionExecutionId, by which a host can drop a duplicate). Every action handed
- *   over inside iotevents_set_action_handler is such a redelivery. Some may have reached the
+ *   over on the thread of iotevents_set_action_handler while it runs is such a redelivery
+ *   (but for the actions of calls the handler itself makes). Some may have reached the
  *   handler before the crash (a duplicate); none is lost. Until a handler is set they stay
  *   with the engine, across closes and snapshots (a snapshot keeps the actions not confirmed
  *   when it is taken, those being handed over at that moment included). After a clean
