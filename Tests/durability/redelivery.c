@@ -132,7 +132,7 @@ static struct {
     long last;       /* the last reading's n seen (its count or back action) */
     long idle_after; /* the n after which the last idle action came; -1: none since */
 } device[DEVICES];
-static long actions_seen, duplicates, handed_over_again;
+static long actions_seen, duplicates, handed_over_again, expiries_handed_over_again;
 
 static void check_action(const char *line) {
     int d;
@@ -171,6 +171,7 @@ static void parent_handler(const char *action_json, void *payload) {
     char line[256];
     if (!action_line(action_json, line, sizeof line)) fail("action document", action_json);
     handed_over_again++;
+    if (line[2 + strcspn(line + 2, " ") + 1] == 'i') expiries_handed_over_again++;
     check_action(line);
 }
 
@@ -286,7 +287,7 @@ int main(int argc, char **argv) {
     }
     iotevents_close(engine);
     printf("redelivery: %d kills, %ld readings and their actions checked (%ld actions seen, %ld duplicates); "
-           "%ld actions handed over again at %ld reopenings, none lost, all in order per device\n",
-           kills, readings, actions_seen, duplicates, handed_over_again, redelivering_reopens);
+           "%ld actions handed over again (%ld of timer expiries) at %ld reopenings, none lost, all in order per device\n",
+           kills, readings, actions_seen, duplicates, handed_over_again, expiries_handed_over_again, redelivering_reopens);
     return 0;
 }
