@@ -188,11 +188,33 @@ typedef struct iotevents_engine iotevents_engine;
  *   to <dir>/snapshot (a temporary file, synced, renamed over the old one) and the log starts
  *   empty, so the directory stays about the size of the state. Opening replays the log on the
  *   snapshot, each record at the instant it first ran (so every deadline it set is kept),
- *   without calling the action handler for what is replayed (the host saw those actions when
- *   the calls first ran; a crash after a call was logged and before its actions reached the
- *   handler loses those actions). With the system clock, expiries that fell due while the
- *   process was down fire, in due order, at the first iotevents_tick (or message) after
- *   opening, or by the timer thread once the host first uses the engine.
+ *   without calling the action handler for what is replayed, except as follows. With the
+ *   system clock, expiries that fell due while the process was down fire, in due order, at
+ *   the first iotevents_tick (or message) after opening, or by the timer thread once the host
+ *   first uses the engine.
+ *   Actions are delivered at least once: once the handler has returned for every action of a
+ *   logged call or tick (or they were dropped, no handler being set), a delivery marker naming
+ *   it is appended to the log, not synced. Opening collects the actions of every logged call
+ *   and tick no marker names -- the process was killed after the call was logged and before
+ *   or while its actions were handed over -- and the first iotevents_set_action_handler that
+ *   sets a handler after opening hands them to it before it returns: on its thread, in the
+ *   order they were first produced (before any later action), each document byte for byte as
+ *   first written (the replay is deterministic: the same eventTime and, in default payloads,
+ *   the same actionExecutionId, by which a host can drop a duplicate). Every action handed
+ *   over on the thread of iotevents_set_action_handler while it runs is such a redelivery
+ *   (but for the actions of calls the handler itself makes). Some may have reached the
+ *   handler before the crash (a duplicate); none is lost. Until a handler is set they stay
+ *   with the engine, across closes and snapshots (a snapshot keeps the actions not confirmed
+ *   when it is taken, those being handed over at that moment included). After a clean
+ *   iotevents_close nothing is redelivered: every call had returned, its marker written. Set
+ *   the handler before other threads use a reopened engine: a call made meanwhile on another
+ *   thread may have its actions handed over before the redelivery ends (the timer thread
+ *   fires nothing until it has ended). Returning from the handler counts as delivery: a
+ *   handler that cannot keep an action should end the process instead (the action is then
+ *   handed over again after the next open). A power loss (not a crash) can still cost
+ *   actions: the unsynced marker can reach the disk (a later call's sync carries it) before
+ *   what the handler did with them, unless the handler made that durable before returning.
+ *   A log written before delivery markers existed (log format 2) redelivers nothing.
  *   A record that cannot be written (disk full, I/O error): the call answers
  *   InternalFailureException and is not durable (its actions are not delivered), and the
  *   engine refuses every later state-changing call (InternalFailureException) and
@@ -422,7 +444,13 @@ typedef void (*iotevents_action_fn)(const char *action_json, void *payload);
 /* Sets the engine's action handler; fn == NULL removes it (actions are then dropped).
  * Handlers run on the thread that made the call that caused the action (the timer thread for
  * expiries it fires), after the engine's lock is released, in execution order; a handler may
- * call back into the engine, but must not close it. Any thread. */
+ * call back into the engine, but must not close it. Any thread.
+ * With a stateDirectory, the first call that sets a handler (fn != NULL) after iotevents_open
+ * first hands it, on the calling thread and before returning, the actions of logged calls and
+ * ticks that a killed process had not finished handing over (at least once, in their original
+ * order; "Durable state" under iotevents_open). Returning from an action counts as its
+ * delivery: a handler that cannot keep one should end the process instead of returning, and
+ * the action is handed over again after the next open. */
 IOTEVENTS_API void iotevents_set_action_handler(iotevents_engine *engine, iotevents_action_fn fn,
                                                 void *payload);
 

@@ -94,7 +94,7 @@ $(XOUT)/run: mk/targets.mk mk/cross.mk Makefile | $(XOBJ)/module.modulemap
 	chmod +x $@ $(XOUT)/harness-run
 
 # The programs of mk/programs.mk's table, built for the target (the same pattern as the host's).
-X_PROGRAMS := harness detector-demo mutation-smoke crash-harness corruption host-safety fidelity downtime stress soak
+X_PROGRAMS := harness detector-demo mutation-smoke crash-harness redelivery corruption host-safety fidelity downtime stress soak
 $(addprefix $(XOUT)/,$(X_PROGRAMS)): $(XOUT)/%: $$(PROGRAM_SOURCE_$$*) $(PROGRAM_HEADERS) $(XLIB) $(XJANSSON)/lib/libjansson.a
 	$(X_CC) $(CFLAGS_TEST) $(X_CFLAGS) $(call program-cflags,$*,$(XJANSSON)) $< -o $@ -L$(XOUT) -liotevents \
 	  $(call program-libs,$*,$(XJANSSON)) $(X_LDLIBS)
@@ -137,7 +137,7 @@ test-cross-all:
 # as those targets run them (200 mutations per request, 200 kills, 1 000 000 soak messages);
 # the soak must also count the host's actions (the same keys on every target). About 10-15 min
 # per target under qemu, so not part of test-cross.
-X_SUITE_PROGRAMS := $(addprefix $(XOUT)/,mutation-smoke crash-harness corruption host-safety fidelity downtime stress soak)
+X_SUITE_PROGRAMS := $(addprefix $(XOUT)/,mutation-smoke crash-harness redelivery corruption host-safety fidelity downtime stress soak)
 
 # test-cross-quick: test-cross and a short run of the same suites (make test runs it for every
 # target; Tests/cross/suites.sh says what each length runs).

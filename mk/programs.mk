@@ -13,6 +13,7 @@ PROGRAM_SOURCE_harness := Tests/c/harness.c
 PROGRAM_SOURCE_mutation-smoke := Tests/c/mutation_smoke.c
 PROGRAM_SOURCE_crash-harness := Tests/durability/crash_harness.c
 PROGRAM_SOURCE_corruption := Tests/durability/corruption.c
+PROGRAM_SOURCE_redelivery := Tests/durability/redelivery.c
 PROGRAM_SOURCE_host-safety := Tests/durability/host_safety.c
 PROGRAM_SOURCE_fidelity := Tests/durability/fidelity.c
 PROGRAM_SOURCE_downtime := Tests/durability/downtime.c
@@ -34,7 +35,7 @@ PROGRAM_SOURCE_iotevents-mqttd := daemons/mqttd/main.c
 PROGRAM_MORE_iotevents-mqttd := $(filter-out daemons/mqttd/main.c,$(wildcard daemons/mqttd/*.c daemons/mqttd/*.h))
 PROGRAM_SOURCE_analysis-bench := Tests/bench/analysis.c
 
-PROGRAM_JANSSON := iotevents-mqttd mutation-smoke crash-harness corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
+PROGRAM_JANSSON := iotevents-mqttd mutation-smoke crash-harness redelivery corruption host-safety fidelity message-path bench-control-plane model-load latency pages-at-scale
 PROGRAM_FLAGS_harness := -ldl
 PROGRAM_FLAGS_stress := -pthread
 PROGRAM_FLAGS_iotevents-mqttd := -lmosquitto -pthread

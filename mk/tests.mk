@@ -19,7 +19,7 @@ check-memcheck: $(HARNESS) $(LIB_standard) $(LIB_small) | deps-test
 
 # Durable state (issue 8), both profiles: Tests/durability/run.sh, then the corruption program
 # under valgrind.
-check-durability: $(addprefix $(OUT)/,crash-harness corruption host-safety fidelity downtime stress) $(LIB_small) | deps-test
+check-durability: $(addprefix $(OUT)/,crash-harness redelivery corruption host-safety fidelity downtime stress) $(LIB_small) | deps-test
 	@for p in standard small; do echo "check-durability $$p:"; \
 	  RUN="env LD_LIBRARY_PATH=$(OUT)/$$p" sh Tests/durability/run.sh $(OUT) $(OUT)/durability-$$p full || exit 1; done
 	@rm -rf $(OUT)/durability-valgrind && LD_LIBRARY_PATH=$(OUT)/standard valgrind -q --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite,indirect \

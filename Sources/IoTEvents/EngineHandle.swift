@@ -21,6 +21,12 @@ final class EngineHandle {
     /// expiries already due, and fired at once their actions were lost before the host could
     /// set its handler. Guarded by `handlerLock`.
     private var timerThreadHeld = true
+    /// Whether the actions recovered on open (Service.redeliverable) are still to be handed to
+    /// the first handler the host sets. Guarded by `handlerLock`.
+    private var redeliveryDue = true
+    /// Set while they are being handed over: the timer thread then fires nothing, so that they
+    /// come before any new action. Guarded by `handlerLock`.
+    private var redelivering = false
 
     init(service: Service, lock: UnsafeMutablePointer<pthread_mutex_t>) {
         self.service = service
@@ -65,7 +71,7 @@ final class EngineHandle {
     private var isTimerThreadHeld: Bool {
         ie_mutex_lock(handlerLock)
         defer { ie_mutex_unlock(handlerLock) }
-        return timerThreadHeld
+        return timerThreadHeld || redelivering
     }
 
     /// What the timer thread sleeps until: the earliest deadline, or (-1) until woken while held.
@@ -78,7 +84,7 @@ final class EngineHandle {
         if isTimerThreadHeld { return }
         let result = service.tick(-1)
         deliverLogs(result.traces)
-        deliver(result.actions)
+        deliver(result.actions, confirming: result.delivery)
     }
 
     static func from(_ pointer: OpaquePointer?) -> EngineHandle? {
@@ -90,7 +96,13 @@ final class EngineHandle {
         ie_mutex_lock(handlerLock)
         handler = fn
         handlerPayload = fn == nil ? nil : payload
+        let redeliverNow = fn != nil && redeliveryDue
+        if redeliverNow {
+            redeliveryDue = false
+            redelivering = true
+        }
         ie_mutex_unlock(handlerLock)
+        if redeliverNow { redeliver() }
         releaseTimerThread()
     }
 
@@ -116,6 +128,20 @@ final class EngineHandle {
             guard let fn else { continue }
             record.text.withCString { fn($0, payload) }
         }
+    }
+
+    /// Hands the first handler the host sets the actions recovered on open that the handler it
+    /// had before the engine was last closed or killed may not have seen (at least once), in
+    /// log order, on this thread, each record confirmed once all its actions are handed over.
+    private func redeliver() {
+        for entry in service.redeliverable() {
+            for document in entry.documents { deliver(document) }
+            service.confirmDelivered(entry.position)
+        }
+        ie_mutex_lock(handlerLock)
+        redelivering = false
+        ie_mutex_unlock(handlerLock)
+        notifyTimerThread()
     }
 
     /// The shared body of `iotevents_call` and every named entry point.
@@ -144,7 +170,7 @@ final class EngineHandle {
             handle.releaseTimerThread()
             handle.notifyTimerThread()
             handle.deliverLogs(result.traces)
-            handle.deliver(result.actions)
+            handle.deliver(result.actions, confirming: result.delivery)
         }
         if let response {
             response.pointee = result.body
@@ -157,16 +183,27 @@ final class EngineHandle {
     /// Hands each action's document to the host's handler, in order, on this thread. The engine
     /// lock is not held, so a handler may call back into the engine; the handler is read once
     /// per action, so replacing it takes effect for the next one, and a document is written only
-    /// when there is a handler to receive it.
-    func deliver(_ actions: [ActionRecord]) {
+    /// when there is a handler to receive it. Then, for a logged call or tick, confirms that
+    /// they were handed over (with no handler they were dropped, as the host asked).
+    func deliver(_ actions: [ActionRecord], confirming position: LogPosition?) {
         for record in actions {
-            ie_mutex_lock(handlerLock)
-            let fn = handler
-            let payload = handlerPayload
-            ie_mutex_unlock(handlerLock)
-            guard let fn else { continue }
+            guard let (fn, payload) = currentHandler else { continue }
             ActionDocument.text(record).withCString { fn($0, payload) }
         }
+        if let position { service.confirmDelivered(position) }
+    }
+
+    /// Hands one recovered action's document to the host's handler, if there is one.
+    private func deliver(_ document: String) {
+        guard let (fn, payload) = currentHandler else { return }
+        document.withCString { fn($0, payload) }
+    }
+
+    private var currentHandler: ((@convention(c) (UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void), UnsafeMutableRawPointer?)? {
+        ie_mutex_lock(handlerLock)
+        defer { ie_mutex_unlock(handlerLock) }
+        guard let fn = handler else { return nil }
+        return (fn, handlerPayload)
     }
 }
 

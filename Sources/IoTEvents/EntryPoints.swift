@@ -63,7 +63,7 @@ public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int6
     handle.releaseTimerThread()
     let result = handle.service.tick(nowMillis)
     handle.deliverLogs(result.traces)
-    handle.deliver(result.actions)
+    handle.deliver(result.actions, confirming: result.delivery)
     return result.count
 }
 

@@ -13,6 +13,9 @@ package struct CallResult {
     package var actions: [ActionRecord] = []
     /// The call's log records, for the host's log handler (before the actions are delivered).
     package var traces: [TraceRecord] = []
+    /// Where the call was logged, when it was and produced actions: the host confirms their
+    /// delivery with `Service.confirmDelivered` once its handler has been handed all of them.
+    package var delivery: LogPosition?
 }
 
 /// One engine behind its lock: turns request documents into core calls and core results into
@@ -30,6 +33,11 @@ package final class Service {
     /// The configuration document as given, which snapshots record: replay runs under the
     /// configuration the calls first ran under.
     private let configurationText: String
+    /// Under the lock: the actions of logged calls and ticks the host's handler has not been
+    /// confirmed to have: those recovered on open (until `redeliverable` hands them over), then
+    /// those being handed over now. A snapshot keeps both (ActionDelivery).
+    private var recovered: [UndeliveredActions]
+    private var handingOver: [(position: LogPosition, actions: [ActionRecord])] = []
 
     /// Opens an engine from a configuration document (NULL means all defaults). With a state
     /// directory, the engine is rebuilt from its log before this returns.
@@ -41,11 +49,12 @@ package final class Service {
         let configurationText = text.map { String(cString: $0) } ?? "{}"
         var store: StateDirectory?
         var engine: Engine
+        var undelivered: [UndeliveredActions] = []
         var compactNow = false
         if configuration.stateDirectory != nil {
             let (directory, recovery) = try StateDirectory.open(configuration)
             do throws(ServiceError) {
-                engine = try EngineRecovery.rebuild(recovery, configuration: configuration, text: configurationText)
+                (engine, undelivered) = try EngineRecovery.rebuild(recovery, configuration: configuration, text: configurationText)
             } catch {
                 directory.close()
                 throw ServiceError(.internalFailure, "State directory \(directory.path): \(error.message)")
@@ -62,16 +71,19 @@ package final class Service {
             store?.close()
             throw ServiceError(.internalFailure, "Out of memory creating the engine lock")
         }
-        let service = Service(engine: engine, mutex: mutex, store: store, configurationText: configurationText)
+        let service = Service(engine: engine, mutex: mutex, store: store, configurationText: configurationText,
+                              recovered: undelivered)
         if compactNow, let store { service.compact(store) }
         return service
     }
 
-    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>, store: StateDirectory?, configurationText: String) {
+    private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>, store: StateDirectory?, configurationText: String,
+                 recovered: [UndeliveredActions]) {
         self.engine = engine
         self.mutex = mutex
         self.store = store
         self.configurationText = configurationText
+        self.recovered = recovered
     }
 
     deinit { ie_mutex_destroy(mutex) }
@@ -91,7 +103,35 @@ package final class Service {
     /// durable after it was answered with a failure.
     private func compact(_ store: StateDirectory) {
         guard store.refusal == nil else { return }
-        try? store.compact(EngineRecovery.snapshot(engine, configurationText: configurationText))
+        var undelivered = recovered
+        for entry in handingOver {
+            undelivered.append(UndeliveredActions(position: entry.position, documents: entry.actions.map { ActionDocument.text($0) }))
+        }
+        try? store.compact(EngineRecovery.snapshot(engine, configurationText: configurationText, undelivered: undelivered))
+    }
+
+    /// The actions recovered on open that no delivery marker confirmed, in log order: the host
+    /// is handed them (EngineHandle), then confirms each record with `confirmDelivered`.
+    package func redeliverable() -> [UndeliveredActions] {
+        lock()
+        defer { unlock() }
+        return recovered
+    }
+
+    /// The host's handler has been handed every action of the call or tick logged at `position`:
+    /// a delivery marker says so in the log (unsynced), and the next open will not hand them
+    /// over again. Then a compaction, if the log has grown enough.
+    package func confirmDelivered(_ position: LogPosition) {
+        lock()
+        defer { unlock() }
+        if let index = handingOver.firstIndex(where: { $0.position == position }) {
+            handingOver.remove(at: index)
+        } else {
+            recovered.confirm(position)
+        }
+        guard let store, store.refusal == nil else { return }
+        store.appendMarker(.delivered(position, now: engine.clock.lastReading))
+        if store.needsCompaction { compact(store) }
     }
 
     /// Runs the operation named `operation` (an AWS operation name) on `request`.
@@ -106,8 +146,9 @@ package final class Service {
     package func call(_ op: Operation, _ request: UnsafePointer<CChar>?) -> CallResult {
         var output = RunOutput()
         var result: CallResult
+        var delivery: LogPosition?
         do throws(ServiceError) {
-            let body = try run(op, request, &output)
+            let body = try run(op, request, &output, &delivery)
             if let text = JSONText.dump(body) {
                 result = CallResult(status: 0, body: text)
             } else {
@@ -119,10 +160,12 @@ package final class Service {
         }
         result.actions = output.actions
         result.traces = output.traces
+        result.delivery = delivery
         return result
     }
 
-    private func run(_ op: Operation, _ request: UnsafePointer<CChar>?, _ output: inout RunOutput) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
+    private func run(_ op: Operation, _ request: UnsafePointer<CChar>?, _ output: inout RunOutput,
+                     _ delivery: inout LogPosition?) throws(ServiceError) -> UnsafeMutablePointer<json_t> {
         let (document, length) = try parse(op, request)
         lock()
         defer {
@@ -143,7 +186,11 @@ package final class Service {
         let body = try Handlers.run(op, document, engine, &output)
         let bytes = UnsafeRawPointer(request).assumingMemoryBound(to: UInt8.self)
         do throws(ServiceError) {
-            try store.append(.call(op, now: now, request: Array(UnsafeBufferPointer(start: bytes, count: length))))
+            let position = try store.append(.call(op, now: now, request: Array(UnsafeBufferPointer(start: bytes, count: length))))
+            if !output.actions.isEmpty {
+                handingOver.append((position, output.actions))
+                delivery = position
+            }
         } catch {
             // Not acknowledged, not durable: its actions are not delivered either.
             ie_json_decref(body)
@@ -177,7 +224,8 @@ package final class Service {
     /// Moves the clock to `nowMillis` (negative: the system clock's now; with the manual clock,
     /// "now" stays where it is) and processes every expiry due by then. Returns how many, and
     /// the action documents they produced; -IOTEVENTS_INTERNAL_FAILURE when a durable engine
-    /// could not log the step, or refuses state changes since an earlier write failed.
+    /// could not log the step, or refuses state changes since an earlier write failed. A logged
+    /// step that produced actions also returns its position, for `confirmDelivered`.
     package func tick(_ nowMillis: Int64) -> TickResult {
         var output = RunOutput()
         lock()
@@ -202,12 +250,18 @@ package final class Service {
         engine.clock.pin(at: now)
         let count = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output).expiries
         engine.clock.unpin()
-        do throws(ServiceError) { try store.append(.tick(now: now)) } catch {
+        let position: LogPosition
+        do throws(ServiceError) { position = try store.append(.tick(now: now)) } catch {
             output = RunOutput()
             return TickResult(count: failed)
         }
+        var result = TickResult(count: count, output: output)
+        if !output.actions.isEmpty {
+            handingOver.append((position, output.actions))
+            result.delivery = position
+        }
         if store.needsCompaction { compact(store) }
-        return TickResult(count: count, output: output)
+        return result
     }
 
     /// Tells the engine whether the host receives log records (a log handler is set).
@@ -258,11 +312,12 @@ package final class Service {
 }
 
 /// What a tick did: how many expiries fired (or -IOTEVENTS_INTERNAL_FAILURE), their actions and
-/// log records.
+/// log records, and where it was logged when it produced actions (for `confirmDelivered`).
 package struct TickResult {
     package let count: Int64
     package var actions: [ActionRecord] = []
     package var traces: [TraceRecord] = []
+    package var delivery: LogPosition?
 
     init(count: Int64) {
         self.count = count

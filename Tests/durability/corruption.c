@@ -436,16 +436,31 @@ int main(int argc, char **argv) {
             expected(CALLS + 3, before, sizeof before);
             expect_open(dir, before, NULL, "the last record removed (indistinguishable from a call never made)");
         }
-        if (crecords == 4) { /* a log of format 1 is read, then replaced by a snapshot and a format-2 log */
+        if (crecords == 4) { /* a log of format 1 is read, then replaced by a snapshot and a format-3 log */
             copy_dir(compacted, dir);
             write_format_1(log_path, clog, clog_size, coffsets, crecords);
             expected(CALLS + 4, want, sizeof want);
             expect_open(dir, want, NULL, "a log of format 1 (an older libiotevents)");
             size_t upgraded_size = 0;
             char *upgraded = test_read_path(log_path, &upgraded_size);
-            check(upgraded && upgraded_size >= 24 && upgraded[8] == 2, "the format-1 log was replaced by a format-2 log");
+            check(upgraded && upgraded_size >= 24 && upgraded[8] == 3, "the format-1 log was replaced by a format-3 log");
             free(upgraded);
             expect_open(dir, want, NULL, "the upgraded directory reopened");
+        }
+        if (crecords == 4 && clog[8] == 3) { /* format 2 (no delivery markers): read, then replaced likewise */
+            copy_dir(compacted, dir);
+            unsigned char *format_2 = malloc(clog_size);
+            memcpy(format_2, clog, clog_size);
+            format_2[8] = 2;
+            put_u32(format_2 + 20, crc32c(format_2 + 8, 12));
+            write_file(log_path, (char *)format_2, clog_size);
+            free(format_2);
+            expected(CALLS + 4, want, sizeof want);
+            expect_open(dir, want, NULL, "a log of format 2 (an older libiotevents)");
+            size_t upgraded_size = 0;
+            char *upgraded = test_read_path(log_path, &upgraded_size);
+            check(upgraded && upgraded_size >= 24 && upgraded[8] == 3, "the format-2 log was replaced by a format-3 log");
+            free(upgraded);
         }
         copy_dir(compacted, dir);
         char older[8400];

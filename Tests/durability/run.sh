@@ -2,12 +2,15 @@
 # The durability suite on one build (issue 8): make check-durability runs it for both host
 # profiles, Tests/cross/suites.sh for each cross target under qemu.
 #   Tests/durability/run.sh BIN_DIR WORK_DIR [full|quick]
-# BIN_DIR holds the programs (crash-harness corruption host-safety fidelity downtime stress);
+# BIN_DIR holds the programs (crash-harness redelivery corruption host-safety fidelity downtime
+# stress);
 # WORK_DIR gets their state directories (emptied first). RUN is the command prefix that runs a
 # program with the library under test: `env LD_LIBRARY_PATH=build/small` on the host,
 # build/<target>/run (qemu) for a cross target. DURABILITY_KILLS overrides the kill count.
 #   crash-harness  a child killed with SIGKILL at random moments, every acknowledged call
 #                  checked after each restart (200 kills; quick: 10)
+#   redelivery     the same with actions: every action handed to the handler at least once,
+#                  in order per device, calls and timer expiries (100 kills; quick: 10)
 #   corruption     damaged state directories; host-safety: calls that must not poison the log
 #   fidelity       every case's state through a restart; downtime: system-clock timers due
 #                  while the process was down
@@ -24,6 +27,7 @@ step() { # NAME COMMAND...: runs it, stops at the first failure, says how long i
   echo "  ($name: $(( $(date +%s) - start )) s)"
 }
 step crash-harness $run "$bin/crash-harness" Tests/durability "$work/crash" "$kills" "$(date +%s)"
+step redelivery $run "$bin/redelivery" Tests/durability "$work/redelivery" "$(( kills / 2 ))" "$(date +%s)"
 step corruption $run "$bin/corruption" Tests/durability "$work/corruption"
 step host-safety $run "$bin/host-safety" Tests/durability "$work/host-safety"
 step fidelity $run "$bin/fidelity" "$work/fidelity" Tests/cases/*/script

@@ -42,9 +42,12 @@ void mqttd_action_handler(const char *action_json, void *payload) {
         if (actions->wake_fd >= 0 && write(actions->wake_fd, &wake, 1) < 0) { /* the pipe is full: the loop is awake anyway */
         }
     } else {
-        atomic_fetch_add(&actions->counters->errors, 1);
-        atomic_store(&actions->outbox_failed, true);
-        fprintf(stderr, "iotevents-mqttd: cannot write the outbox\n");
+        /* Not returning is what keeps the action: once the handler has returned for every action
+         * of a call, the engine records them as handed over and never hands them over again. Dead
+         * here, the next start is handed them again (include/iotevents.h, "Durable state"), and
+         * the messages that caused them were not acknowledged. */
+        fprintf(stderr, "iotevents-mqttd: cannot write the outbox; exiting without acknowledging\n");
+        _exit(MQTTD_EXIT_OUTBOX_FAILED);
     }
     json_decref(doc);
 }

@@ -13,6 +13,7 @@ typedef struct mqttd_counters {
     atomic_ullong actions_failed;   /* action documents with "error": not forwarded */
     atomic_ullong reconnects;
     atomic_ullong errors;           /* everything else that went wrong */
+    atomic_ullong redelivered_at_start; /* actions the engine handed over again when the handler was set */
 } mqttd_counters;
 
 #endif

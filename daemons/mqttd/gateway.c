@@ -92,21 +92,10 @@ static void put_messages(mqttd_gateway *g, json_t *messages) {
     json_t *request = json_pack("{s:O}", "messages", messages);
     char *body = request ? json_dumps(request, JSON_COMPACT) : NULL;
     json_decref(request);
-    json_t *ids = json_array();
-    for (size_t i = 0; i < count; i++) json_array_append(ids, json_object_get(json_array_get(messages, i), "messageId"));
-    char *ids_text = json_dumps(ids, JSON_COMPACT);
-    json_decref(ids);
-    if (!body || !ids_text) engine_failed("out of memory", NULL);
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    uint64_t batch = mqttd_outbox_begin_batch(g->outbox, ids_text, body, mqttd_engine_log_bytes(g->config.state_directory),
-                                              (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
-    free(ids_text);
+    if (!body) engine_failed("out of memory", NULL);
     char *response = NULL;
     int status = iotevents_call(g->engine, "BatchPutMessage", body, &response);
     free(body);
-    mqttd_outbox_end_batch(g->outbox, batch);
-    if (atomic_load(&g->actions.outbox_failed)) engine_failed("outbox", NULL);
     if (status == IOTEVENTS_OK) {
         count_error_entries(g, response);
     } else if ((status == IOTEVENTS_INVALID_REQUEST || status == IOTEVENTS_LIMIT_EXCEEDED) && count > 1) {
@@ -212,7 +201,7 @@ static void publish_outbox(connection *c) {
 static void publish_status(connection *c) {
     mqttd_gateway *g = c->gateway;
     mqttd_counters *k = &g->counters;
-    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    json_t *status = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                                "messagesIn", (json_int_t)atomic_load(&k->messages_in),
                                "messageIdsGenerated", (json_int_t)atomic_load(&k->ids_generated),
                                "messageErrors", (json_int_t)atomic_load(&k->message_errors),
@@ -223,9 +212,7 @@ static void publish_status(connection *c) {
                                "outboxDepth", (json_int_t)mqttd_outbox_depth(g->outbox),
                                "reconnects", (json_int_t)atomic_load(&k->reconnects),
                                "errors", (json_int_t)atomic_load(&k->errors),
-                               "batchesInterruptedAtStart", (json_int_t)mqttd_outbox_interrupted(g->outbox),
-                               "batchesRecoveredAtStart", (json_int_t)mqttd_outbox_recovered_batches(g->outbox),
-                               "batchesWithActionsLostAtStart", (json_int_t)mqttd_outbox_lost_batches(g->outbox));
+                               "actionsHandedOverAgainAtStart", (json_int_t)atomic_load(&k->redelivered_at_start));
     char *text = status ? json_dumps(status, JSON_COMPACT) : NULL;
     json_decref(status);
     if (text && c->connected) mosquitto_publish(c->client, NULL, g->config.status_topic, (int)strlen(text), text, 0, false);
@@ -239,19 +226,14 @@ static long long epoch_ms(void) {
 }
 
 /* Fires the expiries due by now (a tick runs at most maxEvaluationsPerCall of them: again
- * while some are still due, a bounded number of times per loop turn). Each tick is given its
- * time explicitly and sits between outbox markers like a batch, so that its actions can be
- * recovered the same way (recovery.h). */
+ * while some are still due, a bounded number of times per loop turn). */
 void mqttd_gateway_run_due_timers(mqttd_gateway *g) {
     if (g->config.engine_timer_thread) return;
     for (int round = 0; round < 16; round++) {
         int64_t deadline = iotevents_next_deadline(g->engine);
         long long now = epoch_ms();
         if (deadline < 0 || deadline > now) return;
-        uint64_t mark = mqttd_outbox_begin_batch(g->outbox, "[]", NULL, mqttd_engine_log_bytes(g->config.state_directory), now);
         if (iotevents_tick(g->engine, now) < 0) engine_failed("tick", NULL);
-        mqttd_outbox_end_batch(g->outbox, mark);
-        if (atomic_load(&g->actions.outbox_failed)) engine_failed("outbox", NULL);
     }
 }
 

@@ -7,7 +7,6 @@
  * member or file), 75 when the engine or the outbox could not keep a call durably. */
 #define _GNU_SOURCE
 #include "gateway.h"
-#include "recovery.h"
 #include <fcntl.h>
 #include <jansson.h>
 #include <mosquitto.h>
@@ -55,7 +54,7 @@ int main(int argc, char **argv) {
     if (pipe2(wake, O_NONBLOCK | O_CLOEXEC) != 0) return bad_config(path, "cannot create a pipe");
     g->wake_read_fd = wake[0];
     g->wake_write_fd = wake[1];
-    /* at once: a SIGTERM during the start (recovery, models) is a stop request like any other */
+    /* at once: a SIGTERM during the start (models) is a stop request like any other */
     struct sigaction action = {0};
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
@@ -64,11 +63,7 @@ int main(int argc, char **argv) {
     sigaction(SIGHUP, &action, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    /* The outbox first, before the engine opens (and perhaps rewrites its log): an interrupted
-     * batch is judged, and its actions recovered, on the log as the crash left it. */
-    long long engine_log_bytes = mqttd_engine_log_bytes(g->config.state_directory);
-    mqttd_recovery recovery = {&g->config, &g->counters};
-    g->outbox = mqttd_outbox_open(g->config.state_directory, engine_log_bytes, &recovery, error, sizeof error);
+    g->outbox = mqttd_outbox_open(g->config.state_directory, error, sizeof error);
     if (!g->outbox) return bad_config(path, error);
     char *open_error = NULL;
     g->engine = iotevents_open(g->config.engine_json, &open_error);
@@ -80,7 +75,19 @@ int main(int argc, char **argv) {
     g->actions.outbox = g->outbox;
     g->actions.counters = &g->counters;
     g->actions.wake_fd = g->wake_write_fd;
-    iotevents_set_action_handler(g->engine, mqttd_action_handler, &g->actions);
+    /* Setting the handler is when the engine hands over again the actions of a call or tick it
+     * had logged and not finished handing over when the process was killed (include/iotevents.h,
+     * "Durable state"): they go to the outbox before anything newer. --check-config sets none,
+     * so they stay with the engine for the next start. */
+    if (!check_only) {
+        unsigned long long queued = atomic_load(&g->counters.actions_queued);
+        iotevents_set_action_handler(g->engine, mqttd_action_handler, &g->actions);
+        unsigned long long again = atomic_load(&g->counters.actions_queued) - queued;
+        atomic_store(&g->counters.redelivered_at_start, again);
+        if (again)
+            fprintf(stderr, "iotevents-mqttd: the engine handed over %llu action(s) again, of calls or ticks interrupted "
+                            "before all their actions had reached the outbox (some may have: published twice)\n", again);
+    }
     g->models = mqttd_models_new();
     if (!g->models || !mqttd_models_apply(g->models, g->engine, g->config.model_paths, g->config.model_path_count, false, error, sizeof error)) {
         iotevents_close(g->engine);

@@ -1,10 +1,10 @@
 /* The durable outbox (outbox.h). Why a file of its own and not the engine's log: the engine
- * logs a call before it hands the call's actions to the handler, and replays its log without
- * calling the handler again, so the actions must be kept by the daemon before the message that
- * caused them is acknowledged to the broker. */
+ * forgets an action once the handler has returned from it, so the actions must be kept by the
+ * daemon until the broker has acknowledged them. (The engine hands over again, at the first
+ * handler set after it is reopened, the actions of a call or tick it had logged and not finished
+ * handing over: include/iotevents.h, "Durable state".) */
 #define _GNU_SOURCE
 #include "outbox.h"
-#include "recovery.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -33,19 +33,7 @@ struct mqttd_outbox {
     uint64_t next_sequence;
     bool dirty;
     off_t bytes;
-    uint64_t next_batch;
-    size_t interrupted, recovered_batches, lost_batches;
 };
-
-typedef struct open_batch { /* a batch begun and not (yet) ended, while loading */
-    struct open_batch *next;
-    uint64_t batch;
-    long long log_bytes; /* the engine's log size when the batch began */
-    size_t actions;      /* action records after its begin marker: those reached the outbox */
-    long long epoch_ms;  /* when the call was made */
-    char *ids;
-    char *request;       /* the BatchPutMessage request, to run it again (recovery.h) */
-} open_batch;
 
 static bool write_all(int fd, const char *data, size_t length) {
     while (length) {
@@ -100,7 +88,7 @@ static void free_entry(entry *e) {
 }
 
 /* Reads the file's records into the list; the acknowledged ones are removed. */
-static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error, size_t error_size) {
+static bool load(mqttd_outbox *o, FILE *file, char *error, size_t error_size) {
     char *line = NULL;
     size_t capacity = 0;
     ssize_t length;
@@ -120,29 +108,10 @@ static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error,
         }
         json_int_t acknowledged = json_integer_value(json_object_get(record, "a"));
         json_int_t sequence = json_integer_value(json_object_get(record, "s"));
-        json_int_t begun = json_integer_value(json_object_get(record, "b"));
-        json_int_t ended = json_integer_value(json_object_get(record, "e"));
-        if (begun > 0) {
-            open_batch *b = calloc(1, sizeof *b);
-            if (b) {
-                b->batch = (uint64_t)begun;
-                b->log_bytes = json_is_integer(json_object_get(record, "log")) ? json_integer_value(json_object_get(record, "log")) : -1;
-                b->ids = json_dumps(json_object_get(record, "ids"), JSON_COMPACT | JSON_ENCODE_ANY);
-                b->request = json_is_string(json_object_get(record, "req")) ? strdup(json_string_value(json_object_get(record, "req"))) : NULL;
-                b->epoch_ms = json_is_integer(json_object_get(record, "t")) ? json_integer_value(json_object_get(record, "t")) : -1;
-                b->next = *batches;
-                *batches = b;
-            }
-        } else if (ended > 0) {
-            for (open_batch **link = batches; *link; link = &(*link)->next)
-                if ((*link)->batch == (uint64_t)ended) {
-                    open_batch *gone = *link;
-                    *link = gone->next;
-                    free(gone->ids);
-                    free(gone->request);
-                    free(gone);
-                    break;
-                }
+        if (json_object_get(record, "b") || json_object_get(record, "e")) {
+            /* A batch marker ({"b": n, ...}, {"e": n}), written around engine calls by daemons
+             * before 2026-12-05 to recover the actions of an interrupted call: the engine hands
+             * those over itself now. Ignored. */
         } else if (acknowledged > 0) {
             entry **link = &o->head, *previous = NULL;
             while (*link && (*link)->sequence != (uint64_t)acknowledged) {
@@ -168,7 +137,6 @@ static bool load(mqttd_outbox *o, FILE *file, open_batch **batches, char *error,
             }
             e->committed = true;
             push(o, e);
-            for (open_batch *b = *batches; b; b = b->next) b->actions++;
             if ((uint64_t)sequence >= o->next_sequence) o->next_sequence = (uint64_t)sequence + 1;
         } else {
             snprintf(error, error_size, "%s: line %lu is not an outbox record", o->path, number);
@@ -211,59 +179,7 @@ static bool rewrite(mqttd_outbox *o, const char *dir) {
     return ok;
 }
 
-long long mqttd_engine_log_bytes(const char *dir) {
-    if (!dir) return -1;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/log", dir);
-    struct stat info;
-    return stat(path, &info) == 0 ? (long long)info.st_size : -1;
-}
-
-/* What became of a batch begun and not ended (outbox.h), and its actions recovered when the
- * engine had logged it. Runs while the outbox is loaded (o->fd < 0), so recovered actions are
- * appended in memory and reach the file with the rewrite that follows. */
-static void settle_interrupted(mqttd_outbox *o, const open_batch *b, long long engine_log_bytes, mqttd_recovery *recovery) {
-    o->interrupted++;
-    const char *ids = b->ids ? b->ids : "?";
-    if (b->log_bytes >= 0 && engine_log_bytes == b->log_bytes) {
-        fprintf(stderr, "iotevents-mqttd: interrupted %s not applied by the engine (its log did not grow): "
-                        "messageIds %s come back from the broker, nothing lost\n", b->request ? "batch" : "tick", ids);
-        return;
-    }
-    if (!b->request && b->log_bytes >= 0 && engine_log_bytes > b->log_bytes) {
-        /* Not run again: replaying its log, the engine re-arms the timers the replayed calls set
-         * from the time of the reopening (a library issue, README.md), so the tick would not
-         * fire what it fired. */
-        o->lost_batches++;
-        fprintf(stderr, "iotevents-mqttd: interrupted tick applied by the engine before all its actions reached the outbox: "
-                        "%zu did, the others are lost\n", b->actions);
-        return;
-    }
-    if (b->request && b->log_bytes >= 0 && engine_log_bytes > b->log_bytes && b->epoch_ms >= 0 && recovery) {
-        char error[512];
-        size_t before = o->depth;
-        if (mqttd_recover_batch(recovery, b->request, b->log_bytes, b->epoch_ms, o, error, sizeof error)) {
-            o->recovered_batches++;
-            fprintf(stderr, "iotevents-mqttd: interrupted batch applied by the engine before all its actions reached the outbox "
-                            "(%zu did): ran it again on the state before it, %zu actions recovered for messageIds %s\n",
-                    b->actions, o->depth - before, ids);
-            return;
-        }
-        fprintf(stderr, "iotevents-mqttd: recovery failed: %s\n", error);
-    }
-    o->lost_batches++;
-    if (b->log_bytes >= 0 && engine_log_bytes > b->log_bytes)
-        fprintf(stderr, "iotevents-mqttd: interrupted batch applied by the engine before all its actions reached the outbox: "
-                        "%zu did, the other actions of messageIds %s are lost, unless the engine had taken those messages "
-                        "before (a redelivery: the engine logs a call that only repeats ids too) (engine log %lld bytes then, %lld now)\n",
-                b->actions, ids, b->log_bytes, engine_log_bytes);
-    else
-        fprintf(stderr, "iotevents-mqttd: interrupted batch, the engine's log was rewritten since: "
-                        "%zu actions reached the outbox, the other actions of messageIds %s may be lost\n", b->actions, ids);
-}
-
-mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, mqttd_recovery *recovery, char *error,
-                                size_t error_size) {
+mqttd_outbox *mqttd_outbox_open(const char *dir, char *error, size_t error_size) {
     mqttd_outbox *o = calloc(1, sizeof *o);
     if (!o) {
         snprintf(error, error_size, "out of memory");
@@ -292,16 +208,8 @@ mqttd_outbox *mqttd_outbox_open(const char *dir, long long engine_log_bytes, mqt
         mqttd_outbox_close(o);
         return NULL;
     }
-    open_batch *batches = NULL;
-    bool loaded = !file || load(o, file, &batches, error, error_size);
+    bool loaded = !file || load(o, file, error, error_size);
     if (file) fclose(file);
-    for (open_batch *b = batches, *next; b; b = next) {
-        next = b->next;
-        if (loaded) settle_interrupted(o, b, engine_log_bytes, recovery);
-        free(b->ids);
-        free(b->request);
-        free(b);
-    }
     if (!loaded) {
         mqttd_outbox_close(o);
         return NULL;
@@ -383,9 +291,8 @@ void mqttd_outbox_published(mqttd_outbox *o, uint64_t sequence, int mid) {
     pthread_mutex_unlock(&o->lock);
 }
 
-/* Everything delivered, no batch open and the file large: start it again, empty. (Called with
- * the lock held, after an acknowledgement or a batch's end marker; the daemon's own engine calls
- * are made one at a time, so none is open then.) */
+/* Everything delivered and the file large: start it again, empty. (Called with the lock held,
+ * after an acknowledgement.) */
 static void restart_if_empty(mqttd_outbox *o) {
     if (!o->head && o->fd >= 0 && o->bytes > (1 << 20) && ftruncate(o->fd, 0) == 0) {
         lseek(o->fd, 0, SEEK_SET);
@@ -419,30 +326,6 @@ void mqttd_outbox_reset_published(mqttd_outbox *o) {
     for (entry *e = o->head; e; e = e->next) e->mid = 0;
     pthread_mutex_unlock(&o->lock);
 }
-
-uint64_t mqttd_outbox_begin_batch(mqttd_outbox *o, const char *ids_json, const char *request_json,
-                                  long long engine_log_bytes, long long epoch_ms) {
-    pthread_mutex_lock(&o->lock);
-    uint64_t batch = ++o->next_batch;
-    json_t *ids = json_loads(ids_json, JSON_DECODE_ANY, NULL);
-    if (o->fd >= 0)
-        write_record(o, json_pack("{s:I, s:o, s:I, s:I, s:s?}", "b", (json_int_t)batch, "ids", ids ? ids : json_null(), "log",
-                                  (json_int_t)engine_log_bytes, "t", (json_int_t)epoch_ms, "req", request_json));
-    else json_decref(ids);
-    pthread_mutex_unlock(&o->lock);
-    return batch;
-}
-
-void mqttd_outbox_end_batch(mqttd_outbox *o, uint64_t batch) {
-    pthread_mutex_lock(&o->lock);
-    if (o->fd >= 0) write_record(o, json_pack("{s:I}", "e", (json_int_t)batch));
-    restart_if_empty(o); /* markers alone (a model without actions) must not grow the file forever */
-    pthread_mutex_unlock(&o->lock);
-}
-
-size_t mqttd_outbox_interrupted(mqttd_outbox *o) { return o->interrupted; }
-size_t mqttd_outbox_lost_batches(mqttd_outbox *o) { return o->lost_batches; }
-size_t mqttd_outbox_recovered_batches(mqttd_outbox *o) { return o->recovered_batches; }
 
 size_t mqttd_outbox_depth(mqttd_outbox *o) {
     pthread_mutex_lock(&o->lock);

@@ -5,15 +5,20 @@ import IoTEventsCore
 /// under the configuration the logged calls first ran under; then, if the engine is being opened
 /// with another configuration (other limits, say), its state moved over to an engine of that one.
 enum EngineRecovery {
-    /// A snapshot's body: the configuration document it was written under, then the engine.
-    static func snapshot(_ engine: Engine, configurationText: String) -> [UInt8] {
+    /// A snapshot's body: the configuration document it was written under, the actions not yet
+    /// handed to the host's handler (ActionDelivery), then the engine.
+    static func snapshot(_ engine: Engine, configurationText: String, undelivered: [UndeliveredActions] = []) -> [UInt8] {
         var writer = ByteWriter()
         writer.string(configurationText)
+        UndeliveredActions.write(undelivered, into: &writer)
         engine.writeSnapshot(SnapshotModelCoder(), into: &writer)
         return writer.bytes
     }
 
-    static func rebuild(_ recovery: StateDirectory.Recovery, configuration: EngineConfiguration, text: String) throws(ServiceError) -> Engine {
+    /// The engine as the directory left it, and the actions of its logged calls and ticks that
+    /// no delivery marker confirms, in log order (the snapshot's first).
+    static func rebuild(_ recovery: StateDirectory.Recovery, configuration: EngineConfiguration,
+                        text: String) throws(ServiceError) -> (engine: Engine, undelivered: [UndeliveredActions]) {
         var engine = Engine(configuration: configuration)
         // Where the clock of a newly opened engine starts (the configured start; for the system
         // clock the wall clock too): the state runs at its own instants, then moves on to this.
@@ -21,30 +26,46 @@ enum EngineRecovery {
         if recovery.snapshot == nil, let first = recovery.records.first {
             engine.clock.rewind(to: first.record.time)
         }
+        var undelivered: [UndeliveredActions] = []
         if let snapshot = recovery.snapshot {
             var reader = ByteReader(snapshot)
             guard let recordedText = try? reader.string() else {
                 throw ServiceError(.internalFailure, "the snapshot's configuration cannot be read")
             }
+            if recovery.snapshotVersion >= 2 {
+                do throws(ByteReadError) {
+                    undelivered = try UndeliveredActions.read(&reader)
+                } catch {
+                    throw ServiceError(.internalFailure, "the snapshot's undelivered actions cannot be read at byte \(error.offset): \(error.reason)")
+                }
+            }
             if recordedText != text { engine = Engine(configuration: try decode(recordedText)) }
             try engine.restoreSnapshot(SnapshotModelCoder(), from: &reader)
         }
-        try replay(recovery.records, into: engine)
+        // A log of an older format has no delivery markers: its actions were all handed over
+        // (or lost) under the old rule, never to be handed over again.
+        try replay(recovery.records, epoch: recovery.logEpoch, into: engine, undelivered: &undelivered,
+                   collecting: !recovery.logIsOldFormat)
         if let recordedText = recovery.configurationText, recordedText != text {
             engine = try move(engine, to: configuration)
         }
         engine.clock.advance(to: opened)
-        return engine
+        return (engine, undelivered)
     }
 
-    /// Runs the logged calls again, each at its instant, with their actions discarded (the host
-    /// saw them when the calls first ran). Only calls that had succeeded were logged, so a call
-    /// that fails now means the engine would diverge from what was acknowledged: the open fails,
-    /// naming the record, rather than start from another state.
-    static func replay(_ records: [LoggedRecord], into engine: Engine) throws(ServiceError) {
+    /// Runs the logged calls again, each at its instant. The actions of a record no delivery
+    /// marker confirms are kept in `undelivered` (the host's handler may never have seen them);
+    /// the others are discarded (it saw them when the calls first ran). Only calls that had
+    /// succeeded were logged, so a call that fails now means the engine would diverge from what
+    /// was acknowledged: the open fails, naming the record, rather than start from another state.
+    static func replay(_ records: [LoggedRecord], epoch: UInt64, into engine: Engine,
+                       undelivered: inout [UndeliveredActions], collecting: Bool = true) throws(ServiceError) {
         for logged in records {
             var output = RunOutput()
             switch logged.record {
+            case .delivered(let position, _):
+                undelivered.confirm(position)
+                continue
             case .call(let op, let now, let request):
                 engine.clock.pin(at: now)
                 defer { engine.clock.unpin() }
@@ -68,6 +89,10 @@ enum EngineRecovery {
                 engine.clock.pin(at: now)
                 _ = engine.process(.expiries(upTo: now), parser: JanssonPayloadParser(), output: &output)
                 engine.clock.unpin()
+            }
+            if collecting, !output.actions.isEmpty {
+                let position = LogPosition(epoch: epoch, sequence: logged.sequence)
+                undelivered.append(UndeliveredActions(position: position, documents: output.actions.map { ActionDocument.text($0) }))
             }
         }
     }

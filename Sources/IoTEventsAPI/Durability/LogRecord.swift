@@ -3,22 +3,30 @@ import IoTEventsCore
 /// One entry of the write-ahead log: a call that changes state, or a clock step that fired
 /// expiries. Replaying the entries in order through the engine rebuilds its state exactly,
 /// because the engine is deterministic given each call's request and the instant it ran at.
+/// A third kind changes no state: a delivery marker, written once the host's action handler
+/// has been handed every action of an earlier call or tick (ActionDelivery).
 enum LogRecord {
     /// A state-changing call: the operation, the instant the engine ran it at, the request text.
     case call(Operation, now: Millis, request: [UInt8])
     /// The clock moved to `now` (a tick or the timer thread) and expiries due by then fired.
     case tick(now: Millis)
+    /// The actions of the record at `position` have all been handed to the action handler.
+    /// `now` is the clock's reading when it was written (only the first record's instant is
+    /// ever used, to start a replay's clock, and a marker never comes first).
+    case delivered(LogPosition, now: Millis)
 
     /// The instant the record's call or tick ran at.
     var time: Millis {
         switch self {
         case .call(_, let now, _): return now
         case .tick(let now): return now
+        case .delivered(_, let now): return now
         }
     }
 
     private static let callKind: UInt8 = 1
     private static let tickKind: UInt8 = 2
+    private static let deliveredKind: UInt8 = 3
 
     func encode(into w: inout ByteWriter) {
         switch self {
@@ -30,6 +38,11 @@ enum LogRecord {
         case .tick(let now):
             w.u8(LogRecord.tickKind)
             w.i64(now)
+        case .delivered(let position, let now):
+            w.u8(LogRecord.deliveredKind)
+            w.i64(now)
+            w.u64(position.epoch)
+            w.u64(position.sequence)
         }
     }
 
@@ -46,6 +59,10 @@ enum LogRecord {
         case tickKind:
             guard r.atEnd else { throw r.failure("bytes after a tick") }
             return .tick(now: now)
+        case deliveredKind:
+            let position = LogPosition(epoch: try r.u64(), sequence: try r.u64())
+            guard r.atEnd else { throw r.failure("bytes after a delivery marker") }
+            return .delivered(position, now: now)
         default:
             throw r.failure("an unknown record kind \(kind)")
         }

@@ -7,18 +7,21 @@ import IoTEventsCore
 ///     "IOTEVSNP" (8 bytes), format version (u32), the log epoch it covers (u64),
 ///     body length (u64), CRC-32C of the three fields before it and the body (u32), body
 ///
+/// The body (EngineRecovery.snapshot): format 1, the configuration document it was written
+/// under, then the engine; format 2 puts the actions not yet handed to the host's handler
+/// between the two (ActionDelivery), so that a compaction keeps them; format 3 adds the
+/// detector model analyses kept at the end of the engine's part. Formats 1 and 2 are still read.
+///
 /// It is only ever replaced whole (written beside, synced, renamed over), so it is either the
 /// old snapshot or the new one; a checksum that does not match is corruption, never a crash.
 enum SnapshotFile {
     static let fileName = "snapshot"
     static let magic: [UInt8] = Array("IOTEVSNP".utf8)
-    /// 2: the detector model analyses kept follow the de-duplication window (version 1 ends
-    /// there, and is read as having none).
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     static let headerBytes = 32
 
     /// The snapshot of `directory`, or nil when it has none.
-    static func read(directory: String) throws(ServiceError) -> (covers: UInt64, body: [UInt8])? {
+    static func read(directory: String) throws(ServiceError) -> (covers: UInt64, version: UInt32, body: [UInt8])? {
         let path = directory + "/" + fileName
         var raw: UnsafeMutablePointer<UInt8>?
         var length = 0
@@ -45,7 +48,7 @@ enum SnapshotFile {
         }
         let body = Array(data[headerBytes...])
         guard SnapshotFile.checksum(data[8..<28], body) == checksum else { throw corrupt(path, "a checksum mismatch") }
-        return (covers, body)
+        return (covers, version, body)
     }
 
     /// Replaces the snapshot of `directory` (synced, with the directory, before this returns).

@@ -15,7 +15,12 @@ final class StateDirectory {
     /// What open found: the snapshot's engine state (if any), then the calls to replay on it.
     struct Recovery {
         var snapshot: [UInt8]?
+        /// The snapshot's format version (SnapshotFile): what its body holds.
+        var snapshotVersion: UInt32 = SnapshotFile.formatVersion
         var records: [LoggedRecord]
+        /// The epoch of the log `records` come from: with their sequence numbers, what delivery
+        /// markers name.
+        var logEpoch: UInt64 = 1
         /// The log is of an older format, read but never appended to: it must be replaced (by a
         /// compaction) before the engine takes calls.
         var logIsOldFormat = false
@@ -111,7 +116,7 @@ final class StateDirectory {
             if let snapshot {
                 throw ServiceError(.internalFailure, "State directory \(path) has a snapshot (covering log epoch \(snapshot.covers)) but no log: the log of the calls after it was deleted; the engine will not start from a partial state (restore the directory from a backup, or move it away to start empty)")
             }
-            return (try StateLog.create(directory: path, epoch: 1), 1, Recovery(snapshot: nil, records: []))
+            return (try StateLog.create(directory: path, epoch: 1), 1, Recovery(snapshot: nil, records: [], logEpoch: 1))
         }
         let epoch = opened.log.epoch
         let covered = snapshot?.covers ?? 0
@@ -123,11 +128,13 @@ final class StateDirectory {
         }
         let rewrite = opened.log.version != StateLog.formatVersion
         if epoch == covered + 1 {
-            return (opened.log, epoch, Recovery(snapshot: snapshot?.body, records: opened.records, logIsOldFormat: rewrite))
+            return (opened.log, epoch, Recovery(snapshot: snapshot?.body, snapshotVersion: snapshot?.version ?? SnapshotFile.formatVersion,
+                                                records: opened.records, logEpoch: epoch, logIsOldFormat: rewrite))
         }
         if snapshot != nil, epoch == covered {
             let fresh = try StateLog.create(directory: path, epoch: covered + 1)
-            return (fresh, covered + 1, Recovery(snapshot: snapshot?.body, records: []))
+            return (fresh, covered + 1, Recovery(snapshot: snapshot?.body, snapshotVersion: snapshot?.version ?? SnapshotFile.formatVersion,
+                                                 records: [], logEpoch: covered + 1))
         }
         if snapshot == nil {
             throw ServiceError(.internalFailure, "State directory \(path) has a log of epoch \(epoch) but no snapshot: the snapshot it continues is missing; the engine will not start from a partial state")
@@ -144,11 +151,13 @@ final class StateDirectory {
     private(set) var refusal: ServiceError?
 
     /// Writes the record of a call that has run, before it is acknowledged. `always`: synced
-    /// before this returns. A failure refuses this and every later append.
-    func append(_ record: LogRecord) throws(ServiceError) {
+    /// before this returns. A failure refuses this and every later append. Returns where the
+    /// record is, which its delivery marker names.
+    @discardableResult
+    func append(_ record: LogRecord) throws(ServiceError) -> LogPosition {
         if let refusal { throw refusal }
         do throws(ServiceError) {
-            try write(record)
+            return LogPosition(epoch: epoch, sequence: try write(record))
         } catch {
             let refused = ServiceError(.internalFailure, "State directory \(path): a call could not be logged (\(error.message)) and is not durable; this engine refuses state-changing calls and ticks until it is reopened (reads still answer)")
             refusal = refused
@@ -156,18 +165,31 @@ final class StateDirectory {
         }
     }
 
-    private func write(_ record: LogRecord) throws(ServiceError) {
+    /// Writes a delivery marker, not synced whatever `durability` says: a marker lost to a power
+    /// cut only makes the next open hand its actions over again. A failure is ignored for the
+    /// same reason, and refuses nothing (the marker changes no state).
+    func appendMarker(_ record: LogRecord) {
+        guard refusal == nil else { return }
+        if durability == .groupCommit {
+            _ = try? write(record)
+        } else {
+            _ = try? log.append(record, sync: false)
+        }
+    }
+
+    private func write(_ record: LogRecord) throws(ServiceError) -> UInt64 {
         guard durability == .groupCommit else { return try log.append(record, sync: true) }
         ie_mutex_lock(syncMutex)
         let failure = syncFailure
         ie_mutex_unlock(syncMutex)
         if let failure { throw failure }
-        try log.append(record, sync: false)
+        let sequence = try log.append(record, sync: false)
         ie_mutex_lock(syncMutex)
         let wasClean = unsyncedSince == nil
         if wasClean { unsyncedSince = ie_clock_now_millis() }
         ie_mutex_unlock(syncMutex)
         if wasClean, let flusher { ie_timer_thread_notify(flusher) }
+        return sequence
     }
 
     /// Whether the log has grown enough to be folded into a snapshot.

@@ -18,13 +18,14 @@ import IoTEventsCore
 /// and sequence in each record catch what checksums cannot: whole records removed from the start
 /// or the middle, reordered, or copied in from another log (StateLog+Scan).
 ///
-/// Format 1 (no epoch or sequence in records) is still read, so that a directory written by an
-/// older libiotevents opens; its log is then replaced at once by a snapshot and a format-2 log,
-/// and never appended to.
+/// Formats 1 (no epoch or sequence in records) and 2 (no delivery markers) are still read, so
+/// that a directory written by an older libiotevents opens; its log is then replaced at once by
+/// a snapshot and a current log, and never appended to. (Format 3 added the delivery marker,
+/// which an older libiotevents must refuse as a newer format rather than as damage.)
 final class StateLog {
     static let fileName = "log"
     static let magic: [UInt8] = Array("IOTEVLOG".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     /// The oldest format still read.
     static let oldestFormatVersion: UInt32 = 1
     static let headerBytes = 24
@@ -102,8 +103,10 @@ final class StateLog {
     }
 
     /// Appends one record; with `sync`, it is on stable storage when this returns. On failure
-    /// the log is cut back to where it was, so no partial record stays behind.
-    func append(_ record: LogRecord, sync: Bool) throws(ServiceError) {
+    /// the log is cut back to where it was, so no partial record stays behind. Returns the
+    /// record's sequence number.
+    @discardableResult
+    func append(_ record: LogRecord, sync: Bool) throws(ServiceError) -> UInt64 {
         if let brokenReason { throw ServiceError(.internalFailure, brokenReason) }
         guard version == StateLog.formatVersion else {
             throw ServiceError(.internalFailure, "the state log is of format version \(version), which is read but never appended to (it is replaced when the engine opens; that failed)")
@@ -128,6 +131,7 @@ final class StateLog {
             throw error
         }
         nextSequence += 1
+        return nextSequence - 1
     }
 
     /// Cuts the log back to `length` (a record whose call then failed, or a failed append).

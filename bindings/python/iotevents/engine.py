@@ -116,7 +116,10 @@ class Engine:
     def on_action(self, callback: Optional[Callable[[Dict[str, Any]], Any]]) -> None:
         """Calls callback(action_dict) for every action document, on the thread that caused it
         (the timer thread for expiries it fires). None removes the handler. An exception in the
-        callback is printed and swallowed: it cannot unwind through the library."""
+        callback is printed and swallowed: it cannot unwind through the library. With
+        state_directory, the first on_action after opening first calls callback, before it
+        returns, with the actions of calls and ticks a killed process had not finished handing
+        over (at least once, in their original order; iotevents.h, "Durable state")."""
         if callback is None:
             self._lib.iotevents_set_action_handler(self._live(), _library.ACTION_FN(), None)
             self._callback = None
