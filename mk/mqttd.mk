@@ -25,6 +25,7 @@ check-mqttd: $(OUT)/iotevents-mqttd $(LIB_standard) | deps-test
 	$(MQTTD_RUN) timers
 	$(MQTTD_RUN) timer-crash 5
 	$(MQTTD_RUN) reload
+	$(MQTTD_RUN) changed-while-down
 	$(MQTTD_RUN) crash 8
 	@echo "check-mqttd: motor, bad-configs, bad-outbox, bad-messages under valgrind memcheck"
 	@MQTTD_WRAP="$(MQTTD_MEMCHECK)" $(MQTTD_RUN) motor

@@ -2,7 +2,7 @@
 """The iotevents-mqttd tests against a real mosquitto broker (make check-mqttd runs the short
 set, make check-mqttd-long the 50-run crash test, make bench-mqttd the throughput row).
 
-    python3 Tests/mqttd/run.py motor | bad-configs | bad-outbox | bad-messages | tls | reconnect | timers | timer-crash [RUNS] | reload | crash [RUNS] | bench [MESSAGES]
+    python3 Tests/mqttd/run.py motor | bad-configs | bad-outbox | bad-messages | tls | reconnect | timers | timer-crash [RUNS] | reload | changed-while-down | crash [RUNS] | bench [MESSAGES]
 
 The daemon is build/iotevents-mqttd (MQTTD=... for another); LD_LIBRARY_PATH picks the library."""
 import json
@@ -355,6 +355,54 @@ def test_tls():
     print("tls: a daemon trusting another CA never connects")
 
 
+def test_changed_while_down():
+    """A model file edited while the daemon was stopped is applied when it starts again
+    (UpdateDetectorModel: the counter's actions move to the new topic); restarted with the same
+    files, nothing is updated and the detectors are kept (the count goes on)."""
+    work = scratch("changed-while-down")
+    models = os.path.join(work, "models")
+    os.makedirs(models)
+    for name in os.listdir(COUNTER_MODELS):
+        with open(os.path.join(COUNTER_MODELS, name)) as f, open(os.path.join(models, name), "w") as g:
+            g.write(f.read())
+    broker = Broker(work)
+    broker.start()
+    sub = Subscriber(broker, "out/#", work)
+    config = base_config(broker, os.path.join(work, "state"), [models],
+                         [{"topicFilter": "seq/#", "inputName": "Seq", "messageIdPath": "id"}])
+    daemons = []
+    try:
+        for run in range(3):
+            daemon = Daemon(config, work, "run%d" % run)
+            daemons.append(daemon)
+            daemon.start()
+            daemon.wait_connected()
+            publish(broker, "seq/a", counter_payloads(1, 1, start=run + 1))
+            topic = "out/counter" if run < 2 else "out/changed"
+            wait_for(lambda: len(sub.messages(topic)) >= (run + 1 if run < 2 else 1), 10, "run %d's action" % run)
+            assert daemon.stop() == 0
+            log = daemon.log_text()
+            last = json.loads(sub.messages(topic)[-1][1])
+            if run < 2:
+                assert "UpdateDetectorModel" not in log, log
+                assert last["n"] == run + 1, last  # the detector kept its count across the restart
+            else:
+                assert "UpdateDetectorModel counter" in log and "UpdateInput" not in log, log
+                assert last["n"] == 1, last  # an update starts the detectors again (AWS did too)
+            if run == 1:
+                path = os.path.join(models, "counter.json")
+                with open(path) as f:
+                    text = f.read()
+                with open(path, "w") as f:
+                    f.write(text.replace('"out/counter"', '"out/changed"'))
+    finally:
+        for daemon in daemons:
+            daemon.stop()
+        sub.stop()
+        broker.stop()
+    print("changed-while-down: a restart with the same files kept the model; a file changed while stopped was applied at start")
+
+
 def test_reload():
     """SIGHUP applies a changed model file with UpdateDetectorModel: the counter's actions move
     to the topic the new version names; an unchanged file is left alone; a broken file is
@@ -552,6 +600,8 @@ if __name__ == "__main__":
         test_timer_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
     elif what == "reload":
         test_reload()
+    elif what == "changed-while-down":
+        test_changed_while_down()
     elif what == "crash":
         test_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
     elif what == "bench":

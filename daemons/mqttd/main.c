@@ -88,7 +88,10 @@ int main(int argc, char **argv) {
             fprintf(stderr, "iotevents-mqttd: the engine handed over %llu action(s) again, of calls or ticks interrupted "
                             "before all their actions had reached the outbox (some may have: published twice)\n", again);
     }
-    g->models = mqttd_models_new();
+    char record_path[4096];
+    bool keep_records = !check_only && g->config.state_directory;
+    if (keep_records) snprintf(record_path, sizeof record_path, "%s/mqttd-models.json", g->config.state_directory);
+    g->models = mqttd_models_new(keep_records ? record_path : NULL);
     if (!g->models || !mqttd_models_apply(g->models, g->engine, g->config.model_paths, g->config.model_path_count, false, error, sizeof error)) {
         iotevents_close(g->engine);
         return bad_config(path, error);

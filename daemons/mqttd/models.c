@@ -24,6 +24,7 @@ typedef struct known { /* a resource this process created, found or updated, and
 struct mqttd_models {
     known *items;
     size_t count, capacity;
+    char *record_path; /* NULL: nothing is kept across restarts */
 };
 
 typedef struct file_doc {
@@ -33,7 +34,55 @@ typedef struct file_doc {
     enum kind kind;
 } file_doc;
 
-mqttd_models *mqttd_models_new(void) { return calloc(1, sizeof(mqttd_models)); }
+static void remember(mqttd_models *m, enum kind kind, const char *name, const char *text);
+
+/* The record file: {"<kind>/<name>": "<the file's text when it was applied>", ...}. */
+static const char *const record_kind[KIND_COUNT] = {"input", "detectorModel", "alarmModel"};
+
+static void load_records(mqttd_models *m) {
+    json_t *records = json_load_file(m->record_path, 0, NULL);
+    const char *key;
+    json_t *value;
+    json_object_foreach(records, key, value) {
+        const char *slash = strchr(key, '/');
+        if (!slash || !json_is_string(value)) continue;
+        for (int kind = 0; kind < KIND_COUNT; kind++)
+            if (strlen(record_kind[kind]) == (size_t)(slash - key) && !strncmp(key, record_kind[kind], (size_t)(slash - key)))
+                remember(m, (enum kind)kind, slash + 1, json_string_value(value));
+    }
+    json_decref(records); /* a missing or unreadable file: no records, every resource kept */
+}
+
+/* Writes the records beside and renames them over the old file: a crash leaves one or the other.
+ * A record that could not be written costs at most a missed update at the next start. */
+static void save_records(const mqttd_models *m) {
+    if (!m->record_path) return;
+    json_t *records = json_object();
+    for (size_t i = 0; records && i < m->count; i++) {
+        if (!m->items[i].text) continue;
+        char key[512];
+        snprintf(key, sizeof key, "%s/%s", record_kind[m->items[i].kind], m->items[i].name);
+        json_object_set_new(records, key, json_string(m->items[i].text));
+    }
+    size_t length = strlen(m->record_path) + 5;
+    char *temporary = malloc(length);
+    if (records && temporary) {
+        snprintf(temporary, length, "%s.tmp", m->record_path);
+        if (json_dump_file(records, temporary, JSON_COMPACT) == 0 && rename(temporary, m->record_path) != 0)
+            remove(temporary);
+    }
+    free(temporary);
+    json_decref(records);
+}
+
+mqttd_models *mqttd_models_new(const char *record_path) {
+    mqttd_models *m = calloc(1, sizeof(mqttd_models));
+    if (m && record_path) {
+        m->record_path = strdup(record_path);
+        if (m->record_path) load_records(m);
+    }
+    return m;
+}
 
 void mqttd_models_free(mqttd_models *m) {
     if (!m) return;
@@ -42,6 +91,7 @@ void mqttd_models_free(mqttd_models *m) {
         free(m->items[i].text);
     }
     free(m->items);
+    free(m->record_path);
     free(m);
 }
 
@@ -148,12 +198,16 @@ static bool apply_one(mqttd_models *m, iotevents_engine *engine, file_doc *f, bo
         return false;
     }
     known *k = find_known(m, f->kind, name);
-    if (k && k->text && !strcmp(k->text, f->text)) return true; /* unchanged */
+    bool unchanged = k && k->text && !strcmp(k->text, f->text);
+    /* A reload skips what this process applied already. At start a recorded resource is created
+     * all the same when the engine lacks it (the record may be newer than the state directory,
+     * whose last calls a power loss can take with groupCommit). */
+    if (unchanged && reload) return true;
     char *response = NULL;
     char *body = json_dumps(f->request, JSON_COMPACT);
     int status = iotevents_call(engine, create_operation[f->kind], body, &response);
     free(body);
-    if (status == IOTEVENTS_RESOURCE_ALREADY_EXISTS && (reload || k)) {
+    if (status == IOTEVENTS_RESOURCE_ALREADY_EXISTS && !unchanged && (reload || k)) {
         iotevents_free(response);
         response = NULL;
         json_t *update = json_deep_copy(f->request);
@@ -177,7 +231,10 @@ static bool apply_one(mqttd_models *m, iotevents_engine *engine, file_doc *f, bo
         return false;
     }
     iotevents_free(response);
-    remember(m, f->kind, name, f->text);
+    if (!unchanged) {
+        remember(m, f->kind, name, f->text);
+        save_records(m);
+    }
     return true;
 }
 
