@@ -7,7 +7,8 @@
 ///   with different types; a comparison of a variable whose inferred type differs from the other
 ///   side's (`$variable.mode == 3` when every assignment is a String); a condition that is not
 ///   Boolean (it never fires, §3.9); a duration that is not a number; a variable read in a state
-///   that no path from the initial state has set it on.
+///   that no path from the initial state has set it on; `timeout("t")` of a timer no action sets,
+///   which is always false (referenced-data reports the timer itself).
 extension ModelAnalyzer {
     mutating func checkDataTypes() {
         for (k, site) in sites.expressions.enumerated() where syntax[k] != nil {
@@ -56,6 +57,7 @@ extension ModelAnalyzer {
             }
         }
         checkReadsBeforeSet()
+        checkTimeoutsOfUnsetTimers()
     }
 
     /// Paths once each, in order: one expression may compare a reference with both types.
@@ -80,6 +82,22 @@ extension ModelAnalyzer {
             result = next
         }
         return result
+    }
+
+    /// `timeout("t")` where no setTimer action sets `t`: its value is false whatever happens.
+    private mutating func checkTimeoutsOfUnsetTimers() {
+        var set: [String: Bool] = [:]
+        for site in sites.actions {
+            if case .setTimer(let name, _, _) = site.action { set[name] = true }
+        }
+        var never = Findings()
+        for (k, site) in sites.expressions.enumerated() {
+            guard let tree = syntax[k] else { continue }
+            for t in ExpressionReferences(tree).timers where set[t] == nil { never.note(t, site.path) }
+        }
+        for (name, paths) in never.entries {
+            add(.dataType, .warning, "timeout(\"\(name)\") is always false: no setTimer action sets the timer \(name)", paths)
+        }
     }
 
     /// A variable read in a state that it cannot have been set on arrival at (no path from the
