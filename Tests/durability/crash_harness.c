@@ -34,29 +34,13 @@
 enum { DEVICES = 40, MAX_BATCH = 10, IDLE_MS = 120000, LOG_MAX = 1 << 20 };
 static const int64_t START = 1700000000000;
 
-static uint64_t rng;
-static uint64_t next_random(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-static int below(int n) { return (int)(next_random() % (uint64_t)n); }
-
-static void fail(const char *what, const char *detail) {
-    fprintf(stderr, "crash-harness: FAIL %s %s\n", what, detail ? detail : "");
-    exit(1);
-}
+#define KILL_HARNESS_NAME "crash-harness"
+#include "kill_harness.h"
 
 static long snapshot_bytes = 65536;
 
 static iotevents_engine *open_engine(const char *dir, int group_commit, char **error) {
-    char config[4200];
-    snprintf(config, sizeof config,
-             "{\"clock\":\"manual\",\"startTimeMillis\":%lld,\"stateDirectory\":\"%s\",\"durability\":\"%s\","
-             "\"snapshotLogBytes\":%ld}",
-             (long long)START, dir, group_commit ? "groupCommit" : "always", snapshot_bytes);
-    return iotevents_open(config, error);
+    return open_durable_engine(dir, group_commit, snapshot_bytes, error);
 }
 
 static int call(iotevents_engine *engine, const char *op, const char *request, json_t **response) {
@@ -69,16 +53,6 @@ static int call(iotevents_engine *engine, const char *op, const char *request, j
 
 /* --- the child: calls, each announced ("B") and acknowledged ("A") on the pipe ----------- */
 
-static void say(int fd, const char *line) {
-    size_t n = strlen(line);
-    while (n > 0) {
-        ssize_t w = write(fd, line, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) _exit(3);
-        line += w;
-        n -= (size_t)w;
-    }
-}
 
 /* The BatchPutMessage of run `run`, call `seq`, with readings for `keys` ("3,17,3"). */
 static void batch_request(char *request, size_t cap, int run, int seq, const char *keys) {

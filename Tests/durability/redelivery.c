@@ -35,27 +35,11 @@
 enum { DEVICES = 20, MAX_BATCH = 10, IDLE_MS = 60000 };
 static const int64_t START = 1700000000000;
 
-static uint64_t rng;
-static uint64_t next_random(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-static int below(int n) { return (int)(next_random() % (uint64_t)n); }
-
-static void fail(const char *what, const char *detail) {
-    fprintf(stderr, "redelivery: FAIL %s %s\n", what, detail ? detail : "");
-    exit(1);
-}
+#define KILL_HARNESS_NAME "redelivery"
+#include "kill_harness.h"
 
 static iotevents_engine *open_engine(const char *dir, int group_commit, char **error) {
-    char config[4200];
-    snprintf(config, sizeof config,
-             "{\"clock\":\"manual\",\"startTimeMillis\":%lld,\"stateDirectory\":\"%s\",\"durability\":\"%s\","
-             "\"snapshotLogBytes\":16384}",
-             (long long)START, dir, group_commit ? "groupCommit" : "always");
-    return iotevents_open(config, error);
+    return open_durable_engine(dir, group_commit, 16384, error);
 }
 
 /* An action document as one line "A <device> <kind> <n>" (kind: c count, b back, i idle). */
@@ -75,16 +59,6 @@ static int action_line(const char *action_json, char *line, size_t cap) {
 
 /* --- the child ------------------------------------------------------------------------------ */
 
-static void say(int fd, const char *line) {
-    size_t n = strlen(line);
-    while (n > 0) {
-        ssize_t w = write(fd, line, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) _exit(3);
-        line += w;
-        n -= (size_t)w;
-    }
-}
 
 static void child_handler(const char *action_json, void *payload) {
     char line[256];

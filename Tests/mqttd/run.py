@@ -355,16 +355,22 @@ def test_tls():
     print("tls: a daemon trusting another CA never connects")
 
 
-def test_changed_while_down():
-    """A model file edited while the daemon was stopped is applied when it starts again
-    (UpdateDetectorModel: the counter's actions move to the new topic); restarted with the same
-    files, nothing is updated and the detectors are kept (the count goes on)."""
-    work = scratch("changed-while-down")
+def copy_counter_models(work):
+    """A copy of the counter models the test may edit; returns its directory."""
     models = os.path.join(work, "models")
     os.makedirs(models)
     for name in os.listdir(COUNTER_MODELS):
         with open(os.path.join(COUNTER_MODELS, name)) as f, open(os.path.join(models, name), "w") as g:
             g.write(f.read())
+    return models
+
+
+def test_changed_while_down():
+    """A model file edited while the daemon was stopped is applied when it starts again
+    (UpdateDetectorModel: the counter's actions move to the new topic); restarted with the same
+    files, nothing is updated and the detectors are kept (the count goes on)."""
+    work = scratch("changed-while-down")
+    models = copy_counter_models(work)
     broker = Broker(work)
     broker.start()
     sub = Subscriber(broker, "out/#", work)
@@ -408,11 +414,7 @@ def test_reload():
     to the topic the new version names; an unchanged file is left alone; a broken file is
     reported and the daemon keeps serving with what it had."""
     work = scratch("reload")
-    models = os.path.join(work, "models")
-    os.makedirs(models)
-    for name in os.listdir(COUNTER_MODELS):
-        with open(os.path.join(COUNTER_MODELS, name)) as f, open(os.path.join(models, name), "w") as g:
-            g.write(f.read())
+    models = copy_counter_models(work)
     broker = Broker(work)
     broker.start()
     sub = Subscriber(broker, "out/#", work)

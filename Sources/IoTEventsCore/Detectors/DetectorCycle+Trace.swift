@@ -162,22 +162,13 @@ struct ExplanationContext: ExpressionContext {
     func variable(at slot: Int) -> ExpressionValue { slot < variables.count ? variables[slot] : .undefined }
     func inputAttribute(at slot: Int) -> ExpressionValue { slot < attributes.count ? attributes[slot] : .undefined }
 
-    var isMessageTrigger: Bool {
-        if case .message = trigger { return true }
-        return false
-    }
+    var isMessageTrigger: Bool { trigger.isMessage }
 
-    var isTimerTrigger: Bool { !isMessageTrigger }
+    var isTimerTrigger: Bool { !trigger.isMessage }
 
-    func isCurrentInput(_ input: Int) -> Bool {
-        if case .message(let id, _, _) = trigger { return id == input }
-        return false
-    }
+    func isCurrentInput(_ input: Int) -> Bool { trigger.isMessage(onInput: input) }
 
-    func isCurrentInput(named name: String) -> Bool {
-        if case .message(_, let inputName, _) = trigger { return inputName == name }
-        return false
-    }
+    func isCurrentInput(named name: String) -> Bool { trigger.isMessage(onInputNamed: name) }
 
     func consumeTimeout(_ timer: Int) -> Bool { timer < pending.count && pending[timer] }
 

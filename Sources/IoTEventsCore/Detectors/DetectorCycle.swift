@@ -3,6 +3,23 @@ enum Trigger {
     /// `input` is the input's id in the model's symbols (nil if the model never names it).
     case message(input: Int?, inputName: String, messageId: String)
     case timer(id: Int, name: String)
+
+    var isMessage: Bool {
+        if case .message = self { return true }
+        return false
+    }
+
+    /// `currentInput` of an input the model names (by its id in the model's symbols).
+    func isMessage(onInput input: Int) -> Bool {
+        if case .message(let id, _, _) = self { return id == input }
+        return false
+    }
+
+    /// `currentInput` of a name computed at run time.
+    func isMessage(onInputNamed name: String) -> Bool {
+        if case .message(_, let inputName, _) = self { return inputName == name }
+        return false
+    }
 }
 
 /// One trigger processed by one detector: the evaluation cycle of docs/behaviour.md §2.4, run against
@@ -332,25 +349,13 @@ struct DetectorCycle: ActionHost {
         slot < detector.attributes.count ? detector.attributes[slot] : .undefined
     }
 
-    var isMessageTrigger: Bool {
-        if case .message = trigger { return true }
-        return false
-    }
+    var isMessageTrigger: Bool { trigger.isMessage }
 
-    var isTimerTrigger: Bool {
-        if case .timer = trigger { return true }
-        return false
-    }
+    var isTimerTrigger: Bool { !trigger.isMessage }
 
-    func isCurrentInput(_ input: Int) -> Bool {
-        if case .message(let id, _, _) = trigger { return id == input }
-        return false
-    }
+    func isCurrentInput(_ input: Int) -> Bool { trigger.isMessage(onInput: input) }
 
-    func isCurrentInput(named name: String) -> Bool {
-        if case .message(_, let inputName, _) = trigger { return inputName == name }
-        return false
-    }
+    func isCurrentInput(named name: String) -> Bool { trigger.isMessage(onInputNamed: name) }
 
     mutating func consumeTimeout(_ id: Int) -> Bool {
         var timer = detector.timer(id)

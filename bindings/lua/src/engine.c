@@ -303,16 +303,23 @@ static int engine_next_deadline(lua_State *L) {
     return 1;
 }
 
-/* engine:on_action(fn | nil). The library's handler is set only while there is a callback, so
- * an engine without one queues nothing. Removing it drops what is still queued. */
-static int engine_on_action(lua_State *L) {
+/* engine:on_action(fn) and engine:on_log(fn): the callback (a function or nil) kept in the
+ * user value's slot; returns the engine, the callback at index 2. */
+static ie_engine *store_callback(lua_State *L, int slot) {
     ie_engine *e = check_open(L);
     if (!lua_isnoneornil(L, 2))
         luaL_checktype(L, 2, LUA_TFUNCTION);
     lua_settop(L, 2);
     ie_getuservalue(L, 1);
     lua_pushvalue(L, 2);
-    lua_rawseti(L, -2, 1);
+    lua_rawseti(L, -2, slot);
+    return e;
+}
+
+/* engine:on_action(fn | nil). The library's handler is set only while there is a callback, so
+ * an engine without one queues nothing. Removing it drops what is still queued. */
+static int engine_on_action(lua_State *L) {
+    ie_engine *e = store_callback(L, IE_ACTION_CALLBACK);
     if (lua_isnil(L, 2)) {
         iotevents_set_action_handler(e->handle, NULL, NULL);
         clear_queue(e);
@@ -327,13 +334,7 @@ static int engine_on_action(lua_State *L) {
  * handler is removed, and the engine writes no records. Removing it drops no queued actions:
  * queued records are dropped when delivered. */
 static int engine_on_log(lua_State *L) {
-    ie_engine *e = check_open(L);
-    if (!lua_isnoneornil(L, 2))
-        luaL_checktype(L, 2, LUA_TFUNCTION);
-    lua_settop(L, 2);
-    ie_getuservalue(L, 1);
-    lua_pushvalue(L, 2);
-    lua_rawseti(L, -2, IE_LOG_CALLBACK);
+    ie_engine *e = store_callback(L, IE_LOG_CALLBACK);
     iotevents_set_log_handler(e->handle, lua_isnil(L, 2) ? NULL : queue_log, lua_isnil(L, 2) ? NULL : e);
     return 0;
 }

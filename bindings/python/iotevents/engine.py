@@ -120,21 +120,9 @@ class Engine:
         state_directory, the first on_action after opening first calls callback, before it
         returns, with the actions of calls and ticks a killed process had not finished handing
         over (at least once, in their original order; iotevents.h, "Durable state")."""
-        if callback is None:
-            self._lib.iotevents_set_action_handler(self._live(), _library.ACTION_FN(), None)
-            self._callback = None
-            return
-
-        def trampoline(action_json, _payload):
-            try:
-                callback(json.loads(action_json.decode("utf-8")))
-            except Exception:  # never let an exception reach the C frame
-                import traceback
-                traceback.print_exc()
-
-        fn = _library.ACTION_FN(trampoline)
+        fn = _c_callback(callback)
         self._lib.iotevents_set_action_handler(self._live(), fn, None)
-        self._callback = fn
+        self._callback = fn if callback is not None else None
 
     # -- logging and counters -------------------------------------------------------------------
 
@@ -144,21 +132,9 @@ class Engine:
         "Logging and counters" lists the records), on the thread that caused it, a call's records
         before its actions. None removes the handler, and the engine then writes no records.
         An exception in the callback is printed and swallowed, as for on_action."""
-        if callback is None:
-            self._lib.iotevents_set_log_handler(self._live(), _library.ACTION_FN(), None)
-            self._log_callback = None
-            return
-
-        def trampoline(record_json, _payload):
-            try:
-                callback(json.loads(record_json.decode("utf-8")))
-            except Exception:  # never let an exception reach the C frame
-                import traceback
-                traceback.print_exc()
-
-        fn = _library.ACTION_FN(trampoline)
+        fn = _c_callback(callback)
         self._lib.iotevents_set_log_handler(self._live(), fn, None)
-        self._log_callback = fn
+        self._log_callback = fn if callback is not None else None
 
     def log_to(self, logger: Optional[Any] = None) -> None:
         """Sends the engine's log records to the `logging` module: logger "iotevents" (or the
@@ -206,3 +182,21 @@ class Engine:
     @property
     def version(self) -> str:
         return self._lib.iotevents_version_string().decode("ascii")
+
+
+def _c_callback(callback: Optional[Callable[[Dict[str, Any]], Any]]) -> Any:
+    """The C function pointer for a handler taking one JSON document (an action or a log
+    record): the document decoded, an exception printed and swallowed (it cannot unwind through
+    the library's C frames). None gives the NULL pointer, which removes the handler. The caller
+    keeps the object alive while it is registered."""
+    if callback is None:
+        return _library.ACTION_FN()
+
+    def trampoline(document_json: bytes, _payload: Any) -> None:
+        try:
+            callback(json.loads(document_json.decode("utf-8")))
+        except Exception:  # never let an exception reach the C frame
+            import traceback
+            traceback.print_exc()
+
+    return _library.ACTION_FN(trampoline)
