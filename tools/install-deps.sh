@@ -33,9 +33,10 @@ case $mode in
   # libmosquitto-dev: the MQTT gateway daemon (daemons/mqttd)
   build) apt_install gcc make python3 binutils libmosquitto-dev ;;
   # the C tests (json-c host, pkg-config, valgrind), the HTTP tests (curl), the shim's musl check,
-  # the MQTT daemon's tests (a real broker, its clients, openssl for the test's own CA)
+  # the MQTT daemon's tests (a real broker, its clients, openssl for the test's own CA); nats-server: the
+  # cluster tests (iotevents cluster: a three-node JetStream cluster on loopback)
   test) apt_install gcc make python3 binutils libjson-c-dev pkg-config valgrind curl musl-tools python3-pip python3-venv \
-      mosquitto mosquitto-clients openssl ;;
+      mosquitto mosquitto-clients openssl nats-server ;;
   jansson-system) apt_install libjansson-dev ;;
   lua)
     apt_install lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev \

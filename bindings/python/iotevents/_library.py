@@ -51,6 +51,10 @@ def _declare(lib):
     lib.iotevents_next_deadline.restype = ctypes.c_int64
     lib.iotevents_set_action_handler.argtypes = [ctypes.c_void_p, ACTION_FN, ctypes.c_void_p]
     lib.iotevents_set_action_handler.restype = None
+    lib.iotevents_snapshot.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.iotevents_snapshot.restype = ctypes.c_int
+    lib.iotevents_restore.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.iotevents_restore.restype = ctypes.c_int
     lib.iotevents_free.argtypes = [ctypes.c_void_p]
     lib.iotevents_free.restype = None
     lib.iotevents_version_string.argtypes = []
