@@ -6,6 +6,7 @@
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
     iotevents timeline TRANSCRIPT -o out.svg|out.png
     iotevents analyze MODEL.json [--input INPUT.json ...] [--state-directory DIR]
+    iotevents cluster worker|setup|put-model|server-config --servers nats://... (docs/cluster.md)
     iotevents describe-detector --detector-model-name X --key-value K --state-directory DIR
                           (every operation of iotevents and iotevents-data, as the AWS CLI has it)
 
@@ -269,6 +270,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     _add_replay(subparsers)
     _add_timeline(subparsers)
     _add_analyze(subparsers)
+    from .cluster import cli as cluster_cli
+    cluster_cli.add_parser(subparsers)
     for command, (operation, model) in sorted(commands.items()):
         awscli.add_parser(subparsers, command, operation, model)
     arguments = parser.parse_args(words)

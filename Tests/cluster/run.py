@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""The cluster tests (make check-cluster, check-cluster-long, bench-cluster): a three-node
+nats-server cluster with JetStream and `iotevents cluster` workers on loopback, every process
+started and stopped here.
+
+    python Tests/cluster/run.py failover [KEYS MESSAGES]    kill -9 of a worker and a NATS node restarted mid-stream
+    python Tests/cluster/run.py rebalance [KEYS MESSAGES]   a fourth worker joins mid-stream
+    python Tests/cluster/run.py bench [KEYS MESSAGES]       messages/s with 1, 2, 3 workers; takeover time
+
+Each scenario then checks: the state of every detector (DescribeDetector) equals a single engine
+run of the same stream messages (same times, same order), and the action stream holds every
+action of that run exactly once. Runs with nats-py importable (tests/run.sh makes the venv) and
+IOTEVENTS_LIBRARY naming the library."""
+import asyncio
+import collections
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import NatsCluster, Worker, scratch, wait_for  # noqa: E402
+
+from iotevents.cluster import feed, names, snapshots  # noqa: E402
+
+PARTITIONS = 16
+ENGINE = {"limits": {"minTimerSeconds": 1}}
+READING = {"inputName": "Reading", "inputDefinition": {"attributes": [{"jsonPath": "id"}, {"jsonPath": "value"}]}}
+# A count of messages per key (a message applied twice, or lost, changes it), a one-second timer
+# re-set by every message (so keys that pause fire it), a default-payload action (its
+# actionExecutionId is the Nats-Msg-Id) and a custom-payload one (a digest is).
+METER = {
+    "detectorModelName": "meter", "key": "id", "roleArn": "arn:aws:iam::123456789012:role/r",
+    "detectorModelDefinition": {"initialStateName": "Active", "states": [
+        {"stateName": "Active",
+         "onEnter": {"events": [{"eventName": "arm", "condition": "true",
+                                 "actions": [{"setTimer": {"timerName": "quiet", "seconds": 1}}]}]},
+         "onInput": {
+             "events": [{"eventName": "count", "condition": "currentInput(\"Reading\")", "actions": [
+                 {"setVariable": {"variableName": "count", "value": "$variable.count + 1"}},
+                 {"setVariable": {"variableName": "sum", "value": "$variable.sum + $input.Reading.value"}},
+                 {"setTimer": {"timerName": "quiet", "seconds": 1}}]}],
+             "transitionEvents": [{"eventName": "silence", "condition": "timeout(\"quiet\")", "nextState": "Quiet",
+                                   "actions": [{"sns": {"targetArn": "arn:aws:sns:us-east-1:123456789012:quiet"}}]}]}},
+        {"stateName": "Quiet", "onInput": {"transitionEvents": [
+            {"eventName": "wake", "condition": "currentInput(\"Reading\")", "nextState": "Active", "actions": [
+                {"setVariable": {"variableName": "count", "value": "$variable.count + 1"}},
+                {"setVariable": {"variableName": "sum", "value": "$variable.sum + $input.Reading.value"}},
+                {"iotTopicPublish": {"mqttTopic": "meters/wake", "payload": {
+                    "contentExpression": "'${$input.Reading.id} woke at ${$variable.count}'", "type": "STRING"}}}]}]}}]},
+}
+METER["detectorModelDefinition"]["states"][0]["onEnter"]["events"].insert(0, {
+    "eventName": "init", "condition": "isUndefined($variable.count)", "actions": [
+        {"setVariable": {"variableName": "count", "value": "0"}}, {"setVariable": {"variableName": "sum", "value": "0"}}]})
+
+
+def python():
+    return sys.executable
+
+
+class Run:
+    """One scenario's cluster, workers and NATS connection."""
+
+    def __init__(self, label, workers):
+        self.dir = scratch(label)
+        self.nats = NatsCluster(self.dir, PARTITIONS)
+        self.nats.start()
+        with open(os.path.join(self.dir, "engine.json"), "w") as f:
+            json.dump(ENGINE, f)
+        self.workers = []
+        self.count = 0
+        self.label = label
+        self.initial_workers = workers
+
+    def add_worker(self, extra=()):
+        self.count += 1
+        worker = Worker(self.dir, "w%d" % self.count, self.nats.urls, ENGINE, python(), extra)
+        self.workers.append(worker)
+        return worker
+
+    async def connect(self):
+        import nats
+        from iotevents.cluster import models, setup
+        from iotevents.cluster.settings import Settings
+        self.nc = await nats.connect(servers=self.nats.urls, max_reconnect_attempts=-1, reconnect_time_wait=0.3)
+        self.js = self.nc.jetstream(timeout=10)
+        settings = Settings(servers=self.nats.urls, partitions=PARTITIONS)
+        _, _, bucket, self.store = await setup.ensure_when_ready(self.js, settings)
+        await models.put(bucket, READING)
+        await models.put(bucket, METER)
+
+    async def publish(self, keys, messages, rate, events=()):
+        """Publishes `messages` readings over `keys` keys at about `rate` per second, each with a
+        Nats-Msg-Id (a retry after a node failure is stored once); `events` maps a message index
+        to a function run when publishing reaches it."""
+        events = dict(events)
+        started = time.monotonic()
+        chunk = max(1, rate // 20)
+        for start in range(0, messages, chunk):
+            for index in range(start, min(start + chunk, messages)):
+                if index in events:
+                    print("  at message %d: %s" % (index, events[index].__doc__ or events[index].__name__), flush=True)
+                    await asyncio.get_running_loop().run_in_executor(None, events[index])
+            batch = []
+            for index in range(start, min(start + chunk, messages)):
+                key = "k%d" % ((index * 7919) % keys)
+                body = json.dumps({"id": key, "value": index % 100}).encode()
+                batch.append((names.ingest_subject("Reading", key), body, {"Nats-Msg-Id": "m%d" % index}))
+            await self.publish_all(batch)
+            delay = started + (start + chunk) / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    async def publish_all(self, batch):
+        delay = 0.1
+        while batch:
+            results = await asyncio.gather(*[self.js.publish(s, b, headers=h, timeout=5) for s, b, h in batch],
+                                           return_exceptions=True)
+            batch = [m for m, r in zip(batch, results) if isinstance(r, Exception)]
+            if batch:
+                await asyncio.sleep(delay)
+                delay = min(2 * delay, 2)
+
+    async def caught_up(self):
+        """True when every partition's consumer has delivered and had acknowledged everything."""
+        for p in range(PARTITIONS):
+            try:
+                info = await self.js._jsm.consumer_info(names.INPUT_STREAM, names.consumer_name(p), timeout=2)
+            except Exception:
+                return False
+            if info.num_pending or info.num_ack_pending:
+                return False
+        return True
+
+    async def wait_caught_up(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if await self.caught_up():
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError("the workers did not catch up within %d s" % timeout)
+
+    async def stream_messages(self, stream, subject):
+        """Every message of a stream, in order: (sequence, subject, data, stream ms, headers)."""
+        from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+        info = await self.js.stream_info(stream)
+        total = info.state.messages
+        name = "check-%d" % int(time.time() * 1000)
+        sub = await self.js.pull_subscribe(subject, durable=name, stream=stream, config=ConsumerConfig(
+            durable_name=name, deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE))
+        out = []
+        while len(out) < total:
+            for m in await sub.fetch(batch=1000, timeout=5):
+                out.append((m.metadata.sequence.stream, m.subject, m.data, feed.stream_millis(m.reply), m.headers or {}))
+        await self.js.delete_consumer(stream, name)
+        return out
+
+    def stop(self):
+        for worker in self.workers:
+            worker.stop()
+        self.nats.stop_all()
+
+
+def describe_all(engine):
+    """DescribeDetector of every detector of the model, by key."""
+    out = {}
+    token = None
+    while True:
+        request = {"detectorModelName": "meter", "maxResults": 250}
+        if token:
+            request["nextToken"] = token
+        page = engine.call("ListDetectors", request)
+        for summary in page["detectorSummaries"]:
+            key = summary["keyValue"]
+            out[key] = engine.call("DescribeDetector", {"detectorModelName": "meter", "keyValue": key})["detector"]
+        token = page.get("nextToken")
+        if not token:
+            return out
+
+
+def comparable(action):
+    """An action without its actionExecutionId, which counts executions per engine (a partition's
+    engine and the single reference engine number them differently)."""
+    action = dict(action)
+    payload = action.get("payload")
+    if isinstance(payload, str) and "actionExecutionId" in payload:
+        document = json.loads(payload)
+        document["payload"].pop("actionExecutionId", None)
+        action["payload"] = document
+    return json.dumps(action, sort_keys=True)
+
+
+async def check(run):
+    """The comparison against one engine given the stream's messages; returns figures."""
+    messages = await run.stream_messages(names.INPUT_STREAM, names.PARTITION_PREFIX + ".>")
+    config = dict(ENGINE, clock="manual", startTimeMillis=0)
+    reference = feed.open_engine(config)
+    for request in (READING, METER):
+        reference.call("CreateInput" if "inputDefinition" in request else "CreateDetectorModel", request)
+    expected = []
+    reference.on_action(expected.append)
+    for sequence, subject, data, millis, _ in messages:
+        _, input_name, _ = names.parse_partition_subject(subject)
+        errors = feed.apply(reference, input_name, data, sequence, millis)
+        assert not errors, errors
+    # Every partition's last snapshot, ticked to one common end time with the reference.
+    partitions = {}
+    for p in range(PARTITIONS):
+        stored = await snapshots.load(run.store, p)
+        if stored is not None:
+            partitions[p] = stored
+    end = max([s.clock for s in partitions.values()] + [messages[-1][3] if messages else 0])
+    while reference.next_deadline() is not None and reference.next_deadline() <= end:
+        reference.tick(end)
+    reference.tick(end)
+    late = []
+    states = {}
+    for p, stored in partitions.items():
+        engine = feed.open_engine(config, snapshot=stored.engine)
+        engine.on_action(late.append)
+        while engine.next_deadline() is not None and engine.next_deadline() <= end:
+            engine.tick(end)
+        engine.tick(end)
+        for key, detector in describe_all(engine).items():
+            assert key not in states, "key %s is in two partitions" % key
+            states[key] = detector
+        engine.close()
+    want = describe_all(reference)
+    assert set(states) == set(want), "detectors: %d in the partitions, %d in the reference run" % (len(states), len(want))
+    different = [k for k in want if states[k] != want[k]]
+    assert not different, "%d detectors differ from the single-engine run, e.g. %s:\n  cluster:   %s\n  reference: %s" % (
+        len(different), different[0], json.dumps(states[different[0]], sort_keys=True),
+        json.dumps(want[different[0]], sort_keys=True))
+    published = await run.stream_messages(names.ACTION_STREAM, names.ACTION_PREFIX + ".>")
+    got = collections.Counter(comparable(json.loads(m[2])) for m in published)
+    got.update(comparable(a) for a in late)
+    wanted = collections.Counter(comparable(a) for a in expected if "error" not in a)
+    missing, extra = wanted - got, got - wanted
+    assert not missing and not extra, "actions: %d missing, %d extra (of %d), e.g. %s" % (
+        sum(missing.values()), sum(extra.values()), sum(wanted.values()), (list(missing) + list(extra))[0])
+    ids = collections.Counter(m[4].get("Nats-Msg-Id") for m in published)
+    assert max(ids.values(), default=1) == 1, "a Nats-Msg-Id appears twice in the action stream"
+    reference.close()
+    return {"messages": len(messages), "detectors": len(want), "actions": len(published),
+            "actions fired at the end": len(late), "partitions": len(partitions)}
+
+
+def took_over(worker, partition=None):
+    return [line for line in worker.log().splitlines() if "took partition" in line
+            and (partition is None or "partition %d over" % partition in line)]
+
+
+async def failover(keys, messages):
+    run = Run("failover", 3)
+    try:
+        await run.connect()
+        workers = [run.add_worker() for _ in range(3)]
+        wait_for(lambda: sum(len(took_over(w)) for w in workers) >= PARTITIONS, 60, "16 partitions owned")
+        victim = workers[0]
+
+        def kill_worker():
+            """kill -9 of worker w1"""
+            victim.kill9()
+
+        def restart_worker():
+            """worker w1 restarted (a new worker id)"""
+            run.add_worker()
+
+        def stop_node():
+            """NATS node n3 stopped"""
+            run.nats.stop(2)
+
+        def start_node():
+            """NATS node n3 restarted"""
+            run.nats.start(2)
+
+        events = {messages * 3 // 10: kill_worker, messages * 4 // 10: restart_worker,
+                  messages * 55 // 100: stop_node, messages * 75 // 100: start_node}
+        rate = 1000
+        started = time.monotonic()
+        await run.publish(keys, messages, rate, events.items())
+        published = time.monotonic() - started
+        await run.wait_caught_up(300)
+        print("  published %d messages in %.1f s; all applied after %.1f s" % (
+            messages, published, time.monotonic() - started), flush=True)
+        # Let the last timers fire by the wall clock (1 s timers, 2 s tick lag), then stop cleanly.
+        await asyncio.sleep(4)
+        await run.wait_caught_up(60)
+        for worker in run.workers:
+            worker.stop()
+        figures = await check(run)
+        assert any("took partition" in line and "at sequence 0 " not in line
+                   for w in run.workers[1:] for line in took_over(w)), "no partition was taken over from a snapshot"
+        print("failover: %s" % figures)
+        await run.nc.close()
+    finally:
+        run.stop()
+
+
+async def rebalance(keys, messages):
+    run = Run("rebalance", 3)
+    try:
+        await run.connect()
+        workers = [run.add_worker() for _ in range(3)]
+        wait_for(lambda: sum(len(took_over(w)) for w in workers) >= PARTITIONS, 60, "16 partitions owned")
+
+        def join():
+            """a fourth worker joins"""
+            run.add_worker()
+
+        await run.publish(keys, messages, 1000, [(messages // 2, join)])
+        await run.wait_caught_up(300)
+        await asyncio.sleep(4)
+        await run.wait_caught_up(60)
+        fourth = run.workers[3]
+        taken = took_over(fourth)
+        assert taken, "the fourth worker took no partition"
+        # A clean handover replays nothing: the new owner starts at the sequence the old one
+        # handed over at (so no message is applied twice to any detector).
+        handed = {}
+        for worker in run.workers[:3]:
+            for line in worker.log().splitlines():
+                if "handed partition" in line:
+                    words = line.split()
+                    handed[int(words[words.index("partition") + 1])] = int(words[-1])
+        for line in taken:
+            words = line.split()
+            partition, start = int(words[words.index("partition") + 1]), int(words[words.index("sequence") + 1])
+            assert partition in handed, "partition %d was taken without a handover" % partition
+            assert start == handed[partition], "partition %d handed over at %d, taken at %d" % (
+                partition, handed[partition], start)
+        for worker in run.workers:
+            worker.stop()
+        figures = await check(run)
+        figures["moved to the fourth worker"] = len(taken)
+        print("rebalance: %s" % figures)
+        await run.nc.close()
+    finally:
+        run.stop()
+
+
+def main():
+    scenario = sys.argv[1] if len(sys.argv) > 1 else "failover"
+    keys = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    messages = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
+    scenarios = {"failover": failover, "rebalance": rebalance}
+    if scenario == "bench":
+        from bench import bench
+        asyncio.run(bench(keys, messages))
+        return
+    print("cluster %s: %d keys, %d messages, %d partitions, 3 NATS nodes" % (scenario, keys, messages, PARTITIONS), flush=True)
+    asyncio.run(scenarios[scenario](keys, messages))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""One stream message into one engine: the step every partition and every replay takes, and the
+single-engine reference run too, so that they cannot differ.
+
+The engine's clock is manual and follows the stream: before a message runs, the clock moves to
+the time the stream stored it (which fires, in due order, every expiry due by then), and the
+message runs at that instant. Replaying the same messages from the same snapshot therefore gives
+the same state and the same actions, whatever wall-clock ticks happened in between (a tick only
+fires earlier what the next message would have fired)."""
+import base64
+import json
+from typing import Any, Dict, List, Optional
+
+from ..engine import Engine
+
+
+def open_engine(config: Dict[str, Any], snapshot: Optional[str] = None) -> Engine:
+    """An Engine from a configuration in the library's key names (iotevents_open's)."""
+    python_names = {key: name for name, key in Engine._KEYS.items()}
+    arguments = {}
+    for key, value in config.items():
+        if key not in python_names:
+            raise ValueError("engine.%s: not a key of the iotevents_open configuration" % key)
+        arguments[python_names[key]] = value
+    return Engine(snapshot=snapshot, **arguments)
+
+
+def stream_millis(reply_subject: str) -> int:
+    """The stream's timestamp (epoch ms) of a JetStream message, from its ack subject
+    ($JS.ACK[.domain.hash].<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ns>.<pending>):
+    exact, unlike a float of seconds."""
+    return int(reply_subject.split(".")[-2]) // 1_000_000
+
+
+def batch_request(input_name: str, payload: bytes, message_id: str) -> str:
+    """The BatchPutMessage request of one message: a JSON object payload is passed as it is (the
+    engine takes an object as the decoded payload), anything else as base64 (which the engine
+    reports as an error entry when it is not JSON)."""
+    text = payload.decode("utf-8", "replace").strip()
+    if text.startswith("{"):
+        try:
+            json.loads(text)
+            body = text
+        except ValueError:
+            body = json.dumps(base64.b64encode(payload).decode("ascii"))
+    else:
+        body = json.dumps(base64.b64encode(payload).decode("ascii"))
+    return '{"messages":[{"messageId":%s,"inputName":%s,"payload":%s}]}' % (
+        json.dumps(message_id), json.dumps(input_name), body)
+
+
+def apply(engine: Engine, input_name: str, payload: bytes, sequence: int, millis: int) -> List[Dict[str, Any]]:
+    """Runs one message (stream sequence `sequence`, stored at `millis`); returns the error
+    entries the engine answered (a message it could not process is not retried: the same message
+    would fail the same way on every replay)."""
+    engine.tick(millis)
+    status, text = engine.call_raw("BatchPutMessage", batch_request(input_name, payload, str(sequence)))
+    document = json.loads(text) if text else {}
+    if status != 0:
+        return [{"messageId": str(sequence), "errorCode": document.get("__type", "Error"),
+                 "errorMessage": document.get("message", "")}]
+    entries: List[Dict[str, Any]] = document.get("BatchPutMessageErrorEntries", [])
+    return entries

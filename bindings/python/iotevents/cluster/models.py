@@ -1,0 +1,98 @@
+"""The model bucket: the inputs, detector models and alarm models every partition's engine runs.
+
+Entries are the Create* requests themselves, keyed by kind and name:
+    input.<inputName>            a CreateInput request
+    detector-model.<name>        a CreateDetectorModel request
+    alarm-model.<name>           a CreateAlarmModel request
+A partition applies what changed since the revisions its engine holds (kept in its snapshot):
+a new entry is created, a changed one updated (Update*: the same members without key and
+tags), a removed one deleted. Inputs before the models that read them, deletions in reverse."""
+import json
+import sys
+from typing import Any, Dict, List, Tuple
+
+from ..engine import Engine
+from ..errors import ClientError
+
+#: kind prefix -> (Create, Update, Delete operation, name member), in creation order.
+KINDS = [
+    ("input.", ("CreateInput", "UpdateInput", "DeleteInput", "inputName")),
+    ("detector-model.", ("CreateDetectorModel", "UpdateDetectorModel", "DeleteDetectorModel", "detectorModelName")),
+    ("alarm-model.", ("CreateAlarmModel", "UpdateAlarmModel", "DeleteAlarmModel", "alarmModelName")),
+]
+#: Members of a Create request that its Update does not take.
+CREATE_ONLY = ("key", "tags")
+
+Entries = Dict[str, Tuple[int, bytes]]
+
+
+def entry_key(request: Dict[str, Any]) -> str:
+    """The bucket key of a Create* request (by the name member it has)."""
+    for prefix, (_, _, _, member) in KINDS:
+        if isinstance(request.get(member), str) and (member != "inputName" or "inputDefinition" in request):
+            return prefix + request[member]
+    raise ValueError("not a CreateInput, CreateDetectorModel or CreateAlarmModel request: it has no "
+                     "inputName with inputDefinition, detectorModelName or alarmModelName")
+
+
+def _kind(key: str) -> Tuple[str, Tuple[str, str, str, str]]:
+    for prefix, operations in KINDS:
+        if key.startswith(prefix):
+            return prefix, operations
+    raise ValueError("model bucket key %r: not input.*, detector-model.* or alarm-model.*" % key)
+
+
+def _order(key: str) -> int:
+    return [prefix for prefix, _ in KINDS].index(_kind(key)[0])
+
+
+def reconcile(engine: Engine, entries: Entries, applied: Dict[str, int], label: str) -> Dict[str, int]:
+    """Brings the engine to the bucket's entries; returns the revisions it now holds. A request
+    the engine refuses is reported on stderr and not retried until its entry changes."""
+    now = dict(applied)
+    for key in sorted((k for k in entries if applied.get(k) != entries[k][0]), key=_order):
+        revision, value = entries[key]
+        _, (create, update, _, member) = _kind(key)
+        request = json.loads(value)
+        try:
+            if key in applied:
+                engine.call(update, {k: v for k, v in request.items() if k not in CREATE_ONLY})
+            else:
+                engine.call(create, request)
+        except ClientError as error:
+            print("iotevents cluster: %s: model bucket entry %s (revision %d): %s" % (label, key, revision, error),
+                  file=sys.stderr)
+        now[key] = revision
+    for key in sorted((k for k in applied if k not in entries), key=_order, reverse=True):
+        _, (_, _, delete, member) = _kind(key)
+        try:
+            engine.call(delete, {member: key.split(".", 1)[1]})
+        except ClientError as error:
+            print("iotevents cluster: %s: deleting %s: %s" % (label, key, error), file=sys.stderr)
+        del now[key]
+    return now
+
+
+async def read_all(bucket: Any) -> Entries:
+    """Every entry of the model bucket: key -> (revision, value)."""
+    from nats.js.errors import KeyNotFoundError, NoKeysError
+    try:
+        keys: List[str] = await bucket.keys()
+    except NoKeysError:
+        return {}
+    entries: Entries = {}
+    for key in keys:
+        try:
+            entry = await bucket.get(key)
+        except KeyNotFoundError:  # deleted between the listing and the read
+            continue
+        if entry.value:
+            entries[key] = (entry.revision, entry.value)
+    return entries
+
+
+async def put(bucket: Any, request: Dict[str, Any]) -> str:
+    """Stores a Create* request in the bucket; returns its key."""
+    key = entry_key(request)
+    await bucket.put(key, json.dumps(request, sort_keys=True).encode("utf-8"))
+    return key
