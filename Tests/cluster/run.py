@@ -15,6 +15,7 @@ import asyncio
 import collections
 import json
 import os
+import random
 import sys
 import time
 
@@ -24,6 +25,8 @@ from harness import NatsCluster, Worker, scratch, wait_for  # noqa: E402
 from iotevents.cluster import feed, names, snapshots  # noqa: E402
 
 PARTITIONS = 16
+#: Snapshots often, so that a killed worker's partitions are restored from one and replayed.
+WORKER_OPTIONS = ("--snapshot-every-messages", "250", "--snapshot-every-seconds", "1")
 ENGINE = {"limits": {"minTimerSeconds": 1}}
 READING = {"inputName": "Reading", "inputDefinition": {"attributes": [{"jsonPath": "id"}, {"jsonPath": "value"}]}}
 # A count of messages per key (a message applied twice, or lost, changes it), a one-second timer
@@ -72,7 +75,7 @@ class Run:
         self.label = label
         self.initial_workers = workers
 
-    def add_worker(self, extra=()):
+    def add_worker(self, extra=WORKER_OPTIONS):
         self.count += 1
         worker = Worker(self.dir, "w%d" % self.count, self.nats.urls, ENGINE, python(), extra)
         self.workers.append(worker)
@@ -82,7 +85,11 @@ class Run:
         import nats
         from iotevents.cluster import models, setup
         from iotevents.cluster.settings import Settings
-        self.nc = await nats.connect(servers=self.nats.urls, max_reconnect_attempts=-1, reconnect_time_wait=0.3)
+        async def connection_error(error):
+            print("  test client: %r" % (error,), flush=True)
+
+        self.nc = await nats.connect(servers=self.nats.urls, max_reconnect_attempts=-1, reconnect_time_wait=0.3,
+                                     error_cb=connection_error)
         self.js = self.nc.jetstream(timeout=10)
         settings = Settings(servers=self.nats.urls, partitions=PARTITIONS)
         _, _, bucket, self.store = await setup.ensure_when_ready(self.js, settings)
@@ -94,6 +101,7 @@ class Run:
         Nats-Msg-Id (a retry after a node failure is stored once); `events` maps a message index
         to a function run when publishing reaches it."""
         events = dict(events)
+        choose = random.Random(30)  # the same keys every run; gaps per key vary, so timers fire
         started = time.monotonic()
         chunk = max(1, rate // 20)
         for start in range(0, messages, chunk):
@@ -103,7 +111,7 @@ class Run:
                     await asyncio.get_running_loop().run_in_executor(None, events[index])
             batch = []
             for index in range(start, min(start + chunk, messages)):
-                key = "k%d" % ((index * 7919) % keys)
+                key = "k%d" % choose.randrange(keys)
                 body = json.dumps({"id": key, "value": index % 100}).encode()
                 batch.append((names.ingest_subject("Reading", key), body, {"Nats-Msg-Id": "m%d" % index}))
             await self.publish_all(batch)
@@ -315,20 +323,25 @@ async def rebalance(keys, messages):
         fourth = run.workers[3]
         taken = took_over(fourth)
         assert taken, "the fourth worker took no partition"
-        # A clean handover replays nothing: the new owner starts at the sequence the old one
-        # handed over at (so no message is applied twice to any detector).
-        handed = {}
-        for worker in run.workers[:3]:
+        # A clean handover replays nothing: every takeover starts at the sequence a handover
+        # ended at (or at 0, the partition's first owner), so no message is applied twice to
+        # any detector. (The first workers also hand partitions over as each of them joins.)
+        handed = set()
+        for worker in run.workers:
             for line in worker.log().splitlines():
                 if "handed partition" in line:
                     words = line.split()
-                    handed[int(words[words.index("partition") + 1])] = int(words[-1])
-        for line in taken:
-            words = line.split()
-            partition, start = int(words[words.index("partition") + 1]), int(words[words.index("sequence") + 1])
-            assert partition in handed, "partition %d was taken without a handover" % partition
-            assert start == handed[partition], "partition %d handed over at %d, taken at %d" % (
-                partition, handed[partition], start)
+                    handed.add((int(words[words.index("partition") + 1]), int(words[-1])))
+        first = set()
+        for worker in run.workers:
+            for line in took_over(worker):
+                words = line.split()
+                partition, start = int(words[words.index("partition") + 1]), int(words[words.index("sequence") + 1])
+                if start == 0 and partition not in first:
+                    first.add(partition)
+                    continue
+                assert (partition, start) in handed, "partition %d was taken over at sequence %d, where no handover ended" % (
+                    partition, start)
         for worker in run.workers:
             worker.stop()
         figures = await check(run)

@@ -39,8 +39,12 @@ class Worker:
     async def run(self) -> None:
         import nats
         settings = self.settings
+        async def connection_error(error: Exception) -> None:
+            # One line, not nats-py's traceback: a node going away is expected and survived.
+            self.log("connection: %r" % (error,))
+
         self.nc = await nats.connect(servers=settings.servers, name=settings.worker_id, max_reconnect_attempts=-1,
-                                     reconnect_time_wait=0.5, connect_timeout=5)
+                                     reconnect_time_wait=0.5, connect_timeout=5, error_cb=connection_error)
         self.js = self.nc.jetstream(timeout=5)
         self.leases, self.workers, self.model_bucket, self.snapshot_store = await setup.ensure_when_ready(self.js, settings)
         self.model_entries = await models.read_all(self.model_bucket)
