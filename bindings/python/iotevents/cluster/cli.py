@@ -37,6 +37,13 @@ def add_parser(subparsers: Any) -> None:
     _common(put)
     put.add_argument("files", nargs="+", metavar="FILE")
     put.set_defaults(run=_run_put_model)
+    publish = commands.add_parser("publish", help="publish JSON messages (one per line) to iotevents.in.<input>.<key>")
+    _common(publish)
+    publish.add_argument("--input", required=True, help="the input's name")
+    publish.add_argument("--key", required=True, metavar="MEMBER",
+                         help="the payload member holding the key (the detector model's key)")
+    publish.add_argument("file", metavar="FILE", help="JSON lines, one message payload each ('-': standard input)")
+    publish.set_defaults(run=_run_publish)
     mapping = commands.add_parser("server-config", help="print the nats-server mapping that partitions by key")
     mapping.add_argument("--partitions", type=int, default=16)
     mapping.set_defaults(run=_run_server_config)
@@ -111,6 +118,35 @@ def _run_put_model(arguments: argparse.Namespace) -> int:
         await nc.drain()
 
     asyncio.run(main())
+    return 0
+
+
+def _run_publish(arguments: argparse.Namespace) -> int:
+    _needs_nats()
+    stream = sys.stdin if arguments.file == "-" else open(arguments.file, encoding="utf-8")
+    messages = []
+    with stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            payload = json.loads(line)
+            key = payload.get(arguments.key) if isinstance(payload, dict) else None
+            if not isinstance(key, (str, int)) or not str(key) or any(c in str(key) for c in " .*>\t"):
+                print("iotevents cluster publish: line %d: %s is %r, not a key a subject token can hold "
+                      "(no spaces, '.', '*' or '>')" % (number, arguments.key, key), file=sys.stderr)
+                return 2
+            messages.append((names.ingest_subject(arguments.input, str(key)), line.strip().encode("utf-8")))
+
+    async def main() -> None:
+        import nats
+        nc = await nats.connect(servers=_settings(arguments).servers)
+        js = nc.jetstream()
+        for subject, body in messages:
+            await js.publish(subject, body)
+        await nc.drain()
+
+    asyncio.run(main())
+    print("published %d messages" % len(messages))
     return 0
 
 
