@@ -198,7 +198,47 @@ def comparable(action):
     return json.dumps(action, sort_keys=True)
 
 
-async def check(run):
+async def queries(run, keys):
+    """The data API over the cluster (iotevents.cluster.queries): a BatchUpdateDetector through
+    the stream, DescribeDetector and DescribeAlarm-style lookups, and ListDetectors merged over
+    the partitions in pages of 97; returns keyValue -> stateName as listed."""
+    from iotevents.cluster.queries import ClusterData, ClusterError
+    data = ClusterData(run.nc, PARTITIONS)
+    update = {"detectors": [{"messageId": "u1", "detectorModelName": "meter", "keyValue": "k1", "state": {
+        "stateName": "Quiet", "variables": [{"name": "count", "value": "1000"}, {"name": "sum", "value": "0"}],
+        "timers": []}}]}
+    answer = await data.call("BatchUpdateDetector", update)
+    assert answer == {"batchUpdateDetectorErrorEntries": []}, answer
+    described = await data.call("DescribeDetector", {"detectorModelName": "meter", "keyValue": "k1"})
+    assert described["detector"]["state"]["stateName"] == "Quiet", described
+    assert {v["name"]: v["value"] for v in described["detector"]["state"]["variables"]}["count"] == "1000", described
+    try:
+        await data.call("DescribeDetector", {"detectorModelName": "meter", "keyValue": "nobody"})
+        raise AssertionError("DescribeDetector of an unknown key answered")
+    except ClusterError as error:
+        assert error.document["__type"] == "ResourceNotFoundException", error.document
+    listed = {}
+    token = None
+    pages = 0
+    while True:
+        request = {"detectorModelName": "meter", "maxResults": 97}
+        if token:
+            request["nextToken"] = token
+        page = await data.call("ListDetectors", request)
+        pages += 1
+        for summary in page["detectorSummaries"]:
+            assert summary["keyValue"] not in listed, "ListDetectors listed %s twice" % summary["keyValue"]
+            listed[summary["keyValue"]] = summary["state"]["stateName"]
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert pages == (len(listed) + 96) // 97, "%d pages for %d detectors" % (pages, len(listed))
+    print("  queries: BatchUpdateDetector through the stream, DescribeDetector, ListDetectors of %d detectors "
+          "in %d pages over %d partitions" % (len(listed), pages, PARTITIONS), flush=True)
+    return listed
+
+
+async def check(run, with_states=False):
     """The comparison against one engine given the stream's messages; returns figures."""
     messages = await run.stream_messages(names.INPUT_STREAM, names.PARTITION_PREFIX + ".>")
     config = dict(ENGINE, clock="manual", startTimeMillis=0)
@@ -209,6 +249,10 @@ async def check(run):
     reference.on_action(expected.append)
     for sequence, subject, data, millis, _ in messages:
         _, input_name, _ = names.parse_partition_subject(subject)
+        if input_name == feed.CALL_INPUT:
+            reply = json.loads(feed.apply_call(reference, data, millis))
+            assert reply["status"] == 0, reply
+            continue
         errors = feed.apply(reference, input_name, data, sequence, millis)
         assert not errors, errors
     # Every partition's last snapshot, ticked to one common end time with the reference.
@@ -249,8 +293,9 @@ async def check(run):
     ids = collections.Counter(m[4].get("Nats-Msg-Id") for m in published)
     assert max(ids.values(), default=1) == 1, "a Nats-Msg-Id appears twice in the action stream"
     reference.close()
-    return {"messages": len(messages), "detectors": len(want), "actions": len(published),
-            "actions fired at the end": len(late), "partitions": len(partitions)}
+    figures = {"messages": len(messages), "detectors": len(want), "actions": len(published),
+               "actions fired at the end": len(late), "partitions": len(partitions)}
+    return (figures, states) if with_states else figures
 
 
 def took_over(worker, partition=None):
@@ -320,6 +365,7 @@ async def rebalance(keys, messages):
         await run.wait_caught_up(300)
         await asyncio.sleep(4)
         await run.wait_caught_up(60)
+        listed = await queries(run, keys)
         fourth = run.workers[3]
         taken = took_over(fourth)
         assert taken, "the fourth worker took no partition"
@@ -344,7 +390,9 @@ async def rebalance(keys, messages):
                     partition, start)
         for worker in run.workers:
             worker.stop()
-        figures = await check(run)
+        figures, states = await check(run, with_states=True)
+        assert listed == {k: (d["state"]["stateName"]) for k, d in states.items()}, \
+            "ListDetectors over the cluster differs from the detectors' final states"
         figures["moved to the fourth worker"] = len(taken)
         print("rebalance: %s" % figures)
         await run.nc.close()

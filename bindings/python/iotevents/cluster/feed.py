@@ -60,3 +60,36 @@ def apply(engine: Engine, input_name: str, payload: bytes, sequence: int, millis
                  "errorMessage": document.get("message", "")}]
     entries: List[Dict[str, Any]] = document.get("BatchPutMessageErrorEntries", [])
     return entries
+
+
+#: Data API calls that change state travel through the stream like messages, as the input
+#: "_call" (iotevents.in._call.<key>, so the server maps them to the key's partition): they are
+#: then applied in order with the key's messages, replayed after a takeover, and run by the
+#: single-engine reference exactly as by the partition. Operation -> its list member, the error
+#: entries member of its response.
+CALL_INPUT = "_call"
+CALLS = {
+    "BatchUpdateDetector": ("detectors", "batchUpdateDetectorErrorEntries"),
+    "BatchDeleteDetector": ("detectors", "batchDeleteDetectorErrorEntries"),
+    "BatchAcknowledgeAlarm": ("acknowledgeActionRequests", "errorEntries"),
+    "BatchDisableAlarm": ("disableActionRequests", "errorEntries"),
+    "BatchEnableAlarm": ("enableActionRequests", "errorEntries"),
+    "BatchResetAlarm": ("resetActionRequests", "errorEntries"),
+    "BatchSnoozeAlarm": ("snoozeActionRequests", "errorEntries"),
+}
+
+
+def apply_call(engine: Engine, payload: bytes, millis: int) -> str:
+    """Runs a state-changing data API call that came through the stream, at its stream time;
+    returns the reply document {"status": n, "body": {...}} as text."""
+    engine.tick(millis)
+    try:
+        document = json.loads(payload)
+        operation, request = document["operation"], document["request"]
+        if operation not in CALLS or not isinstance(request, dict):
+            raise ValueError("operation %r is not one of %s" % (operation, ", ".join(sorted(CALLS))))
+    except (ValueError, KeyError, TypeError) as error:
+        return json.dumps({"status": 1, "body": {"__type": "InvalidRequestException",
+                                                   "message": "a _call message must be {\"operation\", \"request\"}: %s" % error}})
+    status, text = engine.call_raw(operation, json.dumps(request))
+    return '{"status":%d,"body":%s}' % (status, text or "{}")

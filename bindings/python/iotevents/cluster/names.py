@@ -10,6 +10,9 @@ ACTION_PREFIX = "iotevents.out"
 #: Requests to a partition (queries and data API calls): iotevents.rpc.<partition>.
 RPC_PREFIX = "iotevents.rpc"
 
+#: The header of a _call message that names where its reply goes.
+REPLY_HEADER = "Iotevents-Reply"
+
 INPUT_STREAM = "IOTEVENTS_IN"
 ACTION_STREAM = "IOTEVENTS_OUT"
 LEASE_BUCKET = "iotevents-leases"

@@ -7,6 +7,7 @@ and now and then writes a snapshot that covers it. Actions are stored before the
 covers their messages is written, so a crash at any point loses none: the next owner replays
 from the snapshot and publishes them again, with the same Nats-Msg-Id (actions.py)."""
 import asyncio
+import json
 import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -29,6 +30,7 @@ class Partition:
         self.label = "%s partition %d" % (settings.worker_id, number)
         self.engine: Any = None
         self.subscription: Any = None
+        self.queries: Any = None
         #: The last stream sequence applied to the engine, and the engine clock (epoch ms).
         self.sequence = 0
         self.clock = 0
@@ -62,6 +64,24 @@ class Partition:
         self.engine.on_action(self.pending_actions.append)
         self.reconcile(model_entries)
         await self.subscribe()
+        self.queries = await self.js._nc.subscribe(names.rpc_subject(self.number), cb=self.answer)
+
+    async def answer(self, message: Any) -> None:
+        """A read of the data API (queries.READS) on this partition's engine, by request-reply:
+        the state after the last batch applied. Writes go through the stream (feed.CALLS)."""
+        from .queries import READS
+        try:
+            document = json.loads(message.data)
+            operation = document["operation"]
+            if operation not in READS:
+                raise ValueError("%r is not one of %s" % (operation, ", ".join(sorted(READS))))
+            if self.engine is None:
+                raise ValueError("partition %d is being handed over" % self.number)
+            status, text = self.engine.call_raw(operation, json.dumps(document["request"]))
+            reply = '{"status":%d,"body":%s}' % (status, text or "{}")
+        except (ValueError, KeyError, TypeError) as error:
+            reply = json.dumps({"status": 1, "body": {"__type": "InvalidRequestException", "message": str(error)}})
+        await message.respond(reply.encode("utf-8"))
 
     async def subscribe(self) -> None:
         """(Re)creates the partition's durable consumer at the sequence after the last applied."""
@@ -119,7 +139,15 @@ class Partition:
                 continue
             partition, input_name, _key = names.parse_partition_subject(message.subject)
             millis = feed.stream_millis(message.reply)
-            errors = feed.apply(self.engine, input_name, message.data, sequence, millis)
+            if input_name == feed.CALL_INPUT:
+                reply = feed.apply_call(self.engine, message.data, millis)
+                errors = []
+                # The caller waits for this; a replay answers again, to nobody (core NATS).
+                reply_to = (message.headers or {}).get(names.REPLY_HEADER)
+                if reply_to:
+                    await self.js._nc.publish(reply_to, reply.encode("utf-8"))
+            else:
+                errors = feed.apply(self.engine, input_name, message.data, sequence, millis)
             for entry in errors:
                 print("iotevents cluster: %s: message %d (%s): %s" % (self.label, sequence, input_name,
                                                                      entry.get("errorMessage")), file=sys.stderr)
@@ -209,6 +237,12 @@ class Partition:
             if snapshot:
                 await self.snapshot()
         finally:
+            if self.queries is not None:
+                try:
+                    await self.queries.unsubscribe()
+                except Exception:
+                    pass
+                self.queries = None
             if self.subscription is not None:
                 try:
                     await self.subscription.unsubscribe()
