@@ -12,6 +12,7 @@ run of the same stream messages (same times, same order), and the action stream 
 action of that run exactly once. Runs with nats-py importable (tests/run.sh makes the venv) and
 IOTEVENTS_LIBRARY naming the library."""
 import asyncio
+import base64
 import collections
 import json
 import os
@@ -20,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import NatsCluster, Worker, scratch, wait_for  # noqa: E402
+from harness import ROOT, NatsCluster, Worker, scratch, wait_for  # noqa: E402
 
 from iotevents.cluster import feed, names, snapshots  # noqa: E402
 
@@ -233,9 +234,49 @@ async def queries(run, keys):
         if not token:
             break
     assert pages == (len(listed) + 96) // 97, "%d pages for %d detectors" % (pages, len(listed))
+    await serve_cluster(run)
     print("  queries: BatchUpdateDetector through the stream, DescribeDetector, ListDetectors of %d detectors "
           "in %d pages over %d partitions" % (len(listed), pages, PARTITIONS), flush=True)
     return listed
+
+
+async def serve_cluster(run):
+    """`iotevents serve --cluster` over HTTP (the AWS REST-JSON routes, unsigned): DescribeDetector,
+    a ListDetectors page, and a BatchPutMessage that reaches its detector through the stream."""
+    import subprocess
+    import urllib.request
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"), PYTHONUNBUFFERED="1")
+    server = subprocess.Popen([python(), "-m", "iotevents", "serve", "--port", "0", "--cluster", ",".join(run.nats.urls)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        line = server.stdout.readline()
+        assert "listening on http://" in line, line + server.stdout.read()
+        base = line.split("listening on ")[1].split()[0]
+
+        def http(method, path, body=None):
+            request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+
+        loop = asyncio.get_running_loop()
+        before = await loop.run_in_executor(None, http, "GET", "/detectors/meter/keyValues/?keyValue=k2")
+        count = {v["name"]: v["value"] for v in before["detector"]["state"]["variables"]}["count"]
+        page = await loop.run_in_executor(None, http, "GET", "/detectors/meter?maxResults=250")
+        assert len(page["detectorSummaries"]) == 250 and page.get("nextToken"), page.keys()
+        put = await loop.run_in_executor(None, http, "POST", "/inputs/messages", {"messages": [
+            {"messageId": "over-http", "inputName": "Reading", "payload": base64.b64encode(b'{"id":"k2","value":5}').decode()}]})
+        assert put == {"BatchPutMessageErrorEntries": []}, put
+        deadline = time.monotonic() + 30
+        while True:
+            after = await loop.run_in_executor(None, http, "GET", "/detectors/meter/keyValues/?keyValue=k2")
+            if {v["name"]: v["value"] for v in after["detector"]["state"]["variables"]}["count"] == str(int(count) + 1):
+                break
+            assert time.monotonic() < deadline, "the message sent over HTTP did not reach k2: %s" % after
+            await asyncio.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 async def check(run, with_states=False):
@@ -366,6 +407,9 @@ async def rebalance(keys, messages):
         await asyncio.sleep(4)
         await run.wait_caught_up(60)
         listed = await queries(run, keys)
+        # The message sent over HTTP set k2's timer: let it fire before the workers stop.
+        await asyncio.sleep(4)
+        await run.wait_caught_up(60)
         fourth = run.workers[3]
         taken = took_over(fourth)
         assert taken, "the fourth worker took no partition"
@@ -391,8 +435,9 @@ async def rebalance(keys, messages):
         for worker in run.workers:
             worker.stop()
         figures, states = await check(run, with_states=True)
-        assert listed == {k: (d["state"]["stateName"]) for k, d in states.items()}, \
-            "ListDetectors over the cluster differs from the detectors' final states"
+        final = {k: (d["state"]["stateName"]) for k, d in states.items()}
+        assert listed == final, "ListDetectors over the cluster differs from the detectors' final states: %s" % (
+            sorted((k, listed.get(k), final.get(k)) for k in set(listed) | set(final) if listed.get(k) != final.get(k))[:5])
         figures["moved to the fourth worker"] = len(taken)
         print("rebalance: %s" % figures)
         await run.nc.close()
