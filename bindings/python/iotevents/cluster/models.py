@@ -29,8 +29,9 @@ Entries = Dict[str, Tuple[int, bytes]]
 def entry_key(request: Dict[str, Any]) -> str:
     """The bucket key of a Create* request (by the name member it has)."""
     for prefix, (_, _, _, member) in KINDS:
-        if isinstance(request.get(member), str) and (member != "inputName" or "inputDefinition" in request):
-            return prefix + request[member]
+        name = request.get(member)
+        if isinstance(name, str) and (member != "inputName" or "inputDefinition" in request):
+            return prefix + name
     raise ValueError("not a CreateInput, CreateDetectorModel or CreateAlarmModel request: it has no "
                      "inputName with inputDefinition, detectorModelName or alarmModelName")
 

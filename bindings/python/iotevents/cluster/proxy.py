@@ -13,7 +13,7 @@ import asyncio
 import base64
 import json
 import threading
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from . import models, names
 from .queries import READS, ClusterData, ClusterError
@@ -74,7 +74,7 @@ class ClusterProxy:
             self.key_paths = {}
             self.key_paths_read = now
             entries = await models.read_all(self.model_bucket)
-            readers: Dict[str, set] = {}
+            readers: Dict[str, Set[Any]] = {}
             for key, (_, value) in entries.items():
                 if key.startswith("input."):
                     continue
