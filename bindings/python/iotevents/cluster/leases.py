@@ -68,9 +68,9 @@ async def release(bucket: Any, partition: int, revision: int) -> None:
 
 
 async def holder(bucket: Any, partition: int) -> Optional[str]:
-    from nats.js.errors import KeyNotFoundError
+    from nats.js.errors import NotFoundError
     try:
         entry = await bucket.get(names.lease_key(partition))
-    except KeyNotFoundError:
+    except NotFoundError:  # never held, or released (a delete marker)
         return None
     return entry.value.decode("utf-8") if entry.value else None

@@ -9,7 +9,7 @@ a new entry is created, a changed one updated (Update*: the same members without
 tags), a removed one deleted. Inputs before the models that read them, deletions in reverse."""
 import json
 import sys
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..engine import Engine
 from ..errors import ClientError
@@ -74,18 +74,23 @@ def reconcile(engine: Engine, entries: Entries, applied: Dict[str, int], label: 
     return now
 
 
-async def read_all(bucket: Any) -> Entries:
-    """Every entry of the model bucket: key -> (revision, value)."""
-    from nats.js.errors import KeyNotFoundError, NoKeysError
+async def read_all(bucket: Any, previous: Optional[Entries] = None) -> Entries:
+    """Every entry of the model bucket: key -> (revision, value).
+
+    A key of `previous` the listing lacks is read on its own before it counts as deleted: a
+    listing can come back short (a slow server answers a watcher late), and a model taken for
+    deleted would be deleted from every engine, with its detectors."""
+    from nats.js.errors import NoKeysError, NotFoundError
     try:
-        keys: List[str] = await bucket.keys()
+        keys: List[str] = list(await bucket.keys())
     except NoKeysError:
-        return {}
+        keys = []
+    keys += [key for key in (previous or {}) if key not in keys]
     entries: Entries = {}
     for key in keys:
         try:
             entry = await bucket.get(key)
-        except KeyNotFoundError:  # deleted between the listing and the read
+        except NotFoundError:  # deleted (KeyDeletedError, KeyNotFoundError: both are NotFoundError)
             continue
         if entry.value:
             entries[key] = (entry.revision, entry.value)

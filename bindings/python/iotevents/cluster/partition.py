@@ -122,9 +122,10 @@ class Partition:
         self.reconcile(model_entries)
         try:
             batch = await self.subscription.fetch(batch=BATCH, timeout=0.25)
-        except nats.errors.TimeoutError:
+        except (nats.errors.TimeoutError, asyncio.TimeoutError):
             batch = []
         applied = 0
+        reset = False
         for message in batch:
             metadata = message.metadata
             if metadata.sequence.consumer != self.expected_delivery:
@@ -132,6 +133,7 @@ class Partition:
                 # could apply a later message before an earlier one. Start over after the last
                 # applied sequence; what this batch held comes again, in order.
                 await self.subscribe()
+                reset = True
                 break
             self.expected_delivery += 1
             sequence = metadata.sequence.stream
@@ -156,18 +158,32 @@ class Partition:
             applied += 1
         if applied:
             await self.publish_actions()
-            await batch[-1].ack()
             self.applied += applied
             self.mark_dirty(applied)
+        if batch and not reset:
+            # After the actions are stored: acknowledges the batch, repeats included.
+            await batch[-1].ack()
         elif not batch:
             await self.wall_tick()
         await self.snapshot_if_due()
 
     async def wall_tick(self) -> None:
         """Between messages, timers still fire: the clock moves to the wall clock minus
-        tick_lag_millis (a message stored before that instant has been delivered by then)."""
+        tick_lag_millis (a message stored before that instant has been delivered by then).
+
+        Only when an expiry is due by then, and only once the consumer says nothing is pending:
+        an empty fetch alone does not prove it (a leader election, a slow server), and a clock
+        moved past messages still to come would run them later than their stream time -- a
+        state the log does not reproduce."""
         target = int(time.time() * 1000) - self.settings.tick_lag_millis
-        if target <= self.clock:
+        deadline = self.engine.next_deadline()
+        if target <= self.clock or deadline is None or deadline > target:
+            return
+        try:
+            info = await asyncio.wait_for(self.subscription.consumer_info(), 1.0)
+        except Exception:  # no answer now (a leader election): the next idle step asks again
+            return
+        if info.num_pending or info.num_ack_pending:
             return
         fired = self.engine.tick(target)
         self.clock = target
@@ -230,12 +246,14 @@ class Partition:
 
     # -- handing over ---------------------------------------------------------------------------
 
-    async def stop(self, snapshot: bool) -> None:
+    async def stop(self, snapshot: bool) -> bool:
         """Stops reading; with `snapshot`, writes a last snapshot first, so the next owner
-        replays nothing (a rebalance applies no message twice)."""
+        replays nothing (a rebalance applies no message twice). Returns whether the state is
+        all in the object store (False: the next owner replays from an older snapshot)."""
+        written = False
         try:
             if snapshot:
-                await self.snapshot()
+                written = await self.snapshot()
         finally:
             if self.queries is not None:
                 try:
@@ -251,6 +269,7 @@ class Partition:
             if self.engine is not None:
                 self.engine.close()
                 self.engine = None
+        return written
 
 
 Entries = models.Entries

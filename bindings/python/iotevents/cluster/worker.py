@@ -65,8 +65,9 @@ class Worker:
 
     async def beat(self) -> None:
         settings = self.settings
+        await self.renew_all()
         await leases.announce(self.workers, settings.worker_id)
-        entries = await models.read_all(self.model_bucket)
+        entries = await models.read_all(self.model_bucket, self.model_entries)
         if entries != self.model_entries:
             self.model_entries = entries
         alive = await leases.live_workers(self.workers)
@@ -74,12 +75,6 @@ class Worker:
             desired = leases.assignment(number, alive)
             owned = self.owned.get(number)
             if owned is not None:
-                revision = await leases.renew(self.leases, number, settings.worker_id, owned.revision)
-                if revision is None:
-                    self.log("lost the lease of partition %d" % number)
-                    await self.hand_over(number, snapshot=False)
-                    continue
-                owned.revision, owned.renewed = revision, time.monotonic()
                 if desired != settings.worker_id:
                     self.log("hands partition %d over to %s" % (number, desired))
                     await self.hand_over(number, snapshot=True)
@@ -87,6 +82,23 @@ class Worker:
                 revision = await leases.acquire(self.leases, number, settings.worker_id)
                 if revision is not None:
                     await self.take_over(number, revision)
+
+    async def renew_all(self) -> None:
+        """Renews every held lease at once; a partition whose lease is lost stops, unsnapshotted."""
+        numbers = list(self.owned)
+        results = await asyncio.gather(*[leases.renew(self.leases, n, self.settings.worker_id, self.owned[n].revision)
+                                         for n in numbers], return_exceptions=True)
+        for number, result in zip(numbers, results):
+            owned = self.owned.get(number)
+            if owned is None:
+                continue
+            if isinstance(result, BaseException):
+                self.log("renewing the lease of partition %d: %r" % (number, result))
+            elif result is None:
+                self.log("lost the lease of partition %d" % number)
+                await self.hand_over(number, snapshot=False)
+            else:
+                owned.revision, owned.renewed = result, time.monotonic()
 
     async def take_over(self, number: int, revision: int) -> None:
         started = time.monotonic()
@@ -137,14 +149,29 @@ class Worker:
         owned.running = False
         if owned.task is not None:
             await owned.task
+        if snapshot:
+            # Renewed just before the last snapshot, so that it is written under a lease this
+            # worker certainly holds (a slow heartbeat must not leave the last state unwritten).
+            try:
+                revision = await leases.renew(self.leases, number, self.settings.worker_id, owned.revision)
+            except Exception as error:
+                self.log("partition %d: renewing before the last snapshot: %r" % (number, error))
+                revision = None
+            if revision is None:
+                snapshot = False
+            else:
+                owned.revision, owned.renewed = revision, time.monotonic()
         try:
-            await owned.partition.stop(snapshot=snapshot)
+            written = await owned.partition.stop(snapshot=snapshot)
         except Exception as error:
             self.log("partition %d: last snapshot failed: %r" % (number, error))
-            snapshot = False
-        if snapshot:
+            written = False
+        if written:
             await leases.release(self.leases, number, owned.revision)
             self.log("handed partition %d over at sequence %d" % (number, owned.partition.sequence))
+        elif snapshot:
+            self.log("partition %d stopped without its last snapshot: its next owner replays after sequence %d"
+                     % (number, owned.partition.snapshot_sequence))
 
     async def shutdown(self) -> None:
         for number in list(self.owned):
