@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
+from . import names
 from ..engine import Engine
 from ..errors import ClientError
 
@@ -80,11 +81,8 @@ async def read_all(bucket: Any, previous: Optional[Entries] = None) -> Entries:
     A key of `previous` the listing lacks is read on its own before it counts as deleted: a
     listing can come back short (a slow server answers a watcher late), and a model taken for
     deleted would be deleted from every engine, with its detectors."""
-    from nats.js.errors import NoKeysError, NotFoundError
-    try:
-        keys: List[str] = list(await bucket.keys())
-    except NoKeysError:
-        keys = []
+    from nats.js.errors import NotFoundError
+    keys = await _listed_keys(bucket)
     keys += [key for key in (previous or {}) if key not in keys]
     entries: Entries = {}
     for key in keys:
@@ -95,6 +93,16 @@ async def read_all(bucket: Any, previous: Optional[Entries] = None) -> Entries:
         if entry.value:
             entries[key] = (entry.revision, entry.value)
     return entries
+
+
+async def _listed_keys(bucket: Any) -> List[str]:
+    """The bucket's keys from its stream's per-subject counts (one request the server answers
+    whole), not from a key watcher, which can stop early and list too few."""
+    stream = "KV_" + names.MODEL_BUCKET
+    prefix = "$KV.%s." % names.MODEL_BUCKET
+    info = await bucket._js.stream_info(stream, subjects_filter=prefix + ">")
+    subjects = info.state.subjects or {}
+    return sorted(subject[len(prefix):] for subject in subjects)
 
 
 async def put(bucket: Any, request: Dict[str, Any]) -> str:
