@@ -58,6 +58,18 @@ METER["detectorModelDefinition"]["states"][0]["onEnter"]["events"].insert(0, {
         {"setVariable": {"variableName": "count", "value": "0"}}, {"setVariable": {"variableName": "sum", "value": "0"}}]})
 
 
+# An alarm per key on high readings (acknowledge flow on): the operator calls over the cluster.
+HIGH = {
+    "alarmModelName": "high", "key": "id", "roleArn": "arn:aws:iam::123456789012:role/r", "severity": 2,
+    "alarmRule": {"simpleRule": {"inputProperty": "$input.Reading.value", "comparisonOperator": "GREATER",
+                                 "threshold": "97"}},
+    "alarmEventActions": {"alarmActions": [{"sns": {"targetArn": "arn:aws:sns:us-east-1:123456789012:high"}}]},
+    "alarmCapabilities": {"acknowledgeFlow": {"enabled": True},
+                          "initializationConfiguration": {"disabledOnInitialization": False}},
+}
+MODELS = [("CreateInput", READING), ("CreateDetectorModel", METER), ("CreateAlarmModel", HIGH)]
+
+
 def python():
     return sys.executable
 
@@ -94,8 +106,8 @@ class Run:
         self.js = self.nc.jetstream(timeout=10)
         settings = Settings(servers=self.nats.urls, partitions=PARTITIONS)
         _, _, bucket, self.store = await setup.ensure_when_ready(self.js, settings)
-        await models.put(bucket, READING)
-        await models.put(bucket, METER)
+        for _, request in MODELS:
+            await models.put(bucket, request)
 
     async def publish(self, keys, messages, rate, events=()):
         """Publishes `messages` readings over `keys` keys at about `rate` per second, each with a
@@ -170,18 +182,21 @@ class Run:
         self.nats.stop_all()
 
 
-def describe_all(engine):
-    """DescribeDetector of every detector of the model, by key."""
+def describe_all(engine, kind="detector"):
+    """DescribeDetector (or DescribeAlarm) of every detector of meter (alarm of high), by key."""
+    list_operation, describe, model, member = {
+        "detector": ("ListDetectors", "DescribeDetector", {"detectorModelName": "meter"}, "detectorSummaries"),
+        "alarm": ("ListAlarms", "DescribeAlarm", {"alarmModelName": "high"}, "alarmSummaries")}[kind]
     out = {}
     token = None
     while True:
-        request = {"detectorModelName": "meter", "maxResults": 250}
+        request = dict(model, maxResults=250)
         if token:
             request["nextToken"] = token
-        page = engine.call("ListDetectors", request)
-        for summary in page["detectorSummaries"]:
+        page = engine.call(list_operation, request)
+        for summary in page[member]:
             key = summary["keyValue"]
-            out[key] = engine.call("DescribeDetector", {"detectorModelName": "meter", "keyValue": key})["detector"]
+            out[key] = engine.call(describe, dict(model, keyValue=key))[kind]
         token = page.get("nextToken")
         if not token:
             return out
@@ -213,6 +228,16 @@ async def queries(run, keys):
     described = await data.call("DescribeDetector", {"detectorModelName": "meter", "keyValue": "k1"})
     assert described["detector"]["state"]["stateName"] == "Quiet", described
     assert {v["name"]: v["value"] for v in described["detector"]["state"]["variables"]}["count"] == "1000", described
+    alarms = await data.call("ListAlarms", {"alarmModelName": "high"})
+    active = [a["keyValue"] for a in alarms["alarmSummaries"] if a["stateName"] == "ACTIVE"]
+    assert active, "no ACTIVE alarm to acknowledge: %s" % alarms["alarmSummaries"][:3]
+    acknowledged = await data.call("BatchAcknowledgeAlarm", {"acknowledgeActionRequests": [
+        {"requestId": "ack-%d" % i, "alarmModelName": "high", "keyValue": key, "note": "seen"}
+        for i, key in enumerate(active[:3])]})
+    assert acknowledged == {}, acknowledged
+    for key in active[:3]:
+        alarm = await data.call("DescribeAlarm", {"alarmModelName": "high", "keyValue": key})
+        assert alarm["alarm"]["alarmState"]["stateName"] == "ACKNOWLEDGED", alarm
     try:
         await data.call("DescribeDetector", {"detectorModelName": "meter", "keyValue": "nobody"})
         raise AssertionError("DescribeDetector of an unknown key answered")
@@ -235,8 +260,9 @@ async def queries(run, keys):
             break
     assert pages == (len(listed) + 96) // 97, "%d pages for %d detectors" % (pages, len(listed))
     await serve_cluster(run)
-    print("  queries: BatchUpdateDetector through the stream, DescribeDetector, ListDetectors of %d detectors "
-          "in %d pages over %d partitions" % (len(listed), pages, PARTITIONS), flush=True)
+    print("  queries: BatchUpdateDetector and BatchAcknowledgeAlarm (%d alarms) through the stream, DescribeDetector, "
+          "DescribeAlarm, ListAlarms, ListDetectors of %d detectors in %d pages over %d partitions"
+          % (len(active[:3]), len(listed), pages, PARTITIONS), flush=True)
     return listed
 
 
@@ -284,8 +310,8 @@ async def check(run, with_states=False):
     messages = await run.stream_messages(names.INPUT_STREAM, names.PARTITION_PREFIX + ".>")
     config = dict(ENGINE, clock="manual", startTimeMillis=0)
     reference = feed.open_engine(config)
-    for request in (READING, METER):
-        reference.call("CreateInput" if "inputDefinition" in request else "CreateDetectorModel", request)
+    for operation, request in MODELS:
+        reference.call(operation, request)
     expected = []
     reference.on_action(expected.append)
     for sequence, subject, data, millis, _ in messages:
@@ -308,6 +334,7 @@ async def check(run, with_states=False):
     reference.tick(end)
     late = []
     states = {}
+    alarms = {}
     for p, stored in partitions.items():
         engine = feed.open_engine(config, snapshot=stored.engine)
         engine.on_action(late.append)
@@ -317,6 +344,8 @@ async def check(run, with_states=False):
         for key, detector in describe_all(engine).items():
             assert key not in states, "key %s is in two partitions" % key
             states[key] = detector
+        for key, alarm in describe_all(engine, "alarm").items():
+            alarms[key] = alarm
         engine.close()
     want = describe_all(reference)
     assert set(states) == set(want), "detectors: %d in the partitions, %d in the reference run" % (len(states), len(want))
@@ -324,6 +353,10 @@ async def check(run, with_states=False):
     assert not different, "%d detectors differ from the single-engine run, e.g. %s:\n  cluster:   %s\n  reference: %s" % (
         len(different), different[0], json.dumps(states[different[0]], sort_keys=True),
         json.dumps(want[different[0]], sort_keys=True))
+    want_alarms = describe_all(reference, "alarm")
+    different = [k for k in want_alarms if alarms.get(k) != want_alarms[k]]
+    assert set(alarms) == set(want_alarms) and not different, "alarms: %d in the partitions, %d in the reference, " \
+        "%d differ, e.g. %s" % (len(alarms), len(want_alarms), len(different), different[:1])
     published = await run.stream_messages(names.ACTION_STREAM, names.ACTION_PREFIX + ".>")
     got = collections.Counter(comparable(json.loads(m[2])) for m in published)
     got.update(comparable(a) for a in late)
@@ -334,7 +367,7 @@ async def check(run, with_states=False):
     ids = collections.Counter(m[4].get("Nats-Msg-Id") for m in published)
     assert max(ids.values(), default=1) == 1, "a Nats-Msg-Id appears twice in the action stream"
     reference.close()
-    figures = {"messages": len(messages), "detectors": len(want), "actions": len(published),
+    figures = {"messages": len(messages), "detectors": len(want), "alarms": len(want_alarms), "actions": len(published),
                "actions fired at the end": len(late), "partitions": len(partitions)}
     return (figures, states) if with_states else figures
 
