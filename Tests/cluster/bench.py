@@ -31,6 +31,7 @@ async def throughput(keys, messages, count):
         await run.wait_caught_up(900)
         elapsed = time.monotonic() - started
         await run.nc.close()
+        run.passed = True
         return elapsed
     finally:
         run.stop()
@@ -63,6 +64,7 @@ async def takeover(keys):
         line = scenarios.took_over(worker, 0)[0]
         seconds = float(line.split(" in ")[1].split()[0])
         await run.nc.close()
+        run.passed = True
         return detectors, len(text), seconds
     finally:
         run.stop()

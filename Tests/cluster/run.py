@@ -17,6 +17,7 @@ import collections
 import json
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -87,6 +88,7 @@ class Run:
         self.count = 0
         self.label = label
         self.initial_workers = workers
+        self.passed = False
 
     def add_worker(self, extra=WORKER_OPTIONS):
         self.count += 1
@@ -177,9 +179,15 @@ class Run:
         return out
 
     def stop(self):
+        """Stops everything; the scratch directory (logs, JetStream stores) is kept only when the
+        scenario failed, for a look at what happened."""
         for worker in self.workers:
             worker.stop()
         self.nats.stop_all()
+        if self.passed:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            print("  kept for inspection: %s" % self.dir, flush=True)
 
 
 def describe_all(engine, kind="detector"):
@@ -316,6 +324,9 @@ async def check(run, with_states=False):
     reference.on_action(expected.append)
     for sequence, subject, data, millis, _ in messages:
         _, input_name, _ = names.parse_partition_subject(subject)
+        if input_name == feed.TICK_INPUT:
+            feed.apply_tick(reference, millis)
+            continue
         if input_name == feed.CALL_INPUT:
             reply = json.loads(feed.apply_call(reference, data, millis))
             assert reply["status"] == 0, reply
@@ -410,7 +421,7 @@ async def failover(keys, messages):
         await run.wait_caught_up(300)
         print("  published %d messages in %.1f s; all applied after %.1f s" % (
             messages, published, time.monotonic() - started), flush=True)
-        # Let the last timers fire by the wall clock (1 s timers, 2 s tick lag), then stop cleanly.
+        # Let the last timers fire (1 s timers, ticks every second), then stop cleanly.
         await asyncio.sleep(4)
         await run.wait_caught_up(60)
         for worker in run.workers:
@@ -419,6 +430,7 @@ async def failover(keys, messages):
         assert any("took partition" in line and "at sequence 0 " not in line
                    for w in run.workers[1:] for line in took_over(w)), "no partition was taken over from a snapshot"
         print("failover: %s" % figures)
+        run.passed = True
         await run.nc.close()
     finally:
         run.stop()
@@ -473,6 +485,7 @@ async def rebalance(keys, messages):
             sorted((k, listed.get(k), final.get(k)) for k in set(listed) | set(final) if listed.get(k) != final.get(k))[:5])
         figures["moved to the fourth worker"] = len(taken)
         print("rebalance: %s" % figures)
+        run.passed = True
         await run.nc.close()
     finally:
         run.stop()

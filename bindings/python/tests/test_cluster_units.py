@@ -19,7 +19,7 @@ METER = {"detectorModelName": "meter", "key": "id", "roleArn": "arn:aws:iam::123
 class SettingsTest(unittest.TestCase):
     def test_bad_values_name_the_member(self):
         for member, value in [("partitions", 0), ("replicas", "3"), ("lease_ttl", -1), ("snapshot_every_messages", 0),
-                              ("tick_lag_millis", -5), ("engine", {"clock": "system"}), ("worker_id", "a.b")]:
+                              ("tick_interval_millis", 5), ("engine", {"clock": "system"}), ("worker_id", "a.b")]:
             with self.subTest(member):
                 with self.assertRaises(ValueError) as caught:
                     Settings(servers=["nats://x"], **{member: value})
@@ -82,6 +82,16 @@ class FeedAndActionsTest(unittest.TestCase):
         self.assertIsNone(actions.outgoing(3, dict(first[0], error="not executed")))
         custom = {"type": "lambda", "payload": "x", "eventTime": 5}
         self.assertEqual(actions.message_id(1, custom, "t")[:10], "p1-sha256-")
+
+    def test_ticks_are_messages_of_the_log(self):
+        self.assertEqual(names.tick_subject(3), "iotevents.p.3._tick._")
+        self.assertEqual(names.parse_partition_subject(names.tick_subject(3)), (3, feed.TICK_INPUT, "_"))
+        with self.engine() as engine:
+            fired = []
+            engine.on_action(fired.append)
+            feed.apply(engine, "Reading", b'{"id":"k1"}', 1, 1000)
+            feed.apply_tick(engine, 5000)
+            self.assertIsNone(engine.next_deadline())
 
     def test_messages_and_calls(self):
         self.assertIn('"payload":{"id":"k"}', feed.batch_request("Reading", b'{"id":"k"}', "9"))

@@ -26,8 +26,8 @@ def add_parser(subparsers: Any) -> None:
     worker.add_argument("--snapshot-every-messages", type=int, default=5000)
     worker.add_argument("--snapshot-every-seconds", type=float, default=10.0)
     worker.add_argument("--lease-ttl", type=float, default=6.0, help="seconds a lease lives unrenewed (default 6)")
-    worker.add_argument("--tick-lag-millis", type=int, default=2000,
-                        help="how far behind the wall clock timers fire between messages (default 2000)")
+    worker.add_argument("--tick-interval-millis", type=int, default=1000,
+                        help="between messages, how often an idle partition with a due timer ticks (default 1000)")
     worker.set_defaults(run=_run_worker)
     setup = commands.add_parser("setup", help="create the streams and buckets (idempotent)")
     _common(setup)
@@ -79,7 +79,7 @@ def _run_worker(arguments: argparse.Namespace) -> int:
         settings = _settings(arguments, worker_id=with_suffix(arguments.name), engine=engine,
                              snapshot_every_messages=arguments.snapshot_every_messages,
                              snapshot_every_seconds=arguments.snapshot_every_seconds,
-                             lease_ttl=arguments.lease_ttl, tick_lag_millis=arguments.tick_lag_millis)
+                             lease_ttl=arguments.lease_ttl, tick_interval_millis=arguments.tick_interval_millis)
     except ValueError as error:
         print("iotevents cluster worker: %s" % error, file=sys.stderr)
         return 2

@@ -3,9 +3,10 @@ single-engine reference run too, so that they cannot differ.
 
 The engine's clock is manual and follows the stream: before a message runs, the clock moves to
 the time the stream stored it (which fires, in due order, every expiry due by then), and the
-message runs at that instant. Replaying the same messages from the same snapshot therefore gives
-the same state and the same actions, whatever wall-clock ticks happened in between (a tick only
-fires earlier what the next message would have fired)."""
+message runs at that instant. Timers that fall due between messages fire at ticks, which are
+messages too (TICK_INPUT, published by the partition's owner into its own subject): the clock
+moves only at the stream's times, in the stream's order, so replaying the same log from the same
+snapshot gives the same state and the same actions."""
 import base64
 import json
 from typing import Any, Dict, List, Optional
@@ -60,6 +61,20 @@ def apply(engine: Engine, input_name: str, payload: bytes, sequence: int, millis
                  "errorMessage": document.get("message", "")}]
     entries: List[Dict[str, Any]] = document.get("BatchPutMessageErrorEntries", [])
     return entries
+
+
+#: A tick: the partition's owner publishes one when an expiry is due and no message came.
+TICK_INPUT = "_tick"
+
+
+def apply_tick(engine: Engine, millis: int) -> None:
+    """Moves the clock to the tick's stream time, firing what is due by then."""
+    engine.tick(millis)
+    # The tick runs at most maxEvaluationsPerCall evaluations: fire the rest at the same time.
+    while True:
+        deadline = engine.next_deadline()
+        if deadline is None or deadline > millis or engine.tick(millis) == 0:
+            break
 
 
 #: Data API calls that change state travel through the stream like messages, as the input

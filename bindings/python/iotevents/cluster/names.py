@@ -56,5 +56,11 @@ def snapshot_object(partition: int) -> str:
     return "partition-%d" % partition
 
 
+def tick_subject(partition: int) -> str:
+    """Where a partition's owner publishes its ticks: straight into its partition subject (the
+    input stream holds iotevents.p.>), so they are ordered with the messages."""
+    return "%s.%d._tick._" % (PARTITION_PREFIX, partition)
+
+
 def rpc_subject(partition: int) -> str:
     return "%s.%d" % (RPC_PREFIX, partition)

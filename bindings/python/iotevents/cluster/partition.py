@@ -43,6 +43,7 @@ class Partition:
         self.dirty_since: Optional[float] = None
         self.snapshot_sequence = 0
         self.expected_delivery = 1
+        self.last_tick = 0.0
         self.applied = 0
         self.failed_actions = 0
         self.restored_detectors = 0
@@ -141,9 +142,11 @@ class Partition:
                 continue
             partition, input_name, _key = names.parse_partition_subject(message.subject)
             millis = feed.stream_millis(message.reply)
-            if input_name == feed.CALL_INPUT:
+            errors: List[Dict[str, Any]] = []
+            if input_name == feed.TICK_INPUT:
+                feed.apply_tick(self.engine, millis)
+            elif input_name == feed.CALL_INPUT:
                 reply = feed.apply_call(self.engine, message.data, millis)
-                errors = []
                 # The caller waits for this; a replay answers again, to nobody (core NATS).
                 reply_to = (message.headers or {}).get(names.REPLY_HEADER)
                 if reply_to:
@@ -168,28 +171,23 @@ class Partition:
         await self.snapshot_if_due()
 
     async def wall_tick(self) -> None:
-        """Between messages, timers still fire: the clock moves to the wall clock minus
-        tick_lag_millis (a message stored before that instant has been delivered by then).
-
-        Only when an expiry is due by then, and only once the consumer says nothing is pending:
-        an empty fetch alone does not prove it (a leader election, a slow server), and a clock
-        moved past messages still to come would run them later than their stream time -- a
-        state the log does not reproduce."""
-        target = int(time.time() * 1000) - self.settings.tick_lag_millis
+        """Between messages, timers still fire: when an expiry is due by the wall clock, the owner
+        publishes a tick into the partition's subject (at most every tick_interval_millis). The
+        clock moves when the tick comes back from the stream, at the time the stream stamped it:
+        a clock moved by the wall clock itself could pass a message stamped earlier that the
+        consumer had not seen yet (a replica behind, a leader election), and a replay of the
+        log would then not give the same state."""
+        now = time.monotonic()
         deadline = self.engine.next_deadline()
-        if target <= self.clock or deadline is None or deadline > target:
+        if deadline is None or deadline > int(time.time() * 1000):
             return
+        if now - self.last_tick < self.settings.tick_interval_millis / 1000:
+            return
+        self.last_tick = now
         try:
-            info = await asyncio.wait_for(self.subscription.consumer_info(), 1.0)
-        except Exception:  # no answer now (a leader election): the next idle step asks again
-            return
-        if info.num_pending or info.num_ack_pending:
-            return
-        fired = self.engine.tick(target)
-        self.clock = target
-        if fired:
-            await self.publish_actions()
-            self.mark_dirty(0)
+            await self.js.publish(names.tick_subject(self.number), b"", stream=names.INPUT_STREAM, timeout=2)
+        except Exception:  # not stored now: the next idle step tries again
+            self.last_tick = 0.0
 
     async def publish_actions(self) -> None:
         """Publishes the pending actions and waits until the stream has stored every one (retried

@@ -21,9 +21,10 @@ class Settings:
     snapshot_every_messages: int = 5000
     #: ... or this many seconds after the first unsnapshotted change.
     snapshot_every_seconds: float = 10.0
-    #: The engine's clock is ticked between messages to the wall clock minus this many ms, so a
-    #: message the server stamped earlier but delivered late still finds the clock before it.
-    tick_lag_millis: int = 2000
+    #: Between messages, a partition whose next expiry is due publishes a tick into its own
+    #: partition subject at most this often (ms): the clock moves when the stream delivers it,
+    #: at the time the stream stamped it, so ticks are part of the log (feed.TICK_INPUT).
+    tick_interval_millis: int = 1000
     #: Seconds the action stream remembers Nats-Msg-Id values (its de-duplication window).
     dedup_window: float = 120.0
     #: The iotevents_open configuration of every partition's engine (its clock is always
@@ -39,8 +40,9 @@ class Settings:
         _positive_number("lease_ttl", self.lease_ttl)
         _positive_number("snapshot_every_seconds", self.snapshot_every_seconds)
         _positive_number("dedup_window", self.dedup_window)
-        if not isinstance(self.tick_lag_millis, int) or self.tick_lag_millis < 0:
-            raise ValueError("tick_lag_millis: an integer >= 0, not %r" % (self.tick_lag_millis,))
+        if not isinstance(self.tick_interval_millis, int) or isinstance(self.tick_interval_millis, bool) \
+                or self.tick_interval_millis < 10:
+            raise ValueError("tick_interval_millis: an integer >= 10, not %r" % (self.tick_interval_millis,))
         if not isinstance(self.engine, dict):
             raise ValueError("engine: a JSON object (the iotevents_open configuration), not %r" % (self.engine,))
         if "clock" in self.engine or "stateDirectory" in self.engine or "timerThread" in self.engine:
