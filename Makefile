@@ -67,9 +67,10 @@ include mk/python.mk      # python-test, the wheel, check-python-install
 include mk/bench.mk       # make bench
 include mk/fuzz.mk        # libFuzzer targets, regressions
 include mk/mqttd.mk       # the MQTT gateway daemon: check-mqttd, bench-mqttd, install-mqttd
+include mk/cluster.mk     # iotevents cluster on NATS JetStream: check-cluster, bench-cluster
 include Tests/hardening/hardening.mk   # check-bad-inputs, check-hostile-hosts
 
-test: deps-test check-generated swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-mqttd check-fuzz-regressions test-cross-all check-release check-phony
+test: deps-test check-generated swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-mqttd check-cluster check-fuzz-regressions test-cross-all check-release check-phony
 	@echo "make test: all suites passed"
 
 # The first users' target (64-bit ARM gateways) alone, cross-built and tested under qemu (about

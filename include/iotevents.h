@@ -415,6 +415,47 @@ IOTEVENTS_API int64_t iotevents_tick(iotevents_engine *engine, int64_t now_milli
 IOTEVENTS_API int64_t iotevents_next_deadline(iotevents_engine *engine);
 
 /* ---------------------------------------------------------------------------------------------
+ * Snapshots: the whole state as text, for a host that keeps state elsewhere (an object store,
+ * a replicated log with periodic snapshots); stateDirectory is the built-in alternative.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Writes a consistent snapshot of the engine's whole state to *snapshot_out: one line of
+ * base64 text (no NUL inside, no whitespace). Taken under the engine's lock, so it is the state
+ * between two calls, never half of one. It holds what a stateDirectory's snapshot holds:
+ * inputs, every version of every model, detectors (state, variables, timers with their due
+ * times, retained input values), alarms (state, snoozes), the messageId de-duplication window,
+ * tags, logging options, the clock's last reading and the counters that make actionExecutionId
+ * and loop-back message ids, so a restored engine given the same later calls and ticks answers
+ * and acts (the same action documents, the same actionExecutionIds, timers due at the same
+ * instants) exactly as this one would have, and the detector model analyses still kept. Not
+ * included: the configuration (the restoring engine's applies), the action and log handlers,
+ * the timer thread, the counters of iotevents_counters (they count this engine's own work).
+ * Format: base64 of "IOTEVSTX", a format version (now 1), the body's length, a CRC-32C and the
+ * body; a library reads every version up to its own and refuses newer ones. The text is
+ * opaque: compare snapshots by the state they restore, not by their text.
+ * Returns IOTEVENTS_OK, or a positive status (IOTEVENTS_INVALID_REQUEST for a NULL engine,
+ * IOTEVENTS_INTERNAL_FAILURE out of memory). When snapshot_out is not NULL, *snapshot_out is
+ * always set: to the snapshot on success, to an error document on failure; the caller frees it
+ * with iotevents_free. Any thread; calls on the engine wait for it (it is O(state)). */
+IOTEVENTS_API int iotevents_snapshot(iotevents_engine *engine, char **snapshot_out);
+
+/* Replaces the engine's whole state with that of a snapshot iotevents_snapshot wrote (on this
+ * or another engine, this or an older library version). The snapshot's models are compiled again
+ * under this engine's configuration (its limits): a model they refuse fails the restore, named.
+ * The clock takes the snapshot's last reading (a manual clock moves, backwards too, to it; the
+ * system clock reads max(wall clock, that reading)); due expiries fire at the next tick or call.
+ * Not on an engine with a stateDirectory (IOTEVENTS_INVALID_REQUEST: its directory would no
+ * longer hold its state); open such an engine from its directory instead.
+ * Errors, all IOTEVENTS_INVALID_REQUEST with a message saying what is wrong, and the engine's
+ * state untouched: a NULL engine or snapshot, text that is not base64, a snapshot cut short or
+ * damaged (header, length or checksum), a newer format version, a value out of range, a model
+ * this configuration refuses. No input crashes the host. error_json: when not NULL, set to NULL
+ * on success and to an error document on failure (free it with iotevents_free).
+ * Any thread: the state is replaced at once between two calls (decoding runs before the lock).
+ * Actions are not re-run: the handler sees only what later calls and ticks cause. */
+IOTEVENTS_API int iotevents_restore(iotevents_engine *engine, const char *snapshot, char **error_json);
+
+/* ---------------------------------------------------------------------------------------------
  * Actions
  * ------------------------------------------------------------------------------------------- */
 

@@ -13,6 +13,7 @@ bench: $(OUT)/bench-control-plane $(LIB_small) | deps-test
 	@$(MAKE) --no-print-directory bench-python
 	@$(MAKE) --no-print-directory bench-lua
 	@$(MAKE) --no-print-directory bench-mqttd
+	@$(MAKE) --no-print-directory bench-cluster
 	@$(MAKE) --no-print-directory bench-analysis
 	@$(MAKE) --no-print-directory bench-report
 

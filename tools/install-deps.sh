@@ -34,9 +34,10 @@ case $mode in
   build) apt_install gcc make python3 binutils libmosquitto-dev ;;
   # the C tests (json-c host, pkg-config, valgrind), the HTTP tests (curl), the shim's musl check,
   # the MQTT daemon's tests (a real broker, its clients, openssl for the test's own CA,
-  # systemd-analyze for its unit)
+  # systemd-analyze for its unit); nats-server: the cluster tests (iotevents cluster: a
+  # three-node JetStream cluster on loopback)
   test) apt_install gcc make python3 binutils libjson-c-dev pkg-config valgrind curl musl-tools python3-pip python3-venv \
-      mosquitto mosquitto-clients openssl systemd ;;
+      mosquitto mosquitto-clients openssl systemd nats-server ;;
   jansson-system) apt_install libjansson-dev ;;
   lua)
     apt_install lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev \

@@ -180,6 +180,12 @@ final class EngineHandle {
         return result.status
     }
 
+    /// Sets `out` (when not NULL) to the error document of `error`; returns its status.
+    static func fail(_ error: ServiceError, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        if let out { out.pointee = Service.errorText(error) }
+        return error.kind.rawValue
+    }
+
     /// Hands each action's document to the host's handler, in order, on this thread. The engine
     /// lock is not held, so a handler may call back into the engine; the handler is read once
     /// per action, so replacing it takes effect for the next one, and a document is written only

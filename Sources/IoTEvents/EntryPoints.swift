@@ -132,3 +132,37 @@ public func iotevents_strerror(_ status: Int32) -> UnsafePointer<CChar> {
     }
     return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
 }
+
+@_cdecl("iotevents_snapshot")
+public func iotevents_snapshot(
+    _ engine: OpaquePointer?, _ snapshotOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    guard let handle = EngineHandle.from(engine) else {
+        return EngineHandle.fail(.invalidRequest("The engine is NULL"), snapshotOut)
+    }
+    let text = handle.service.snapshotText()
+    guard let copy = text.withCString({ strdup($0) }) else {
+        return EngineHandle.fail(ServiceError(.internalFailure, "Out of memory writing the snapshot"), snapshotOut)
+    }
+    if let snapshotOut { snapshotOut.pointee = copy } else { free(copy) }
+    return 0
+}
+
+@_cdecl("iotevents_restore")
+public func iotevents_restore(
+    _ engine: OpaquePointer?, _ snapshot: UnsafePointer<CChar>?,
+    _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    errorOut?.pointee = nil
+    guard let handle = EngineHandle.from(engine) else {
+        return EngineHandle.fail(.invalidRequest("The engine is NULL"), errorOut)
+    }
+    do throws(ServiceError) {
+        try handle.service.restore(snapshot)
+    } catch {
+        return EngineHandle.fail(error, errorOut)
+    }
+    // The earliest deadline is now the snapshot's.
+    handle.notifyTimerThread()
+    return 0
+}

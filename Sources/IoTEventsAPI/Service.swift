@@ -24,8 +24,10 @@ package struct CallResult {
 /// Parsing and validation happen outside the lock; only the core call and the encoding of its
 /// result hold it, so threads sharing an engine contend only for the part that needs it.
 package final class Service {
-    let engine: Engine
-    package var configuration: EngineConfiguration { engine.configuration }
+    /// Read and replaced (`restore`) only under the lock.
+    private var engine: Engine
+    /// The engine's configuration, which a restore keeps: read without the lock.
+    package let configuration: EngineConfiguration
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     /// With `stateDirectory`: the directory, its lock and its write-ahead log.
@@ -80,6 +82,7 @@ package final class Service {
     private init(engine: Engine, mutex: UnsafeMutablePointer<pthread_mutex_t>, store: StateDirectory?, configurationText: String,
                  recovered: [UndeliveredActions]) {
         self.engine = engine
+        self.configuration = engine.configuration
         self.mutex = mutex
         self.store = store
         self.configurationText = configurationText
@@ -204,7 +207,7 @@ package final class Service {
     /// The request parsed and checked against the operation's service-model shape (no lock
     /// needed); also returns its length in bytes.
     private func parse(_ op: Operation, _ request: UnsafePointer<CChar>?) throws(ServiceError) -> (JSONDocument, Int) {
-        try Service.parse(op, request, limits: engine.limits)
+        try Service.parse(op, request, limits: configuration.limits)
     }
 
     static func parse(_ op: Operation, _ request: UnsafePointer<CChar>?, limits: Limits) throws(ServiceError) -> (JSONDocument, Int) {
@@ -219,6 +222,28 @@ package final class Service {
         let document = try JSONDocument.parse(request, length: length, maxDepth: limits.maxJsonDepth, what: "The request")
         try SchemaValidator.validate(document.root, shape: op.requestShape)
         return (document, length)
+    }
+
+    /// The whole state as snapshot text (`iotevents_snapshot`): taken under the lock, so it is
+    /// the state between two calls, never inside one.
+    package func snapshotText() -> String {
+        lock()
+        defer { unlock() }
+        return SnapshotText.encode(engine)
+    }
+
+    /// Replaces the whole state with that of a snapshot (`iotevents_restore`). The snapshot is
+    /// decoded into a new engine of this configuration first, so a snapshot refused changes
+    /// nothing. A durable engine refuses: its state directory would no longer hold its state.
+    package func restore(_ text: UnsafePointer<CChar>?) throws(ServiceError) {
+        if let store {
+            throw .invalidRequest("The snapshot cannot be restored into an engine with a stateDirectory (\(store.path)): restore into an in-memory engine")
+        }
+        guard let text else { throw .invalidRequest("The snapshot is NULL") }
+        let restored = try SnapshotText.decode(text, length: strlen(text), configuration: configuration)
+        lock()
+        defer { unlock() }
+        engine = restored
     }
 
     /// Moves the clock to `nowMillis` (negative: the system clock's now; with the manual clock,

@@ -55,6 +55,10 @@ def _declare(lib):
     lib.iotevents_set_log_handler.restype = None
     lib.iotevents_counters.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
     lib.iotevents_counters.restype = ctypes.c_int
+    lib.iotevents_snapshot.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.iotevents_snapshot.restype = ctypes.c_int
+    lib.iotevents_restore.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.iotevents_restore.restype = ctypes.c_int
     lib.iotevents_free.argtypes = [ctypes.c_void_p]
     lib.iotevents_free.restype = None
     lib.iotevents_version_string.argtypes = []

@@ -6,6 +6,7 @@
     iotevents replay --state-directory DIR MESSAGES [--format text|json] [--expect FILE]
     iotevents timeline TRANSCRIPT -o out.svg|out.png
     iotevents analyze MODEL.json [--input INPUT.json ...] [--state-directory DIR]
+    iotevents cluster worker|setup|put-model|server-config --servers nats://... (docs/cluster.md)
     iotevents describe-detector --detector-model-name X --key-value K --state-directory DIR
                           (every operation of iotevents and iotevents-data, as the AWS CLI has it)
 
@@ -50,6 +51,10 @@ def _add_serve(subparsers):
                         help="accept requests signed (SigV4) with this key pair; repeatable. Without any, "
                              "signatures are not checked")
     parser.add_argument("--verbose", action="store_true", help="log every request to standard error")
+    parser.add_argument("--cluster", metavar="NATS_URLS",
+                        help="answer the data API of an iotevents cluster (comma-separated NATS URLs) instead of an "
+                             "engine of its own (docs/cluster.md; needs nats-py)")
+    parser.add_argument("--partitions", type=int, default=16, help="with --cluster: the cluster's partitions (default 16)")
     parser.set_defaults(run=_run_serve)
 
 
@@ -65,8 +70,17 @@ def _run_serve(arguments):
     if arguments.account_id:
         config["account_id"] = arguments.account_id
     from .errors import ClientError
+    cluster = None
+    if arguments.cluster:
+        if arguments.state_directory:
+            print("iotevents serve: --cluster and --state-directory exclude each other (the cluster keeps its state "
+                  "in JetStream)", file=sys.stderr)
+            return 2
+        cluster = {"servers": [s.strip() for s in arguments.cluster.split(",") if s.strip()],
+                   "partitions": arguments.partitions}
     try:
-        return serve(config, arguments.host, arguments.port, dict(arguments.credentials), verbose=arguments.verbose)
+        return serve(config, arguments.host, arguments.port, dict(arguments.credentials), verbose=arguments.verbose,
+                     cluster=cluster)
     except ClientError as error:  # the engine refused the configuration (a state directory, ...)
         print("iotevents serve: %s" % error, file=sys.stderr)
         return 1
@@ -269,6 +283,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     _add_replay(subparsers)
     _add_timeline(subparsers)
     _add_analyze(subparsers)
+    from .cluster import cli as cluster_cli
+    cluster_cli.add_parser(subparsers)
     for command, (operation, model) in sorted(commands.items()):
         awscli.add_parser(subparsers, command, operation, model)
     arguments = parser.parse_args(words)

@@ -21,12 +21,12 @@ class Engine:
     ("always" or "groupCommit"), group_commit_millis, snapshot_log_bytes, input_projection,
     alarm_notifications, alarm_rejected_actions, region, account_id, limits (a dict with the
     library's own key names). The library checks the values. `library` is an explicit path to
-    libiotevents.so.
+    libiotevents.so. `snapshot`: text from Engine.snapshot(), the state the engine starts with.
     """
 
     _KEYS = {name: spec["key"] for name, spec in CONFIG_KEYS.items()}
 
-    def __init__(self, library: Optional[str] = None, **config: Any) -> None:
+    def __init__(self, library: Optional[str] = None, snapshot: Optional[str] = None, **config: Any) -> None:
         self._lib = _library.load(library)
         document = {}
         for name, value in config.items():
@@ -43,6 +43,12 @@ class Engine:
         self._callback = None  # the CFUNCTYPE object must outlive its registration
         self._log_callback = None
         self._handler_lock = threading.Lock()
+        if snapshot is not None:
+            try:
+                self.restore(snapshot)
+            except BaseException:
+                self.close()
+                raise
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -89,6 +95,30 @@ class Engine:
         if status != 0:
             raise errors.from_document(document, operation)
         return document
+
+    # -- snapshots -------------------------------------------------------------------------------
+
+    def snapshot(self) -> str:
+        """The whole state as text (iotevents_snapshot): Engine(snapshot=text) or restore(text)
+        gives an engine that answers and acts as this one would from here on."""
+        out = ctypes.c_void_p()
+        status = self._lib.iotevents_snapshot(self._live(), ctypes.byref(out))
+        text = _library.take_string(self._lib, out.value)
+        if status != 0:
+            raise errors.from_document(json.loads(text) if text else {}, "Snapshot")
+        return text or ""
+
+    def restore(self, snapshot: str) -> None:
+        """Replaces the whole state with a snapshot's (iotevents_restore); a snapshot that is
+        not one, damaged or cut short raises InvalidRequestException and changes nothing."""
+        if not isinstance(snapshot, str):
+            raise TypeError("snapshot must be the str that Engine.snapshot() returned, not %s"
+                            % type(snapshot).__name__)
+        error = ctypes.c_void_p()
+        status = self._lib.iotevents_restore(self._live(), snapshot.encode("utf-8"), ctypes.byref(error))
+        text = _library.take_string(self._lib, error.value)
+        if status != 0:
+            raise errors.from_document(json.loads(text) if text else {}, "Restore")
 
     # -- time -----------------------------------------------------------------------------------
 

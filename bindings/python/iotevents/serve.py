@@ -356,11 +356,17 @@ def make_server(service: Service, host: str = "127.0.0.1", port: int = 0, verbos
 
 
 def serve(engine_config: Dict[str, Any], host: str, port: int, credentials: Dict[str, str],
-          verbose: bool = False, out=sys.stdout) -> int:
+          verbose: bool = False, out=sys.stdout, cluster: Optional[Dict[str, Any]] = None) -> int:
     """Runs the server until SIGTERM or SIGINT, then closes the engine after the calls in
-    flight: `iotevents serve`."""
-    from .engine import Engine
-    engine = Engine(**engine_config)
+    flight: `iotevents serve`. With `cluster` ({"servers": [...], "partitions": n}) it answers
+    the data API of an `iotevents cluster` instead of an engine of its own."""
+    engine: Any
+    if cluster is not None:
+        from .cluster.proxy import ClusterProxy
+        engine = ClusterProxy(cluster["servers"], cluster.get("partitions", 16))
+    else:
+        from .engine import Engine
+        engine = Engine(**engine_config)
     try:
         service = Service(engine, region=engine_config.get("region", "us-east-1"), credentials=credentials)
         server = make_server(service, host, port, verbose)

@@ -50,6 +50,7 @@ def _metadata(project):
             "Provides-Extra: serve\nRequires-Dist: botocore; extra == \"serve\"\n"
             "Provides-Extra: timeline\nRequires-Dist: matplotlib; extra == \"timeline\"\n"
             "Provides-Extra: import\nRequires-Dist: pyyaml; extra == \"import\"\n"
+            "Provides-Extra: cluster\nRequires-Dist: nats-py; extra == \"cluster\"\n"
             "Description-Content-Type: text/markdown\n\n" % project) + readme
 
 
