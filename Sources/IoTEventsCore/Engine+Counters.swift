@@ -7,8 +7,9 @@ package struct EngineCounters: Sendable {
     package var errorEntries: [Int] = Array(repeating: 0, count: 16)
     package var evaluations = 0
     package var transitions = 0
-    /// Actions run, by `ExternalActionKind` (in `allCases` order); alarm notifications apart.
-    package var actions: [Int] = Array(repeating: 0, count: ExternalActionKind.allCases.count)
+    /// Actions run, by `ExternalActionKind` (in `EngineCounters.kinds` order); alarm
+    /// notifications apart.
+    package var actions: [Int] = Array(repeating: 0, count: EngineCounters.kinds.count)
     package var alarmNotifications = 0
     package var failedActions = ActionFailureCounts()
     package var timersFired = 0
@@ -16,6 +17,15 @@ package struct EngineCounters: Sendable {
     package var logRecords: [Int] = [0, 0, 0]
 
     init() {}
+
+    /// `ExternalActionKind.allCases` once: a synthesized `allCases` builds a new array at each
+    /// use, and every action of every call is counted.
+    static let kinds = ExternalActionKind.allCases
+
+    static func index(of kind: ExternalActionKind) -> Int? {
+        for (i, k) in kinds.enumerated() where k == kind { return i }
+        return nil
+    }
 }
 
 extension Engine {
@@ -31,7 +41,7 @@ extension Engine {
         for action in output.actions where action.error == nil {
             if action.isAlarmNotification {
                 counters.alarmNotifications += 1
-            } else if let index = ExternalActionKind.allCases.firstIndex(of: action.kind) {
+            } else if let index = EngineCounters.index(of: action.kind) {
                 counters.actions[index] += 1
             }
         }
@@ -54,7 +64,7 @@ extension Engine {
         w.key("evaluations"); w.value(Int64(counters.evaluations))
         w.key("transitions"); w.value(Int64(counters.transitions))
         w.key("actions"); w.beginObject()
-        for (i, kind) in ExternalActionKind.allCases.enumerated() where counters.actions[i] > 0 {
+        for (i, kind) in EngineCounters.kinds.enumerated() where counters.actions[i] > 0 {
             w.key(kind.rawValue); w.value(Int64(counters.actions[i]))
         }
         if counters.alarmNotifications > 0 { w.key("alarmNotification"); w.value(Int64(counters.alarmNotifications)) }

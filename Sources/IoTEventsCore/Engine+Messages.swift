@@ -109,7 +109,8 @@ extension Engine {
             model: model, version: version, detector: detector, trigger: trigger, eventTime: eventTime,
             now: now, limits: limits, depth: depth, output: RunOutput(),
             nextGeneration: nextTimerGeneration, sequence: executionSequence, trace: trace)
-        if trace != nil { cycle.declaredAttributes = declaredAttributes(version) }
+        // Only `inputProjection: "declared"` hides attributes; otherwise every reference is visible.
+        if trace != nil, configuration.inputProjection == .declared { cycle.declaredAttributes = declaredAttributes(version) }
         swap(&cycle.output, &output)
         cycle.run(created: created)
         swap(&output, &cycle.output)

@@ -37,16 +37,12 @@ extension Engine {
         output.trace(document.finish())
     }
 
-    /// By input attribute slot of `version`, whether the input declares the attribute (for the
-    /// DEBUG explanation of an Undefined reference; all true when whole payloads are visible).
+    /// By input attribute slot of `version`, whether the input declares the attribute: with
+    /// `inputProjection: "declared"`, what explains an Undefined reference.
     func declaredAttributes(_ version: DetectorModelVersion) -> [Bool] {
         var declared: [Bool] = []
         for reference in version.compiled.symbols.inputAttributes {
-            guard configuration.inputProjection == .declared, let input = inputs[reference.inputName] else {
-                declared.append(true)
-                continue
-            }
-            declared.append(reference.isDeclared(by: input.attributes))
+            declared.append(inputs[reference.inputName].map { reference.isDeclared(by: $0.attributes) } ?? true)
         }
         return declared
     }

@@ -1,7 +1,6 @@
-/// PutLoggingOptions / DescribeLoggingOptions: the engine keeps the options exactly as given.
-///
-/// The engine does not write a log of its own; a host that wants detector debug logging reads
-/// these options back and applies them to its own logging.
+/// PutLoggingOptions / DescribeLoggingOptions: the engine keeps the options exactly as given
+/// (`roleArn` is kept, not used) and writes the log records they ask for to the host's log
+/// handler (`TracePolicy`, `include/iotevents.h` "Logging and counters").
 package struct LoggingOptions: Equatable, Sendable {
     package struct DetectorDebugOption: Equatable, Sendable {
         package var detectorModelName: String

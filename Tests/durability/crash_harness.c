@@ -234,18 +234,9 @@ int main(int argc, char **argv) {
     static char log[LOG_MAX];
     for (int run = 0; run < kills; run++) {
         int group_commit = run % 2;
-        int pipe_fds[2];
-        if (pipe(pipe_fds) != 0) fail("pipe", strerror(errno));
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(pipe_fds[0]);
-            rng ^= (uint64_t)run * 0x9E3779B97F4A7C15u;
-            child(models, dir, run, group_commit, m.now, pipe_fds[1]);
-        }
-        close(pipe_fds[1]);
+        int from_child;
+        pid_t pid = start_child(child, models, dir, run, group_commit, m.now, &from_child);
         /* The child has the directory (and, in the first run, the models) before the clock starts. */
-        char ready[6] = {0};
-        if (read(pipe_fds[0], ready, 6) != 6 || strncmp(ready, "READY\n", 6)) fail("child", "did not get ready");
         struct timespec pause = {0, (long)(1 + below(25)) * 1000000L};
         nanosleep(&pause, NULL);
         if (run % 10 == 5) { /* a second engine on the same directory is refused */
@@ -262,11 +253,11 @@ int main(int argc, char **argv) {
         if (!WIFSIGNALED(status)) fail("child", "ended by itself");
         size_t used = 0;
         for (;;) {
-            ssize_t n = read(pipe_fds[0], log + used, sizeof log - 1 - used);
+            ssize_t n = read(from_child, log + used, sizeof log - 1 - used);
             if (n <= 0) break;
             used += (size_t)n;
         }
-        close(pipe_fds[0]);
+        close(from_child);
         log[used] = '\0';
         /* Apply the acknowledged calls; keep the last announced one that was not acknowledged. */
         char *pending = NULL;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "iotevents.h"
@@ -49,6 +50,31 @@ static void say(int fd, const char *line) {
         line += w;
         n -= (size_t)w;
     }
+}
+
+/* The child of kill run `run`: what it does until killed, writing its lines to `fd`. */
+typedef void (*kill_child_fn)(const char *models, const char *dir, int run, int group_commit, int64_t now, int fd);
+
+/* Forks the child of run `run` (its random sequence its own, from the run's number) and waits for
+ * its "READY" line: it has the directory and is about to work. Returns its pid; *read_fd is the
+ * parent's end of the pipe. */
+static pid_t start_child(kill_child_fn child, const char *models, const char *dir, int run, int group_commit, int64_t now,
+                         int *read_fd) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) fail("pipe", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) fail("fork", strerror(errno));
+    if (pid == 0) {
+        close(pipe_fds[0]);
+        rng ^= (uint64_t)run * 0x9E3779B97F4A7C15u;
+        child(models, dir, run, group_commit, now, pipe_fds[1]);
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    char ready[6] = {0};
+    if (read(pipe_fds[0], ready, 6) != 6 || strncmp(ready, "READY\n", 6)) fail("child", "did not get ready");
+    *read_fd = pipe_fds[0];
+    return pid;
 }
 
 #endif

@@ -194,26 +194,17 @@ int main(int argc, char **argv) {
     long redelivering_reopens = 0;
     for (int run = 0; run < kills; run++) {
         int group_commit = run % 2;
-        int pipe_fds[2];
-        if (pipe(pipe_fds) != 0) fail("pipe", strerror(errno));
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(pipe_fds[0]);
-            rng ^= (uint64_t)run * 0x9E3779B97F4A7C15u;
-            child(models, dir, run, group_commit, clock_announced, pipe_fds[1]);
-        }
-        close(pipe_fds[1]);
-        char ready[6] = {0};
-        if (read(pipe_fds[0], ready, 6) != 6 || strncmp(ready, "READY\n", 6)) fail("child", "did not get ready");
+        int from_child;
+        pid_t pid = start_child(child, models, dir, run, group_commit, clock_announced, &from_child);
         int64_t deadline = millis() + 1 + below(40);
-        while (millis() < deadline) read_some(pipe_fds[0], (int)(deadline - millis()));
+        while (millis() < deadline) read_some(from_child, (int)(deadline - millis()));
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
         if (!WIFSIGNALED(status)) fail("child", "ended by itself");
-        while (read_some(pipe_fds[0], 1000)) { /* to the end of what the child wrote */
+        while (read_some(from_child, 1000)) { /* to the end of what the child wrote */
         }
-        close(pipe_fds[0]);
+        close(from_child);
         pending_used = 0; /* a torn last line: an action whose write the kill cut */
         char *error = NULL;
         iotevents_engine *engine = open_engine(dir, 0, &error);

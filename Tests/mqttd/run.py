@@ -582,31 +582,23 @@ def test_bench(messages, durability="always"):
           % (durability, len(payloads), into_engine, to_subscriber))
 
 
+SCENARIOS = {
+    "motor": lambda args: test_motor(),
+    "bad-configs": lambda args: test_bad_configs(),
+    "bad-outbox": lambda args: test_bad_outbox(),
+    "bad-messages": lambda args: test_bad_messages(),
+    "tls": lambda args: test_tls(),
+    "timers": lambda args: test_timers(),
+    "reconnect": lambda args: test_reconnect(),
+    "timer-crash": lambda args: test_timer_crash(int(args[0]) if args else 5),
+    "reload": lambda args: test_reload(),
+    "changed-while-down": lambda args: test_changed_while_down(),
+    "crash": lambda args: test_crash(int(args[0]) if args else 5),
+    "bench": lambda args: test_bench(int(args[0]) if args else 2000, args[1] if len(args) > 1 else "always"),
+}
+
 if __name__ == "__main__":
-    what = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if what == "motor":
-        test_motor()
-    elif what == "bad-configs":
-        test_bad_configs()
-    elif what == "bad-outbox":
-        test_bad_outbox()
-    elif what == "bad-messages":
-        test_bad_messages()
-    elif what == "tls":
-        test_tls()
-    elif what == "timers":
-        test_timers()
-    elif what == "reconnect":
-        test_reconnect()
-    elif what == "timer-crash":
-        test_timer_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
-    elif what == "reload":
-        test_reload()
-    elif what == "changed-while-down":
-        test_changed_while_down()
-    elif what == "crash":
-        test_crash(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
-    elif what == "bench":
-        test_bench(int(sys.argv[2]) if len(sys.argv) > 2 else 2000, sys.argv[3] if len(sys.argv) > 3 else "always")
-    else:
+    scenario = SCENARIOS.get(sys.argv[1] if len(sys.argv) > 1 else "")
+    if scenario is None:
         sys.exit(__doc__)
+    scenario(sys.argv[2:])

@@ -108,17 +108,14 @@ extension DetectorCycle {
     mutating func logSummary(initialState: Int, initialVariables: [ExpressionValue]) {
         let results = conditionResults ?? []
         conditionResults = nil
-        let message: String
-        switch trigger {
-        case .message: message = "Summary of message evaluation"
-        case .timer: message = "Summary of timer evaluation"
-        }
+        let (message, context) = trigger.isMessage
+            ? ("Summary of message evaluation", "MessageEvaluation") : ("Summary of timer evaluation", "TimerEvaluation")
         let states = version.compiled.states
         let names = version.variableNames
         let finalVariables = detector.variables
         let finalState = states[detector.state].name
         log(.debug, "evaluationSummary", eventName: nil, message) { w in
-            w.key("context"); w.value(message == "Summary of message evaluation" ? "MessageEvaluation" : "TimerEvaluation")
+            w.key("context"); w.value(context)
             w.key("status"); w.value("Success")
             w.key("initialState"); w.value(states[initialState].name)
             w.key("initialVariables"); DetectorCycle.writeVariables(initialVariables, names, &w)

@@ -51,8 +51,9 @@ struct DetectorCycle: ActionHost {
     let trace: TraceLevel?
     /// DEBUG: every condition is noted for the summary (`tracedFires`).
     let tracesConditions: Bool
-    /// By input attribute slot, whether its input declares it: for explanations only (nil, not
-    /// empty, with logging off: an empty array still costs a retain and a release per cycle).
+    /// By input attribute slot, whether its input declares it: for explanations, with logging on
+    /// and `inputProjection: "declared"` only (nil otherwise: every reference is visible, and an
+    /// empty array would still cost a retain and a release per cycle).
     var declaredAttributes: [Bool]?
     /// The conditions evaluated so far, for the DEBUG summary (nil below DEBUG).
     var conditionResults: [ConditionResult]?

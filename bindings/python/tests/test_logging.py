@@ -1,5 +1,6 @@
 """Logging (the log handler, PutLoggingOptions, the logging-module bridge) and the counters,
 through the Python binding (issue 28). IOTEVENTS_LIBRARY names the library under test."""
+import json
 import logging
 import tempfile
 import unittest
@@ -47,6 +48,26 @@ class LoggingTest(unittest.TestCase):
             self.assertEqual(result["resultDetails"], '> cannot compare a String ("20") with an Integer (10)')
             put(engine, "d", 20, "2")
             self.assertIn("transition", [r["event"] for r in records])
+
+    def test_an_attribute_the_input_does_not_declare(self):
+        """With inputProjection "declared" a reference outside the input's attributes is
+        Undefined, and the summary says so (with the default projection, that the message did
+        not have it)."""
+        for projection, why in (("declared", "$input.T.humidity is Undefined: the input T does not declare it"),
+                                ("payload", "$input.T.humidity is Undefined: the last message on T did not have it")):
+            records = []
+            with open_engine(input_projection=projection) as engine:
+                model = json.loads(json.dumps(MODEL))
+                model["detectorModelName"] = "humid"
+                model["detectorModelDefinition"]["states"][0]["onInput"]["transitionEvents"][0]["condition"] = \
+                    "$input.T.humidity > 50"
+                engine.call("CreateDetectorModel", model)
+                engine.on_log(records.append)
+                engine.call("PutLoggingOptions", DEBUG)
+                put(engine, "h", 20, "1")
+            summary = [r for r in records if r["event"] == "evaluationSummary" and r["detectorModelName"] == "humid"][-1]
+            self.assertEqual(summary["conditionEvaluationResults"][0]["result"], "False")
+            self.assertTrue(summary["conditionEvaluationResults"][0]["resultDetails"].startswith(why), summary)
 
     def test_nothing_is_written_without_a_handler_or_with_logging_off(self):
         with open_engine() as engine:
