@@ -39,6 +39,29 @@ import IoTEventsCore
         #expect(decode(quoted(#"{"a":""# + String(repeating: "x", count: 2000) + #""}"#)).2 == .tooLarge(2008))
         #expect(decode(#"{"a":"xxxxxxxxxx"}"#, maxBytes: 10).2 == .tooLarge(18))
         #expect(decode(quoted(String(repeating: "[", count: 100))).2 == .malformed("payload nests deeper than 64 levels (limit maxJsonDepth)"))
+        #expect(decode(quoted("{\"a\":\"x\u{0}y\"}")).2 == .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset 7"))
+        #expect(decode(quoted("{\"a\":1}\u{0}")).2 == .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset 7"))
+    }
+
+    /// jansson refuses `\u0000` by itself; the text is parsed again to name the member.
+    @Test func escapedNulNamesTheMember() {
+        #expect(decode(quoted(#"{"a":{"b":["ok","x\u0000"]}}"#)).2 == .malformed(#"payload: Value at 'a.b[1]' contains \u0000 (U+0000), which is not accepted"#))
+        #expect(decode(quoted(#"{"n":1e400,"a":"\u0000"}"#)).2 == .malformed("payload: Value at 'n' is a number outside the range of a 64-bit float"))
+        #expect(decode(quoted(#"{"a":"\u0000","n":18446744073709551616}"#)).2 == .malformed(#"payload: Value at 'a' contains \u0000 (U+0000), which is not accepted"#))
+        #expect(decode(quoted(#"{"a":"\u0000","a":1}"#)).2 == .malformed("payload must be a JSON object; it is not valid JSON: duplicate object key near '\"a\"' (line 1, column 17)"))
+    }
+
+    @Test func requestNulNamesTheMember() {
+        let text = #"{"messages":[{"payload":{"a":"x\u0000"}}]}"#
+        let bytes = Array(text.utf8CString)
+        do throws(ServiceError) {
+            _ = try bytes.withUnsafeBufferPointer { (b) throws(ServiceError) -> JSONDocument in
+                try JSONDocument.parse(b.baseAddress!, length: text.utf8.count, maxDepth: 64, what: "t")
+            }
+            Issue.record("parsed")
+        } catch {
+            #expect(error.message == #"Value at 'messages[0].payload.a' contains \u0000 (U+0000), which is not accepted"#)
+        }
     }
 
     @Test func keys() {

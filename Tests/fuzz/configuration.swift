@@ -67,7 +67,7 @@ private func confined(_ data: UnsafePointer<UInt8>, _ size: Int) -> [UInt8]? {
     let text = Array(bytes[0..<length])
     var error = json_error_t()
     let root: UnsafeMutablePointer<json_t>? = text.withUnsafeBufferPointer { buffer in
-        buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, length, ie_json_load_flags(), &error) }
+        buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, length, ie_json_load_flags(1), &error) }
     }
     guard let root else {
         if ie_json_error_is_numeric_overflow(&error) == 0 { return text }

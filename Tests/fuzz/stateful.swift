@@ -176,7 +176,7 @@ private final class Twins {
         guard let body = result.body else { fatalError("\(op): no document") }
         defer { free(body) }
         var error = json_error_t()
-        guard let parsed = json_loads(body, ie_json_load_flags(), &error) else { fatalError("\(op): the document is not JSON") }
+        guard let parsed = json_loads(body, ie_json_load_flags(1), &error) else { fatalError("\(op): the document is not JSON") }
         ie_json_decref(parsed)
         if result.status < 0 || result.status > 9 { fatalError("\(op): status \(result.status)") }
         return (result.status, String(cString: body), result.actions.map { ActionDocument.text($0) })
@@ -312,7 +312,7 @@ nonisolated(unsafe) private var durableOpen = ""
 /// always the manual clock (no timer thread), the durable one on the scratch directory.
 private func configurationsFrom(_ text: String) -> (memory: String, durable: String)? {
     var error = json_error_t()
-    guard let root = json_loads(text, ie_json_load_flags(), &error) else { return nil }
+    guard let root = json_loads(text, ie_json_load_flags(1), &error) else { return nil }
     defer { ie_json_decref(root) }
     guard ie_json_is_object(root) != 0 else { return nil }
     for key in ["clock", "timerThread", "stateDirectory", "durability", "groupCommitMillis", "snapshotLogBytes"] { json_object_del(root, key) }

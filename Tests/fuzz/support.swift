@@ -186,7 +186,7 @@ func checkedCall(_ service: Service, _ op: String, _ request: String?) -> (statu
     guard let body = result.body else { fatalError("\(op): no document") }
     defer { free(body) }
     var error = json_error_t()
-    guard let parsed = json_loads(body, ie_json_load_flags(), &error) else { fatalError("\(op): the document is not JSON: \(String(cString: body))") }
+    guard let parsed = json_loads(body, ie_json_load_flags(1), &error) else { fatalError("\(op): the document is not JSON: \(String(cString: body))") }
     ie_json_decref(parsed)
     if result.status < 0 || result.status > 9 { fatalError("\(op): status \(result.status)") }
     return (result.status, String(cString: body))
@@ -344,7 +344,7 @@ enum StateFraming {
 /// The string `field` of every object in the array `key` of a response document.
 func strings(_ body: String, _ key: String, _ field: String) -> [String] {
     var error = json_error_t()
-    guard let root = json_loads(body, ie_json_load_flags(), &error) else { return [] }
+    guard let root = json_loads(body, ie_json_load_flags(1), &error) else { return [] }
     defer { ie_json_decref(root) }
     guard let array = json_object_get(root, key) else { return [] }
     var out: [String] = []

@@ -30,7 +30,12 @@ static inline size_t ie_json_dump_flags(int precision) {
 static inline size_t ie_json_encode_any_flag(void) { return (size_t)JSON_ENCODE_ANY; }
 /* jansson refuses integers beyond json_int_t; the caller then widens them to reals (§1.2). */
 static inline int ie_json_error_is_numeric_overflow(const json_error_t *e) { return json_error_code(e) == json_error_numeric_overflow; }
-/* JSON_ALLOW_NUL: \u0000 parses, and NulCharacters (IoTEventsAPI) refuses it naming the member. */
-static inline size_t ie_json_load_flags(void) { return (size_t)(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL); }
+/* Strict first: jansson refuses \u0000 by itself, which costs nothing when there is none. Only
+   then is the text parsed again allowing it, so that NulCharacters (IoTEventsAPI) can refuse it
+   naming the member. */
+static inline size_t ie_json_load_flags(int allow_nul) {
+    return (size_t)(JSON_REJECT_DUPLICATES | (allow_nul ? JSON_ALLOW_NUL : 0));
+}
+static inline int ie_json_error_is_null_character(const json_error_t *e) { return json_error_code(e) == json_error_null_character; }
 
 #endif

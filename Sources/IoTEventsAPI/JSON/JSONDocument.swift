@@ -23,42 +23,55 @@ final class JSONDocument {
         _ text: UnsafePointer<CChar>, length: Int, maxDepth: Int, what: String
     ) throws(ServiceError) -> JSONDocument {
         let bytes = UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self)
-        let scan = JSONTextScan(bytes, count: length, depthLimit: maxDepth)
-        if scan.depth > maxDepth {
+        if JSONDepth.exceeds(bytes, count: length, limit: maxDepth) {
             throw .invalidRequest("\(what) nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
         }
         var error = json_error_t()
-        var widened = false
-        guard let raw = JSONDocument.load(bytes, count: length, &error, widened: &widened) else {
+        var suspect = false
+        guard let raw = JSONDocument.load(bytes, count: length, &error, suspect: &suspect) else {
             throw .invalidRequest("\(what) is not valid JSON: \(JSONDocument.describe(error))")
         }
         let document = JSONDocument(raw, text: UnsafeBufferPointer(start: bytes, count: length))
-        if widened || scan.escapedNul, let found = NulCharacters.path(in: document.root) {
+        if suspect, let found = NulCharacters.path(in: document.root) {
             throw .invalidRequest(NulCharacters.message(found))
         }
         return document
     }
 
-    /// `json_loadb` with our flags. An integer too large for 64 bits is read as a Decimal
-    /// (docs/behaviour.md §1.2), which jansson cannot do by itself: the text is parsed again with such
-    /// integers written as reals.
-    ///
-    /// A number beyond a 64-bit float (1e400) becomes the string `NulCharacters.numericOverflow`,
-    /// which `NulCharacters.path` then finds, so that the error names the member; `widened`
-    /// tells the caller to look.
+    /// `json_loadb` with our flags, then what jansson cannot do by itself:
+    /// - an integer too large for 64 bits is read as a Decimal (docs/behaviour.md §1.2): the text
+    ///   is parsed again with such integers written as reals. A number beyond a 64-bit float
+    ///   (1e400) becomes the string `NulCharacters.numericOverflow`;
+    /// - `\u0000`, which jansson refuses without naming the member, is parsed again allowed.
+    /// `suspect` tells the caller the tree may then hold either, for `NulCharacters.path` to find
+    /// and name. Text without them is parsed once.
     static func load(_ bytes: UnsafePointer<UInt8>, count: Int, _ error: inout json_error_t) -> UnsafeMutablePointer<json_t>? {
-        var widened = false
-        return load(bytes, count: count, &error, widened: &widened)
+        var suspect = false
+        return load(bytes, count: count, &error, suspect: &suspect)
     }
 
-    static func load(_ bytes: UnsafePointer<UInt8>, count: Int, _ error: inout json_error_t, widened: inout Bool) -> UnsafeMutablePointer<json_t>? {
-        let text = UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)
-        if let raw = json_loadb(text, count, ie_json_load_flags(), &error) { return raw }
-        guard ie_json_error_is_numeric_overflow(&error) != 0 else { return nil }
-        widened = true
-        let widened = JSONIntegerWidening.widen(UnsafeBufferPointer(start: bytes, count: count))
-        return widened.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, $0.count, ie_json_load_flags(), &error) }
+    static func load(_ bytes: UnsafePointer<UInt8>, count: Int, _ error: inout json_error_t, suspect: inout Bool) -> UnsafeMutablePointer<json_t>? {
+        var allowNul: Int32 = 0
+        var widened: [UInt8]? = nil
+        while true {
+            let raw: UnsafeMutablePointer<json_t>?
+            if let widened {
+                raw = widened.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { json_loadb($0.baseAddress, $0.count, ie_json_load_flags(allowNul), &error) }
+                }
+            } else {
+                let text = UnsafeRawPointer(bytes).assumingMemoryBound(to: CChar.self)
+                raw = json_loadb(text, count, ie_json_load_flags(allowNul), &error)
+            }
+            if let raw { return raw }
+            if allowNul == 0, ie_json_error_is_null_character(&error) != 0 {
+                allowNul = 1
+            } else if widened == nil, ie_json_error_is_numeric_overflow(&error) != 0 {
+                widened = JSONIntegerWidening.widen(UnsafeBufferPointer(start: bytes, count: count))
+            } else {
+                return nil
+            }
+            suspect = true
         }
     }
 

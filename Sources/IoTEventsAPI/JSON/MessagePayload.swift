@@ -47,18 +47,15 @@ final class MessagePayload {
         var mayHoldNul = false
         let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
             guard let base = buffer.baseAddress else { return nil }
-            let scan = JSONTextScan(base, count: buffer.count, depthLimit: maxDepth)
-            if scan.depth > maxDepth {
+            if JSONDepth.exceeds(base, count: buffer.count, limit: maxDepth) {
                 problem = .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
                 return nil
             }
-            if let nul = scan.rawNul {
+            let raw = JSONDocument.load(base, count: buffer.count, &error, suspect: &mayHoldNul)
+            // jansson refuses a raw NUL byte anywhere; the error says where it is.
+            if raw == nil, let nul = buffer.firstIndex(of: 0) {
                 problem = .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset \(nul)")
-                return nil
             }
-            var widened = false
-            let raw = JSONDocument.load(base, count: buffer.count, &error, widened: &widened)
-            mayHoldNul = widened || scan.escapedNul
             return raw
         }
         if let problem { return (nil, bytes.count, problem) }
@@ -119,13 +116,12 @@ extension MessagePayload {
         var text = text
         return text.withUTF8 { bytes -> MessagePayload? in
             guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
-            let scan = JSONTextScan(base, count: bytes.count, depthLimit: maxDepth)
-            if scan.depth > maxDepth { return nil }
+            if JSONDepth.exceeds(base, count: bytes.count, limit: maxDepth) { return nil }
             var error = json_error_t()
-            var widened = false
-            guard let raw = JSONDocument.load(base, count: bytes.count, &error, widened: &widened) else { return nil }
+            var suspect = false
+            guard let raw = JSONDocument.load(base, count: bytes.count, &error, suspect: &suspect) else { return nil }
             guard ie_json_is_object(raw) != 0,
-                  !(widened || scan.escapedNul) || NulCharacters.path(in: JSONValue(raw)) == nil
+                  !suspect || NulCharacters.path(in: JSONValue(raw)) == nil
             else {
                 ie_json_decref(raw)
                 return nil

@@ -1,8 +1,8 @@
 import CJanssonShim
 
 /// `\u0000` in a string. jansson parses it only with JSON_ALLOW_NUL (without, it calls the text
-/// invalid JSON and names its own flag); we parse with it and then refuse the document naming
-/// the member, because everything downstream reads strings as C strings and would silently cut
+/// invalid JSON and names its own flag); a text it refuses so is parsed again with it
+/// (`JSONDocument.load`) and then refused naming the member, because everything downstream reads strings as C strings and would silently cut
 /// them at the NUL.
 ///
 /// A number too large for a 64-bit float is parsed as a string holding `numericOverflow` (see
