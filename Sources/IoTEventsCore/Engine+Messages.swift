@@ -36,7 +36,7 @@ extension Engine {
         }
         let now = clock.now()
         let window = Millis(0).adding(seconds: Int64(limits.dedupWindowSeconds))
-        if message.depth == 0, deduplicator.isDuplicate(message.messageId, now: now, window: window) {
+        if message.depth == 0, !deduplicator.claim(message.messageId, now: now, window: window) {
             output.duplicateMessages += 1
             traceEngine(.debug, "duplicateMessage", "Message \(message.messageId) on \(message.inputName) ignored: the same messageId was accepted within \(limits.dedupWindowSeconds) s", &output) { w in
                 w.key("inputName"); w.value(message.inputName)
@@ -56,9 +56,13 @@ extension Engine {
                 failure = error
             }
         }
-        if failure == nil, message.depth == 0 {
-            output.messagesAccepted += 1
-            deduplicator.accept(message.messageId, now: now, window: window, maxEntries: limits.maxDedupEntries)
+        if message.depth == 0 {
+            if failure == nil {
+                output.messagesAccepted += 1
+                deduplicator.settle(maxEntries: limits.maxDedupEntries)
+            } else {
+                deduplicator.withdraw(message.messageId)
+            }
         }
         return failure
     }

@@ -204,6 +204,27 @@ struct SplitMix64 {
         #expect(again)
     }
 
+    /// A failed message's id is withdrawn: the state is as if it had never been claimed, and
+    /// its retry is not a duplicate.
+    @Test func claimThenWithdraw() {
+        var dedup = MessageDeduplicator()
+        let window: Millis = 300_000
+        var claims: [Bool] = []
+        claims.append(dedup.claim("a", now: 1, window: window))
+        dedup.settle(maxEntries: 2)
+        claims.append(dedup.claim("b", now: 2, window: window))
+        dedup.withdraw("b")
+        #expect(dedup.count == 1)
+        #expect(dedup.snapshotEntries.map { $0.id } == ["a"])
+        claims.append(dedup.claim("a", now: 3, window: window))
+        claims.append(dedup.claim("b", now: 3, window: window))
+        dedup.settle(maxEntries: 2)
+        #expect(dedup.snapshotEntries.map { $0.id } == ["a", "b"])
+        // The duplicate kept its first time: a is new again exactly `window` after 1.
+        claims.append(dedup.claim("a", now: 1 + window, window: window))
+        #expect(claims == [true, true, false, true, true])
+    }
+
     @Test func zeroWindowTurnsItOffAndMemoryStaysBounded() {
         var dedup = MessageDeduplicator()
         dedup.accept("a", now: 0, window: 0, maxEntries: 1_000_000)

@@ -7,46 +7,78 @@
 /// count (`limits.maxDedupEntries`): past it the oldest ids are forgotten before their window
 /// ends (at 100 K messages/s a 300-second window alone would hold 30 M ids; with a manual clock
 /// that is never ticked it would never end).
+///
+/// A message's id is looked up once: `claim` checks and records it in one dictionary operation
+/// before the message is delivered; `settle` then applies the count (no lookup), or `withdraw`
+/// forgets it again when the message failed, leaving the state as if it had never been claimed.
 package struct MessageDeduplicator {
-    private var acceptedAt: [String: Millis] = [:]
-    private var order: [(time: Millis, id: String)] = []
+    private var acceptedAt: [MessageIDKey: Millis] = [:]
+    private var order: [(time: Millis, id: MessageIDKey)] = []
     private var head = 0
 
     package init() {}
 
     package var count: Int { acceptedAt.count }
 
-    /// Whether `id` was accepted less than `window` ms before `now`.
+    /// Whether `id` was accepted less than `window` ms before `now` (changes nothing but expiry).
     package mutating func isDuplicate(_ id: String, now: Millis, window: Millis) -> Bool {
         expire(now: now, window: window)
-        return acceptedAt[id] != nil
+        return acceptedAt[MessageIDKey(id)] != nil
     }
 
-    /// Records `id` as accepted at `now`, forgetting the oldest ids beyond `maxEntries`.
-    package mutating func accept(_ id: String, now: Millis, window: Millis, maxEntries: Int) {
-        guard window > 0 else { return }
+    /// false when `id` was accepted less than `window` ms before `now` (a duplicate: nothing
+    /// changes). Otherwise `id` is recorded as accepted at `now` and true returned; the caller
+    /// then calls `settle` once the message is accepted, or `withdraw` when it failed.
+    package mutating func claim(_ id: String, now: Millis, window: Millis) -> Bool {
         expire(now: now, window: window)
-        acceptedAt[id] = now
-        order.append((now, id))
+        guard window > 0 else { return true }
+        let key = MessageIDKey(id)
+        if let earlier = acceptedAt.updateValue(now, forKey: key) {
+            acceptedAt[key] = earlier // an ignored duplicate does not restart the window
+            return false
+        }
+        order.append((now, key))
+        return true
+    }
+
+    /// Forgets the oldest ids beyond `maxEntries`, after a claimed message was accepted.
+    package mutating func settle(maxEntries: Int) {
         while acceptedAt.count > maxEntries, head < order.count {
             forgetOldest()
         }
         compact()
     }
 
+    /// Forgets the id of the last `claim` (its message failed).
+    package mutating func withdraw(_ id: String) {
+        guard head < order.count, order[order.count - 1].id.text == id else { return }
+        let last = order.removeLast()
+        acceptedAt[last.id] = nil
+    }
+
+    /// Claims and settles `id` (a message accepted outright).
+    package mutating func accept(_ id: String, now: Millis, window: Millis, maxEntries: Int) {
+        if claim(id, now: now, window: window) { settle(maxEntries: maxEntries) }
+    }
+
     /// The ids still remembered, oldest first (for snapshots).
     package var snapshotEntries: [(time: Millis, id: String)] {
         var live: [(time: Millis, id: String)] = []
-        for i in head..<order.count where acceptedAt[order[i].id] == order[i].time { live.append(order[i]) }
+        for i in head..<order.count where acceptedAt[order[i].id] == order[i].time { live.append((order[i].time, order[i].id.text)) }
         return live
     }
 
     /// Remembers a snapshot's ids again, oldest first.
     package mutating func restore(_ entries: [(time: Millis, id: String)]) {
         acceptedAt = [:]
-        order = entries
+        order = []
+        order.reserveCapacity(entries.count)
         head = 0
-        for entry in entries { acceptedAt[entry.id] = entry.time }
+        for entry in entries {
+            let key = MessageIDKey(entry.id)
+            order.append((entry.time, key))
+            acceptedAt[key] = entry.time
+        }
     }
 
     private mutating func expire(now: Millis, window: Millis) {
@@ -59,7 +91,9 @@ package struct MessageDeduplicator {
 
     private mutating func forgetOldest() {
         let entry = order[head]
-        if acceptedAt[entry.id] == entry.time { acceptedAt[entry.id] = nil }
+        if let index = acceptedAt.index(forKey: entry.id), acceptedAt.values[index] == entry.time {
+            acceptedAt.remove(at: index)
+        }
         head += 1
     }
 
@@ -70,4 +104,21 @@ package struct MessageDeduplicator {
             head = 0
         }
     }
+}
+
+/// A message id with its hash computed once: each dictionary operation then hashes one integer
+/// instead of the id's bytes, and growing the dictionary rehashes integers. The hash is Swift's
+/// own (seeded per process), so ids chosen to collide are no cheaper than with String keys.
+struct MessageIDKey: Hashable {
+    let text: String
+    let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    static func == (a: MessageIDKey, b: MessageIDKey) -> Bool { a.hash == b.hash && a.text == b.text }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
