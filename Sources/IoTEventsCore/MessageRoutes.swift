@@ -24,24 +24,36 @@ struct DetectorTarget {
 }
 
 /// The routes resolved so far, valid for one generation of the inputs and of both model catalogs.
+///
+/// A gateway's messages come on a handful of inputs: the first few routes are found by comparing
+/// names (two inline words for names up to 15 bytes), cheaper than hashing the name; only past
+/// `listed` routes is a dictionary used.
 struct MessageRouteCache {
     typealias Stamp = (inputs: UInt64, detectorModels: UInt64, alarmModels: UInt64)
     private(set) var stamp: Stamp = (0, 0, 0)
-    private var routes: [String: MessageRoute] = [:]
+    private var listed: [(input: String, route: MessageRoute)] = []
+    private var hashed: [String: MessageRoute] = [:]
+    static let listedLimit = 8
 
     /// The route of `input` when resolved in the generation `current`; otherwise the routes of
     /// older generations are dropped and nil is returned.
     mutating func route(_ input: String, current: Stamp) -> MessageRoute? {
         if current != stamp {
-            routes = [:]
+            listed = []
+            hashed = [:]
             stamp = current
             return nil
         }
-        return routes[input]
+        for entry in listed where entry.input == input { return entry.route }
+        return listed.count < MessageRouteCache.listedLimit ? nil : hashed[input]
     }
 
     mutating func keep(_ route: MessageRoute, for input: String) {
-        routes[input] = route
+        if listed.count < MessageRouteCache.listedLimit {
+            listed.append((input, route))
+        } else {
+            hashed[input] = route
+        }
     }
 }
 

@@ -249,3 +249,28 @@ struct SplitMix64 {
         #expect(dedup.snapshotEntries.count == 1000)
     }
 }
+
+/// Routes are found by name in a short list, then in a dictionary past `listedLimit` of them;
+/// a new generation forgets both.
+@Suite struct MessageRouteCacheTests {
+    @Test func listedThenHashedThenForgotten() {
+        var cache = MessageRouteCache()
+        let first: MessageRouteCache.Stamp = (1, 1, 1)
+        let names = (0..<(MessageRouteCache.listedLimit + 5)).map { "input-\($0)-with-a-long-name" }
+        for name in names {
+            let missing = cache.route(name, current: first)
+            #expect(missing == nil)
+            cache.keep(MessageRoute(input: Input(name: name, description: nil, attributes: [], arn: name, creationTime: 0, lastUpdateTime: 0, status: .active, tags: TagSet()), detectorTargets: [], alarmModels: []), for: name)
+        }
+        for name in names.reversed() {
+            let found = cache.route(name, current: first)
+            #expect(found?.input.name == name)
+        }
+        let unknown = cache.route("input-x", current: first)
+        #expect(unknown == nil)
+        let stale = cache.route(names[0], current: (2, 1, 1))
+        #expect(stale == nil)
+        let forgotten = cache.route(names[names.count - 1], current: (2, 1, 1))
+        #expect(forgotten == nil)
+    }
+}
