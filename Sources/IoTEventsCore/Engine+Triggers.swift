@@ -63,7 +63,7 @@ extension Engine {
                 }
             }
         }
-        drainLoopbacks(parser, &output)
+        if !output.loopbacks.isEmpty { drainLoopbacks(parser, &output) }
         return outcome
     }
 
@@ -79,7 +79,7 @@ extension Engine {
             outcome.errors.append(error)
             traceRefusal(error, "message \(message.messageId) on \(message.inputName)", &output)
         }
-        drainLoopbacks(parser, &output)
+        if !output.loopbacks.isEmpty { drainLoopbacks(parser, &output) }
         return outcome
     }
 
@@ -93,14 +93,15 @@ extension Engine {
         var fired: Int64 = 0
         while output.evaluations < limits.maxEvaluationsPerCall, fireNextDueTimer(at: time, output: &output) {
             fired += 1
-            drainLoopbacks(parser, &output)
+            if !output.loopbacks.isEmpty { drainLoopbacks(parser, &output) }
         }
         return fired
     }
 
     /// Delivers the queued loop-backs, first in first out, including those they queue in turn.
     /// The depth bound (`maxLoopbackDepth`) is enforced where they are queued; the evaluation
-    /// budget (`maxEvaluationsPerCall`) both there and here.
+    /// budget (`maxEvaluationsPerCall`) both there and here. Callers skip it when none are queued:
+    /// entering it fetches the parser's generic metadata (~330 instructions a message).
     private func drainLoopbacks<Parser: PayloadParser>(_ parser: Parser, _ output: inout RunOutput) {
         var next = 0
         while next < output.loopbacks.count {
