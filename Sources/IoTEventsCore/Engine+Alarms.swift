@@ -138,22 +138,26 @@ extension Engine {
 
     // MARK: Helpers
 
-    func makeCycle(_ model: AlarmModel, _ version: AlarmModelVersion, _ alarm: Alarm, trigger: AlarmTrigger,
+    /// The alarm and the call's output move into the cycle and back out of it in `finish`
+    /// (consumed, swapped): a copy would share their buffers, and the cycle's first change to
+    /// either would copy them.
+    func makeCycle(_ model: AlarmModel, _ version: AlarmModelVersion, _ alarm: consuming Alarm, trigger: AlarmTrigger,
                            eventTime: Millis, now: Millis, depth: Int, output: inout RunOutput) -> AlarmCycle {
         output.evaluations += 1
-        let cycle = AlarmCycle(
+        let trace = tracePolicy.level == nil ? nil : tracePolicy.level(model: model.name, key: alarm.key)
+        var cycle = AlarmCycle(
             model: model, version: version, alarm: alarm, trigger: trigger, eventTime: eventTime, now: now,
             limits: limits, depth: depth, notifyAlways: configuration.alarmNotifications == .always,
-            output: output, sequence: executionSequence,
-            trace: tracePolicy.level == nil ? nil : tracePolicy.level(model: model.name, key: alarm.key))
-        output = RunOutput()
+            output: RunOutput(), sequence: executionSequence, trace: trace)
+        swap(&cycle.output, &output)
         return cycle
     }
 
-    func finish(_ cycle: AlarmCycle, at slot: Int, output: inout RunOutput) {
-        output = cycle.output
+    func finish(_ cycle: consuming AlarmCycle, at slot: Int, output: inout RunOutput) {
+        swap(&output, &cycle.output)
         executionSequence = cycle.sequence
-        cycle.model.alarms.put(cycle.alarm, at: slot)
+        let model = cycle.model
+        model.alarms.put(cycle.alarm, at: slot)
     }
 
     /// The model and internal key a (alarmModelName, keyValue) pair names.

@@ -97,7 +97,9 @@ extension Engine {
         let trigger = Trigger.message(
             input: target.inputId, inputName: message.inputName,
             messageId: message.messageId)
-        run(model, version, detector, at: slot, trigger: trigger, eventTime: eventTime, now: now,
+        // Moved, not copied: a copy shares the detector's buffers, and the cycle's first
+        // setVariable or timer change then copies them (~800 instructions a message).
+        run(model, version, consume detector, at: slot, trigger: trigger, eventTime: eventTime, now: now,
             depth: message.depth, created: created, output: &output)
         return nil
     }

@@ -32,10 +32,12 @@ extension Engine {
     private func fireNextDetectorTimer(at time: Millis, output: inout RunOutput) -> Bool {
         while let entry = timerQueue.popDue(at: time) {
             let e = entry.payload
-            guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot), let current = e.model.detectors[slot] else { continue }
-            var timer = current.timer(e.timer)
-            guard timer.generation == e.generation, timer.deadline != nil else { continue }
-            guard var detector = e.model.detectors.take(slot) else { continue }
+            // Checked in place, then moved out of its slot: a copy would share every buffer of
+            // the detector, and its first change during the cycle would copy them all.
+            guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot),
+                  e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation),
+                  var detector = e.model.detectors.take(slot) else { continue }
+            var timer = detector.timer(e.timer)
             timer.deadline = nil
             timer.pendingTimeout = true
             detector.setTimer(e.timer, timer)
@@ -46,7 +48,7 @@ extension Engine {
             let version = e.model.latest
             let name = e.timer < version.timerNames.count ? version.timerNames[e.timer] : ""
             output.timersFired += 1
-            run(e.model, version, detector, at: slot, trigger: .timer(id: e.timer, name: name),
+            run(e.model, version, consume detector, at: slot, trigger: .timer(id: e.timer, name: name),
                 eventTime: entry.deadline, now: entry.deadline, depth: 0, created: false, output: &output)
             return true
         }
