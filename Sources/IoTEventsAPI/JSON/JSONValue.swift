@@ -39,16 +39,6 @@ struct JSONValue {
         return member
     }
 
-    /// Whether two optional values read as the same string, an absent or non-string value reading
-    /// as "" (as `string ?? ""` would), compared where jansson holds the bytes.
-    static func sameString(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
-        let (pa, na) = a?.stringBytes ?? (nil, 0)
-        let (pb, nb) = b?.stringBytes ?? (nil, 0)
-        guard na == nb else { return false }
-        guard na > 0, let pa, let pb else { return true }
-        return memcmp(pa, pb, na) == 0
-    }
-
     /// The bytes and length of a string value; (nil, 0) for any other value.
     var stringBytes: (UnsafePointer<CChar>?, Int) {
         guard isString, let bytes = json_string_value(raw) else { return (nil, 0) }

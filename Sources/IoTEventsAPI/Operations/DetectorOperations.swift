@@ -1,4 +1,5 @@
 import CJanssonShim
+import CLibcShim
 import IoTEventsCore
 
 /// BatchPutMessage, BatchUpdateDetector, BatchDeleteDetector, DescribeDetector, ListDetectors.
@@ -192,11 +193,15 @@ enum DetectorOperations {
         func repeated(_ i: Int, _ id: String) -> ServiceError {
             .invalidRequest("\(member)[\(i)].\(idMember): \(id) appears more than once in this request")
         }
-        // A batch of a few entries (ten, by default) compares the ids' bytes pairwise where
-        // jansson holds them (lengths first), with no String and no hashing; a long one hashes Strings.
+        // A batch of a few entries (ten, by default) compares the ids pairwise where jansson
+        // holds them, with no String and no hashing; a long one hashes Strings. Each id's length
+        // and last eight bytes are read once, and only a pair agreeing on both is compared whole.
         if ids.count <= 16 {
+            var spans: [StringSpan] = []
+            spans.reserveCapacity(ids.count)
+            for id in ids { spans.append(StringSpan(id)) }
             for i in 1..<max(ids.count, 1) {
-                for j in 0..<i where JSONValue.sameString(ids[i], ids[j]) { throw repeated(i, ids[i]?.string ?? "") }
+                for j in 0..<i where spans[i].equals(spans[j]) { throw repeated(i, ids[i]?.string ?? "") }
             }
             return
         }
@@ -205,5 +210,31 @@ enum DetectorOperations {
             let text = id?.string ?? ""
             if !seen.insert(text).inserted { throw repeated(i, text) }
         }
+    }
+}
+
+/// A string value's bytes where jansson holds them, with its length and last (up to) eight bytes
+/// as one word: two spans that differ there differ, without a byte compare. An absent or
+/// non-string value reads as "".
+private struct StringSpan {
+    let bytes: UnsafePointer<CChar>?
+    let count: Int
+    let tail: UInt64
+
+    init(_ value: JSONValue?) {
+        (bytes, count) = value?.stringBytes ?? (nil, 0)
+        var word: UInt64 = 0
+        if let bytes, count >= 8 {
+            word = UnsafeRawPointer(bytes + count - 8).loadUnaligned(as: UInt64.self)
+        } else if let bytes {
+            for i in 0..<count { word = word << 8 | UInt64(UInt8(bitPattern: bytes[i])) }
+        }
+        tail = word
+    }
+
+    func equals(_ other: StringSpan) -> Bool {
+        guard count == other.count, tail == other.tail else { return false }
+        guard count > 8, let a = bytes, let b = other.bytes else { return true }
+        return memcmp(a, b, count - 8) == 0
     }
 }
