@@ -48,9 +48,20 @@ package struct DeadlineHeap<Payload> {
         return top
     }
 
-    /// Keeps only the entries `keep` accepts, then restores the heap order in O(n).
+    /// Keeps only the entries `keep` accepts, then restores the heap order in O(n). The kept ones
+    /// are swapped to the front in place and `keep` reads each where it lies (through the buffer:
+    /// `removeAll(where:)` and the array's subscript copied every entry, retaining what its
+    /// payload holds, to ask about it).
     package mutating func retain(where keep: (Payload) -> Bool) {
-        entries.removeAll { !keep($0.payload) }
+        let kept = entries.withUnsafeMutableBufferPointer { buffer -> Int in
+            var kept = 0
+            for i in 0..<buffer.count where keep(buffer[i].payload) {
+                if kept != i { buffer.swapAt(kept, i) }
+                kept += 1
+            }
+            return kept
+        }
+        entries.removeLast(entries.count - kept)
         var i = entries.count / 2
         while i > 0 {
             i -= 1
