@@ -35,42 +35,42 @@ final class MessagePayload {
         }
         let encoded = UnsafeBufferPointer(
             start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: json_string_length(member.raw))
-        // Decoded size is known from the length; refuse before decoding anything huge.
         let estimate = encoded.count / 4 * 3
-        guard let bytes = Base64.decode(encoded) else {
-            return (nil, 0, estimate > maxBytes ? .tooLarge(estimate) : .malformed("payload is not valid base64"))
+        return Base64.withDecoded(encoded) { decoded in
+            guard let decoded else {
+                return (nil, 0, estimate > maxBytes ? .tooLarge(estimate) : .malformed("payload is not valid base64"))
+            }
+            if decoded.count > maxBytes { return (nil, decoded.count, .tooLarge(decoded.count)) }
+            if decoded.isEmpty { return (nil, 0, .malformed("payload is empty")) }
+            let (payload, failure) = parseObject(decoded, maxDepth: maxDepth)
+            return (payload, decoded.count, failure)
         }
-        if bytes.count > maxBytes { return (nil, bytes.count, .tooLarge(bytes.count)) }
-        if bytes.isEmpty { return (nil, 0, .malformed("payload is empty")) }
+    }
+
+    /// Decoded payload bytes as a JSON object document.
+    private static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> (MessagePayload?, Failure?) {
+        guard let base = bytes.baseAddress else { return (nil, .malformed("payload is empty")) }
+        if JSONDepth.exceeds(base, count: bytes.count, limit: maxDepth) {
+            return (nil, .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)"))
+        }
         var error = json_error_t()
-        var problem: Failure?
         var mayHoldNul = false
-        let raw = bytes.withUnsafeBufferPointer { buffer -> UnsafeMutablePointer<json_t>? in
-            guard let base = buffer.baseAddress else { return nil }
-            if JSONDepth.exceeds(base, count: buffer.count, limit: maxDepth) {
-                problem = .malformed("payload nests deeper than \(maxDepth) levels (limit maxJsonDepth)")
-                return nil
-            }
-            let raw = JSONDocument.load(base, count: buffer.count, &error, suspect: &mayHoldNul)
+        guard let raw = JSONDocument.load(base, count: bytes.count, &error, suspect: &mayHoldNul) else {
             // jansson refuses a raw NUL byte anywhere; the error says where it is.
-            if raw == nil, let nul = buffer.firstIndex(of: 0) {
-                problem = .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset \(nul)")
+            if let nul = bytes.firstIndex(of: 0) {
+                return (nil, .malformed("payload must be a JSON object; its decoded bytes hold a NUL byte at offset \(nul)"))
             }
-            return raw
-        }
-        if let problem { return (nil, bytes.count, problem) }
-        guard let raw else {
-            return (nil, bytes.count, .malformed("payload must be a JSON object; it is not valid JSON: \(JSONDocument.describe(error))"))
+            return (nil, .malformed("payload must be a JSON object; it is not valid JSON: \(JSONDocument.describe(error))"))
         }
         guard ie_json_is_object(raw) != 0 else {
             ie_json_decref(raw)
-            return (nil, bytes.count, .malformed("payload must be a JSON object"))
+            return (nil, .malformed("payload must be a JSON object"))
         }
         if mayHoldNul, let found = NulCharacters.path(in: JSONValue(raw)) {
             ie_json_decref(raw)
-            return (nil, bytes.count, .malformed("payload: \(NulCharacters.message(found))"))
+            return (nil, .malformed("payload: \(NulCharacters.message(found))"))
         }
-        return (MessagePayload(owning: raw), bytes.count, nil)
+        return (MessagePayload(owning: raw), nil)
     }
 
     /// The JSON value at `path` in the payload, if every segment is there.
