@@ -2,7 +2,15 @@ import Testing
 @testable import IoTEventsAPI
 
 @Suite struct Base64Tests {
-    func d(_ s: String) -> [UInt8]? { Array(s.utf8).withUnsafeBufferPointer { Base64.decode($0) } }
+    /// Decodes `s` both ways (into an array, into temporary memory), which must agree.
+    func d(_ s: String) -> [UInt8]? {
+        Array(s.utf8).withUnsafeBufferPointer { text in
+            let array = Base64.decode(text)
+            let temporary = Base64.withDecoded(text) { $0.map { Array($0) } }
+            #expect(array == temporary, "\(s)")
+            return array
+        }
+    }
 
     @Test func rfc4648Vectors() {
         let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
