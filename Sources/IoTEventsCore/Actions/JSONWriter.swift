@@ -26,7 +26,23 @@ package struct JSONWriter {
     }
 
     package mutating func value(_ s: String) { separate(); string(s); needsComma = true }
-    package mutating func value(_ n: Int64) { raw(n.description) }
+    /// An integer's decimal digits, written straight into the text (no String per number).
+    package mutating func value(_ n: Int64) {
+        separate()
+        needsComma = true
+        var magnitude = n.magnitude
+        if n < 0 { bytes.append(0x2D) } // -
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
+    }
     package mutating func value(bool b: Bool) { raw(b ? "true" : "false") }
 
     /// A value already written as JSON text (a number formatted elsewhere).
@@ -67,26 +83,58 @@ package struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// Appends `s` as a JSON string: runs of bytes that need no escape are copied whole (most
-    /// strings are one run), each escape is written byte by byte. Byte constants are spelled as
-    /// numbers and appended one by one: the Embedded Swift profile miscompiled `UInt8(ascii:)`
-    /// patterns with array-literal appends here (a `"` came out as `t`).
+    /// Appends `s` as a JSON string. Most strings need no escape: one pass counts the bytes that
+    /// do (a quote, a backslash, a control character; branch-free, so the compiler vectorises it)
+    /// and such a string is copied whole. Otherwise runs of bytes that need no escape are copied
+    /// whole and each escape is written byte by byte. Byte constants are spelled as numbers and
+    /// appended one by one: the Embedded Swift profile miscompiled `UInt8(ascii:)` patterns with
+    /// array-literal appends here (a `"` came out as `t`).
     private mutating func string(_ s: String) {
-        let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C
+        let quote: UInt8 = 0x22
         bytes.append(quote)
         var s = s
         s.withUTF8 { utf8 in
-            var runStart = 0
-            for i in 0..<utf8.count {
-                let byte = utf8[i]
-                if byte >= 0x20 && byte != quote && byte != backslash { continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                runStart = i + 1
-                escape(byte)
+            if JSONWriter.escapes(in: utf8) == 0 {
+                bytes.append(contentsOf: utf8)
+            } else {
+                escaped(utf8)
             }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(quote)
+    }
+
+    /// How many bytes of `utf8` must be escaped (counted in blocks of 240 into a byte-sized
+    /// counter, as `JSONDepth` counts brackets).
+    private static func escapes(in utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var start = utf8.baseAddress else { return 0 }
+        let end = start + utf8.count
+        var total = 0
+        while start < end {
+            let blockEnd = start + min(end - start, 240)
+            var n: UInt8 = 0
+            var byte = start
+            while byte < blockEnd {
+                let b = byte.pointee
+                n &+= (b < 0x20 ? 1 : 0) | (b == 0x22 ? 1 : 0) | (b == 0x5C ? 1 : 0)
+                byte += 1
+            }
+            total += Int(n)
+            start = blockEnd
+        }
+        return total
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C
+        var runStart = 0
+        for i in 0..<utf8.count {
+            let byte = utf8[i]
+            if byte >= 0x20 && byte != quote && byte != backslash { continue }
+            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            runStart = i + 1
+            escape(byte)
+        }
+        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
     }
 
     /// A byte of a string that JSON text cannot hold as it is: a quote, a backslash, a control character.
