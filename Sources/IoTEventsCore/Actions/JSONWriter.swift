@@ -5,13 +5,16 @@
 /// Strings are escaped as jansson's compact dump escapes them (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`,
 /// `\t`, other control characters as `\u00XX`, everything else as it is), so a document reads the
 /// same whichever of the two wrote it.
-package struct JSONWriter {
-    private var bytes: [UInt8] = []
+///
+/// The text grows in memory the writer owns (it cannot be copied): appending to an array
+/// checked its uniqueness and capacity for every string and byte.
+package struct JSONWriter: ~Copyable {
+    private let bytes: ByteText
     private var needsComma = false
 
-    package init() { bytes.reserveCapacity(512) }
+    package init() { bytes = ByteText(capacity: 512) }
 
-    package var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { bytes.text }
 
     package mutating func beginObject() { separate(); bytes.append(0x7B); needsComma = false } // {
     package mutating func endObject() { bytes.append(0x7D); needsComma = true } // }
@@ -40,13 +43,18 @@ package struct JSONWriter {
                 magnitude /= 10
                 count += 1
             } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+            bytes.append(UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]).bindMemory(to: UInt8.self))
         }
     }
     package mutating func value(bool b: Bool) { raw(b ? "true" : "false") }
 
     /// A value already written as JSON text (a number formatted elsewhere).
-    package mutating func raw(_ json: String) { separate(); bytes.append(contentsOf: json.utf8); needsComma = true }
+    package mutating func raw(_ json: String) {
+        separate()
+        var json = json
+        json.withUTF8 { bytes.append($0) }
+        needsComma = true
+    }
 
     /// An expression value as its natural JSON: numbers (a Decimal as AWS printed it), Booleans,
     /// strings, `null`.
@@ -95,7 +103,7 @@ package struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             if JSONWriter.escapes(in: utf8) == 0 {
-                bytes.append(contentsOf: utf8)
+                bytes.append(utf8)
             } else {
                 escaped(utf8)
             }
@@ -130,11 +138,11 @@ package struct JSONWriter {
         for i in 0..<utf8.count {
             let byte = utf8[i]
             if byte >= 0x20 && byte != quote && byte != backslash { continue }
-            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            if runStart < i { bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
             runStart = i + 1
             escape(byte)
         }
-        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        if runStart < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
     }
 
     /// A byte of a string that JSON text cannot hold as it is: a quote, a backslash, a control character.
@@ -155,5 +163,46 @@ package struct JSONWriter {
             bytes.append(JSONWriter.hex[Int(byte & 0xF)])
         default: bytes.append(byte) // the quote or the backslash itself
         }
+    }
+}
+
+/// Bytes in memory of their own, grown by doubling; freed with the object. A class, not a
+/// noncopyable struct with a deinit: Embedded Swift cannot destroy such a struct in another
+/// module (the API layer's action documents). The writer that owns it cannot be copied, so the
+/// object is never shared.
+package final class ByteText {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+    func append(_ byte: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        if count + bytes.count > capacity { grow(count + bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    private func grow(_ needed: Int) {
+        let larger = max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
     }
 }

@@ -3,7 +3,7 @@
 /// Every record: `timestamp` (ISO 8601, as AWS's CloudWatch entries), `time` (epoch ms), `level`,
 /// `event` (what happened, one word), `logMessage` (a sentence saying it); records about an
 /// instance add its model, version, key, state and the trigger of the evaluation.
-struct TraceDocument {
+struct TraceDocument: ~Copyable {
     private var w = JSONWriter()
     let level: TraceLevel
 
