@@ -11,26 +11,50 @@ package struct CompiledDetectorModel: Sendable {
     package var conditionReadsInput: Bool
 }
 
-package struct CompiledState: Sendable {
-    package var name: String
-    package var onEnter: [CompiledEvent]
-    package var onInput: [CompiledEvent]
-    package var transitions: [CompiledTransition]
-    package var onExit: [CompiledEvent]
+/// States, events and transitions are immutable objects the detectors of a version share: an
+/// evaluation walks them on every message, and as structs each one read out of its array
+/// retained and released every member (name, condition, actions) on the way.
+package final class CompiledState: Sendable {
+    package let name: String
+    package let onEnter: [CompiledEvent]
+    package let onInput: [CompiledEvent]
+    package let transitions: [CompiledTransition]
+    package let onExit: [CompiledEvent]
+
+    package init(name: String, onEnter: [CompiledEvent], onInput: [CompiledEvent], transitions: [CompiledTransition], onExit: [CompiledEvent]) {
+        self.name = name
+        self.onEnter = onEnter
+        self.onInput = onInput
+        self.transitions = transitions
+        self.onExit = onExit
+    }
 }
 
-package struct CompiledEvent: Sendable {
-    package var name: String
+package final class CompiledEvent: Sendable {
+    package let name: String
     /// nil: no condition, the event always fires.
-    package var condition: CompiledExpression?
-    package var actions: [CompiledAction]
+    package let condition: CompiledExpression?
+    package let actions: [CompiledAction]
+
+    package init(name: String, condition: CompiledExpression?, actions: [CompiledAction]) {
+        self.name = name
+        self.condition = condition
+        self.actions = actions
+    }
 }
 
-package struct CompiledTransition: Sendable {
-    package var name: String
-    package var condition: CompiledExpression
-    package var nextState: Int
-    package var actions: [CompiledAction]
+package final class CompiledTransition: Sendable {
+    package let name: String
+    package let condition: CompiledExpression
+    package let nextState: Int
+    package let actions: [CompiledAction]
+
+    package init(name: String, condition: CompiledExpression, nextState: Int, actions: [CompiledAction]) {
+        self.name = name
+        self.condition = condition
+        self.nextState = nextState
+        self.actions = actions
+    }
 }
 
 package enum CompiledAction: Sendable {
