@@ -47,8 +47,10 @@ extension Engine {
                                         into attributes: inout [ExpressionValue]) {
         guard let inputId else { return }
         let projects = configuration.inputProjection == .declared
-        for (i, reference) in references.enumerated() where reference.input == inputId {
-            attributes[i] = !projects || reference.isDeclared(by: input.attributes) ? source.attribute(at: reference.path) : .undefined
+        // By index, reading the members needed where they lie: `enumerated()` copied every
+        // reference (retaining its name and path) to look at its input id.
+        for i in 0..<references.count where references[i].input == inputId {
+            attributes[i] = !projects || references[i].isDeclared(by: input.attributes) ? source.attribute(at: references[i].path) : .undefined
         }
     }
 
