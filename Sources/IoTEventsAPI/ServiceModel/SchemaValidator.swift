@@ -104,9 +104,14 @@ enum SchemaValidator {
         }
     }
 
+    /// The member `key` names. The first byte tells most members apart (messageId, inputName,
+    /// payload, timestamp): only a member that starts like the key is compared whole.
     private static func memberIndex(_ shape: SchemaShape, _ key: UnsafePointer<CChar>) -> Int? {
-        for m in shape.first..<(shape.first + shape.count) where StaticStrings.equal(schemaMembers[m].name, key) {
-            return m
+        let first = UInt8(bitPattern: key[0])
+        for m in shape.first..<(shape.first + shape.count) {
+            let name = schemaMembers[m].name
+            if name.utf8CodeUnitCount > 0, name.utf8Start.pointee != first { continue }
+            if StaticStrings.equal(name, key) { return m }
         }
         return nil
     }
