@@ -58,28 +58,28 @@ extension Engine {
         w.key("duplicateMessages"); w.value(Int64(counters.duplicateMessages))
         w.key("errorEntries"); w.beginObject()
         for (code, n) in counters.errorEntries.enumerated() where n > 0 {
-            if let kind = ServiceError.Kind(rawValue: Int32(code)) { w.key(kind.typeName); w.value(Int64(n)) }
+            if let kind = ServiceError.Kind(rawValue: Int32(code)) { w.key(text: kind.typeName); w.value(Int64(n)) }
         }
         w.endObject()
         w.key("evaluations"); w.value(Int64(counters.evaluations))
         w.key("transitions"); w.value(Int64(counters.transitions))
         w.key("actions"); w.beginObject()
         for (i, kind) in EngineCounters.kinds.enumerated() where counters.actions[i] > 0 {
-            w.key(kind.rawValue); w.value(Int64(counters.actions[i]))
+            w.key(text: kind.rawValue); w.value(Int64(counters.actions[i]))
         }
         if counters.alarmNotifications > 0 { w.key("alarmNotification"); w.value(Int64(counters.alarmNotifications)) }
         w.endObject()
         w.key("failedActions"); w.beginObject()
-        for reason in ActionFailure.allCases { w.key(reason.name); w.value(Int64(counters.failedActions[reason])) }
+        for reason in ActionFailure.allCases { w.key(text: reason.name); w.value(Int64(counters.failedActions[reason])) }
         w.endObject()
         w.key("timersFired"); w.value(Int64(counters.timersFired))
         w.key("detectors"); w.value(Int64(detectorCount))
         w.key("alarms"); w.beginObject()
         let states = alarmCountsByState
-        for (i, state) in AlarmStateName.allCases.enumerated() { w.key(state.rawValue); w.value(Int64(states[i])) }
+        for (i, state) in AlarmStateName.allCases.enumerated() { w.key(text: state.rawValue); w.value(Int64(states[i])) }
         w.endObject()
         w.key("logRecords"); w.beginObject()
-        for level in [TraceLevel.error, .info, .debug] { w.key(level.name); w.value(Int64(counters.logRecords[level.rawValue])) }
+        for level in [TraceLevel.error, .info, .debug] { w.key(text: level.name); w.value(Int64(counters.logRecords[level.rawValue])) }
         w.endObject()
         if let storage {
             w.key("stateDirectory"); w.beginObject()

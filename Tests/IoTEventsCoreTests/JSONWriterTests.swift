@@ -30,7 +30,7 @@ import Testing
         ]
         for (plain, json) in cases {
             #expect(written { $0.value(plain) } == json)
-            #expect(written { w in w.beginObject(); w.key(plain); w.value(Int64(1)); w.endObject() } == "{" + json + ":1}")
+            #expect(written { w in w.beginObject(); w.key(text: plain); w.value(Int64(1)); w.endObject() } == "{" + json + ":1}")
         }
     }
 }

@@ -45,12 +45,12 @@ package enum ActionDocument {
         w.beginObject()
         for p in list {
             switch p.value {
-            case .literal(let literal): w.key(p.name); w.value(literal)
-            case .object(let members): w.key(p.name); parameters(members, &w)
+            case .literal(let literal): w.key(text: p.name); w.value(literal)
+            case .object(let members): w.key(text: p.name); parameters(members, &w)
             case .value(.decimal(let d)):
                 // jansson holds no NaN or infinity (json_real gives NULL): the member was absent.
-                if d.isFinite { w.key(p.name); w.raw(real(d)) }
-            case .value(let value): w.key(p.name); w.value(value)
+                if d.isFinite { w.key(text: p.name); w.raw(real(d)) }
+            case .value(let value): w.key(text: p.name); w.value(value)
             }
         }
         w.endObject()

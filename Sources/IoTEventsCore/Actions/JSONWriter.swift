@@ -21,7 +21,19 @@ package struct JSONWriter: ~Copyable {
     package mutating func beginArray() { separate(); bytes.append(0x5B); needsComma = false } // [
     package mutating func endArray() { bytes.append(0x5D); needsComma = true } // ]
 
-    package mutating func key(_ k: String) {
+    /// A member name written in the source: copied as it is (names in the source never need an
+    /// escape), without the escape check a String gets.
+    package mutating func key(_ k: StaticString) {
+        separate()
+        bytes.append(0x22) // "
+        bytes.append(UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+        bytes.append(0x22)
+        bytes.append(0x3A) // :
+        needsComma = false
+    }
+
+    /// A member name known only at run time (a variable, a parameter), escaped as needed.
+    package mutating func key(text k: String) {
         separate()
         string(k)
         bytes.append(0x3A) // :
@@ -76,7 +88,7 @@ package struct JSONWriter: ~Copyable {
         case .boolean(let b): value(bool: b)
         case .object(let members):
             beginObject()
-            for m in members { key(m.name); value(m.value) }
+            for m in members { key(text: m.name); value(m.value) }
             endObject()
         case .array(let values):
             beginArray()

@@ -111,7 +111,7 @@ struct AlarmCycle: ActionHost {
         w.value(eventDocument())
         if case .object(let members) = notification {
             for m in members where m.name == "emailConfigurations" || m.name == "smsConfigurations" {
-                w.key(m.name)
+                w.key(text: m.name)
                 w.value(m.value)
             }
         }
@@ -206,7 +206,7 @@ struct AlarmCycle: ActionHost {
         if let action = alarm.customerAction {
             w.key("customerAction"); w.beginObject()
             w.key("actionName"); w.value(action.action.rawValue)
-            w.key(spelling == .api ? action.action.configurationMember : action.action.sitewiseMember); w.beginObject()
+            w.key(text: spelling == .api ? action.action.configurationMember : action.action.sitewiseMember); w.beginObject()
             if let d = action.snoozeDuration { w.key("snoozeDuration"); w.value(d) }
             if let note = action.note { w.key("note"); w.value(note) }
             w.endObject()

@@ -140,7 +140,7 @@ extension DetectorCycle {
     private static func writeVariables(_ values: [ExpressionValue], _ names: [String], _ w: inout JSONWriter) {
         w.beginObject()
         for (slot, value) in values.enumerated() where !value.isUndefined && slot < names.count {
-            w.key(names[slot]); w.value(value)
+            w.key(text: names[slot]); w.value(value)
         }
         w.endObject()
     }

@@ -322,13 +322,13 @@ struct DetectorCycle: ActionHost {
         w.key("stateName"); w.value(version.compiled.states[detector.state].name)
         w.key("variables"); w.beginObject()
         for (slot, value) in detector.variables.enumerated() where !value.isUndefined {
-            w.key(version.variableNames[slot]); w.value(value)
+            w.key(text: version.variableNames[slot]); w.value(value)
         }
         w.endObject()
         w.key("timers"); w.beginObject()
         for (id, timer) in detector.timers.enumerated() {
             guard let deadline = timer.deadline else { continue }
-            w.key(version.timerNames[id]); w.beginObject()
+            w.key(text: version.timerNames[id]); w.beginObject()
             w.key("timestamp"); w.value(deadline)
             w.endObject()
         }
