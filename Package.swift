@@ -41,7 +41,11 @@ let profileSwiftSettings: [SwiftSetting] = small
 // The shipped shared library: Swift runtime, libstdc++ and libgcc linked in; only iotevents_* exported.
 let sharedLibraryFlags: [String] = (small ? [
     Context.packageDirectory + "/.build-deps/embedded/libswiftUnicodeDataTables.a", "-lm",
-] : ["-static-stdlib"]) + [
+] : [
+    "-static-stdlib",
+    // The Unicode name tables (553 KB) stay out: Sources/CLibcShim/unicode_names.c says why.
+    "-Xlinker", "--wrap=_swift_stdlib_getScalarName",
+]) + [
     "-use-ld=lld",
     "-Xlinker", "-soname=libiotevents.so.\(soVersion)",
     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/IoTEvents/exports.map",
