@@ -30,18 +30,33 @@ let janssonLink: [LinkerSetting] = useSystemJansson
 // The small profile: the same sources in Embedded Swift mode (docs/building.md). One section per
 // function, or --gc-sections can drop nothing of the Swift objects (2.0 MB instead of 0.87 MB).
 let small = environment["IOTEVENTS_PROFILE"] == "small"
+// -fno-asynchronous-unwind-tables: the C inline functions the shims' headers bring into a Swift
+// file (ie_json_decref ...) were compiled with clang's default uwtable, and one such function
+// moves the call-frame information of every function of that file from .debug_frame (stripped)
+// to .eh_frame (kept): 49 KB of the small library for files such as EntryPoints.swift. Embedded
+// Swift never unwinds, and its other files had no .eh_frame already. (No effect on the standard
+// profile, whose Swift objects have .eh_frame whatever the flag.)
 // The standard profile's release build checks exclusivity statically only, as Embedded Swift
 // (the small profile) always does: the dynamic checks cost ~1 300 instructions per message
 // (30 accesses of class properties each), and a violation would trap the host's process; debug
 // builds (swift test, the ThreadSanitizer build) keep them (docs/decisions.md).
 let profileSwiftSettings: [SwiftSetting] = small
-    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections"])]
+    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections", "-Xcc", "-fno-asynchronous-unwind-tables"])]
     : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 // The shipped shared library: Swift runtime, libstdc++ and libgcc linked in; only iotevents_* exported.
 let sharedLibraryFlags: [String] = (small ? [
     Context.packageDirectory + "/.build-deps/embedded/libswiftUnicodeDataTables.a", "-lm",
-] : ["-static-stdlib"]) + [
+    // Identical code folding: Embedded Swift emits one section per function (above), and many
+    // specializations compile to the same bytes (42 KB of 1.28 MB). Nothing in the small profile
+    // compares function addresses (no runtime metadata; jansson and the shims do not). Not in the
+    // standard profile, whose C++ runtime and libstdc++ may, and --icf=safe saves 12 KB there.
+    "-Xlinker", "--icf=all",
+] : [
+    "-static-stdlib",
+    // The Unicode name tables (553 KB) stay out: Sources/CLibcShim/unicode_names.c says why.
+    "-Xlinker", "--wrap=_swift_stdlib_getScalarName",
+]) + [
     "-use-ld=lld",
     "-Xlinker", "-soname=libiotevents.so.\(soVersion)",
     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/IoTEvents/exports.map",
