@@ -55,7 +55,6 @@ CFLAGS_TEST := -O1 -g -gdwarf-4 -Wall -Wextra -Werror -std=c11 -Iinclude
 
 .PHONY: all build test test-cross-gateway clean
 all: build
-build: $(if $(TARGET),$(XLIB),$(LIB_$(PROFILE)))
 
 include mk/deps.mk        # deps, deps-test: tools/install-deps.sh; jansson, libstdc++
 include mk/library.mk     # both profiles, install, size, demo
@@ -69,6 +68,10 @@ include mk/fuzz.mk        # libFuzzer targets, regressions
 include mk/mqttd.mk       # the MQTT gateway daemon: check-mqttd, bench-mqttd, install-mqttd
 include mk/cluster.mk     # iotevents cluster on NATS JetStream: check-cluster, bench-cluster
 include Tests/hardening/hardening.mk   # check-bad-inputs, check-hostile-hosts
+
+# After the includes: a rule's prerequisites are expanded when it is read, and XLIB comes
+# from mk/cross.mk (before, `make PROFILE=small TARGET=... build` had nothing to build).
+build: $(if $(TARGET),$(XLIB),$(LIB_$(PROFILE)))
 
 test: deps-test check-generated swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-mqttd check-cluster check-fuzz-regressions test-cross-all check-release check-phony
 	@echo "make test: all suites passed"
