@@ -91,9 +91,11 @@ extension Engine {
             timer.deadline = deadline
             timer.seconds = t.seconds
             timer.generation = nextTimerGeneration
+            timer.queued = timer.generation
             nextTimerGeneration &+= 1
             detector.setTimer(t.id, timer)
-            timerQueue.push(deadline: deadline, TimerEntry(model: model, key: key, slot: slot, timer: t.id, generation: timer.generation))
+            timerQueue.push(deadline: deadline, sequence: timer.generation,
+                            TimerEntry(model: model, key: key, slot: slot, timer: t.id, generation: timer.generation))
         }
         runningTimers += timers.count
         detector.lastUpdateTime = now

@@ -127,7 +127,8 @@ extension Engine {
         let key = ran.key
         model.detectors.put(ran, at: slot)
         for armed in cycle.armed {
-            timerQueue.push(deadline: armed.deadline, TimerEntry(model: model, key: key, slot: slot, timer: armed.timer, generation: armed.generation))
+            timerQueue.push(deadline: armed.deadline, sequence: armed.generation,
+                            TimerEntry(model: model, key: key, slot: slot, timer: armed.timer, generation: armed.generation))
         }
         sweepStaleTimerEntries()
     }

@@ -35,8 +35,9 @@ extension Engine {
             // Checked in place, then moved out of its slot: a copy would share every buffer of
             // the detector, and its first change during the cycle would copy them all.
             guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot),
-                  e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation),
-                  var detector = e.model.detectors.take(slot) else { continue }
+                  e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation) else { continue }
+            if requeueIfRearmed(entry, slot: slot) { continue }
+            guard var detector = e.model.detectors.take(slot) else { continue }
             var timer = detector.timer(e.timer)
             timer.deadline = nil
             timer.pendingTimeout = true
@@ -64,13 +65,32 @@ extension Engine {
         return min(t, s)
     }
 
-    /// The earliest live detector timer; stale entries at the top are dropped first.
+    /// The earliest live detector timer; stale entries at the top are dropped first, and the
+    /// entries of timers re-armed to later deadlines are moved there, so the answer is a timer's
+    /// own deadline.
     private func nextTimerDeadline() -> Millis? {
         while let top = timerQueue.first {
-            if isLive(top.payload) { return top.deadline }
+            if isLive(top.payload) {
+                let e = top.payload
+                guard let slot = e.model.detectors.slot(of: e.key, hint: e.slot),
+                      let deadline = e.model.detectors.timerDeadline(at: slot, timer: e.timer), deadline > top.deadline,
+                      let moved = timerQueue.popFirst() else { return top.deadline }
+                _ = requeueIfRearmed(moved, slot: slot)
+                continue
+            }
             _ = timerQueue.popFirst()
         }
         return nil
+    }
+
+    /// A live entry taken off the queue whose timer was re-armed to a later deadline while it
+    /// waited (`DetectorCycle.arm`): queued again at that deadline, in the order of that arming.
+    private func requeueIfRearmed(_ entry: DeadlineHeap<TimerEntry>.Entry, slot: Int) -> Bool {
+        let e = entry.payload
+        guard let later = e.model.detectors.requeue(at: slot, timer: e.timer, due: entry.deadline) else { return false }
+        timerQueue.push(deadline: later.deadline, sequence: later.generation,
+                        TimerEntry(model: e.model, key: e.key, slot: slot, timer: e.timer, generation: later.generation))
+        return true
     }
 
     private func nextSnoozeDeadline() -> Millis? {

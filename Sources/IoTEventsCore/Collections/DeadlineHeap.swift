@@ -2,8 +2,10 @@
 ///
 /// Entries are never searched for: cancelling a timer bumps its owner's generation, and an entry
 /// whose generation is stale is dropped when it reaches the top (lazy deletion). So re-arming a
-/// timer costs one push, and no operation ever scans all timers. Ties in `deadline` come out in
-/// insertion order (`sequence`), which keeps expiry processing deterministic.
+/// timer costs at most one push (detector timers re-armed later keep theirs: `DetectorCycle.arm`),
+/// and no operation ever scans all timers. Ties in `deadline` come out in `sequence` order:
+/// insertion order, or the caller's (a detector timer's arming), which keeps expiry processing
+/// deterministic.
 package struct DeadlineHeap<Payload> {
     package struct Entry {
         package let deadline: Millis
@@ -29,8 +31,13 @@ package struct DeadlineHeap<Payload> {
     package var first: Entry? { entries.first }
 
     package mutating func push(deadline: Millis, _ payload: Payload) {
-        entries.append(Entry(deadline: deadline, sequence: nextSequence, payload: payload))
+        push(deadline: deadline, sequence: nextSequence, payload)
         nextSequence &+= 1
+    }
+
+    /// With the caller's own order for ties (detector timers: their arming's generation).
+    package mutating func push(deadline: Millis, sequence: UInt64, _ payload: Payload) {
+        entries.append(Entry(deadline: deadline, sequence: sequence, payload: payload))
         siftUp(entries.count - 1)
     }
 

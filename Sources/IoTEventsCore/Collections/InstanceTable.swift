@@ -163,10 +163,25 @@ extension Alarm {
 }
 
 extension InstanceTable where Instance == Detector {
-    /// Whether the detector in `slot` has timer `timer` running at `generation`, read in place.
+    /// Whether the detector in `slot` has timer `timer` running with its queue entry of
+    /// `generation` (`DetectorTimer.queued`), read in place.
     func timerIsRunning(at slot: Int, timer: Int, generation: UInt64) -> Bool {
         guard let t = slots[slot]?.timer(timer) else { return false }
-        return t.generation == generation && t.deadline != nil
+        return t.queued == generation && t.deadline != nil
+    }
+
+    /// The deadline of timer `timer` of the detector in `slot`, read in place.
+    func timerDeadline(at slot: Int, timer: Int) -> Millis? {
+        slots[slot]?.timer(timer).deadline
+    }
+
+    /// When timer `timer` of the detector in `slot` was re-armed to after `due` while its entry
+    /// was queued: the entry now stands for the latest arming (its deadline and generation,
+    /// returned for the new entry). nil when the timer is due at `due`.
+    func requeue(at slot: Int, timer: Int, due: Millis) -> (deadline: Millis, generation: UInt64)? {
+        guard let t = slots[slot]?.timer(timer), let deadline = t.deadline, deadline > due else { return nil }
+        slots[slot]?.timers[timer].queued = t.generation
+        return (deadline, t.generation)
     }
 
     /// Running timers over all detectors (a scan, without copying them: used when a whole table

@@ -76,8 +76,12 @@ package struct DetectorTimer: Sendable {
     package internal(set) var deadline: Millis?
     /// The duration it was last set with, seconds.
     package internal(set) var seconds: Int64 = 0
-    /// Identifies this arming: a queue entry with another generation is stale.
+    /// Identifies this arming, and orders arms: ties between deadlines fire in arming order.
     var generation: UInt64 = 0
+    /// The generation of this timer's entry in the engine's queue, due at or before `deadline`:
+    /// an entry with another generation is stale. A timer re-armed to a later deadline keeps its
+    /// entry, which is moved to the new deadline when it comes due (`DetectorCycle.arm`).
+    var queued: UInt64 = 0
     /// Expired and not yet observed by `timeout()`.
     var pendingTimeout = false
 

@@ -275,16 +275,26 @@ struct DetectorCycle: ActionHost {
 
     /// (Re)starts timer `id`: a new deadline and generation; an unconsumed expiry mark is
     /// discarded (§4.3).
+    ///
+    /// A running timer moved to a later deadline (a heartbeat's `resetTimer` on every message)
+    /// keeps its queue entry: the entry is due first and is then moved to the new deadline
+    /// (`Engine.requeueIfRearmed`), instead of a new entry per re-arm and a sweep of the stale
+    /// ones. Otherwise the engine queues a new entry, which makes the old one stale.
     private mutating func arm(_ id: Int, seconds: Int64) {
         var timer = detector.timer(id)
+        let deadline = now.adding(seconds: seconds)
+        let keepsEntry = timer.deadline.map { deadline >= $0 } ?? false
         if timer.deadline == nil { runningDelta += 1 }
-        timer.deadline = now.adding(seconds: seconds)
+        timer.deadline = deadline
         timer.seconds = seconds
         timer.generation = nextGeneration
         nextGeneration &+= 1
         timer.pendingTimeout = false
+        if !keepsEntry {
+            timer.queued = timer.generation
+            armed.append((id, deadline, timer.generation))
+        }
         detector.setTimer(id, timer)
-        armed.append((id, timer.deadline ?? Millis.max, timer.generation))
     }
 
     var executionIdPrefix: (model: String, key: String) { (model.name, detector.key) }

@@ -40,15 +40,24 @@ extension Engine {
         // cleared, or whose detector or model is gone are left out. A stale entry is not
         // harmless in a snapshot: its detector's version may be gone (an update deletes the
         // detectors) and with it the timer's id, which the reader rightly refuses.
-        let timers = timerQueue.snapshotEntries.filter { isLive($0.payload) }
+        // An entry is written as the timer's latest arming (its deadline and generation): a
+        // timer re-armed to a later deadline keeps an earlier entry in the queue, and the
+        // restored queue is then the one that arming would have made.
+        var timers: [(deadline: Millis, entry: TimerEntry)] = []
+        for e in timerQueue.snapshotEntries where isLive(e.payload) {
+            guard let slot = e.payload.model.detectors.slot(of: e.payload.key, hint: e.payload.slot),
+                  let detector = e.payload.model.detectors[slot] else { continue }
+            let timer = detector.timer(e.payload.timer)
+            timers.append((timer.deadline ?? e.deadline, TimerEntry(model: e.payload.model, key: e.payload.key, timer: e.payload.timer, generation: timer.generation)))
+        }
         w.count(timers.count)
-        for e in timers {
-            w.i64(e.deadline)
-            w.u64(e.sequence)
-            w.string(e.payload.model.name)
-            w.string(e.payload.key)
-            w.count(e.payload.timer)
-            w.u64(e.payload.generation)
+        for t in timers {
+            w.i64(t.deadline)
+            w.u64(t.entry.generation) // the order of ties: the arming's
+            w.string(t.entry.model.name)
+            w.string(t.entry.key)
+            w.count(t.entry.timer)
+            w.u64(t.entry.generation)
         }
         w.u64(timerQueue.sequenceCounter)
         let snoozes = snoozeQueue.snapshotEntries.filter { isLive($0.payload) }
@@ -116,7 +125,10 @@ extension Engine {
                 guard timer < model.latest.timerNames.count else {
                     throw r.failure("a timer entry of detector model \(name) with timer id \(timer), out of range: the model names \(model.latest.timerNames.count) timers")
                 }
-                timers.append(.init(deadline: deadline, sequence: sequence,
+                // Ties fire in arming order: by generation (older snapshots wrote a push counter
+                // as the sequence, which orders them the same).
+                _ = sequence
+                timers.append(.init(deadline: deadline, sequence: generation,
                                     payload: TimerEntry(model: model, key: key, timer: timer, generation: generation)))
             }
             timerQueue.restore(timers, sequenceCounter: try r.u64())

@@ -290,6 +290,7 @@ enum SnapshotFields {
             t.deadline = try readOptionalMillis(&r)
             t.seconds = try r.i64()
             t.generation = try r.u64()
+            t.queued = t.generation // a snapshot's entries are written as the latest arming
             t.pendingTimeout = try r.bool()
             timers.append(t)
         }
