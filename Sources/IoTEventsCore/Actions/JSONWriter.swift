@@ -196,12 +196,17 @@ package final class ByteText {
 
     var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 
+    // Always inlined: the small profile's -Osize left these two calls out of line, and every
+    // byte and string of a document went through a call (twice the instructions per action
+    // document of the standard profile).
+    @inline(__always)
     func append(_ byte: UInt8) {
         if count == capacity { grow(count + 1) }
         base[count] = byte
         count += 1
     }
 
+    @inline(__always)
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         if count + bytes.count > capacity { grow(count + bytes.count) }
