@@ -278,6 +278,7 @@ async def serve_cluster(run):
     """`iotevents serve --cluster` over HTTP (the AWS REST-JSON routes, unsigned): DescribeDetector,
     a ListDetectors page, and a BatchPutMessage that reaches its detector through the stream."""
     import subprocess
+    import urllib.error
     import urllib.request
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bindings", "python"), PYTHONUNBUFFERED="1")
     server = subprocess.Popen([python(), "-m", "iotevents", "serve", "--port", "0", "--cluster", ",".join(run.nats.urls)],
@@ -288,10 +289,18 @@ async def serve_cluster(run):
         base = line.split("listening on ")[1].split()[0]
 
         def http(method, path, body=None):
-            request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
-                                             headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.loads(response.read())
+            # 503 is the cluster's documented "a partition is moving to another worker; try
+            # again" (queries.py): after a rebalance a handover may still be under way.
+            for attempt in range(20):
+                request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
+                                                 headers={"Content-Type": "application/json"})
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        return json.loads(response.read())
+                except urllib.error.HTTPError as error:
+                    if error.code != 503 or attempt == 19:
+                        raise
+                    time.sleep(0.5)
 
         loop = asyncio.get_running_loop()
         before = await loop.run_in_executor(None, http, "GET", "/detectors/meter/keyValues/?keyValue=k2")
