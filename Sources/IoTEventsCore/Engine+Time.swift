@@ -34,8 +34,7 @@ extension Engine {
             let e = entry.payload
             // Checked in place, then moved out of its slot: a copy would share every buffer of
             // the detector, and its first change during the cycle would copy them all.
-            guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot),
-                  e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation) else { continue }
+            guard let slot = liveSlot(e) else { continue }
             if requeueIfRearmed(entry, slot: slot) { continue }
             guard var detector = e.model.detectors.take(slot) else { continue }
             var timer = detector.timer(e.timer)
@@ -70,11 +69,9 @@ extension Engine {
     /// own deadline.
     private func nextTimerDeadline() -> Millis? {
         while let top = timerQueue.first {
-            if isLive(top.payload) {
-                let e = top.payload
-                guard let slot = e.model.detectors.slot(of: e.key, hint: e.slot),
-                      let deadline = e.model.detectors.timerDeadline(at: slot, timer: e.timer), deadline > top.deadline,
-                      let moved = timerQueue.popFirst() else { return top.deadline }
+            if let slot = liveSlot(top.payload) {
+                guard let deadline = top.payload.model.detectors.timer(at: slot, top.payload.timer).deadline,
+                      deadline > top.deadline, let moved = timerQueue.popFirst() else { return top.deadline }
                 _ = requeueIfRearmed(moved, slot: slot)
                 continue
             }
@@ -101,9 +98,14 @@ extension Engine {
         return nil
     }
 
-    func isLive(_ e: TimerEntry) -> Bool {
-        guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot) else { return false }
-        return e.model.detectors.timerIsRunning(at: slot, timer: e.timer, generation: e.generation)
+    func isLive(_ e: TimerEntry) -> Bool { liveSlot(e) != nil }
+
+    /// The slot of the entry's detector when the entry is its timer's queued one and the timer
+    /// runs; nil for a stale entry (the one place that decides it).
+    func liveSlot(_ e: TimerEntry) -> Int? {
+        guard e.model.isLive, let slot = e.model.detectors.slot(of: e.key, hint: e.slot),
+              e.model.detectors.timerIsRunning(at: slot, timer: e.timer, queued: e.generation) else { return nil }
+        return slot
     }
 
     /// Re-arming a timer leaves its old entry in the queue until it surfaces. When stale entries

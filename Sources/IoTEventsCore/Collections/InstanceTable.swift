@@ -164,15 +164,15 @@ extension Alarm {
 
 extension InstanceTable where Instance == Detector {
     /// Whether the detector in `slot` has timer `timer` running with its queue entry of
-    /// `generation` (`DetectorTimer.queued`), read in place.
-    func timerIsRunning(at slot: Int, timer: Int, generation: UInt64) -> Bool {
+    /// `queued` (`DetectorTimer.queued`), read in place.
+    func timerIsRunning(at slot: Int, timer: Int, queued: UInt64) -> Bool {
         guard let t = slots[slot]?.timer(timer) else { return false }
-        return t.queued == generation && t.deadline != nil
+        return t.queued == queued && t.deadline != nil
     }
 
-    /// The deadline of timer `timer` of the detector in `slot`, read in place.
-    func timerDeadline(at slot: Int, timer: Int) -> Millis? {
-        slots[slot]?.timer(timer).deadline
+    /// Timer `timer` of the detector in `slot`, read in place (not copying the detector).
+    func timer(at slot: Int, _ timer: Int) -> DetectorTimer {
+        slots[slot]?.timer(timer) ?? DetectorTimer()
     }
 
     /// When timer `timer` of the detector in `slot` was re-armed to after `due` while its entry

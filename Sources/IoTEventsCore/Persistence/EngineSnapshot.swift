@@ -44,10 +44,9 @@ extension Engine {
         // timer re-armed to a later deadline keeps an earlier entry in the queue, and the
         // restored queue is then the one that arming would have made.
         var timers: [(deadline: Millis, entry: TimerEntry)] = []
-        for e in timerQueue.snapshotEntries where isLive(e.payload) {
-            guard let slot = e.payload.model.detectors.slot(of: e.payload.key, hint: e.payload.slot),
-                  let detector = e.payload.model.detectors[slot] else { continue }
-            let timer = detector.timer(e.payload.timer)
+        for e in timerQueue.snapshotEntries {
+            guard let slot = liveSlot(e.payload) else { continue }
+            let timer = e.payload.model.detectors.timer(at: slot, e.payload.timer)
             timers.append((timer.deadline ?? e.deadline, TimerEntry(model: e.payload.model, key: e.payload.key, timer: e.payload.timer, generation: timer.generation)))
         }
         w.count(timers.count)
@@ -125,8 +124,8 @@ extension Engine {
                 guard timer < model.latest.timerNames.count else {
                     throw r.failure("a timer entry of detector model \(name) with timer id \(timer), out of range: the model names \(model.latest.timerNames.count) timers")
                 }
-                // Ties fire in arming order: by generation (older snapshots wrote a push counter
-                // as the sequence, which orders them the same).
+                // Ties fire in arming order: by generation. Older snapshots wrote a push counter
+                // as the sequence, which orders them the same; it is read and not used.
                 _ = sequence
                 timers.append(.init(deadline: deadline, sequence: generation,
                                     payload: TimerEntry(model: model, key: key, timer: timer, generation: generation)))
