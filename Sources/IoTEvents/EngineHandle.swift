@@ -194,7 +194,7 @@ final class EngineHandle {
     func deliver(_ actions: [ActionRecord], confirming position: LogPosition?) {
         for record in actions {
             guard let (fn, payload) = currentHandler else { continue }
-            ActionDocument.text(record).withCString { fn($0, payload) }
+            ActionDocument.withCString(record) { fn($0, payload) }
         }
         if let position { service.confirmDelivered(position) }
     }

@@ -1,4 +1,5 @@
 import CJanssonShim
+import Glibc
 import Testing
 @testable import IoTEventsAPI
 @testable import IoTEventsCore
@@ -88,5 +89,17 @@ import Testing
             EvaluatedParameter(name: "empty", value: .object([])),
         ], payload: "p", key: "k", event: nil, error: "not delivered", alarm: true)
         #expect(ActionDocument.text(r) == Self.reference(r))
+    }
+
+    /// The handler's C string is the document, whole and terminated, whatever its length: the
+    /// lengths run across the writer's first growth (512 bytes), where the NUL needs room of its own.
+    @Test func handlerStringIsTheText() {
+        for n in 300..<700 {
+            let r = Self.record([EvaluatedParameter(name: "x", value: .value(.integer(1)))],
+                                payload: String(repeating: "a", count: n), key: "k", event: nil, error: nil)
+            let text = ActionDocument.text(r)
+            let (c, length) = ActionDocument.withCString(r) { (String(cString: $0), strlen($0)) }
+            #expect(c == text && length == text.utf8.count)
+        }
     }
 }

@@ -13,6 +13,19 @@ import IoTEventsCore
 package enum ActionDocument {
     package static func text(_ record: ActionRecord) -> String {
         var w = JSONWriter()
+        write(record, &w)
+        return w.text
+    }
+
+    /// The document as a C string, valid only inside `body`: what the action handler is given.
+    /// No String is made (in Embedded Swift that cost more than writing the document).
+    package static func withCString<R>(_ record: ActionRecord, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        var w = JSONWriter()
+        write(record, &w)
+        return w.withCString(body)
+    }
+
+    private static func write(_ record: ActionRecord, _ w: inout JSONWriter) {
         w.beginObject()
         w.key("type")
         w.value(record.isAlarmNotification ? "alarmNotification" : record.kind.rawValue)
@@ -38,7 +51,6 @@ package enum ActionDocument {
         w.value(record.eventTime)
         if let error = record.error { w.key("error"); w.value(error) }
         w.endObject()
-        return w.text
     }
 
     private static func parameters(_ list: [EvaluatedParameter], _ w: inout JSONWriter) {
