@@ -8,7 +8,8 @@
 /// skipped, to find the real depth.
 enum JSONDepth {
     static func exceeds(_ bytes: UnsafePointer<UInt8>, count: Int, limit: Int) -> Bool {
-        openings(bytes, count: count) > limit && deepest(bytes, count: count, limit: limit) > limit
+        // Text no longer than the limit cannot hold more openings than it (most payloads).
+        count > limit && openings(bytes, count: count) > limit && deepest(bytes, count: count, limit: limit) > limit
     }
 
     /// How many bytes are `{` or `[` (`[` is 0x5B, `{` 0x7B: the only two bytes that are 0x7B
