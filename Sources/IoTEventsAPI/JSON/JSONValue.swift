@@ -100,9 +100,14 @@ struct JSONValue {
 /// where attribute paths and detector keys are read this way for every message.
 @inline(__always)
 func jsonMember(_ object: UnsafeMutablePointer<json_t>, _ name: String) -> UnsafeMutablePointer<json_t>? {
-    var name = name
-    return name.withUTF8 { bytes -> UnsafeMutablePointer<json_t>? in
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<json_t>? {
         guard let base = bytes.baseAddress else { return json_object_getn(object, "", 0) }
         return json_object_getn(object, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
     }
+    // A native String's bytes are read in place (a `var` copy for withUTF8 retained and
+    // released the string on every lookup); any other is copied once.
+    if let found = name.utf8.withContiguousStorageIfAvailable(lookup) { return found }
+    var copy = name
+    return copy.withUTF8(lookup)
 }
+
