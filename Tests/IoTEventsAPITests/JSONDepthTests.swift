@@ -38,4 +38,22 @@ import Testing
         #expect(!exceeds("", 2))
         #expect(exceeds(String(repeating: "[", count: 3), 2)) // unterminated: jansson reports it
     }
+
+    /// The count itself, against counting byte by byte: every length across the 16-byte vectors
+    /// and the 240-byte blocks, brackets everywhere (each lane at its 15-per-block most), none,
+    /// and scattered ones with the bytes that differ from `{` only in bit 0x20 or by one.
+    @Test func openingsCountEveryBracket() {
+        func naive(_ b: [UInt8]) -> Int { b.filter { $0 == 0x7B || $0 == 0x5B }.count }
+        func counted(_ b: [UInt8]) -> Int { b.withUnsafeBufferPointer { JSONDepth.openings($0.baseAddress!, count: $0.count) } }
+        var seed: UInt64 = 42
+        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
+        let alphabet: [UInt8] = Array(#"{[}]"a 0\;zZ"#.utf8) + [0x7A, 0x7C, 0x5A, 0xDB, 0xFB, 0x00]
+        for length in 0...520 {
+            let all = [UInt8](repeating: 0x7B, count: length)
+            #expect(counted(all) == length, "all brackets, \(length)")
+            #expect(counted([UInt8](repeating: 0x20, count: length)) == 0)
+            let mixed = (0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+            #expect(counted(mixed) == naive(mixed), "mixed, \(length)")
+        }
+    }
 }

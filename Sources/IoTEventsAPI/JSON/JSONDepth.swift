@@ -13,23 +13,31 @@ enum JSONDepth {
     }
 
     /// How many bytes are `{` or `[` (`[` is 0x5B, `{` 0x7B: the only two bytes that are 0x7B
-    /// once bit 0x20 is set). Counted in blocks of at most 240 bytes into a byte-sized counter, so
-    /// that the compiler's vector loop adds sixteen bytes' answers in one instruction; plain
-    /// pointer loops, as a Range's checks keep a loop from being vectorised.
-    private static func openings(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int {
+    /// once bit 0x20 is set). Sixteen bytes at a time as a SIMD vector, written out because the
+    /// small profile's -Osize does not vectorise loops (it spent eight instructions a byte of
+    /// every request). Each lane counts into a byte for 15 blocks; the rest byte by byte.
+    static func openings(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int {
         var total = 0
-        var start = bytes
-        let end = bytes + count
-        while start < end {
-            let blockEnd = start + min(end - start, 240)
-            var n: UInt8 = 0
-            var byte = start
-            while byte < blockEnd {
-                n &+= (byte.pointee | 0x20) == 0x7B ? 1 : 0
-                byte += 1
+        var i = 0
+        let raw = UnsafeRawPointer(bytes)
+        let bit = SIMD16<UInt8>(repeating: 0x20), brace = SIMD16<UInt8>(repeating: 0x7B)
+        let vectors = count & ~15 // the bytes whole vectors cover
+        while i < vectors {
+            var lanes = SIMD16<UInt8>()
+            let blockEnd = min(vectors, i &+ 15 &* 16)
+            while i < blockEnd {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                lanes &+= SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: (v | bit) .== brace)
+                i &+= 16
             }
-            total += Int(n)
-            start = blockEnd
+            // The lanes' sum, eight at a time by one multiplication (wrappedSum() went lane by
+            // lane): each lane is at most 15, so eight of them fit the top byte.
+            let (low, high) = unsafeBitCast(lanes, to: (UInt64, UInt64).self)
+            total &+= Int((low &* 0x0101_0101_0101_0101) >> 56) &+ Int((high &* 0x0101_0101_0101_0101) >> 56)
+        }
+        while i < count {
+            total &+= (bytes[i] | 0x20) == 0x7B ? 1 : 0
+            i &+= 1
         }
         return total
     }
