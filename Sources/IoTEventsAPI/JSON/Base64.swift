@@ -39,7 +39,10 @@ enum Base64 {
         guard let input = text.baseAddress, text.count >= 4 else { return text.isEmpty }
         let n = text.count
         let padding = input[n - 1] != UInt8(ascii: "=") ? 0 : (input[n - 2] != UInt8(ascii: "=") ? 1 : 2)
-        return Base64.sextets.withUnsafeBufferPointer { table -> Bool in
+        return Base64.sextets.withUnsafeBufferPointer { sextets -> Bool in
+            // Looked up through the pointer: the table has an entry for every byte, so the
+            // buffer's bounds checks (four a quad) and the indexes' overflow checks are moot.
+            guard let table = sextets.baseAddress, sextets.count == 256 else { return false }
             // An invalid character (padding included) looks up as 0xFF; OR-ing every lookup
             // leaves the high bit set if any was invalid.
             var invalid: UInt8 = 0
@@ -47,15 +50,15 @@ enum Base64 {
             var o = 0
             let whole = padding == 0 ? n : n - 4
             while i < whole {
-                let a = table[Int(input[i])], b = table[Int(input[i + 1])]
-                let c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
+                let a = table[Int(input[i])], b = table[Int(input[i &+ 1])]
+                let c = table[Int(input[i &+ 2])], d = table[Int(input[i &+ 3])]
                 invalid |= a | b | c | d
                 let quad = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d & 0x3F)
                 out[o] = UInt8(truncatingIfNeeded: quad >> 16)
-                out[o + 1] = UInt8(truncatingIfNeeded: quad >> 8)
-                out[o + 2] = UInt8(truncatingIfNeeded: quad)
-                i += 4
-                o += 3
+                out[o &+ 1] = UInt8(truncatingIfNeeded: quad >> 8)
+                out[o &+ 2] = UInt8(truncatingIfNeeded: quad)
+                i &+= 4
+                o &+= 3
             }
             if padding > 0 {
                 // The last quad: "xx==" holds one byte, "xxx=" two.
