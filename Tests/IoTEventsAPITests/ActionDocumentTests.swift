@@ -113,7 +113,7 @@ import Testing
             let r = Self.record([EvaluatedParameter(name: "x", value: .value(.integer(1)))],
                                 payload: String(repeating: "a", count: n), key: "k", event: nil, error: nil)
             let text = ActionDocument.text(r)
-            let (c, length) = ActionDocument.withCString(r) { (String(cString: $0), strlen($0)) }
+            let (c, length) = withUnsafePointer(to: r) { ActionDocument.withCString($0) { (String(cString: $0), strlen($0)) } }
             #expect(c == text && length == text.utf8.count)
         }
     }
