@@ -192,13 +192,14 @@ final class EngineHandle {
     /// when there is a handler to receive it. Then, for a logged call or tick, confirms that
     /// they were handed over (with no handler they were dropped, as the host asked).
     func deliver(_ actions: [ActionRecord], confirming position: LogPosition?) {
-        // Each record is read where it is in the array (ActionDocument.withCString says why).
-        // The array is this call's own and nothing changes it.
+        // Each record is read where it is in the array (ActionDocument.Writer says why). The
+        // array is this call's own and nothing changes it.
         actions.withUnsafeBufferPointer { records in
             guard let first = records.baseAddress else { return }
+            var document = ActionDocument.Writer()
             for i in records.indices {
                 guard let (fn, payload) = currentHandler else { continue }
-                ActionDocument.withCString(first + i) { fn($0, payload) }
+                document.withCString(first + i) { fn($0, payload) }
             }
         }
         if let position { service.confirmDelivered(position) }

@@ -107,13 +107,15 @@ import Testing
     }
 
     /// The handler's C string is the document, whole and terminated, whatever its length: the
-    /// lengths run across the writer's first growth (512 bytes), where the NUL needs room of its own.
+    /// lengths run across the writer's first growth (512 bytes), where the NUL needs room of its
+    /// own, up and then down, each document written into the buffer of the one before.
     @Test func handlerStringIsTheText() {
-        for n in 300..<700 {
+        var writer = ActionDocument.Writer()
+        for n in Array(300..<700) + (300..<700).reversed() {
             let r = Self.record([EvaluatedParameter(name: "x", value: .value(.integer(1)))],
                                 payload: String(repeating: "a", count: n), key: "k", event: nil, error: nil)
             let text = ActionDocument.text(r)
-            let (c, length) = withUnsafePointer(to: r) { ActionDocument.withCString($0) { (String(cString: $0), strlen($0)) } }
+            let (c, length) = withUnsafePointer(to: r) { writer.withCString($0) { (String(cString: $0), strlen($0)) } }
             #expect(c == text && length == text.utf8.count)
         }
     }

@@ -16,6 +16,12 @@ package struct JSONWriter: ~Copyable {
 
     package var text: String { bytes.text }
 
+    /// Empties the text, keeping its memory, for another document.
+    package mutating func removeAll() {
+        bytes.removeAll()
+        needsComma = false
+    }
+
     /// The text as a NUL-terminated C string, valid only inside `body`, without making a String
     /// (Embedded Swift validates a new String's UTF-8: ~3 000 instructions per action document,
     /// ten times the standard library's). The text holds no NUL byte: strings escape it.
@@ -222,6 +228,8 @@ package final class ByteText {
     deinit { base.deallocate() }
 
     var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+    func removeAll() { count = 0 }
 
     /// The bytes followed by a NUL (written past the end, not counted, so appending goes on).
     func withCString<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
