@@ -72,6 +72,33 @@ import Testing
         }
     }
 
+    /// Strings of every length across the writer's 8-byte words and 64-byte blocks, plain and with
+    /// an escape in place of each ASCII character: the words before it, the one it falls in and the
+    /// bytes after the last whole word are each written once, in order.
+    @Test func escapesAcrossWordsAndBlocks() {
+        let characters = ["a", "é", "/", "\u{7F}", "温", "Z"] // words and blocks cut through characters
+        for length in 0...140 {
+            var text = "", i = 0
+            while text.utf8.count < length {
+                let c = characters[i % characters.count]
+                text += text.utf8.count + c.utf8.count <= length ? c : "a"
+                i += 1
+            }
+            let plain = Array(text.utf8)
+            #expect(written { $0.value(text) } == "\"" + text + "\"")
+            for position in plain.indices where plain[position] < 0x80 {
+                for b: UInt8 in [0x22, 0x5C, 0x0A, 0x1F] {
+                    var bytes = plain
+                    bytes[position] = b
+                    let expected = "\"" + String(decoding: plain[..<position], as: UTF8.self) + Self.escapedByte(b)
+                        + String(decoding: plain[(position + 1)...], as: UTF8.self) + "\""
+                    #expect(written { $0.value(String(decoding: bytes, as: UTF8.self)) } == expected,
+                            "length \(plain.count), byte \(b) at \(position)")
+                }
+            }
+        }
+    }
+
     /// Strings whose escaped text runs past the writer's buffer (512 bytes, then doubled), from
     /// every offset around its end: the room for the whole string is made before it is written.
     @Test func escapedStringsAcrossGrowth() {
