@@ -192,9 +192,15 @@ final class EngineHandle {
     /// when there is a handler to receive it. Then, for a logged call or tick, confirms that
     /// they were handed over (with no handler they were dropped, as the host asked).
     func deliver(_ actions: [ActionRecord], confirming position: LogPosition?) {
-        for record in actions {
-            guard let (fn, payload) = currentHandler else { continue }
-            ActionDocument.withCString(record) { fn($0, payload) }
+        // Each record is read where it is in the array (ActionDocument.Writer says why). The
+        // array is this call's own and nothing changes it.
+        actions.withUnsafeBufferPointer { records in
+            guard let first = records.baseAddress else { return }
+            var document = ActionDocument.Writer()
+            for i in records.indices {
+                guard let (fn, payload) = currentHandler else { continue }
+                document.withCString(first + i) { fn($0, payload) }
+            }
         }
         if let position { service.confirmDelivered(position) }
     }

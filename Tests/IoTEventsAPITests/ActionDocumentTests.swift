@@ -64,6 +64,21 @@ import Testing
         #expect(ActionDocument.text(r) == Self.reference(r))
     }
 
+    /// Every byte that needs an escape, before every character of a payload and a parameter, as
+    /// jansson escapes it (JSONWriter writes an escaped string in one pass through a pointer).
+    @Test func everyEscapeAtEveryPositionAsJanssonDoes() {
+        let plain = Array("{a:é温 😀\u{7F}}".utf8)
+        for b in (UInt8(0)..<0x20).map({ $0 }) + [0x22, 0x5C] {
+            for position in 0...plain.count where position == plain.count || plain[position] & 0xC0 != 0x80 {
+                var bytes = plain
+                bytes.insert(b, at: position)
+                let s = String(decoding: bytes, as: UTF8.self)
+                let r = Self.record([EvaluatedParameter(name: "p", value: .value(.string(s)))], payload: s, key: "k", event: nil, error: nil)
+                #expect(ActionDocument.text(r) == Self.reference(r), "byte \(b) at \(position)")
+            }
+        }
+    }
+
     @Test(arguments: decimals) func decimalsPrintAsJanssonDoes(_ d: Double) {
         let r = Self.record([EvaluatedParameter(name: "x", value: .value(.decimal(d))), EvaluatedParameter(name: "after", value: .value(.integer(1)))],
                             payload: "{}", key: nil, event: nil, error: nil)
@@ -92,13 +107,15 @@ import Testing
     }
 
     /// The handler's C string is the document, whole and terminated, whatever its length: the
-    /// lengths run across the writer's first growth (512 bytes), where the NUL needs room of its own.
+    /// lengths run across the writer's first growth (512 bytes), where the NUL needs room of its
+    /// own, up and then down, each document written into the buffer of the one before.
     @Test func handlerStringIsTheText() {
-        for n in 300..<700 {
+        var writer = ActionDocument.Writer()
+        for n in Array(300..<700) + (300..<700).reversed() {
             let r = Self.record([EvaluatedParameter(name: "x", value: .value(.integer(1)))],
                                 payload: String(repeating: "a", count: n), key: "k", event: nil, error: nil)
             let text = ActionDocument.text(r)
-            let (c, length) = ActionDocument.withCString(r) { (String(cString: $0), strlen($0)) }
+            let (c, length) = withUnsafePointer(to: r) { writer.withCString($0) { (String(cString: $0), strlen($0)) } }
             #expect(c == text && length == text.utf8.count)
         }
     }

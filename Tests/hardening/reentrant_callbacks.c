@@ -5,7 +5,9 @@
  *     iotevents_set_action_handler on the same engine; what it reads already includes
  *     everything the outer call did (the re-armed timer); the actions its own BatchPutMessage
  *     causes are delivered to the same handler, nested, 21 callbacks deep, in order; when the outer
- *     tick returns, every nested call has been processed;
+ *     tick returns, every nested call has been processed; the document each callback was given
+ *     is still its document when it returns, after the nested calls handed over documents of
+ *     their own (a call's documents are written one after another into one buffer);
  *   - on the timer thread (system clock, "timerThread": true): a callback the timer thread makes
  *     can do the same, and its nested actions arrive on the timer thread too;
  *   - none of this deadlocks: a watchdog (alarm) kills the test if a call never returns.
@@ -21,7 +23,7 @@ enum { DEPTH = 20 };
 
 typedef struct {
     iotevents_engine *engine;
-    int depth, max_depth, pongs, ticks, nested_failures;
+    int depth, max_depth, pongs, ticks, nested_failures, documents_changed;
     int next_n;
     char order[512];
     pthread_t main_thread;
@@ -45,6 +47,7 @@ static int nested_ok(ctx_t *c, const char *op, const char *request, const char *
 
 static void on_action(const char *action_json, void *payload) {
     ctx_t *c = payload;
+    char *given = strdup(action_json);
     c->depth++;
     if (c->depth > c->max_depth) c->max_depth = c->depth;
     if (!pthread_equal(pthread_self(), c->main_thread)) c->off_main_thread++;
@@ -75,6 +78,8 @@ static void on_action(const char *action_json, void *payload) {
         }
     }
     if (n + 2 < sizeof c->order) strcat(c->order, ".");
+    if (!given || strcmp(given, action_json) != 0) c->documents_changed++;
+    free(given);
     c->depth--;
     if (c->ticks == 1 && c->depth == 0) {
         pthread_mutex_lock(&c->lock);
@@ -126,6 +131,7 @@ static void calling_thread(void) {
     int64_t fired = iotevents_tick(e, 1700000001000);
     CHECK(fired == 1, "the tick fired %lld expiries, expected 1", (long long)fired);
     CHECK(c.nested_failures == 0, "%d nested calls failed", c.nested_failures);
+    CHECK(c.documents_changed == 0, "%d callbacks' documents changed during their nested calls", c.documents_changed);
     CHECK(c.ticks == 1 && c.pongs == DEPTH, "the callbacks saw %d ticks and %d pongs, expected 1 and %d", c.ticks, c.pongs,
           DEPTH);
     CHECK(c.max_depth == DEPTH + 1, "the deepest nesting was %d callbacks, expected %d", c.max_depth, DEPTH + 1);
@@ -163,6 +169,8 @@ static void timer_thread(void) {
     iotevents_set_action_handler(e, NULL, NULL);
     iotevents_close(e); /* waits for the timer thread */
     CHECK(c.nested_failures == 0, "%d nested calls from the timer thread failed", c.nested_failures);
+    CHECK(c.documents_changed == 0, "timer thread: %d callbacks' documents changed during their nested calls",
+          c.documents_changed);
     CHECK(c.ticks == 1 && c.pongs == DEPTH, "timer thread: %d ticks and %d pongs, expected 1 and %d", c.ticks, c.pongs,
           DEPTH);
     char want[512];

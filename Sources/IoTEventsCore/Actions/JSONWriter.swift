@@ -16,6 +16,12 @@ package struct JSONWriter: ~Copyable {
 
     package var text: String { bytes.text }
 
+    /// Empties the text, keeping its memory, for another document.
+    package mutating func removeAll() {
+        bytes.removeAll()
+        needsComma = false
+    }
+
     /// The text as a NUL-terminated C string, valid only inside `body`, without making a String
     /// (Embedded Swift validates a new String's UTF-8: ~3 000 instructions per action document,
     /// ten times the standard library's). The text holds no NUL byte: strings escape it.
@@ -27,13 +33,21 @@ package struct JSONWriter: ~Copyable {
     package mutating func endArray() { bytes.append(0x5D); needsComma = true } // ]
 
     /// A member name written in the source: copied as it is (names in the source never need an
-    /// escape), without the escape check a String gets.
+    /// escape), without the escape check a String gets. The separator, the quoted name and the
+    /// colon are written into room made once (a capacity check and a count update for each of
+    /// four appends cost a third of a key).
     package mutating func key(_ k: StaticString) {
-        separate()
-        bytes.append(0x22) // "
-        bytes.append(UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-        bytes.append(0x22)
-        bytes.append(0x3A) // :
+        let n = k.utf8CodeUnitCount
+        var out = bytes.unwritten(atLeast: n + 4)
+        if needsComma {
+            out.pointee = 0x2C // ,
+            out += 1
+        }
+        out[0] = 0x22 // "
+        (out + 1).initialize(from: k.utf8Start, count: n)
+        out[n + 1] = 0x22
+        out[n + 2] = 0x3A // :
+        bytes.wrote(upTo: out + n + 3)
         needsComma = false
     }
 
@@ -106,80 +120,108 @@ package struct JSONWriter: ~Copyable {
         if needsComma { bytes.append(0x2C) } // ,
     }
 
-    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+    /// Appends `s` as a JSON string, in one pass over its bytes, eight at a time: each word is
+    /// copied as it is and tested for a byte that needs an escape (a quote, a backslash, a control
+    /// character); the first such byte's escape is written over its copy and the pass goes on
+    /// after it. Room is made once per block of 64 bytes, for the block's longest escaped text
+    /// (6 bytes for each, `\u00XX`) and the word stored past its end. Counting the escapes first
+    /// (a pass of its own, ~90 instructions for a short string) and copying runs between escapes
+    /// (a memcpy call each) cost more than the writing. Byte constants are spelled as numbers:
+    /// the Embedded Swift profile miscompiled `UInt8(ascii:)` patterns with array-literal
+    /// appends here (a `"` came out as `t`).
+    private mutating func string(_ s: String) { JSONWriter.string(s, into: bytes) }
 
-    /// Appends `s` as a JSON string. Most strings need no escape: one pass counts the bytes that
-    /// do (a quote, a backslash, a control character; branch-free, so the compiler vectorises it)
-    /// and such a string is copied whole. Otherwise runs of bytes that need no escape are copied
-    /// whole and each escape is written byte by byte. Byte constants are spelled as numbers and
-    /// appended one by one: the Embedded Swift profile miscompiled `UInt8(ascii:)` patterns with
-    /// array-literal appends here (a `"` came out as `t`).
-    private mutating func string(_ s: String) {
-        let quote: UInt8 = 0x22
-        bytes.append(quote)
+    /// `bytes` as a parameter, not read from `self` inside the closure: that cost a retain and a
+    /// release of the buffer object per string. The string is read in place (native and small
+    /// strings, all there are here); `withUTF8`, for any other, needs a copy of it (a retain and
+    /// a release).
+    private static func string(_ s: String, into bytes: ByteText) {
+        if s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0, into: bytes) }) != nil { return }
         var s = s
-        s.withUTF8 { utf8 in
-            if JSONWriter.escapes(in: utf8) == 0 {
-                bytes.append(utf8)
-            } else {
-                escaped(utf8)
+        s.withUTF8 { string(utf8: $0, into: bytes) }
+    }
+
+    private static func string(utf8: UnsafeBufferPointer<UInt8>, into bytes: ByteText) {
+        guard var input = utf8.baseAddress, utf8.count > 0 else {
+            let out = bytes.unwritten(atLeast: 2)
+            out[0] = 0x22 // "
+            out[1] = 0x22
+            bytes.wrote(upTo: out + 2)
+            return
+        }
+        let end = input + utf8.count
+        // Each block's room: its longest escaped text, the word stored past it, the closing quote
+        // (and before the first block, the opening one).
+        var out = bytes.unwritten(atLeast: 6 * min(utf8.count, 64) + 10)
+        out.pointee = 0x22
+        out += 1
+        while true {
+            let blockEnd = input + min(end - input, 64)
+            while blockEnd - input >= 8 {
+                let word = UnsafeRawPointer(input).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(out).storeBytes(of: word, as: UInt64.self)
+                let flags = escapeFlags(UInt64(littleEndian: word))
+                if flags == 0 {
+                    input += 8
+                    out += 8
+                    continue
+                }
+                let plain = flags.trailingZeroBitCount >> 3 // the bytes before the first flagged one
+                out = escape(input[plain], at: out + plain)
+                input += plain + 1
             }
-        }
-        bytes.append(quote)
-    }
-
-    /// How many bytes of `utf8` must be escaped (counted in blocks of 240 into a byte-sized
-    /// counter, as `JSONDepth` counts brackets).
-    private static func escapes(in utf8: UnsafeBufferPointer<UInt8>) -> Int {
-        guard var start = utf8.baseAddress else { return 0 }
-        let end = start + utf8.count
-        var total = 0
-        while start < end {
-            let blockEnd = start + min(end - start, 240)
-            var n: UInt8 = 0
-            var byte = start
-            while byte < blockEnd {
-                let b = byte.pointee
-                n &+= (b < 0x20 ? 1 : 0) | (b == 0x22 ? 1 : 0) | (b == 0x5C ? 1 : 0)
-                byte += 1
+            while input < blockEnd { // the rest of the block, fewer than 8 bytes, one by one
+                let byte = input.pointee
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+                    out.pointee = byte
+                    out += 1
+                } else {
+                    out = escape(byte, at: out)
+                }
+                input += 1
             }
-            total += Int(n)
-            start = blockEnd
+            if input == end { break }
+            bytes.wrote(upTo: out)
+            out = bytes.unwritten(atLeast: 6 * min(end - input, 64) + 9)
         }
-        return total
+        out.pointee = 0x22
+        bytes.wrote(upTo: out + 1)
     }
 
-    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C
-        var runStart = 0
-        for i in 0..<utf8.count {
-            let byte = utf8[i]
-            if byte >= 0x20 && byte != quote && byte != backslash { continue }
-            if runStart < i { bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-            runStart = i + 1
-            escape(byte)
-        }
-        if runStart < utf8.count { bytes.append(UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+    /// The high bit of each byte of `w` (the first byte lowest) that needs an escape: below 0x20,
+    /// a quote or a backslash. Exact for every byte: no sum carries into the next byte (the low
+    /// seven bits plus 0x60 or 0x7F stay below 0x100).
+    @inline(__always)
+    private static func escapeFlags(_ w: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastSpace = ((w & low) &+ 0x6060_6060_6060_6060) | w // high bit: 0x20 or more
+        let q = w ^ 0x2222_2222_2222_2222, b = w ^ 0x5C5C_5C5C_5C5C_5C5C
+        let notQuote = ((q & low) &+ low) | q, notBackslash = ((b & low) &+ low) | b // high bit: not zero
+        return ~(atLeastSpace & notQuote & notBackslash) & 0x8080_8080_8080_8080
     }
 
-    /// A byte of a string that JSON text cannot hold as it is: a quote, a backslash, a control character.
-    private mutating func escape(_ byte: UInt8) {
-        let backslash: UInt8 = 0x5C
-        bytes.append(backslash)
+    /// Writes the escape of `byte` (a quote, a backslash or a control character: a byte JSON text
+    /// cannot hold as it is) at `out`; returns where it ended.
+    @inline(__always)
+    private static func escape(_ byte: UInt8, at out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        out[0] = 0x5C // \
         switch byte {
-        case 0x08: bytes.append(0x62) // b
-        case 0x0C: bytes.append(0x66) // f
-        case 0x0A: bytes.append(0x6E) // n
-        case 0x0D: bytes.append(0x72) // r
-        case 0x09: bytes.append(0x74) // t
+        case 0x08: out[1] = 0x62 // b
+        case 0x0C: out[1] = 0x66 // f
+        case 0x0A: out[1] = 0x6E // n
+        case 0x0D: out[1] = 0x72 // r
+        case 0x09: out[1] = 0x74 // t
         case 0..<0x20:
-            bytes.append(0x75) // u
-            bytes.append(0x30)
-            bytes.append(0x30)
-            bytes.append(JSONWriter.hex[Int(byte >> 4)])
-            bytes.append(JSONWriter.hex[Int(byte & 0xF)])
-        default: bytes.append(byte) // the quote or the backslash itself
+            out[1] = 0x75 // u
+            out[2] = 0x30
+            out[3] = 0x30
+            out[4] = 0x30 + (byte >> 4) // 0 or 1
+            let low = byte & 0xF
+            out[5] = low < 10 ? 0x30 + low : 0x37 + low // jansson's capital A-F
+            return out + 6
+        default: out[1] = byte // the quote or the backslash itself
         }
+        return out + 2
     }
 }
 
@@ -201,6 +243,8 @@ package final class ByteText {
 
     var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 
+    func removeAll() { count = 0 }
+
     /// The bytes followed by a NUL (written past the end, not counted, so appending goes on).
     func withCString<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
         if count == capacity { grow(count + 1) }
@@ -216,6 +260,21 @@ package final class ByteText {
         if count == capacity { grow(count + 1) }
         base[count] = byte
         count += 1
+    }
+
+    /// Where the next byte goes, with room for `n` bytes from there: write through it, then say
+    /// where the writing ended (`wrote(upTo:)`), with no other append in between (a growth moves
+    /// the bytes). One capacity check for a whole string, not one per byte.
+    @inline(__always)
+    func unwritten(atLeast n: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + n > capacity { grow(count + n) }
+        return base + count
+    }
+
+    @inline(__always)
+    func wrote(upTo end: UnsafeMutablePointer<UInt8>) {
+        assert(end <= base + capacity, "written past the room made for it")
+        count = end - base
     }
 
     @inline(__always)
