@@ -82,9 +82,9 @@ final class EngineHandle {
     /// One wake-up of the timer thread: fire what is due, deliver its actions on this thread.
     fileprivate func timerThreadStep() {
         if isTimerThreadHeld { return }
-        let result = service.tick(-1)
+        var result = service.tick(-1)
         deliverLogs(result.traces)
-        deliver(result.actions, confirming: result.delivery)
+        deliver(&result.actions, confirming: result.delivery)
     }
 
     static func from(_ pointer: OpaquePointer?) -> EngineHandle? {
@@ -156,7 +156,7 @@ final class EngineHandle {
         _ engine: OpaquePointer?, _ operation: Operation?, _ name: UnsafePointer<CChar>?,
         _ request: UnsafePointer<CChar>?, _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
     ) -> Int32 {
-        let result: CallResult
+        var result: CallResult
         if let handle = from(engine) {
             if let operation {
                 result = handle.service.call(operation, request)
@@ -170,7 +170,7 @@ final class EngineHandle {
             handle.releaseTimerThread()
             handle.notifyTimerThread()
             handle.deliverLogs(result.traces)
-            handle.deliver(result.actions, confirming: result.delivery)
+            handle.deliver(&result.actions, confirming: result.delivery)
         }
         if let response {
             response.pointee = result.body
@@ -191,15 +191,14 @@ final class EngineHandle {
     /// per action, so replacing it takes effect for the next one, and a document is written only
     /// when there is a handler to receive it. Then, for a logged call or tick, confirms that
     /// they were handed over (with no handler they were dropped, as the host asked).
-    func deliver(_ actions: [ActionRecord], confirming position: LogPosition?) {
-        // Each record is read where it is in the array (ActionDocument.Writer says why). The
-        // array is this call's own and nothing changes it.
-        actions.withUnsafeBufferPointer { records in
-            guard let first = records.baseAddress else { return }
+    /// `actions` is inout, though nothing changes it, so that each record is read where it is
+    /// (ActionDocument.Writer says why); it is the call's own array.
+    func deliver(_ actions: inout [ActionRecord], confirming position: LogPosition?) {
+        actions.withUnsafeMutableBufferPointer { records in
             var document = ActionDocument.Writer()
             for i in records.indices {
                 guard let (fn, payload) = currentHandler else { continue }
-                document.withCString(first + i) { fn($0, payload) }
+                document.withCString(&records[i]) { fn($0, payload) }
             }
         }
         if let position { service.confirmDelivered(position) }

@@ -61,9 +61,9 @@ public func iotevents_call(
 public func iotevents_tick(_ engine: OpaquePointer?, _ nowMillis: Int64) -> Int64 {
     guard let handle = EngineHandle.from(engine) else { return -Int64(ServiceError.Kind.invalidRequest.rawValue) }
     handle.releaseTimerThread()
-    let result = handle.service.tick(nowMillis)
+    var result = handle.service.tick(nowMillis)
     handle.deliverLogs(result.traces)
-    handle.deliver(result.actions, confirming: result.delivery)
+    handle.deliver(&result.actions, confirming: result.delivery)
     return result.count
 }
 

@@ -112,10 +112,10 @@ import Testing
     @Test func handlerStringIsTheText() {
         var writer = ActionDocument.Writer()
         for n in Array(300..<700) + (300..<700).reversed() {
-            let r = Self.record([EvaluatedParameter(name: "x", value: .value(.integer(1)))],
+            var r = Self.record([EvaluatedParameter(name: "x", value: .value(.integer(1)))],
                                 payload: String(repeating: "a", count: n), key: "k", event: nil, error: nil)
             let text = ActionDocument.text(r)
-            let (c, length) = withUnsafePointer(to: r) { writer.withCString($0) { (String(cString: $0), strlen($0)) } }
+            let (c, length) = writer.withCString(&r) { (String(cString: $0), strlen($0)) }
             #expect(c == text && length == text.utf8.count)
         }
     }

@@ -29,14 +29,14 @@ package enum ActionDocument {
 
         package init() {}
 
-        /// The document of the record at `record` as a C string, valid only inside `body`: what
-        /// the action handler is given. No String is made (in Embedded Swift that cost more than
-        /// writing the document). The record is read where it is (in the array of a call's
-        /// actions), not copied out of it: a copy retained and released its strings and arrays
-        /// (~300 instructions per action). Nothing may change it while the document is written.
-        package mutating func withCString<R>(_ record: UnsafePointer<ActionRecord>, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        /// The document of `record` as a C string, valid only inside `body`: what the action
+        /// handler is given. No String is made (in Embedded Swift that cost more than writing
+        /// the document). `inout`, though nothing is written: the record is then read where it
+        /// is (in the array of a call's actions); a copy out of the array retained and released
+        /// its strings and arrays (~300 instructions per action).
+        package mutating func withCString<R>(_ record: inout ActionRecord, _ body: (UnsafePointer<CChar>) -> R) -> R {
             if w == nil { w = JSONWriter() } else { w!.removeAll() }
-            write(&UnsafeMutablePointer(mutating: record).pointee, &w!)
+            write(&record, &w!)
             return w!.withCString(body)
         }
     }
