@@ -1,3 +1,5 @@
+import IoTEventsCore
+
 /// The service models' request shapes as constant tables (generated into
 /// ServiceSchema.generated.swift), and the types those tables are made of.
 
