@@ -35,4 +35,17 @@ extension DefaultStringInterpolation {
         write(value.description)
     }
 }
+
+/// Appending one String to another (`append`, `+=`; `+` is out of line already), out of line for
+/// the same reason: the standard library's append was inlined into ~70 sites.
+extension String {
+    @inline(never)
+    package mutating func append(_ other: String) {
+        append(contentsOf: other)
+    }
+
+    package static func += (lhs: inout String, rhs: String) {
+        lhs.append(rhs)
+    }
+}
 #endif
