@@ -1,3 +1,5 @@
+import IoTEventsCore
+
 /// Standard base64 (RFC 4648 §4, with padding), as botocore encodes blobs on the wire.
 enum Base64 {
     /// Decodes `text`; nil when it is not canonical padded base64 (wrong length, a character

@@ -1,5 +1,6 @@
 import CJanssonShim
 import CLibcShim
+import IoTEventsCore
 
 /// A borrowed view of a jansson value: valid while the document that owns it is alive.
 ///

@@ -1,4 +1,5 @@
 import CJanssonShim
+import IoTEventsCore
 
 /// `\u0000` in a string. jansson parses it only with JSON_ALLOW_NUL (without, it calls the text
 /// invalid JSON and names its own flag); a text it refuses so is parsed again with it

@@ -104,14 +104,14 @@ enum BatchPutMessageShape {
     private static func read() -> Bounds? {
         let request = schemaShapes[Operation.batchPutMessage.requestShape]
         guard request.kind == .structure, request.count == 1 else { return nil }
-        let messagesMember = schemaMembers[request.first]
+        let messagesMember = schemaMembers[Int(request.first)]
         let list = schemaShapes[messagesMember.shape]
         guard StaticStrings.string(messagesMember.name) == "messages", messagesMember.required,
               list.kind == .list, list.max < 0 else { return nil }
-        let message = schemaShapes[list.first]
+        let message = schemaShapes[list.element]
         guard message.kind == .structure, message.count == 4 else { return nil }
         var id: StringRule?, input: StringRule?, payload = false, millis: (Int64, Int64)?
-        for m in message.first..<(message.first + message.count) {
+        for m in message.members {
             let member = schemaMembers[m]
             let shape = schemaShapes[member.shape]
             switch (StaticStrings.string(member.name), member.required) {
@@ -137,7 +137,7 @@ enum BatchPutMessageShape {
     /// A structure whose one optional member `timeInMillis` is a long.
     private static func millisRange(_ shape: SchemaShape) -> (Int64, Int64)? {
         guard shape.kind == .structure, shape.count == 1 else { return nil }
-        let member = schemaMembers[shape.first]
+        let member = schemaMembers[Int(shape.first)]
         let millis = schemaShapes[member.shape]
         guard StaticStrings.string(member.name) == "timeInMillis", !member.required, millis.kind == .long else { return nil }
         return (millis.min >= 0 ? millis.min : Int64.min, millis.max >= 0 ? millis.max : Int64.max)

@@ -40,9 +40,9 @@ enum SchemaValidator {
             // Each member appears once in a parsed object, so counting the required ones seen
             // tells whether one is missing without looking each up again.
             var requiredTotal = 0
-            for m in shape.first..<(shape.first + shape.count) where schemaMembers[m].required { requiredTotal += 1 }
+            for m in shape.members where schemaMembers[m].required { requiredTotal += 1 }
             if requiredSeen == requiredTotal { return }
-            for m in shape.first..<(shape.first + shape.count) where schemaMembers[m].required {
+            for m in shape.members where schemaMembers[m].required {
                 if value[member: schemaMembers[m].name] == nil { throw SchemaViolation(missingMember: schemaMembers[m].name) }
             }
         case .list:
@@ -54,7 +54,7 @@ enum SchemaValidator {
                 guard let element = JSONValue(json_array_get(value.raw, i)) else { continue }
                 do throws(SchemaViolation) {
                     if element.isNull { throw SchemaViolation("must not be null") }
-                    try check(element, shape.first)
+                    try check(element, shape.element)
                 } catch {
                     throw error.within(index: i)
                 }
@@ -77,12 +77,12 @@ enum SchemaValidator {
             }
             if shape.enumCount > 0 {
                 var found = false
-                for e in shape.enumFirst..<(shape.enumFirst + shape.enumCount) where schemaEnumValues[e].withUTF8Buffer({ $0.elementsEqual(utf8) }) {
+                for e in shape.enumValues where schemaEnumValues[e].withUTF8Buffer({ $0.elementsEqual(utf8) }) {
                     found = true
                 }
                 if !found {
                     var names: [String] = []
-                    for e in shape.enumFirst..<(shape.enumFirst + shape.enumCount) { names.append(StaticStrings.string(schemaEnumValues[e])) }
+                    for e in shape.enumValues { names.append(StaticStrings.string(schemaEnumValues[e])) }
                     throw SchemaViolation("must satisfy enum value set: [\(names.joined(separator: ", "))]")
                 }
             }
@@ -111,7 +111,7 @@ enum SchemaValidator {
     /// payload, timestamp): only a member that starts like the key is compared whole.
     private static func memberIndex(_ shape: SchemaShape, _ key: UnsafePointer<CChar>) -> Int? {
         let first = UInt8(bitPattern: key[0])
-        for m in shape.first..<(shape.first + shape.count) {
+        for m in shape.members {
             let name = schemaMembers[m].name
             if name.utf8CodeUnitCount > 0, name.utf8Start.pointee != first { continue }
             if StaticStrings.equal(name, key) { return m }

@@ -30,16 +30,24 @@ extension ActionHost {
     func record(_ level: TraceLevel, _ event: String, eventName: String?, _ message: @autoclosure () -> String,
                 _ members: (inout JSONWriter) -> Void = { _ in }) -> TraceRecord? {
         guard level.passes(trace) else { return nil }
-        var document = TraceDocument(level: level, time: now, event: event, message: message())
+        var document = recordHead(level, event, eventName: eventName, message())
+        document.members(members)
+        return document.finish()
+    }
+
+    /// A record up to its own members: the instance it is about and what caused the evaluation.
+    /// Out of line, as `record` is inlined into every log site with its message and members.
+    @inline(never)
+    private func recordHead(_ level: TraceLevel, _ event: String, eventName: String?, _ message: String) -> TraceDocument {
+        var document = TraceDocument(level: level, time: now, event: event, message: message)
         var source = actionSource(eventName ?? "")
         source.eventName = eventName
         document.subject(source)
         document.members { w in
             w.key("trigger")
             writeTrigger(&w)
-            members(&w)
         }
-        return document.finish()
+        return document
     }
 
     /// Appends a log record (see `record`); the message must not read `self`.
@@ -51,12 +59,18 @@ extension ActionHost {
     /// A skipped action: its reason, and its ERROR record when errors are logged.
     func failure(_ reason: ActionFailure, _ actionType: String, eventName: String?, _ why: @autoclosure () -> String) -> (ActionFailure, TraceRecord?) {
         guard TraceLevel.error.passes(trace) else { return (reason, nil) }
-        let text = why()
-        return (reason, record(.error, "actionFailed", eventName: eventName, "\(actionType) was not executed: \(text)") { w in
+        return (reason, failureRecord(reason, actionType, eventName: eventName, why()))
+    }
+
+    /// The ERROR record of a skipped action. Out of line, as `failure` is copied for every `why`
+    /// it is given.
+    @inline(never)
+    private func failureRecord(_ reason: ActionFailure, _ actionType: String, eventName: String?, _ text: String) -> TraceRecord? {
+        record(.error, "actionFailed", eventName: eventName, "\(actionType) was not executed: \(text)") { w in
             w.key("actionType"); w.value(actionType)
             w.key("failure"); w.value(reason.name)
             w.key("reason"); w.value(text)
-        })
+        }
     }
 
     /// Counts a skipped action and appends its record: `fail(failure(...))`.
