@@ -69,8 +69,10 @@ extension Engine {
     /// own deadline.
     private func nextTimerDeadline() -> Millis? {
         while let top = timerQueue.first {
-            if let slot = liveSlot(top.payload) {
-                guard let deadline = top.payload.model.detectors.timer(at: slot, top.payload.timer).deadline,
+            // Read once: each `top.payload` below copied the whole entry again.
+            let e = top.payload
+            if let slot = liveSlot(e) {
+                guard let deadline = e.model.detectors.timer(at: slot, e.timer).deadline,
                       deadline > top.deadline, let moved = timerQueue.popFirst() else { return top.deadline }
                 _ = requeueIfRearmed(moved, slot: slot)
                 continue
