@@ -127,10 +127,10 @@ struct MessageIDKey: Hashable {
     /// hashing it again (a second SipHash per lookup, and per entry on every growth). Ids chosen
     /// to collide still cannot be found without the process's seed.
     func _rawHashValue(seed: Int) -> Int {
-        var x = UInt64(bitPattern: Int64(hash ^ seed))
+        var x = UInt64(truncatingIfNeeded: hash ^ seed)
         x ^= x >> 32
         x &*= 0x9E37_79B9_7F4A_7C15
         x ^= x >> 29
-        return Int(Int64(bitPattern: x))
+        return Int(truncatingIfNeeded: x) // the low bits: Int is 32 bits on 32-bit targets
     }
 }
