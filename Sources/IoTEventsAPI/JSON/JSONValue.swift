@@ -105,10 +105,6 @@ func jsonMember(_ object: UnsafeMutablePointer<json_t>, _ name: String) -> Unsaf
         guard let base = bytes.baseAddress else { return json_object_getn(object, "", 0) }
         return json_object_getn(object, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
     }
-    // A native String's bytes are read in place (a `var` copy for withUTF8 retained and
-    // released the string on every lookup); any other is copied once.
-    if let found = name.utf8.withContiguousStorageIfAvailable(lookup) { return found }
-    var copy = name
-    return copy.withUTF8(lookup)
+    return name.withUTF8Bytes(lookup)
 }
 

@@ -82,8 +82,7 @@ package struct JSONWriter: ~Copyable {
     /// A value already written as JSON text (a number formatted elsewhere).
     package mutating func raw(_ json: String) {
         separate()
-        var json = json
-        json.withUTF8 { bytes.append($0) }
+        json.withUTF8Bytes { bytes.append($0) }
         needsComma = true
     }
 
@@ -132,13 +131,11 @@ package struct JSONWriter: ~Copyable {
     private mutating func string(_ s: String) { JSONWriter.string(s, into: bytes) }
 
     /// `bytes` as a parameter, not read from `self` inside the closure: that cost a retain and a
-    /// release of the buffer object per string. The string is read in place (native and small
-    /// strings, all there are here); `withUTF8`, for any other, needs a copy of it (a retain and
-    /// a release).
+    /// release of the buffer object per string. Never inlined: every writer of a document would
+    /// carry its own copy of the escaping loop (15 KB in the small profile).
+    @inline(never)
     private static func string(_ s: String, into bytes: ByteText) {
-        if s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0, into: bytes) }) != nil { return }
-        var s = s
-        s.withUTF8 { string(utf8: $0, into: bytes) }
+        s.withUTF8Bytes { string(utf8: $0, into: bytes) }
     }
 
     private static func string(utf8: UnsafeBufferPointer<UInt8>, into bytes: ByteText) {

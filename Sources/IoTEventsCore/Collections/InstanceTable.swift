@@ -166,7 +166,7 @@ extension InstanceTable where Instance == Detector {
     /// Whether the detector in `slot` has timer `timer` running with its queue entry of
     /// `queued` (`DetectorTimer.queued`), read in place.
     func timerIsRunning(at slot: Int, timer: Int, queued: UInt64) -> Bool {
-        guard let t = slots[slot]?.timer(timer) else { return false }
+        let t = self.timer(at: slot, timer)
         return t.queued == queued && t.deadline != nil
     }
 

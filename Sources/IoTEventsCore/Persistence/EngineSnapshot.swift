@@ -45,9 +45,10 @@ extension Engine {
         // restored queue is then the one that arming would have made.
         var timers: [(deadline: Millis, entry: TimerEntry)] = []
         for e in timerQueue.snapshotEntries {
-            guard let slot = liveSlot(e.payload) else { continue }
-            let timer = e.payload.model.detectors.timer(at: slot, e.payload.timer)
-            timers.append((timer.deadline ?? e.deadline, TimerEntry(model: e.payload.model, key: e.payload.key, timer: e.payload.timer, generation: timer.generation)))
+            let p = e.payload
+            guard let slot = liveSlot(p) else { continue }
+            let timer = p.model.detectors.timer(at: slot, p.timer)
+            timers.append((timer.deadline ?? e.deadline, TimerEntry(model: p.model, key: p.key, timer: p.timer, generation: timer.generation)))
         }
         w.count(timers.count)
         for t in timers {
