@@ -48,6 +48,9 @@ typedef struct connection {
     struct mosquitto *client;
     bool connected; /* CONNACK accepted */
     bool failed;    /* connection refused or lost */
+    bool refused;   /* the broker's CONNACK refused it (already logged) */
+    int error;      /* the libmosquitto error that ended it, MOSQ_ERR_SUCCESS if none */
+    int error_errno; /* errno then, for MOSQ_ERR_ERRNO */
     size_t handed;  /* outbox actions published and not yet acknowledged */
     json_t *pending[MQTTD_MAX_RULES]; /* per rule: the batch being filled */
 } connection;
@@ -150,6 +153,7 @@ static void on_connect(struct mosquitto *client, void *data, int rc) {
     mqttd_gateway *g = c->gateway;
     if (rc != 0) {
         log_line("broker refused the connection: %s%s", mosquitto_connack_string(rc), "");
+        c->refused = true;
         c->failed = true;
         return;
     }
@@ -161,12 +165,28 @@ static void on_connect(struct mosquitto *client, void *data, int rc) {
     log_line("connected to %s%s", g->config.host, "");
 }
 
+/* A step of the connection failed with rc: the connection ends. */
+static void connection_failed(connection *c, int rc) {
+    c->failed = true;
+    if (c->error == MOSQ_ERR_SUCCESS) {
+        c->error = rc;
+        c->error_errno = errno;
+    }
+}
+
+/* Why a connection ended before the broker accepted it, for the log. libmosquitto may finish
+ * the TLS handshake after mosquitto_connect returned, so a bad certificate can end it here. */
+static const char *connection_error_text(const connection *c) {
+    if (c->error == MOSQ_ERR_ERRNO && c->error_errno) return strerror(c->error_errno);
+    if (c->error == MOSQ_ERR_SUCCESS || c->error == MOSQ_ERR_ERRNO) return "the connection was closed";
+    return mosquitto_strerror(c->error);
+}
+
 static void on_disconnect(struct mosquitto *client, void *data, int rc) {
     (void)client;
-    (void)rc;
     connection *c = data;
     c->connected = false;
-    c->failed = true;
+    connection_failed(c, rc);
 }
 
 static void on_publish(struct mosquitto *client, void *data, int mid) {
@@ -335,19 +355,29 @@ static bool serve_connection(mqttd_gateway *g, long long drain_deadline) {
         if (ready < 0 && errno != EINTR) break;
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP))) {
             /* while draining new messages may arrive; they are consumed like any other */
-            if (read_and_consume(&c) != MOSQ_ERR_SUCCESS) c.failed = true;
+            int rc = read_and_consume(&c);
+            if (rc != MOSQ_ERR_SUCCESS) connection_failed(&c, rc);
         }
         if (ready > 0 && (fds[1].revents & POLLIN)) drain_wake_pipe(g);
         commit_outbox(g);
         publish_outbox(&c);
-        if (!c.failed && mosquitto_want_write(c.client) && mosquitto_loop_write(c.client, 1) != MOSQ_ERR_SUCCESS) c.failed = true;
-        if (!c.failed && mosquitto_loop_misc(c.client) != MOSQ_ERR_SUCCESS) c.failed = true;
+        if (!c.failed && mosquitto_want_write(c.client)) {
+            int rc = mosquitto_loop_write(c.client, 1);
+            if (rc != MOSQ_ERR_SUCCESS) connection_failed(&c, rc);
+        }
+        if (!c.failed) {
+            int rc = mosquitto_loop_misc(c.client);
+            if (rc != MOSQ_ERR_SUCCESS) connection_failed(&c, rc);
+        }
         if (c.connected) had_connected = true;
         if (g->config.status_interval_seconds && now_ms() >= next_status) {
             publish_status(&c);
             next_status = now_ms() + (long long)g->config.status_interval_seconds * 1000;
         }
     }
+    if (!had_connected && c.failed && !c.refused)
+        log_line("cannot connect to %s: the connection ended before the broker accepted it: %s", g->config.host,
+                 connection_error_text(&c));
     if (c.connected) {
         mosquitto_disconnect(c.client);
         mosquitto_loop_write(c.client, 1);
