@@ -9,6 +9,11 @@ pass=0
 fail=0
 for lib in "$@"; do
     newest=$(readelf -W --dyn-syms "$lib" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+    # Loader features are version needs with no symbol: packed relative relocations
+    # (-z pack-relative-relocs) need glibc 2.36's loader.
+    if readelf -W -V "$lib" | grep -q 'Name: GLIBC_ABI_DT_RELR'; then
+        newest=$(printf '%s\n2.36\n' "$newest" | sort -V | tail -n 1)
+    fi
     if [ -z "$newest" ] || [ "$(printf '%s\n%s\n' "$newest" "$max" | sort -V | tail -n 1)" = "$max" ]; then
         pass=$((pass + 1))
         echo "$lib: newest glibc symbol version ${newest:-none} (at most $max)"
@@ -16,6 +21,7 @@ for lib in "$@"; do
         fail=$((fail + 1))
         echo "FAIL $lib needs glibc $newest, newer than $max:"
         readelf -W --dyn-syms "$lib" | grep "GLIBC_$newest" | awk '{print "  " $8}'
+        readelf -W -V "$lib" | grep -o 'GLIBC_ABI_DT_RELR' | sort -u | sed 's/^/  (loader) /'
     fi
 done
 echo "check-libc-floor: $pass passed, $fail failed"
