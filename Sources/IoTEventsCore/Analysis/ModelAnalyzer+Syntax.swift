@@ -11,11 +11,10 @@ extension ModelAnalyzer {
         }
     }
 
-    /// The expression as the message shows it: cut at 100 characters so a long payload does
-    /// not make an unreadable message.
+    /// The expression as the message shows it: cut at 100 Unicode scalars so a long payload
+    /// does not make an unreadable message.
     func quoted(_ text: String) -> String {
-        var scalars = text.unicodeScalars.prefix(100).map { Character($0) }
-        if text.unicodeScalars.count > 100 { scalars.append(contentsOf: "...") }
-        return "'" + String(scalars) + "'"
+        let shown = text.prefix(scalars: 100)
+        return "'" + shown + (shown.utf8.count < text.utf8.count ? "..." : "") + "'"
     }
 }

@@ -105,7 +105,7 @@ struct ExpressionExplainer<Context: ExpressionContext> {
     /// `a String ("20")`, `an Integer (10)`, `Undefined`.
     func describe(_ v: ExpressionValue) -> String {
         guard let literal = v.literalText else { return v.kindName }
-        let shown = literal.utf8.count > 40 ? String(literal.prefix(37)) + "..." : literal
+        let shown = literal.utf8.count > 40 ? literal.prefix(scalars: 37) + "..." : literal
         return "\(v.kindName) (\(shown))"
     }
 }

@@ -68,7 +68,7 @@ enum Timestamp {
 
     private static func pad(_ n: Int64, _ width: Int) -> String {
         let digits = (n < 0 ? -n : n).description
-        let zeros = String(repeating: "0", count: max(0, width - digits.count))
+        let zeros = String(repeating: "0", count: max(0, width - digits.utf8.count))
         return (n < 0 ? "-" : "") + zeros + digits
     }
 }
