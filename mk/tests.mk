@@ -2,7 +2,7 @@
 # its tests (runnable alone: the comment at its top says how), these rules only build what it
 # needs. Included by the Makefile.
 .PHONY: swift-test c-test check-memcheck check-durability check-soak test-tsan check-alarm-table check-mutations \
-        check-jsonc check-jsonc-control check-libc-shim check-libc-floor check-exports check-install check-generated generate check-phony
+        check-jsonc check-jsonc-control check-libc-shim check-libc-floor check-exports check-install check-generated generate check-phony check-size
 
 swift-test: $(JANSSON_DEP) | deps
 	@mkdir -p $(OUT)
@@ -90,6 +90,11 @@ check-libc-shim: | deps-test
 check-libc-floor: $(LIB_standard) $(LIB_small)
 	sh Tests/c/check-libc-floor.sh 2.34 $(LIB_small)
 	sh Tests/c/check-libc-floor.sh 2.35 $(LIB_standard)
+
+# Both stripped sizes (make size), and what the small library must not contain.
+check-size: $(LIB_standard) $(LIB_small)
+	@$(MAKE) --no-print-directory size
+	sh Tests/c/check-small-contents.sh $(LIB_small)
 
 check-exports: $(LIB_standard) $(LIB_small)
 	sh Tests/c/check-exports.sh include/iotevents.h $(LIB_standard) $(LIB_small)
