@@ -95,12 +95,17 @@ extension DetectorCycle {
     }
 
     /// What the cycle's expressions read, as it is now: the explainer's context.
-    private func explanationContext() -> ExplanationContext {
+    private func explanationContext() -> RecordedExpressionContext {
         var pending: [Bool] = []
         for timer in detector.timers { pending.append(timer.pendingTimeout) }
-        return ExplanationContext(
+        let recorded: RecordedExpressionContext.RecordedTrigger
+        switch trigger {
+        case .message(let input, let inputName, _): recorded = .message(input: input, inputName: inputName)
+        case .timer: recorded = .timer
+        }
+        return RecordedExpressionContext(
             variables: detector.variables, attributes: detector.attributes, pending: pending,
-            trigger: trigger, timerNames: version.timerNames, maxStringBytes: limits.maxStringBytes)
+            timerNames: version.timerNames, trigger: recorded, maxStringBytes: limits.maxStringBytes)
     }
 
     /// The DEBUG record that closes an evaluation: the state and variables before and after,
@@ -143,34 +148,5 @@ extension DetectorCycle {
             w.key(text: names[slot]); w.value(value)
         }
         w.endObject()
-    }
-}
-
-/// A detector's values as they were before a condition ran, for explaining its result:
-/// `timeout()` answers from the marks as they were, consuming nothing.
-struct ExplanationContext: ExpressionContext {
-    let variables: [ExpressionValue]
-    let attributes: [ExpressionValue]
-    let pending: [Bool]
-    let trigger: Trigger
-    let timerNames: [String]
-    let maxStringBytes: Int
-
-    func variable(at slot: Int) -> ExpressionValue { slot < variables.count ? variables[slot] : .undefined }
-    func inputAttribute(at slot: Int) -> ExpressionValue { slot < attributes.count ? attributes[slot] : .undefined }
-
-    var isMessageTrigger: Bool { trigger.isMessage }
-
-    var isTimerTrigger: Bool { !trigger.isMessage }
-
-    func isCurrentInput(_ input: Int) -> Bool { trigger.isMessage(onInput: input) }
-
-    func isCurrentInput(named name: String) -> Bool { trigger.isMessage(onInputNamed: name) }
-
-    func consumeTimeout(_ timer: Int) -> Bool { timer < pending.count && pending[timer] }
-
-    func consumeTimeout(named name: String) -> Bool {
-        for (id, timerName) in timerNames.enumerated() where timerName == name { return consumeTimeout(id) }
-        return false
     }
 }

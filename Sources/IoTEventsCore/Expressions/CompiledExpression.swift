@@ -24,7 +24,7 @@ package final class CompiledExpression: Sendable {
 
     /// Evaluates against the empty context (no variables, inputs, trigger or timers).
     package func evaluate() -> ExpressionValue {
-        var context = EmptyExpressionContext()
+        var context = RecordedExpressionContext()
         return program.value(program.root, &context)
     }
 }

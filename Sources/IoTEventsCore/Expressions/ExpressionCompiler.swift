@@ -32,7 +32,7 @@ package enum ExpressionCompiler {
     private static func appendFolding(_ node: ExpressionProgram.Node, operands: [Int], into program: inout ExpressionProgram) -> Int {
         let index = append(node, to: &program)
         for operand in operands where !isConstant(operand, in: program) { return index }
-        var empty = EmptyExpressionContext()
+        var empty = RecordedExpressionContext()
         let folded = program.value(index, &empty)
         program.constants.append(folded)
         program.nodes[index] = .constant(program.constants.count - 1)

@@ -95,20 +95,6 @@ extension ExpressionContext {
     package var maxStringBytes: Int { Int.max }
 }
 
-/// A context with nothing in it: every reference is Undefined, no trigger, no timers. Used to fold
-/// constant sub-expressions at compile time.
-package struct EmptyExpressionContext: ExpressionContext {
-    package init() {}
-    package func variable(at slot: Int) -> ExpressionValue { .undefined }
-    package func inputAttribute(at slot: Int) -> ExpressionValue { .undefined }
-    package var isMessageTrigger: Bool { false }
-    package var isTimerTrigger: Bool { false }
-    package func isCurrentInput(_ input: Int) -> Bool { false }
-    package func isCurrentInput(named name: String) -> Bool { false }
-    package mutating func consumeTimeout(_ timer: Int) -> Bool { false }
-    package mutating func consumeTimeout(named name: String) -> Bool { false }
-}
-
 extension InputAttributeReference {
     /// The reference as expression text: `$input.Temp.readings[1]`.
     package var text: String {
