@@ -170,16 +170,44 @@ def swift_schema(m):
           % (kind, first, count, bound(lo), bound(hi), pat, ef, ec, i, label, name))
     w("]")
     w("")
+    # Names live in one block (NUL after every name, each name once); the tables hold
+    # offsets, not pointers the loader would have to relocate (SchemaName in Schema.swift).
+    def name_block(values):
+        offsets, lines, size = {}, [], 0
+        for v in values:
+            if v in offsets:
+                continue
+            if not all(0x20 < ord(c) < 0x7f and c not in '"\\' for c in v) or len(v) > 255:
+                sys.exit("schema name %r: the name blocks hold printable ASCII names of at most 255 bytes" % v)
+            offsets[v] = size
+            lines.append(v)
+            size += len(v) + 1
+        if size > 0xFFFF:
+            sys.exit("a schema name block is over 64 KB: SchemaName's offsets are 16 bits")
+        return offsets, lines
+
+    def emit_block(name, doc, lines):
+        w(doc)
+        w("let %s: StaticString = \"\"\"" % name)
+        for i, line in enumerate(lines):
+            # a line continuation on all but the last line (the literal's last newline is not in it)
+            w("    %s\\0%s" % (line, "\\" if i + 1 < len(lines) else ""))
+        w("    \"\"\"")
+        w("")
+
+    offsets, lines = name_block([mname for mname, _, _ in members] + enums)
+    emit_block("schemaNames", "/// The structure members' names and the enum values, each once, each followed by a NUL.", lines)
     w("/// Structure members, in service-model order; `SchemaShape.first` indexes here.")
     w("let schemaMembers: [SchemaMember] = [")
     for mname, shape, req in members:
-        w("    SchemaMember(name: %s, shape: %d, required: %s)," % (json.dumps(mname), shape, "true" if req else "false"))
+        w("    SchemaMember(name: SchemaName(at: %d, length: %d), shape: %d, required: %s), // %s"
+          % (offsets[mname], len(mname), shape, "true" if req else "false", mname))
     w("]")
     w("")
     w("/// Enum values; `SchemaShape.enumFirst` indexes here.")
-    w("let schemaEnumValues: [StaticString] = [")
+    w("let schemaEnumValues: [SchemaName] = [")
     for e in enums:
-        w("    %s," % json.dumps(e))
+        w("    SchemaName(at: %d, length: %d), // %s" % (offsets[e], len(e), e))
     w("]")
     w("")
     w("/// Every operation of both services: the AWS operation name is the raw value.")

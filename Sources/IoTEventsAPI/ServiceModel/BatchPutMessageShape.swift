@@ -106,7 +106,7 @@ enum BatchPutMessageShape {
         guard request.kind == .structure, request.count == 1 else { return nil }
         let messagesMember = schemaMembers[Int(request.first)]
         let list = schemaShapes[messagesMember.shape]
-        guard StaticStrings.string(messagesMember.name) == "messages", messagesMember.required,
+        guard messagesMember.name.string == "messages", messagesMember.required,
               list.kind == .list, list.max < 0 else { return nil }
         let message = schemaShapes[list.element]
         guard message.kind == .structure, message.count == 4 else { return nil }
@@ -114,7 +114,7 @@ enum BatchPutMessageShape {
         for m in message.members {
             let member = schemaMembers[m]
             let shape = schemaShapes[member.shape]
-            switch (StaticStrings.string(member.name), member.required) {
+            switch (member.name.string, member.required) {
             case ("messageId", true): id = stringRule(shape)
             case ("inputName", true): input = stringRule(shape)
             case ("payload", true): payload = shape.kind == .blob
@@ -139,7 +139,7 @@ enum BatchPutMessageShape {
         guard shape.kind == .structure, shape.count == 1 else { return nil }
         let member = schemaMembers[Int(shape.first)]
         let millis = schemaShapes[member.shape]
-        guard StaticStrings.string(member.name) == "timeInMillis", !member.required, millis.kind == .long else { return nil }
+        guard member.name.string == "timeInMillis", !member.required, millis.kind == .long else { return nil }
         return (millis.min >= 0 ? millis.min : Int64.min, millis.max >= 0 ? millis.max : Int64.max)
     }
 }

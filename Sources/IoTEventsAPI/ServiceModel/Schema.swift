@@ -33,20 +33,58 @@ struct SchemaShape {
     var enumValues: Range<Int> { Int(enumFirst) ..< Int(enumFirst) + Int(enumCount) }
 }
 
-/// The shape is stored in 16 bits (the table has a few hundred rows), which takes the table from
-/// 40 to 24 bytes a member; it reads as an `Int`.
+/// The shape is stored in 16 bits (the table has a few hundred rows); it reads as an `Int`.
+/// With the name as a `SchemaName` a member is 8 bytes (it was 24, with a StaticString).
 struct SchemaMember {
-    let name: StaticString
+    let name: SchemaName
     private let storedShape: UInt16
     let required: Bool
 
-    init(name: StaticString, shape: SchemaShapeID, required: Bool) {
+    init(name: SchemaName, shape: SchemaShapeID, required: Bool) {
         self.name = name
         storedShape = UInt16(shape)
         self.required = required
     }
 
     var shape: SchemaShapeID { Int(storedShape) }
+}
+
+/// A member name or an enum value: where it starts in `schemaNames` and how long it is. The
+/// tables hold these offsets instead of StaticStrings because each StaticString holds a pointer
+/// the loader must relocate: ~290 of them were 14 KB of the small library (the entries and their
+/// relocation records).
+struct SchemaName {
+    private let offset: UInt16
+    private let length: UInt8
+
+    init(at offset: Int, length: Int) {
+        self.offset = UInt16(offset)
+        self.length = UInt8(length)
+    }
+
+    /// The name's bytes, a NUL right after them.
+    var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: SchemaName.block() + Int(offset), count: Int(length))
+    }
+
+    /// The name as a NUL-terminated C string (for jansson).
+    var cString: UnsafePointer<CChar> {
+        UnsafeRawPointer(SchemaName.block() + Int(offset)).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// `schemaNames`, read in this one place: the literal holds NULs, so the linker cannot merge
+    /// its copies, and each function that read it inlined carried its own (7 KB in all).
+    @inline(never)
+    private static func block() -> UnsafePointer<UInt8> { schemaNames.utf8Start }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Whether the NUL-terminated `key` is this name, byte for byte.
+    func equals(_ key: UnsafePointer<CChar>) -> Bool {
+        let name = bytes
+        for i in 0..<name.count where UInt8(bitPattern: key[i]) != name[i] { return false }
+        return key[name.count] == 0
+    }
 }
 
 extension Operation {

@@ -43,7 +43,10 @@ enum SchemaValidator {
             for m in shape.members where schemaMembers[m].required { requiredTotal += 1 }
             if requiredSeen == requiredTotal { return }
             for m in shape.members where schemaMembers[m].required {
-                if value[member: schemaMembers[m].name] == nil { throw SchemaViolation(missingMember: schemaMembers[m].name) }
+                let name = schemaMembers[m].name
+                if JSONValue(json_object_get(value.raw, name.cString)).map({ $0.isNull }) ?? true {
+                    throw SchemaViolation(missingMember: name)
+                }
             }
         case .list:
             guard value.isArray else { throw SchemaViolation("must be a JSON array") }
@@ -77,12 +80,12 @@ enum SchemaValidator {
             }
             if shape.enumCount > 0 {
                 var found = false
-                for e in shape.enumValues where schemaEnumValues[e].withUTF8Buffer({ $0.elementsEqual(utf8) }) {
+                for e in shape.enumValues where schemaEnumValues[e].bytes.elementsEqual(utf8) {
                     found = true
                 }
                 if !found {
                     var names: [String] = []
-                    for e in shape.enumValues { names.append(StaticStrings.string(schemaEnumValues[e])) }
+                    for e in shape.enumValues { names.append(schemaEnumValues[e].string) }
                     throw SchemaViolation("must satisfy enum value set: [\(names.joined(separator: ", "))]")
                 }
             }
@@ -113,8 +116,8 @@ enum SchemaValidator {
         let first = UInt8(bitPattern: key[0])
         for m in shape.members {
             let name = schemaMembers[m].name
-            if name.utf8CodeUnitCount > 0, name.utf8Start.pointee != first { continue }
-            if StaticStrings.equal(name, key) { return m }
+            if let start = name.bytes.first, start != first { continue }
+            if name.equals(key) { return m }
         }
         return nil
     }
@@ -130,7 +133,7 @@ struct SchemaViolation: Error {
     }
 
     private enum Component {
-        case member(StaticString)
+        case member(SchemaName)
         case index(Int)
     }
 
@@ -139,12 +142,12 @@ struct SchemaViolation: Error {
 
     init(_ constraint: String) { kind = .constraint(constraint) }
     init(unknownMember name: String) { kind = .unknownMember(name) }
-    init(missingMember name: StaticString) {
+    init(missingMember name: SchemaName) {
         kind = .missingMember
         components = [.member(name)]
     }
 
-    consuming func within(member name: StaticString) -> SchemaViolation {
+    consuming func within(member name: SchemaName) -> SchemaViolation {
         components.append(.member(name))
         return self
     }
@@ -161,7 +164,7 @@ struct SchemaViolation: Error {
             switch component {
             case .member(let name):
                 if !text.isEmpty { text += "." }
-                text += StaticStrings.string(name)
+                text += name.string
             case .index(let i):
                 text += "[\(i)]"
             }

@@ -226,303 +226,462 @@ let schemaShapes: [SchemaShape] = [
     SchemaShape(kind: .string, first: 0, count: 0, min: -1, max: -1, pattern: .none, enumFirst: 13, enumCount: 3), // 219 extension.Quality
 ]
 
+/// The structure members' names and the enum values, each once, each followed by a NUL.
+let schemaNames: StaticString = """
+    alarmModelName\0\
+    alarmModelDescription\0\
+    roleArn\0\
+    tags\0\
+    key\0\
+    severity\0\
+    alarmRule\0\
+    alarmNotification\0\
+    alarmEventActions\0\
+    alarmCapabilities\0\
+    value\0\
+    simpleRule\0\
+    inputProperty\0\
+    comparisonOperator\0\
+    threshold\0\
+    notificationActions\0\
+    action\0\
+    smsConfigurations\0\
+    emailConfigurations\0\
+    lambdaAction\0\
+    functionArn\0\
+    payload\0\
+    contentExpression\0\
+    type\0\
+    senderId\0\
+    additionalMessage\0\
+    recipients\0\
+    ssoIdentity\0\
+    identityStoreId\0\
+    userId\0\
+    from\0\
+    content\0\
+    subject\0\
+    to\0\
+    alarmActions\0\
+    sns\0\
+    iotTopicPublish\0\
+    lambda\0\
+    iotEvents\0\
+    sqs\0\
+    firehose\0\
+    dynamoDB\0\
+    dynamoDBv2\0\
+    iotSiteWise\0\
+    targetArn\0\
+    mqttTopic\0\
+    inputName\0\
+    queueUrl\0\
+    useBase64\0\
+    deliveryStreamName\0\
+    separator\0\
+    hashKeyType\0\
+    hashKeyField\0\
+    hashKeyValue\0\
+    rangeKeyType\0\
+    rangeKeyField\0\
+    rangeKeyValue\0\
+    operation\0\
+    payloadField\0\
+    tableName\0\
+    entryId\0\
+    assetId\0\
+    propertyId\0\
+    propertyAlias\0\
+    propertyValue\0\
+    timestamp\0\
+    quality\0\
+    stringValue\0\
+    integerValue\0\
+    doubleValue\0\
+    booleanValue\0\
+    timeInSeconds\0\
+    offsetInNanos\0\
+    initializationConfiguration\0\
+    acknowledgeFlow\0\
+    disabledOnInitialization\0\
+    enabled\0\
+    detectorModelName\0\
+    detectorModelDefinition\0\
+    detectorModelDescription\0\
+    evaluationMethod\0\
+    states\0\
+    initialStateName\0\
+    stateName\0\
+    onInput\0\
+    onEnter\0\
+    onExit\0\
+    events\0\
+    transitionEvents\0\
+    eventName\0\
+    condition\0\
+    actions\0\
+    setVariable\0\
+    setTimer\0\
+    clearTimer\0\
+    resetTimer\0\
+    variableName\0\
+    timerName\0\
+    seconds\0\
+    durationExpression\0\
+    nextState\0\
+    inputDescription\0\
+    inputDefinition\0\
+    attributes\0\
+    jsonPath\0\
+    alarmModelVersion\0\
+    detectorModelVersion\0\
+    analysisId\0\
+    nextToken\0\
+    maxResults\0\
+    inputIdentifier\0\
+    iotEventsInputIdentifier\0\
+    iotSiteWiseInputIdentifier\0\
+    iotSiteWiseAssetModelPropertyIdentifier\0\
+    assetModelId\0\
+    resourceArn\0\
+    loggingOptions\0\
+    level\0\
+    detectorDebugOptions\0\
+    keyValue\0\
+    tagKeys\0\
+    acknowledgeActionRequests\0\
+    requestId\0\
+    note\0\
+    detectors\0\
+    messageId\0\
+    disableActionRequests\0\
+    enableActionRequests\0\
+    messages\0\
+    timeInMillis\0\
+    resetActionRequests\0\
+    snoozeActionRequests\0\
+    snoozeDuration\0\
+    state\0\
+    variables\0\
+    timers\0\
+    name\0\
+    entries\0\
+    propertyValues\0\
+    GREATER\0\
+    GREATER_OR_EQUAL\0\
+    LESS\0\
+    LESS_OR_EQUAL\0\
+    EQUAL\0\
+    NOT_EQUAL\0\
+    STRING\0\
+    JSON\0\
+    BATCH\0\
+    SERIAL\0\
+    ERROR\0\
+    INFO\0\
+    DEBUG\0\
+    GOOD\0\
+    BAD\0\
+    UNCERTAIN\0
+    """
+
 /// Structure members, in service-model order; `SchemaShape.first` indexes here.
 let schemaMembers: [SchemaMember] = [
-    SchemaMember(name: "alarmModelName", shape: 1, required: true),
-    SchemaMember(name: "alarmModelDescription", shape: 2, required: false),
-    SchemaMember(name: "roleArn", shape: 3, required: true),
-    SchemaMember(name: "tags", shape: 4, required: false),
-    SchemaMember(name: "key", shape: 8, required: false),
-    SchemaMember(name: "severity", shape: 9, required: false),
-    SchemaMember(name: "alarmRule", shape: 10, required: true),
-    SchemaMember(name: "alarmNotification", shape: 15, required: false),
-    SchemaMember(name: "alarmEventActions", shape: 38, required: false),
-    SchemaMember(name: "alarmCapabilities", shape: 74, required: false),
-    SchemaMember(name: "key", shape: 6, required: true),
-    SchemaMember(name: "value", shape: 7, required: true),
-    SchemaMember(name: "simpleRule", shape: 11, required: false),
-    SchemaMember(name: "inputProperty", shape: 12, required: true),
-    SchemaMember(name: "comparisonOperator", shape: 13, required: true),
-    SchemaMember(name: "threshold", shape: 14, required: true),
-    SchemaMember(name: "notificationActions", shape: 16, required: false),
-    SchemaMember(name: "action", shape: 18, required: true),
-    SchemaMember(name: "smsConfigurations", shape: 23, required: false),
-    SchemaMember(name: "emailConfigurations", shape: 32, required: false),
-    SchemaMember(name: "lambdaAction", shape: 19, required: false),
-    SchemaMember(name: "functionArn", shape: 3, required: true),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "contentExpression", shape: 21, required: true),
-    SchemaMember(name: "type", shape: 22, required: true),
-    SchemaMember(name: "senderId", shape: 25, required: false),
-    SchemaMember(name: "additionalMessage", shape: 26, required: false),
-    SchemaMember(name: "recipients", shape: 27, required: true),
-    SchemaMember(name: "ssoIdentity", shape: 29, required: false),
-    SchemaMember(name: "identityStoreId", shape: 30, required: true),
-    SchemaMember(name: "userId", shape: 31, required: false),
-    SchemaMember(name: "from", shape: 34, required: true),
-    SchemaMember(name: "content", shape: 35, required: false),
-    SchemaMember(name: "recipients", shape: 37, required: true),
-    SchemaMember(name: "subject", shape: 36, required: false),
-    SchemaMember(name: "additionalMessage", shape: 26, required: false),
-    SchemaMember(name: "to", shape: 27, required: false),
-    SchemaMember(name: "alarmActions", shape: 39, required: false),
-    SchemaMember(name: "sns", shape: 41, required: false),
-    SchemaMember(name: "iotTopicPublish", shape: 42, required: false),
-    SchemaMember(name: "lambda", shape: 19, required: false),
-    SchemaMember(name: "iotEvents", shape: 44, required: false),
-    SchemaMember(name: "sqs", shape: 46, required: false),
-    SchemaMember(name: "firehose", shape: 49, required: false),
-    SchemaMember(name: "dynamoDB", shape: 52, required: false),
-    SchemaMember(name: "dynamoDBv2", shape: 58, required: false),
-    SchemaMember(name: "iotSiteWise", shape: 59, required: false),
-    SchemaMember(name: "targetArn", shape: 3, required: true),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "mqttTopic", shape: 43, required: true),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "inputName", shape: 45, required: true),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "queueUrl", shape: 47, required: true),
-    SchemaMember(name: "useBase64", shape: 48, required: false),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "deliveryStreamName", shape: 50, required: true),
-    SchemaMember(name: "separator", shape: 51, required: false),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "hashKeyType", shape: 53, required: false),
-    SchemaMember(name: "hashKeyField", shape: 54, required: true),
-    SchemaMember(name: "hashKeyValue", shape: 55, required: true),
-    SchemaMember(name: "rangeKeyType", shape: 53, required: false),
-    SchemaMember(name: "rangeKeyField", shape: 54, required: false),
-    SchemaMember(name: "rangeKeyValue", shape: 55, required: false),
-    SchemaMember(name: "operation", shape: 56, required: false),
-    SchemaMember(name: "payloadField", shape: 54, required: false),
-    SchemaMember(name: "tableName", shape: 57, required: true),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "tableName", shape: 57, required: true),
-    SchemaMember(name: "payload", shape: 20, required: false),
-    SchemaMember(name: "entryId", shape: 60, required: false),
-    SchemaMember(name: "assetId", shape: 61, required: false),
-    SchemaMember(name: "propertyId", shape: 62, required: false),
-    SchemaMember(name: "propertyAlias", shape: 63, required: false),
-    SchemaMember(name: "propertyValue", shape: 64, required: false),
-    SchemaMember(name: "value", shape: 65, required: false),
-    SchemaMember(name: "timestamp", shape: 70, required: false),
-    SchemaMember(name: "quality", shape: 73, required: false),
-    SchemaMember(name: "stringValue", shape: 66, required: false),
-    SchemaMember(name: "integerValue", shape: 67, required: false),
-    SchemaMember(name: "doubleValue", shape: 68, required: false),
-    SchemaMember(name: "booleanValue", shape: 69, required: false),
-    SchemaMember(name: "timeInSeconds", shape: 71, required: true),
-    SchemaMember(name: "offsetInNanos", shape: 72, required: false),
-    SchemaMember(name: "initializationConfiguration", shape: 75, required: false),
-    SchemaMember(name: "acknowledgeFlow", shape: 77, required: false),
-    SchemaMember(name: "disabledOnInitialization", shape: 76, required: true),
-    SchemaMember(name: "enabled", shape: 78, required: true),
-    SchemaMember(name: "detectorModelName", shape: 80, required: true),
-    SchemaMember(name: "detectorModelDefinition", shape: 81, required: true),
-    SchemaMember(name: "detectorModelDescription", shape: 104, required: false),
-    SchemaMember(name: "key", shape: 8, required: false),
-    SchemaMember(name: "roleArn", shape: 3, required: true),
-    SchemaMember(name: "tags", shape: 4, required: false),
-    SchemaMember(name: "evaluationMethod", shape: 105, required: false),
-    SchemaMember(name: "states", shape: 82, required: true),
-    SchemaMember(name: "initialStateName", shape: 84, required: true),
-    SchemaMember(name: "stateName", shape: 84, required: true),
-    SchemaMember(name: "onInput", shape: 85, required: false),
-    SchemaMember(name: "onEnter", shape: 102, required: false),
-    SchemaMember(name: "onExit", shape: 103, required: false),
-    SchemaMember(name: "events", shape: 86, required: false),
-    SchemaMember(name: "transitionEvents", shape: 100, required: false),
-    SchemaMember(name: "eventName", shape: 88, required: true),
-    SchemaMember(name: "condition", shape: 89, required: false),
-    SchemaMember(name: "actions", shape: 90, required: false),
-    SchemaMember(name: "setVariable", shape: 92, required: false),
-    SchemaMember(name: "sns", shape: 41, required: false),
-    SchemaMember(name: "iotTopicPublish", shape: 42, required: false),
-    SchemaMember(name: "setTimer", shape: 95, required: false),
-    SchemaMember(name: "clearTimer", shape: 98, required: false),
-    SchemaMember(name: "resetTimer", shape: 99, required: false),
-    SchemaMember(name: "lambda", shape: 19, required: false),
-    SchemaMember(name: "iotEvents", shape: 44, required: false),
-    SchemaMember(name: "sqs", shape: 46, required: false),
-    SchemaMember(name: "firehose", shape: 49, required: false),
-    SchemaMember(name: "dynamoDB", shape: 52, required: false),
-    SchemaMember(name: "dynamoDBv2", shape: 58, required: false),
-    SchemaMember(name: "iotSiteWise", shape: 59, required: false),
-    SchemaMember(name: "variableName", shape: 93, required: true),
-    SchemaMember(name: "value", shape: 94, required: true),
-    SchemaMember(name: "timerName", shape: 96, required: true),
-    SchemaMember(name: "seconds", shape: 97, required: false),
-    SchemaMember(name: "durationExpression", shape: 94, required: false),
-    SchemaMember(name: "timerName", shape: 96, required: true),
-    SchemaMember(name: "timerName", shape: 96, required: true),
-    SchemaMember(name: "eventName", shape: 88, required: true),
-    SchemaMember(name: "condition", shape: 89, required: true),
-    SchemaMember(name: "actions", shape: 90, required: false),
-    SchemaMember(name: "nextState", shape: 84, required: true),
-    SchemaMember(name: "events", shape: 86, required: false),
-    SchemaMember(name: "events", shape: 86, required: false),
-    SchemaMember(name: "inputName", shape: 45, required: true),
-    SchemaMember(name: "inputDescription", shape: 107, required: false),
-    SchemaMember(name: "inputDefinition", shape: 108, required: true),
-    SchemaMember(name: "tags", shape: 4, required: false),
-    SchemaMember(name: "attributes", shape: 109, required: true),
-    SchemaMember(name: "jsonPath", shape: 8, required: true),
-    SchemaMember(name: "alarmModelName", shape: 1, required: true),
-    SchemaMember(name: "detectorModelName", shape: 80, required: true),
-    SchemaMember(name: "inputName", shape: 45, required: true),
-    SchemaMember(name: "alarmModelName", shape: 1, required: true),
-    SchemaMember(name: "alarmModelVersion", shape: 115, required: false),
-    SchemaMember(name: "detectorModelName", shape: 80, required: true),
-    SchemaMember(name: "detectorModelVersion", shape: 117, required: false),
-    SchemaMember(name: "analysisId", shape: 119, required: true),
-    SchemaMember(name: "inputName", shape: 45, required: true),
-    SchemaMember(name: "analysisId", shape: 119, required: true),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "maxResults", shape: 124, required: false),
-    SchemaMember(name: "alarmModelName", shape: 1, required: true),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "maxResults", shape: 126, required: false),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "maxResults", shape: 126, required: false),
-    SchemaMember(name: "detectorModelName", shape: 80, required: true),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "maxResults", shape: 126, required: false),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "maxResults", shape: 126, required: false),
-    SchemaMember(name: "inputIdentifier", shape: 131, required: true),
-    SchemaMember(name: "maxResults", shape: 126, required: false),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "iotEventsInputIdentifier", shape: 132, required: false),
-    SchemaMember(name: "iotSiteWiseInputIdentifier", shape: 133, required: false),
-    SchemaMember(name: "inputName", shape: 45, required: true),
-    SchemaMember(name: "iotSiteWiseAssetModelPropertyIdentifier", shape: 134, required: false),
-    SchemaMember(name: "assetModelId", shape: 135, required: true),
-    SchemaMember(name: "propertyId", shape: 62, required: true),
-    SchemaMember(name: "nextToken", shape: 123, required: false),
-    SchemaMember(name: "maxResults", shape: 126, required: false),
-    SchemaMember(name: "resourceArn", shape: 3, required: true),
-    SchemaMember(name: "loggingOptions", shape: 139, required: true),
-    SchemaMember(name: "roleArn", shape: 3, required: true),
-    SchemaMember(name: "level", shape: 140, required: true),
-    SchemaMember(name: "enabled", shape: 141, required: true),
-    SchemaMember(name: "detectorDebugOptions", shape: 142, required: false),
-    SchemaMember(name: "detectorModelName", shape: 80, required: true),
-    SchemaMember(name: "keyValue", shape: 144, required: false),
-    SchemaMember(name: "detectorModelDefinition", shape: 81, required: true),
-    SchemaMember(name: "resourceArn", shape: 3, required: true),
-    SchemaMember(name: "tags", shape: 4, required: true),
-    SchemaMember(name: "resourceArn", shape: 3, required: true),
-    SchemaMember(name: "tagKeys", shape: 148, required: true),
-    SchemaMember(name: "alarmModelName", shape: 1, required: true),
-    SchemaMember(name: "alarmModelDescription", shape: 2, required: false),
-    SchemaMember(name: "roleArn", shape: 3, required: true),
-    SchemaMember(name: "severity", shape: 9, required: false),
-    SchemaMember(name: "alarmRule", shape: 10, required: true),
-    SchemaMember(name: "alarmNotification", shape: 15, required: false),
-    SchemaMember(name: "alarmEventActions", shape: 38, required: false),
-    SchemaMember(name: "alarmCapabilities", shape: 74, required: false),
-    SchemaMember(name: "detectorModelName", shape: 80, required: true),
-    SchemaMember(name: "detectorModelDefinition", shape: 81, required: true),
-    SchemaMember(name: "detectorModelDescription", shape: 104, required: false),
-    SchemaMember(name: "roleArn", shape: 3, required: true),
-    SchemaMember(name: "evaluationMethod", shape: 105, required: false),
-    SchemaMember(name: "inputName", shape: 45, required: true),
-    SchemaMember(name: "inputDescription", shape: 107, required: false),
-    SchemaMember(name: "inputDefinition", shape: 108, required: true),
-    SchemaMember(name: "acknowledgeActionRequests", shape: 153, required: true),
-    SchemaMember(name: "requestId", shape: 155, required: true),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "note", shape: 158, required: false),
-    SchemaMember(name: "detectors", shape: 160, required: true),
-    SchemaMember(name: "messageId", shape: 162, required: true),
-    SchemaMember(name: "detectorModelName", shape: 163, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "disableActionRequests", shape: 165, required: true),
-    SchemaMember(name: "requestId", shape: 155, required: true),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "note", shape: 158, required: false),
-    SchemaMember(name: "enableActionRequests", shape: 168, required: true),
-    SchemaMember(name: "requestId", shape: 155, required: true),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "note", shape: 158, required: false),
-    SchemaMember(name: "messages", shape: 171, required: true),
-    SchemaMember(name: "messageId", shape: 162, required: true),
-    SchemaMember(name: "inputName", shape: 173, required: true),
-    SchemaMember(name: "payload", shape: 174, required: true),
-    SchemaMember(name: "timestamp", shape: 175, required: false),
-    SchemaMember(name: "timeInMillis", shape: 176, required: false),
-    SchemaMember(name: "resetActionRequests", shape: 178, required: true),
-    SchemaMember(name: "requestId", shape: 155, required: true),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "note", shape: 158, required: false),
-    SchemaMember(name: "snoozeActionRequests", shape: 181, required: true),
-    SchemaMember(name: "requestId", shape: 155, required: true),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "note", shape: 158, required: false),
-    SchemaMember(name: "snoozeDuration", shape: 183, required: true),
-    SchemaMember(name: "detectors", shape: 185, required: true),
-    SchemaMember(name: "messageId", shape: 162, required: true),
-    SchemaMember(name: "detectorModelName", shape: 163, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "state", shape: 187, required: true),
-    SchemaMember(name: "stateName", shape: 188, required: true),
-    SchemaMember(name: "variables", shape: 189, required: true),
-    SchemaMember(name: "timers", shape: 193, required: true),
-    SchemaMember(name: "name", shape: 191, required: true),
-    SchemaMember(name: "value", shape: 192, required: true),
-    SchemaMember(name: "name", shape: 195, required: true),
-    SchemaMember(name: "seconds", shape: 196, required: true),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "detectorModelName", shape: 163, required: true),
-    SchemaMember(name: "keyValue", shape: 157, required: false),
-    SchemaMember(name: "alarmModelName", shape: 156, required: true),
-    SchemaMember(name: "nextToken", shape: 200, required: false),
-    SchemaMember(name: "maxResults", shape: 201, required: false),
-    SchemaMember(name: "detectorModelName", shape: 163, required: true),
-    SchemaMember(name: "stateName", shape: 188, required: false),
-    SchemaMember(name: "nextToken", shape: 200, required: false),
-    SchemaMember(name: "maxResults", shape: 201, required: false),
-    SchemaMember(name: "entries", shape: 204, required: true),
-    SchemaMember(name: "entryId", shape: 206, required: true),
-    SchemaMember(name: "assetId", shape: 207, required: false),
-    SchemaMember(name: "propertyId", shape: 207, required: false),
-    SchemaMember(name: "propertyAlias", shape: 208, required: false),
-    SchemaMember(name: "propertyValues", shape: 209, required: true),
-    SchemaMember(name: "value", shape: 211, required: true),
-    SchemaMember(name: "timestamp", shape: 216, required: true),
-    SchemaMember(name: "quality", shape: 219, required: false),
-    SchemaMember(name: "stringValue", shape: 212, required: false),
-    SchemaMember(name: "integerValue", shape: 213, required: false),
-    SchemaMember(name: "doubleValue", shape: 214, required: false),
-    SchemaMember(name: "booleanValue", shape: 215, required: false),
-    SchemaMember(name: "timeInSeconds", shape: 217, required: true),
-    SchemaMember(name: "offsetInNanos", shape: 218, required: false),
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 1, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 15, length: 21), shape: 2, required: false), // alarmModelDescription
+    SchemaMember(name: SchemaName(at: 37, length: 7), shape: 3, required: true), // roleArn
+    SchemaMember(name: SchemaName(at: 45, length: 4), shape: 4, required: false), // tags
+    SchemaMember(name: SchemaName(at: 50, length: 3), shape: 8, required: false), // key
+    SchemaMember(name: SchemaName(at: 54, length: 8), shape: 9, required: false), // severity
+    SchemaMember(name: SchemaName(at: 63, length: 9), shape: 10, required: true), // alarmRule
+    SchemaMember(name: SchemaName(at: 73, length: 17), shape: 15, required: false), // alarmNotification
+    SchemaMember(name: SchemaName(at: 91, length: 17), shape: 38, required: false), // alarmEventActions
+    SchemaMember(name: SchemaName(at: 109, length: 17), shape: 74, required: false), // alarmCapabilities
+    SchemaMember(name: SchemaName(at: 50, length: 3), shape: 6, required: true), // key
+    SchemaMember(name: SchemaName(at: 127, length: 5), shape: 7, required: true), // value
+    SchemaMember(name: SchemaName(at: 133, length: 10), shape: 11, required: false), // simpleRule
+    SchemaMember(name: SchemaName(at: 144, length: 13), shape: 12, required: true), // inputProperty
+    SchemaMember(name: SchemaName(at: 158, length: 18), shape: 13, required: true), // comparisonOperator
+    SchemaMember(name: SchemaName(at: 177, length: 9), shape: 14, required: true), // threshold
+    SchemaMember(name: SchemaName(at: 187, length: 19), shape: 16, required: false), // notificationActions
+    SchemaMember(name: SchemaName(at: 207, length: 6), shape: 18, required: true), // action
+    SchemaMember(name: SchemaName(at: 214, length: 17), shape: 23, required: false), // smsConfigurations
+    SchemaMember(name: SchemaName(at: 232, length: 19), shape: 32, required: false), // emailConfigurations
+    SchemaMember(name: SchemaName(at: 252, length: 12), shape: 19, required: false), // lambdaAction
+    SchemaMember(name: SchemaName(at: 265, length: 11), shape: 3, required: true), // functionArn
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 285, length: 17), shape: 21, required: true), // contentExpression
+    SchemaMember(name: SchemaName(at: 303, length: 4), shape: 22, required: true), // type
+    SchemaMember(name: SchemaName(at: 308, length: 8), shape: 25, required: false), // senderId
+    SchemaMember(name: SchemaName(at: 317, length: 17), shape: 26, required: false), // additionalMessage
+    SchemaMember(name: SchemaName(at: 335, length: 10), shape: 27, required: true), // recipients
+    SchemaMember(name: SchemaName(at: 346, length: 11), shape: 29, required: false), // ssoIdentity
+    SchemaMember(name: SchemaName(at: 358, length: 15), shape: 30, required: true), // identityStoreId
+    SchemaMember(name: SchemaName(at: 374, length: 6), shape: 31, required: false), // userId
+    SchemaMember(name: SchemaName(at: 381, length: 4), shape: 34, required: true), // from
+    SchemaMember(name: SchemaName(at: 386, length: 7), shape: 35, required: false), // content
+    SchemaMember(name: SchemaName(at: 335, length: 10), shape: 37, required: true), // recipients
+    SchemaMember(name: SchemaName(at: 394, length: 7), shape: 36, required: false), // subject
+    SchemaMember(name: SchemaName(at: 317, length: 17), shape: 26, required: false), // additionalMessage
+    SchemaMember(name: SchemaName(at: 402, length: 2), shape: 27, required: false), // to
+    SchemaMember(name: SchemaName(at: 405, length: 12), shape: 39, required: false), // alarmActions
+    SchemaMember(name: SchemaName(at: 418, length: 3), shape: 41, required: false), // sns
+    SchemaMember(name: SchemaName(at: 422, length: 15), shape: 42, required: false), // iotTopicPublish
+    SchemaMember(name: SchemaName(at: 438, length: 6), shape: 19, required: false), // lambda
+    SchemaMember(name: SchemaName(at: 445, length: 9), shape: 44, required: false), // iotEvents
+    SchemaMember(name: SchemaName(at: 455, length: 3), shape: 46, required: false), // sqs
+    SchemaMember(name: SchemaName(at: 459, length: 8), shape: 49, required: false), // firehose
+    SchemaMember(name: SchemaName(at: 468, length: 8), shape: 52, required: false), // dynamoDB
+    SchemaMember(name: SchemaName(at: 477, length: 10), shape: 58, required: false), // dynamoDBv2
+    SchemaMember(name: SchemaName(at: 488, length: 11), shape: 59, required: false), // iotSiteWise
+    SchemaMember(name: SchemaName(at: 500, length: 9), shape: 3, required: true), // targetArn
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 510, length: 9), shape: 43, required: true), // mqttTopic
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 45, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 530, length: 8), shape: 47, required: true), // queueUrl
+    SchemaMember(name: SchemaName(at: 539, length: 9), shape: 48, required: false), // useBase64
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 549, length: 18), shape: 50, required: true), // deliveryStreamName
+    SchemaMember(name: SchemaName(at: 568, length: 9), shape: 51, required: false), // separator
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 578, length: 11), shape: 53, required: false), // hashKeyType
+    SchemaMember(name: SchemaName(at: 590, length: 12), shape: 54, required: true), // hashKeyField
+    SchemaMember(name: SchemaName(at: 603, length: 12), shape: 55, required: true), // hashKeyValue
+    SchemaMember(name: SchemaName(at: 616, length: 12), shape: 53, required: false), // rangeKeyType
+    SchemaMember(name: SchemaName(at: 629, length: 13), shape: 54, required: false), // rangeKeyField
+    SchemaMember(name: SchemaName(at: 643, length: 13), shape: 55, required: false), // rangeKeyValue
+    SchemaMember(name: SchemaName(at: 657, length: 9), shape: 56, required: false), // operation
+    SchemaMember(name: SchemaName(at: 667, length: 12), shape: 54, required: false), // payloadField
+    SchemaMember(name: SchemaName(at: 680, length: 9), shape: 57, required: true), // tableName
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 680, length: 9), shape: 57, required: true), // tableName
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 20, required: false), // payload
+    SchemaMember(name: SchemaName(at: 690, length: 7), shape: 60, required: false), // entryId
+    SchemaMember(name: SchemaName(at: 698, length: 7), shape: 61, required: false), // assetId
+    SchemaMember(name: SchemaName(at: 706, length: 10), shape: 62, required: false), // propertyId
+    SchemaMember(name: SchemaName(at: 717, length: 13), shape: 63, required: false), // propertyAlias
+    SchemaMember(name: SchemaName(at: 731, length: 13), shape: 64, required: false), // propertyValue
+    SchemaMember(name: SchemaName(at: 127, length: 5), shape: 65, required: false), // value
+    SchemaMember(name: SchemaName(at: 745, length: 9), shape: 70, required: false), // timestamp
+    SchemaMember(name: SchemaName(at: 755, length: 7), shape: 73, required: false), // quality
+    SchemaMember(name: SchemaName(at: 763, length: 11), shape: 66, required: false), // stringValue
+    SchemaMember(name: SchemaName(at: 775, length: 12), shape: 67, required: false), // integerValue
+    SchemaMember(name: SchemaName(at: 788, length: 11), shape: 68, required: false), // doubleValue
+    SchemaMember(name: SchemaName(at: 800, length: 12), shape: 69, required: false), // booleanValue
+    SchemaMember(name: SchemaName(at: 813, length: 13), shape: 71, required: true), // timeInSeconds
+    SchemaMember(name: SchemaName(at: 827, length: 13), shape: 72, required: false), // offsetInNanos
+    SchemaMember(name: SchemaName(at: 841, length: 27), shape: 75, required: false), // initializationConfiguration
+    SchemaMember(name: SchemaName(at: 869, length: 15), shape: 77, required: false), // acknowledgeFlow
+    SchemaMember(name: SchemaName(at: 885, length: 24), shape: 76, required: true), // disabledOnInitialization
+    SchemaMember(name: SchemaName(at: 910, length: 7), shape: 78, required: true), // enabled
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 80, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 936, length: 23), shape: 81, required: true), // detectorModelDefinition
+    SchemaMember(name: SchemaName(at: 960, length: 24), shape: 104, required: false), // detectorModelDescription
+    SchemaMember(name: SchemaName(at: 50, length: 3), shape: 8, required: false), // key
+    SchemaMember(name: SchemaName(at: 37, length: 7), shape: 3, required: true), // roleArn
+    SchemaMember(name: SchemaName(at: 45, length: 4), shape: 4, required: false), // tags
+    SchemaMember(name: SchemaName(at: 985, length: 16), shape: 105, required: false), // evaluationMethod
+    SchemaMember(name: SchemaName(at: 1002, length: 6), shape: 82, required: true), // states
+    SchemaMember(name: SchemaName(at: 1009, length: 16), shape: 84, required: true), // initialStateName
+    SchemaMember(name: SchemaName(at: 1026, length: 9), shape: 84, required: true), // stateName
+    SchemaMember(name: SchemaName(at: 1036, length: 7), shape: 85, required: false), // onInput
+    SchemaMember(name: SchemaName(at: 1044, length: 7), shape: 102, required: false), // onEnter
+    SchemaMember(name: SchemaName(at: 1052, length: 6), shape: 103, required: false), // onExit
+    SchemaMember(name: SchemaName(at: 1059, length: 6), shape: 86, required: false), // events
+    SchemaMember(name: SchemaName(at: 1066, length: 16), shape: 100, required: false), // transitionEvents
+    SchemaMember(name: SchemaName(at: 1083, length: 9), shape: 88, required: true), // eventName
+    SchemaMember(name: SchemaName(at: 1093, length: 9), shape: 89, required: false), // condition
+    SchemaMember(name: SchemaName(at: 1103, length: 7), shape: 90, required: false), // actions
+    SchemaMember(name: SchemaName(at: 1111, length: 11), shape: 92, required: false), // setVariable
+    SchemaMember(name: SchemaName(at: 418, length: 3), shape: 41, required: false), // sns
+    SchemaMember(name: SchemaName(at: 422, length: 15), shape: 42, required: false), // iotTopicPublish
+    SchemaMember(name: SchemaName(at: 1123, length: 8), shape: 95, required: false), // setTimer
+    SchemaMember(name: SchemaName(at: 1132, length: 10), shape: 98, required: false), // clearTimer
+    SchemaMember(name: SchemaName(at: 1143, length: 10), shape: 99, required: false), // resetTimer
+    SchemaMember(name: SchemaName(at: 438, length: 6), shape: 19, required: false), // lambda
+    SchemaMember(name: SchemaName(at: 445, length: 9), shape: 44, required: false), // iotEvents
+    SchemaMember(name: SchemaName(at: 455, length: 3), shape: 46, required: false), // sqs
+    SchemaMember(name: SchemaName(at: 459, length: 8), shape: 49, required: false), // firehose
+    SchemaMember(name: SchemaName(at: 468, length: 8), shape: 52, required: false), // dynamoDB
+    SchemaMember(name: SchemaName(at: 477, length: 10), shape: 58, required: false), // dynamoDBv2
+    SchemaMember(name: SchemaName(at: 488, length: 11), shape: 59, required: false), // iotSiteWise
+    SchemaMember(name: SchemaName(at: 1154, length: 12), shape: 93, required: true), // variableName
+    SchemaMember(name: SchemaName(at: 127, length: 5), shape: 94, required: true), // value
+    SchemaMember(name: SchemaName(at: 1167, length: 9), shape: 96, required: true), // timerName
+    SchemaMember(name: SchemaName(at: 1177, length: 7), shape: 97, required: false), // seconds
+    SchemaMember(name: SchemaName(at: 1185, length: 18), shape: 94, required: false), // durationExpression
+    SchemaMember(name: SchemaName(at: 1167, length: 9), shape: 96, required: true), // timerName
+    SchemaMember(name: SchemaName(at: 1167, length: 9), shape: 96, required: true), // timerName
+    SchemaMember(name: SchemaName(at: 1083, length: 9), shape: 88, required: true), // eventName
+    SchemaMember(name: SchemaName(at: 1093, length: 9), shape: 89, required: true), // condition
+    SchemaMember(name: SchemaName(at: 1103, length: 7), shape: 90, required: false), // actions
+    SchemaMember(name: SchemaName(at: 1204, length: 9), shape: 84, required: true), // nextState
+    SchemaMember(name: SchemaName(at: 1059, length: 6), shape: 86, required: false), // events
+    SchemaMember(name: SchemaName(at: 1059, length: 6), shape: 86, required: false), // events
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 45, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 1214, length: 16), shape: 107, required: false), // inputDescription
+    SchemaMember(name: SchemaName(at: 1231, length: 15), shape: 108, required: true), // inputDefinition
+    SchemaMember(name: SchemaName(at: 45, length: 4), shape: 4, required: false), // tags
+    SchemaMember(name: SchemaName(at: 1247, length: 10), shape: 109, required: true), // attributes
+    SchemaMember(name: SchemaName(at: 1258, length: 8), shape: 8, required: true), // jsonPath
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 1, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 80, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 45, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 1, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1267, length: 17), shape: 115, required: false), // alarmModelVersion
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 80, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1285, length: 20), shape: 117, required: false), // detectorModelVersion
+    SchemaMember(name: SchemaName(at: 1306, length: 10), shape: 119, required: true), // analysisId
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 45, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 1306, length: 10), shape: 119, required: true), // analysisId
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 124, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 1, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 126, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 126, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 80, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 126, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 126, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 1338, length: 15), shape: 131, required: true), // inputIdentifier
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 126, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1354, length: 24), shape: 132, required: false), // iotEventsInputIdentifier
+    SchemaMember(name: SchemaName(at: 1379, length: 26), shape: 133, required: false), // iotSiteWiseInputIdentifier
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 45, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 1406, length: 39), shape: 134, required: false), // iotSiteWiseAssetModelPropertyIdentifier
+    SchemaMember(name: SchemaName(at: 1446, length: 12), shape: 135, required: true), // assetModelId
+    SchemaMember(name: SchemaName(at: 706, length: 10), shape: 62, required: true), // propertyId
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 123, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 126, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 1459, length: 11), shape: 3, required: true), // resourceArn
+    SchemaMember(name: SchemaName(at: 1471, length: 14), shape: 139, required: true), // loggingOptions
+    SchemaMember(name: SchemaName(at: 37, length: 7), shape: 3, required: true), // roleArn
+    SchemaMember(name: SchemaName(at: 1486, length: 5), shape: 140, required: true), // level
+    SchemaMember(name: SchemaName(at: 910, length: 7), shape: 141, required: true), // enabled
+    SchemaMember(name: SchemaName(at: 1492, length: 20), shape: 142, required: false), // detectorDebugOptions
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 80, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 144, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 936, length: 23), shape: 81, required: true), // detectorModelDefinition
+    SchemaMember(name: SchemaName(at: 1459, length: 11), shape: 3, required: true), // resourceArn
+    SchemaMember(name: SchemaName(at: 45, length: 4), shape: 4, required: true), // tags
+    SchemaMember(name: SchemaName(at: 1459, length: 11), shape: 3, required: true), // resourceArn
+    SchemaMember(name: SchemaName(at: 1522, length: 7), shape: 148, required: true), // tagKeys
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 1, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 15, length: 21), shape: 2, required: false), // alarmModelDescription
+    SchemaMember(name: SchemaName(at: 37, length: 7), shape: 3, required: true), // roleArn
+    SchemaMember(name: SchemaName(at: 54, length: 8), shape: 9, required: false), // severity
+    SchemaMember(name: SchemaName(at: 63, length: 9), shape: 10, required: true), // alarmRule
+    SchemaMember(name: SchemaName(at: 73, length: 17), shape: 15, required: false), // alarmNotification
+    SchemaMember(name: SchemaName(at: 91, length: 17), shape: 38, required: false), // alarmEventActions
+    SchemaMember(name: SchemaName(at: 109, length: 17), shape: 74, required: false), // alarmCapabilities
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 80, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 936, length: 23), shape: 81, required: true), // detectorModelDefinition
+    SchemaMember(name: SchemaName(at: 960, length: 24), shape: 104, required: false), // detectorModelDescription
+    SchemaMember(name: SchemaName(at: 37, length: 7), shape: 3, required: true), // roleArn
+    SchemaMember(name: SchemaName(at: 985, length: 16), shape: 105, required: false), // evaluationMethod
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 45, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 1214, length: 16), shape: 107, required: false), // inputDescription
+    SchemaMember(name: SchemaName(at: 1231, length: 15), shape: 108, required: true), // inputDefinition
+    SchemaMember(name: SchemaName(at: 1530, length: 25), shape: 153, required: true), // acknowledgeActionRequests
+    SchemaMember(name: SchemaName(at: 1556, length: 9), shape: 155, required: true), // requestId
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1566, length: 4), shape: 158, required: false), // note
+    SchemaMember(name: SchemaName(at: 1571, length: 9), shape: 160, required: true), // detectors
+    SchemaMember(name: SchemaName(at: 1581, length: 9), shape: 162, required: true), // messageId
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 163, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1591, length: 21), shape: 165, required: true), // disableActionRequests
+    SchemaMember(name: SchemaName(at: 1556, length: 9), shape: 155, required: true), // requestId
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1566, length: 4), shape: 158, required: false), // note
+    SchemaMember(name: SchemaName(at: 1613, length: 20), shape: 168, required: true), // enableActionRequests
+    SchemaMember(name: SchemaName(at: 1556, length: 9), shape: 155, required: true), // requestId
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1566, length: 4), shape: 158, required: false), // note
+    SchemaMember(name: SchemaName(at: 1634, length: 8), shape: 171, required: true), // messages
+    SchemaMember(name: SchemaName(at: 1581, length: 9), shape: 162, required: true), // messageId
+    SchemaMember(name: SchemaName(at: 520, length: 9), shape: 173, required: true), // inputName
+    SchemaMember(name: SchemaName(at: 277, length: 7), shape: 174, required: true), // payload
+    SchemaMember(name: SchemaName(at: 745, length: 9), shape: 175, required: false), // timestamp
+    SchemaMember(name: SchemaName(at: 1643, length: 12), shape: 176, required: false), // timeInMillis
+    SchemaMember(name: SchemaName(at: 1656, length: 19), shape: 178, required: true), // resetActionRequests
+    SchemaMember(name: SchemaName(at: 1556, length: 9), shape: 155, required: true), // requestId
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1566, length: 4), shape: 158, required: false), // note
+    SchemaMember(name: SchemaName(at: 1676, length: 20), shape: 181, required: true), // snoozeActionRequests
+    SchemaMember(name: SchemaName(at: 1556, length: 9), shape: 155, required: true), // requestId
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1566, length: 4), shape: 158, required: false), // note
+    SchemaMember(name: SchemaName(at: 1697, length: 14), shape: 183, required: true), // snoozeDuration
+    SchemaMember(name: SchemaName(at: 1571, length: 9), shape: 185, required: true), // detectors
+    SchemaMember(name: SchemaName(at: 1581, length: 9), shape: 162, required: true), // messageId
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 163, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 1712, length: 5), shape: 187, required: true), // state
+    SchemaMember(name: SchemaName(at: 1026, length: 9), shape: 188, required: true), // stateName
+    SchemaMember(name: SchemaName(at: 1718, length: 9), shape: 189, required: true), // variables
+    SchemaMember(name: SchemaName(at: 1728, length: 6), shape: 193, required: true), // timers
+    SchemaMember(name: SchemaName(at: 1735, length: 4), shape: 191, required: true), // name
+    SchemaMember(name: SchemaName(at: 127, length: 5), shape: 192, required: true), // value
+    SchemaMember(name: SchemaName(at: 1735, length: 4), shape: 195, required: true), // name
+    SchemaMember(name: SchemaName(at: 1177, length: 7), shape: 196, required: true), // seconds
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 163, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1513, length: 8), shape: 157, required: false), // keyValue
+    SchemaMember(name: SchemaName(at: 0, length: 14), shape: 156, required: true), // alarmModelName
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 200, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 201, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 918, length: 17), shape: 163, required: true), // detectorModelName
+    SchemaMember(name: SchemaName(at: 1026, length: 9), shape: 188, required: false), // stateName
+    SchemaMember(name: SchemaName(at: 1317, length: 9), shape: 200, required: false), // nextToken
+    SchemaMember(name: SchemaName(at: 1327, length: 10), shape: 201, required: false), // maxResults
+    SchemaMember(name: SchemaName(at: 1740, length: 7), shape: 204, required: true), // entries
+    SchemaMember(name: SchemaName(at: 690, length: 7), shape: 206, required: true), // entryId
+    SchemaMember(name: SchemaName(at: 698, length: 7), shape: 207, required: false), // assetId
+    SchemaMember(name: SchemaName(at: 706, length: 10), shape: 207, required: false), // propertyId
+    SchemaMember(name: SchemaName(at: 717, length: 13), shape: 208, required: false), // propertyAlias
+    SchemaMember(name: SchemaName(at: 1748, length: 14), shape: 209, required: true), // propertyValues
+    SchemaMember(name: SchemaName(at: 127, length: 5), shape: 211, required: true), // value
+    SchemaMember(name: SchemaName(at: 745, length: 9), shape: 216, required: true), // timestamp
+    SchemaMember(name: SchemaName(at: 755, length: 7), shape: 219, required: false), // quality
+    SchemaMember(name: SchemaName(at: 763, length: 11), shape: 212, required: false), // stringValue
+    SchemaMember(name: SchemaName(at: 775, length: 12), shape: 213, required: false), // integerValue
+    SchemaMember(name: SchemaName(at: 788, length: 11), shape: 214, required: false), // doubleValue
+    SchemaMember(name: SchemaName(at: 800, length: 12), shape: 215, required: false), // booleanValue
+    SchemaMember(name: SchemaName(at: 813, length: 13), shape: 217, required: true), // timeInSeconds
+    SchemaMember(name: SchemaName(at: 827, length: 13), shape: 218, required: false), // offsetInNanos
 ]
 
 /// Enum values; `SchemaShape.enumFirst` indexes here.
-let schemaEnumValues: [StaticString] = [
-    "GREATER",
-    "GREATER_OR_EQUAL",
-    "LESS",
-    "LESS_OR_EQUAL",
-    "EQUAL",
-    "NOT_EQUAL",
-    "STRING",
-    "JSON",
-    "BATCH",
-    "SERIAL",
-    "ERROR",
-    "INFO",
-    "DEBUG",
-    "GOOD",
-    "BAD",
-    "UNCERTAIN",
+let schemaEnumValues: [SchemaName] = [
+    SchemaName(at: 1763, length: 7), // GREATER
+    SchemaName(at: 1771, length: 16), // GREATER_OR_EQUAL
+    SchemaName(at: 1788, length: 4), // LESS
+    SchemaName(at: 1793, length: 13), // LESS_OR_EQUAL
+    SchemaName(at: 1807, length: 5), // EQUAL
+    SchemaName(at: 1813, length: 9), // NOT_EQUAL
+    SchemaName(at: 1823, length: 6), // STRING
+    SchemaName(at: 1830, length: 4), // JSON
+    SchemaName(at: 1835, length: 5), // BATCH
+    SchemaName(at: 1841, length: 6), // SERIAL
+    SchemaName(at: 1848, length: 5), // ERROR
+    SchemaName(at: 1854, length: 4), // INFO
+    SchemaName(at: 1859, length: 5), // DEBUG
+    SchemaName(at: 1865, length: 4), // GOOD
+    SchemaName(at: 1870, length: 3), // BAD
+    SchemaName(at: 1874, length: 9), // UNCERTAIN
 ]
 
 /// Every operation of both services: the AWS operation name is the raw value.
