@@ -77,6 +77,6 @@ extension Engine {
     }
 
     static func alarmModelNotFound(_ name: String) -> ServiceError {
-        modelNotFound(AlarmModelKind.self, name)
+        modelNotFound(noun: AlarmModelKind.noun, name)
     }
 }

@@ -65,6 +65,6 @@ extension Engine {
     }
 
     static func detectorModelNotFound(_ name: String) -> ServiceError {
-        modelNotFound(DetectorModelKind.self, name)
+        modelNotFound(noun: DetectorModelKind.noun, name)
     }
 }

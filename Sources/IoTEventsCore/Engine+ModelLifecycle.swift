@@ -1,21 +1,22 @@
 /// The lifecycle every model kind shares (ModelLifecycle.swift): Create, Update, Describe, List,
 /// ListVersions and Delete for detector models (§2.9) and alarm models (§5.1) alike.
+///
+/// Embedded Swift compiles a generic function once per kind: the checks that only need the kind's
+/// names and counts (and their messages) are non-generic functions below, compiled once.
 extension Engine {
     /// Creates version 1. The model is live the moment this returns; the version reports
     /// `ACTIVATING` in the create response only, as AWS's create did. `compile` checks the
     /// request against the engine (its inputs, the kind's own rules) for a new model.
+    /// Never inlined: inlined into each kind's create, it pulled a copy of the catalog's insertion
+    /// (and its dictionary code) along with it, 2 KB more in the small profile.
+    @inline(never)
     func createModel<Kind: ModelKind>(
         _ catalog: ModelCatalog<Kind>, name: String, request: Kind.Model.Version.Request, key: AttributePath?, tags: [ResourceTag],
         compile: (Kind.Model?) throws(ServiceError) -> Kind.Model.Version.Compiled
     ) throws(ServiceError) -> Kind.Model.Version {
-        if let existing = catalog[name] {
-            throw ServiceError(
-                .resourceAlreadyExists, "\(Kind.noun) \(name) already exists", resourceId: existing.name, resourceArn: existing.arn)
-        }
-        let limit = Kind.maxModels(limits)
-        if catalog.count >= limit.value {
-            throw .limitExceeded("Cannot create \(Kind.routeNoun) model \(name): the engine already has \(catalog.count) \(Kind.routeNoun) models (limit \(limit.name) = \(limit.value))")
-        }
+        let existing = catalog[name]
+        try Engine.checkCreatable(name, existing: existing.map { ($0.name, $0.arn) }, count: catalog.count,
+                                  limit: Kind.maxModels(limits), noun: Kind.noun, routeNoun: Kind.routeNoun)
         let compiled = try compile(nil)
         let tagSet = try Engine.newTagSet(tags, member: "tags")
         let now = clock.now()
@@ -32,9 +33,7 @@ extension Engine {
         compile: (Kind.Model) throws(ServiceError) -> Kind.Model.Version.Compiled
     ) throws(ServiceError) -> Kind.Model.Version {
         let model = try existingModel(catalog, name)
-        if model.versions.count >= limits.maxVersionsPerModel {
-            throw .invalidRequest("\(Kind.noun) \(name) already has \(model.versions.count) versions (limit maxVersionsPerModel = \(limits.maxVersionsPerModel))")
-        }
+        try checkVersionCount(model.versions.count, noun: Kind.noun, name: name)
         let compiled = try compile(model)
         let now = clock.now()
         let previous = model.latest
@@ -81,12 +80,33 @@ extension Engine {
     }
 
     func existingModel<Kind: ModelKind>(_ catalog: ModelCatalog<Kind>, _ name: String) throws(ServiceError) -> Kind.Model {
-        guard let model = catalog[name] else { throw Engine.modelNotFound(Kind.self, name) }
+        guard let model = catalog[name] else { throw Engine.modelNotFound(noun: Kind.noun, name) }
         return model
     }
 
-    static func modelNotFound<Kind: ModelKind>(_ kind: Kind.Type, _ name: String) -> ServiceError {
-        .notFound("\(Kind.noun) \(name) does not exist")
+    // MARK: What the lifecycle does without the kind's types
+
+    static func modelNotFound(noun: String, _ name: String) -> ServiceError {
+        .notFound("\(noun) \(name) does not exist")
+    }
+
+    /// A model named `name` may be created: no model of the kind (`existing`) has the name, and
+    /// the kind's `count` models are fewer than its limit.
+    static func checkCreatable(_ name: String, existing: (name: String, arn: String)?, count: Int, limit: (value: Int, name: String),
+                               noun: String, routeNoun: String) throws(ServiceError) {
+        if let existing {
+            throw ServiceError(.resourceAlreadyExists, "\(noun) \(name) already exists", resourceId: existing.name, resourceArn: existing.arn)
+        }
+        if count >= limit.value {
+            throw .limitExceeded("Cannot create \(routeNoun) model \(name): the engine already has \(count) \(routeNoun) models (limit \(limit.name) = \(limit.value))")
+        }
+    }
+
+    /// A model with `count` versions may have one more.
+    func checkVersionCount(_ count: Int, noun: String, name: String) throws(ServiceError) {
+        if count >= limits.maxVersionsPerModel {
+            throw .invalidRequest("\(noun) \(name) already has \(count) versions (limit maxVersionsPerModel = \(limits.maxVersionsPerModel))")
+        }
     }
 
     /// One page of a model's versions, newest first; the token is the last version number given.

@@ -96,14 +96,7 @@ extension ActionHost {
         if failure != nil {
             // The payload is not evaluated either: the action does not run.
         } else if let expression = action.payload {
-            // The content must evaluate to a String of at most maxPayloadBytes (§4.6).
-            switch expression.evaluate(&self) {
-            case .string(let text) where text.utf8.count <= limits.maxPayloadBytes: payload = text
-            case .string(let text):
-                failure = "payload.contentExpression is \(text.utf8.count) bytes (limit maxPayloadBytes = \(limits.maxPayloadBytes))"
-            case let other:
-                failure = "payload.contentExpression gave \(other.kindName), not a String"
-            }
+            (payload, failure) = ActionChecks.payload(expression.evaluate(&self), limits: limits)
         } else {
             payload = defaultPayload(eventName)
         }
@@ -117,20 +110,12 @@ extension ActionHost {
             return
         }
         if action.kind == .iotEvents {
-            var inputName = ""
-            for p in parameters where p.name == "inputName" {
-                if case .literal(.text(let name)) = p.value { inputName = name }
-            }
-            if depth + 1 > limits.maxLoopbackDepth {
-                record.error = "not delivered: the message would be looped back \(depth + 1) times (limit maxLoopbackDepth = \(limits.maxLoopbackDepth))"
-                fail(self.failure(.limit, action.kind.rawValue, eventName: traceEventName(eventName), record.error ?? ""))
-            } else if output.evaluations >= limits.maxEvaluationsPerCall {
-                // Not even queued: past the budget the queue must not keep growing.
-                record.error = Limits.evaluationBudgetError(output.evaluations, limits)
-                fail(self.failure(.limit, action.kind.rawValue, eventName: traceEventName(eventName), record.error ?? ""))
+            if let refusal = ActionChecks.loopbackRefusal(depth: depth, evaluations: output.evaluations, limits: limits) {
+                record.error = refusal
+                fail(self.failure(.limit, action.kind.rawValue, eventName: traceEventName(eventName), refusal))
             } else {
                 output.loopbacks.append(LoopbackMessage(
-                    inputName: inputName, messageId: newExecutionId(eventName), payload: payload,
+                    inputName: ActionChecks.inputName(parameters), messageId: newExecutionId(eventName), payload: payload,
                     depth: depth + 1, eventTime: eventTime, actionIndex: output.actions.count))
             }
         }
@@ -156,15 +141,11 @@ extension ActionHost {
         case .literal(let v): return EvaluatedParameter(name: p.name, value: .literal(v))
         case .expression(let e):
             let v = e.evaluate(&self)
-            switch v {
-            case .undefined, .null:
-                failure = "\(path) gave \(v.kindName)"
+            if let why = ActionChecks.parameterFailure(v, path, limits: limits) {
+                failure = why
                 return nil
-            case .string(let text) where !limits.admitsValue(text):
-                failure = "\(path) is longer than \(limits.maxValueChars) characters (limit maxValueChars)"
-                return nil
-            default: return EvaluatedParameter(name: p.name, value: .value(v))
             }
+            return EvaluatedParameter(name: p.name, value: .value(v))
         case .object(let members):
             var evaluated: [EvaluatedParameter] = []
             for m in members {

@@ -181,7 +181,12 @@ enum SnapshotFields {
     }
 
     static func readDetectorModel<Coder: ModelRequestCoder>(_ coder: Coder, _ limits: Limits, _ r: inout ByteReader) throws(SnapshotError) -> DetectorModel {
-        let raw = try SnapshotError.reading { () throws(ByteReadError) in try readRawModel(&r, readDetector) }
+        let (raw, instances) = try SnapshotError.reading { () throws(ByteReadError) in
+            let raw = try readRawModel(&r)
+            var instances: [Detector] = []
+            for _ in 0..<(try readInstanceCount(&r)) { instances.append(try readDetector(&r)) }
+            return (raw, instances)
+        }
         var versions: [DetectorModelVersion] = []
         for v in raw.versions {
             let request: DetectorModelRequest
@@ -204,7 +209,7 @@ enum SnapshotFields {
         try checkNumbering(versions, model: "detector model \(raw.name)")
         let model = DetectorModel(name: raw.name, arn: raw.arn, key: raw.key, first: first, tags: raw.tags)
         model.versions = versions
-        for d in raw.instances {
+        for d in instances {
             try check(d, against: latest, model: raw.name)
             guard model.detectors.slot(of: d.key) == nil else {
                 throw .outOfRange("detector model \(raw.name) holds detector '\(d.key)' twice")
@@ -214,8 +219,9 @@ enum SnapshotFields {
         return model
     }
 
-    /// A model as read, before its versions are compiled.
-    struct RawModel<Instance> {
+    /// A model as read, before its versions are compiled and without its instances (detectors or
+    /// alarms, which each kind reads after it: `readInstanceCount`, then one record each).
+    struct RawModel {
         struct Version {
             var number: Int
             var request: [UInt8]
@@ -230,7 +236,6 @@ enum SnapshotFields {
         var key: AttributePath?
         var tags: TagSet
         var versions: [Version]
-        var instances: [Instance]
 
         func badStatus(_ v: Version) -> SnapshotError {
             .bytes(ByteReadError(offset: 0, reason: "model \(name) version \(v.number) has an unknown status '\(v.status)'"))
@@ -242,13 +247,12 @@ enum SnapshotFields {
     }
 
     /// The fields both model kinds share; detector models also carry added names per version.
-    static func readRawModel<Instance>(
-        _ r: inout ByteReader, _ readInstance: (inout ByteReader) throws(ByteReadError) -> Instance, addedNames: Bool = true
-    ) throws(ByteReadError) -> RawModel<Instance> {
+    /// Not generic, so that one copy serves both kinds.
+    static func readRawModel(_ r: inout ByteReader, addedNames: Bool = true) throws(ByteReadError) -> RawModel {
         let name = try r.string(), arn = try r.string()
         let key = try readKey(&r)
         let tags = try readTags(&r)
-        var versions: [RawModel<Instance>.Version] = []
+        var versions: [RawModel.Version] = []
         for _ in 0..<(try r.count(minimumElementBytes: 20)) {
             let number = try r.count(minimumElementBytes: 0)
             let request = try r.run()
@@ -259,9 +263,12 @@ enum SnapshotFields {
             versions.append(.init(number: number, request: request, creationTime: created, lastUpdateTime: updated,
                                   status: status, addedVariables: variables, addedTimers: timers))
         }
-        var instances: [Instance] = []
-        for _ in 0..<(try r.count(minimumElementBytes: 30)) { instances.append(try readInstance(&r)) }
-        return RawModel(name: name, arn: arn, key: key, tags: tags, versions: versions, instances: instances)
+        return RawModel(name: name, arn: arn, key: key, tags: tags, versions: versions)
+    }
+
+    /// How many instances (detectors or alarms) follow a model's versions.
+    static func readInstanceCount(_ r: inout ByteReader) throws(ByteReadError) -> Int {
+        try r.count(minimumElementBytes: 30)
     }
 
     static func write(_ d: Detector, _ w: inout ByteWriter) {
@@ -311,7 +318,12 @@ enum SnapshotFields {
     }
 
     static func readAlarmModel<Coder: ModelRequestCoder>(_ coder: Coder, _ limits: Limits, _ r: inout ByteReader) throws(SnapshotError) -> AlarmModel {
-        let raw = try SnapshotError.reading { () throws(ByteReadError) in try readRawModel(&r, readAlarm, addedNames: false) }
+        let (raw, instances) = try SnapshotError.reading { () throws(ByteReadError) in
+            let raw = try readRawModel(&r, addedNames: false)
+            var instances: [Alarm] = []
+            for _ in 0..<(try readInstanceCount(&r)) { instances.append(try readAlarm(&r)) }
+            return (raw, instances)
+        }
         var versions: [AlarmModelVersion] = []
         for v in raw.versions {
             let request: AlarmModelRequest
@@ -332,7 +344,7 @@ enum SnapshotFields {
         try checkNumbering(versions, model: "alarm model \(raw.name)")
         let model = AlarmModel(name: raw.name, arn: raw.arn, key: raw.key, first: first, tags: raw.tags)
         model.versions = versions
-        for a in raw.instances {
+        for a in instances {
             try check(a, against: latest, model: raw.name)
             guard model.alarms.slot(of: a.key) == nil else {
                 throw .outOfRange("alarm model \(raw.name) holds alarm '\(a.key)' twice")
