@@ -33,7 +33,7 @@ extension ModelAnalyzer {
                 add(.dataType, .warning, "$variable.\(name) is assigned values of different types: \(names.joined(separator: ", "))", types.flatMap { $0.paths })
             }
         }
-        var inference = TypeInference(variables: assigned.single)
+        var inference = TypeInference(variables: assigned)
         for (k, site) in sites.expressions.enumerated() {
             guard let tree = syntax[k] else { continue }
             inference.path = site.path
@@ -73,12 +73,13 @@ extension ModelAnalyzer {
         var result = VariableTypes()
         for _ in 0..<4 {
             var next = VariableTypes()
-            var inference = TypeInference(variables: result.single)
+            var inference = TypeInference(variables: result)
             for (k, site) in sites.expressions.enumerated() {
                 guard case .value(let name) = site.role, let tree = syntax[k] else { continue }
                 next.note(name, inference.type(of: tree), site.path)
             }
-            if next.single == result.single && next.count == result.count { return next }
+            // Each pass notes the same variables in the same order: types compare by position.
+            if next.singleTypes == result.singleTypes && next.count == result.count { return next }
             result = next
         }
         return result
@@ -179,19 +180,23 @@ struct VariableTypes {
         }
     }
 
-    /// The variables all of whose known assignments have one category, with that type
-    /// (`number` when Integers and Decimals mix).
-    var single: [String: StaticType] {
-        var result: [String: StaticType] = [:]
-        for (name, types) in entries {
+    func position(of name: String) -> Int? { positions[name] }
+
+    /// Each variable's type where all its known assignments have one category (`number` when
+    /// Integers and Decimals mix), `unknown` where they have none; by position in `entries`.
+    var singleTypes: [StaticType] {
+        var result: [StaticType] = []
+        result.reserveCapacity(entries.count)
+        for (_, types) in entries {
             var known = types.map { $0.type }.filter { $0 != .unknown }
             // `$variable.n - 1` is a number of n's own kind: it must not hide that kind.
             if known.contains(where: { $0 == .integer || $0 == .decimal }) { known.removeAll { $0 == .number } }
-            guard let first = known.first else { continue }
-            if known.allSatisfy({ $0 == first }) {
-                result[name] = first
-            } else if known.allSatisfy({ $0.isNumeric }) {
-                result[name] = .number
+            if let first = known.first, known.allSatisfy({ $0 == first }) {
+                result.append(first)
+            } else if !known.isEmpty && known.allSatisfy({ $0.isNumeric }) {
+                result.append(.number)
+            } else {
+                result.append(.unknown)
             }
         }
         return result
