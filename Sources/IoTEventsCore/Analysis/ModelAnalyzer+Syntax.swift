@@ -14,8 +14,9 @@ extension ModelAnalyzer {
     /// The expression as the message shows it: cut at 100 characters so a long payload does
     /// not make an unreadable message.
     func quoted(_ text: String) -> String {
-        var scalars = text.unicodeScalars.prefix(100).map { Character($0) }
-        if text.unicodeScalars.count > 100 { scalars.append(contentsOf: "...") }
-        return "'" + String(scalars) + "'"
+        let scalars = text.unicodeScalars
+        let end = scalars.index(scalars.startIndex, offsetBy: 100, limitedBy: scalars.endIndex) ?? scalars.endIndex
+        let shown = String(scalars[..<end])
+        return end == scalars.endIndex ? "'" + shown + "'" : "'" + shown + "...'"
     }
 }
