@@ -75,7 +75,7 @@ extension AlarmModelRequest {
                                   _ sitewise: inout [SiteWiseReference], _ found: inout [String: CompiledExpression]) throws(ServiceError) {
         switch value {
         case .text(let s):
-            guard s.utf8.starts(with: "$sitewise.".utf8), found[s] == nil else { return }
+            guard s.utf8HasPrefix("$sitewise."), found[s] == nil else { return }
             found[s] = try compiler.expression(s, path)
             try noteSiteWise(compiler.symbols, &sitewise, path)
         case .object(let members):
