@@ -86,7 +86,7 @@ enum ConfigurationDecoder {
             }
             config.region = s
         case "accountId":
-            guard let s = value.string, s.utf8.count == 12, s.utf8.allSatisfy(Chars.isDigit) else {
+            guard let s = value.string, s.utf8.count == 12, isDigits(s) else {
                 throw .invalidRequest("Configuration accountId must be a string of 12 digits")
             }
             config.accountId = s
@@ -115,7 +115,16 @@ enum ConfigurationDecoder {
     }
 
     private static func isRegion(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.count <= 64 && s.utf8.allSatisfy { Chars.isDigit($0) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-") }
+        guard !s.isEmpty && s.utf8.count <= 64 else { return false }
+        for byte in s.utf8 where !(Chars.isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || byte == UInt8(ascii: "-")) {
+            return false
+        }
+        return true
+    }
+
+    private static func isDigits(_ s: String) -> Bool {
+        for byte in s.utf8 where !Chars.isDigit(byte) { return false }
+        return true
     }
 }
 

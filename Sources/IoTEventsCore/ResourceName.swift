@@ -34,7 +34,7 @@ package struct ResourceNames: Sendable {
     package func parse(_ arn: String) -> (kind: ResourceKind, name: String)? {
         for kind in [ResourceKind.input, .detectorModel, .alarmModel] {
             let prefix = "arn:aws:iotevents:\(region):\(accountId):\(kind.arnWord)/"
-            if arn.utf8.count > prefix.utf8.count, arn.utf8.starts(with: prefix.utf8) {
+            if arn.utf8.count > prefix.utf8.count, arn.utf8HasPrefix(prefix) {
                 return (kind, String(decoding: arn.utf8.dropFirst(prefix.utf8.count), as: UTF8.self))
             }
         }

@@ -205,10 +205,10 @@ enum DetectorOperations {
             }
             return
         }
-        var seen: Set<String> = []
+        var seen = NameSet()
         for (i, id) in ids.enumerated() {
             let text = id?.string ?? ""
-            if !seen.insert(text).inserted { throw repeated(i, text) }
+            if !seen.insert(text) { throw repeated(i, text) }
         }
     }
 }

@@ -12,7 +12,7 @@ package struct CompiledAlarmModel: Sendable {
     /// The `$sitewise` references written as whole strings in the notification actions (the
     /// SiteWise user guide's recipients, sender ids and messages), by their text, resolved when a
     /// notification is sent.
-    package var notificationReferences: [String: CompiledExpression] = [:]
+    package var notificationReferences = NotificationReferences()
 
     /// Fed by `BatchPutAssetPropertyValue`, its alarms keyed by asset id (§5.1).
     package var isSiteWise: Bool { !sitewise.isEmpty }
@@ -21,6 +21,27 @@ package struct CompiledAlarmModel: Sendable {
     package func reads(propertyId: String) -> Bool {
         for r in sitewise where r.field != .assetId && r.propertyId == propertyId { return true }
         return false
+    }
+}
+
+/// The compiled `$sitewise` references of an alarm model's notification actions, found by their
+/// text. A `[String: Int]` of positions in an array: the library has that dictionary's code
+/// already, and Embedded Swift would copy the hash-table code again for a
+/// `[String: CompiledExpression]`.
+package struct NotificationReferences: Sendable {
+    private var positions: [String: Int] = [:]
+    private var expressions: [CompiledExpression] = []
+
+    package var isEmpty: Bool { expressions.isEmpty }
+
+    package subscript(text: String) -> CompiledExpression? {
+        guard let i = positions[text] else { return nil }
+        return expressions[i]
+    }
+
+    mutating func add(_ text: String, _ expression: CompiledExpression) {
+        positions[text] = expressions.count
+        expressions.append(expression)
     }
 }
 
@@ -54,7 +75,7 @@ extension AlarmModelRequest {
         if let notifications = notificationActions, notifications.count > limits.maxActionsPerEvent {
             throw .invalidRequest("alarmNotification.notificationActions: \(notifications.count) actions; at most \(limits.maxActionsPerEvent) are allowed (limit maxActionsPerEvent)")
         }
-        var notificationReferences: [String: CompiledExpression] = [:]
+        var notificationReferences = NotificationReferences()
         for (i, n) in (notificationActions ?? []).enumerated() {
             try AlarmModelRequest.compileReferences(n, "alarmNotification.notificationActions[\(i)]", &compiler, &sitewise, &notificationReferences)
         }
@@ -72,11 +93,11 @@ extension AlarmModelRequest {
 
     /// Compiles every string of a notification action that is a whole `$sitewise.…` reference.
     static func compileReferences(_ value: ActionParameterValue, _ path: String, _ compiler: inout ModelExpressionCompiler,
-                                  _ sitewise: inout [SiteWiseReference], _ found: inout [String: CompiledExpression]) throws(ServiceError) {
+                                  _ sitewise: inout [SiteWiseReference], _ found: inout NotificationReferences) throws(ServiceError) {
         switch value {
         case .text(let s):
-            guard s.utf8.starts(with: "$sitewise.".utf8), found[s] == nil else { return }
-            found[s] = try compiler.expression(s, path)
+            guard s.utf8HasPrefix("$sitewise."), found[s] == nil else { return }
+            found.add(s, try compiler.expression(s, path))
             try noteSiteWise(compiler.symbols, &sitewise, path)
         case .object(let members):
             for m in members { try compileReferences(m.value, "\(path).\(m.name)", &compiler, &sitewise, &found) }

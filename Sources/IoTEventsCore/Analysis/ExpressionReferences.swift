@@ -23,7 +23,7 @@ struct ExpressionReferences {
             case .call(let function, let arguments):
                 if function == .timeout, case .string(let name)? = arguments.first { timers.append(name) }
                 if function == .currentInput, case .string(let name)? = arguments.first { currentInputs.append(name) }
-                stack.append(contentsOf: arguments.reversed())
+                for argument in arguments.reversed() { stack.append(argument) }
             case .unary(_, let operand): stack.append(operand)
             case .chain(let first, let links):
                 for link in links.reversed() { stack.append(link.operand) }

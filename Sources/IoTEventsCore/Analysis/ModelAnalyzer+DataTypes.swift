@@ -33,7 +33,7 @@ extension ModelAnalyzer {
                 add(.dataType, .warning, "$variable.\(name) is assigned values of different types: \(names.joined(separator: ", "))", types.flatMap { $0.paths })
             }
         }
-        var inference = TypeInference(variables: assigned.single)
+        var inference = TypeInference(variables: assigned)
         for (k, site) in sites.expressions.enumerated() {
             guard let tree = syntax[k] else { continue }
             inference.path = site.path
@@ -73,12 +73,13 @@ extension ModelAnalyzer {
         var result = VariableTypes()
         for _ in 0..<4 {
             var next = VariableTypes()
-            var inference = TypeInference(variables: result.single)
+            var inference = TypeInference(variables: result)
             for (k, site) in sites.expressions.enumerated() {
                 guard case .value(let name) = site.role, let tree = syntax[k] else { continue }
                 next.note(name, inference.type(of: tree), site.path)
             }
-            if next.single == result.single && next.count == result.count { return next }
+            // Each pass notes the same variables in the same order: types compare by position.
+            if next.singleTypes == result.singleTypes && next.count == result.count { return next }
             result = next
         }
         return result
@@ -86,14 +87,14 @@ extension ModelAnalyzer {
 
     /// `timeout("t")` where no setTimer action sets `t`: its value is false whatever happens.
     private mutating func checkTimeoutsOfUnsetTimers() {
-        var set: [String: Bool] = [:]
+        var set = NameSet()
         for site in sites.actions {
-            if case .setTimer(let name, _, _) = site.action { set[name] = true }
+            if case .setTimer(let name, _, _) = site.action { set.insert(name) }
         }
         var never = Findings()
         for (k, site) in sites.expressions.enumerated() {
             guard let tree = syntax[k] else { continue }
-            for t in ExpressionReferences(tree).timers where set[t] == nil { never.note(t, site.path) }
+            for t in ExpressionReferences(tree).timers where !set.contains(t) { never.note(t, site.path) }
         }
         for (name, paths) in never.entries {
             add(.dataType, .warning, "timeout(\"\(name)\") is always false: no setTimer action sets the timer \(name)", paths)
@@ -107,14 +108,14 @@ extension ModelAnalyzer {
         let states = definition.states
         let index = stateIndex
         guard index[definition.initialStateName] != nil else { return }
-        // Name sets as dictionaries (what both profiles hash alike): a definition may hold
-        // thousands of variables, and list membership would make this quadratic.
-        var setIn = Array(repeating: [String: Bool](), count: states.count)
-        var everSet: [String: Bool] = [:]
+        // Name sets (hashed): a definition may hold thousands of variables, and list
+        // membership would make this quadratic.
+        var setIn = Array(repeating: NameSet(), count: states.count)
+        var everSet = NameSet()
         for site in sites.actions {
             if case .setVariable(let name, _) = site.action {
-                setIn[site.state][name] = true
-                everSet[name] = true
+                setIn[site.state].insert(name)
+                everSet.insert(name)
             }
         }
         let reached = reachableStates
@@ -125,7 +126,7 @@ extension ModelAnalyzer {
         var early = Findings()
         for (k, site) in sites.expressions.enumerated() where reached[site.state] {
             guard let tree = syntax[k] else { continue }
-            for v in ExpressionReferences(tree).variables where everSet[v] != nil && setIn[site.state][v] == nil {
+            for v in ExpressionReferences(tree).variables where everSet.contains(v) && !setIn[site.state].contains(v) {
                 if setOnEntry[v] == nil { setOnEntry[v] = statesAfterSetting(v, setIn, reached, index) }
                 if setOnEntry[v]?[site.state] == false {
                     early.note("$variable.\(v) in state \(states[site.state].stateName)", site.path)
@@ -140,11 +141,11 @@ extension ModelAnalyzer {
 
 extension ModelAnalyzer {
     /// The states one or more transitions after a reached state that sets `v`.
-    fileprivate func statesAfterSetting(_ v: String, _ setIn: [[String: Bool]], _ reached: [Bool], _ index: [String: Int]) -> [Bool] {
+    fileprivate func statesAfterSetting(_ v: String, _ setIn: [NameSet], _ reached: [Bool], _ index: [String: Int]) -> [Bool] {
         let states = definition.states
         var marked = Array(repeating: false, count: states.count)
         var work: [Int] = []
-        for s in states.indices where reached[s] && setIn[s][v] != nil { work.append(s) }
+        for s in states.indices where reached[s] && setIn[s].contains(v) { work.append(s) }
         var expanded = Array(repeating: false, count: states.count)
         while let s = work.popLast() {
             if expanded[s] { continue }
@@ -179,19 +180,23 @@ struct VariableTypes {
         }
     }
 
-    /// The variables all of whose known assignments have one category, with that type
-    /// (`number` when Integers and Decimals mix).
-    var single: [String: StaticType] {
-        var result: [String: StaticType] = [:]
-        for (name, types) in entries {
+    func position(of name: String) -> Int? { positions[name] }
+
+    /// Each variable's type where all its known assignments have one category (`number` when
+    /// Integers and Decimals mix), `unknown` where they have none; by position in `entries`.
+    var singleTypes: [StaticType] {
+        var result: [StaticType] = []
+        result.reserveCapacity(entries.count)
+        for (_, types) in entries {
             var known = types.map { $0.type }.filter { $0 != .unknown }
             // `$variable.n - 1` is a number of n's own kind: it must not hide that kind.
             if known.contains(where: { $0 == .integer || $0 == .decimal }) { known.removeAll { $0 == .number } }
-            guard let first = known.first else { continue }
-            if known.allSatisfy({ $0 == first }) {
-                result[name] = first
-            } else if known.allSatisfy({ $0.isNumeric }) {
-                result[name] = .number
+            if let first = known.first, known.allSatisfy({ $0 == first }) {
+                result.append(first)
+            } else if !known.isEmpty && known.allSatisfy({ $0.isNumeric }) {
+                result.append(.number)
+            } else {
+                result.append(.unknown)
             }
         }
         return result

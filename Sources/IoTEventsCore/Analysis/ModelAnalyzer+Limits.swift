@@ -15,11 +15,10 @@ extension ModelAnalyzer {
                 warnNear(list.count, "events", limit: limits.maxEventsPerList, name: "maxEventsPerList", at: [list.path])
             }
         }
-        var variables: [String: Bool] = [:]
+        var variables = NameSet()
         var firstSets: [String] = []
         for site in sites.actions {
-            if case .setVariable(let name, _) = site.action, variables[name] == nil {
-                variables[name] = true
+            if case .setVariable(let name, _) = site.action, variables.insert(name) {
                 firstSets.append(site.path)
             }
         }

@@ -4,13 +4,13 @@
 /// exist (WARNING: the model is accepted; the loop-back fails each time it runs).
 extension ModelAnalyzer {
     mutating func checkReferencedData() {
-        var setVariables: [String: Bool] = [:]
-        var setTimers: [String: Bool] = [:]
+        var setVariables = NameSet()
+        var setTimers = NameSet()
         var timerUses: [(name: String, path: String)] = []
         for site in sites.actions {
             switch site.action {
-            case .setVariable(let name, _): setVariables[name] = true
-            case .setTimer(let name, _, _): setTimers[name] = true
+            case .setVariable(let name, _): setVariables.insert(name)
+            case .setTimer(let name, _, _): setTimers.insert(name)
             case .resetTimer(let name), .clearTimer(let name): timerUses.append((name, site.path))
             case .external: break
             }
@@ -25,7 +25,7 @@ extension ModelAnalyzer {
                     undeclared.note("$input.\(input).\(ModelAnalyzer.text(path))", site.path)
                 }
             }
-            for v in refs.variables where setVariables[v] == nil { unsetVariables.note(v, site.path) }
+            for v in refs.variables where !setVariables.contains(v) { unsetVariables.note(v, site.path) }
             for t in refs.timers { timerUses.append((t, site.path)) }
         }
         for (key, paths) in undeclared.entries {
@@ -35,7 +35,7 @@ extension ModelAnalyzer {
             add(.referencedData, .warning, "$variable.\(name) is read but no action sets it: it is always undefined", paths)
         }
         var unsetTimers = Findings()
-        for use in timerUses where setTimers[use.name] == nil { unsetTimers.note(use.name, use.path) }
+        for use in timerUses where !setTimers.contains(use.name) { unsetTimers.note(use.name, use.path) }
         for (name, paths) in unsetTimers.entries {
             add(.referencedData, .warning, "The timer \(name) is used but no setTimer action sets it", paths)
         }

@@ -49,6 +49,9 @@ extension ModelAnalyzer {
 
     /// Empty or only spaces: the shape allows it, but there is no condition to evaluate.
     static func isBlank(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        for byte in text.utf8 where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") {
+            return false
+        }
+        return true
     }
 }

@@ -3,14 +3,17 @@
 /// comparisons whose inferred operand types cannot match. Input attributes have no declared
 /// type: they are `unknown`, and only their uses are recorded.
 struct TypeInference {
-    let variables: [String: StaticType]
+    /// The variables' assignments, and each variable's single type by its position there.
+    let variables: VariableTypes
+    let variableTypes: [StaticType]
     /// The path of the expression being typed, for what is recorded.
     var path = ""
     private(set) var uses = UseTable()
     private(set) var mismatches: [(message: String, path: String)] = []
 
-    init(variables: [String: StaticType]) {
+    init(variables: VariableTypes) {
         self.variables = variables
+        variableTypes = variables.singleTypes
     }
 
     mutating func type(of syntax: ExpressionSyntax) -> StaticType {
@@ -20,7 +23,9 @@ struct TypeInference {
         case .boolean: return .boolean
         case .string, .template: return .string
         case .inputAttribute, .sitewise, .typeWord: return .unknown
-        case .variable(let name): return variables[name] ?? .unknown
+        case .variable(let name):
+            guard let position = variables.position(of: name) else { return .unknown }
+            return variableTypes[position]
         case .call(let f, let arguments):
             for a in arguments { _ = type(of: a) }
             switch f {

@@ -68,7 +68,7 @@ package struct DeadlineHeap<Payload> {
             }
             return kept
         }
-        entries.removeLast(entries.count - kept)
+        while entries.count > kept { entries.removeLast() }
         var i = entries.count / 2
         while i > 0 {
             i -= 1

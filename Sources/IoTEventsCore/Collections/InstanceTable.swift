@@ -80,9 +80,7 @@ final class InstanceTable<Instance: KeyedInstance> {
         keysByState = []
         sortedKeys.forEach { key in
             guard let slot = slotOf[key], let state = slots[slot]?.listedState, state >= 0 else { return }
-            if state >= keysByState.count {
-                keysByState.append(contentsOf: repeatElement(SortedKeyIndex(), count: state + 1 - keysByState.count))
-            }
+            while state >= keysByState.count { keysByState.append(SortedKeyIndex()) }
             keysByState[state].append(key)
             indexedState[slot] = state
         }
@@ -91,13 +89,9 @@ final class InstanceTable<Instance: KeyedInstance> {
     /// Files `instance` (in `slot`) under its state, moving it from `previous` when that differs.
     private func indexState(_ instance: Instance, slot: Int, previous: Int?) {
         guard let state = instance.listedState, state != previous else { return }
-        if slot >= indexedState.count {
-            indexedState.append(contentsOf: repeatElement(-1, count: slot + 1 - indexedState.count))
-        }
+        while slot >= indexedState.count { indexedState.append(-1) }
         if let previous, previous >= 0, previous < keysByState.count { keysByState[previous].remove(instance.key) }
-        if state >= keysByState.count {
-            keysByState.append(contentsOf: repeatElement(SortedKeyIndex(), count: state + 1 - keysByState.count))
-        }
+        while state >= keysByState.count { keysByState.append(SortedKeyIndex()) }
         keysByState[state].insert(instance.key)
         indexedState[slot] = state
     }

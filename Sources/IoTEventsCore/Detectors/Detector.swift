@@ -44,9 +44,7 @@ package struct Detector: Sendable {
     }
 
     mutating func setVariable(_ slot: Int, _ value: ExpressionValue) {
-        if slot >= variables.count {
-            variables.append(contentsOf: repeatElement(.undefined, count: slot + 1 - variables.count))
-        }
+        while slot >= variables.count { variables.append(.undefined) }
         variables[slot] = value
     }
 
@@ -55,9 +53,7 @@ package struct Detector: Sendable {
     }
 
     mutating func setTimer(_ id: Int, _ timer: DetectorTimer) {
-        if id >= timers.count {
-            timers.append(contentsOf: repeatElement(DetectorTimer(), count: id + 1 - timers.count))
-        }
+        while id >= timers.count { timers.append(DetectorTimer()) }
         timers[id] = timer
     }
 

@@ -30,8 +30,8 @@ enum ExpressionFunctions {
         default:
             guard case .string(let s) = a, case .string(let t) = b else { return .undefined }
             switch f {
-            case .startsWith: return .boolean(s.utf8.starts(with: t.utf8))
-            case .endsWith: return .boolean(s.utf8.reversed().starts(with: t.utf8.reversed()))
+            case .startsWith: return .boolean(s.utf8HasPrefix(t))
+            case .endsWith: return .boolean(s.utf8HasSuffix(t))
             default: return .boolean(contains(s, t))
             }
         }

@@ -15,7 +15,8 @@ package struct ExpressionSymbols: Sendable {
     package private(set) var inputReferenceCount = 0
 
     private var variableSlots: [String: Int] = [:]
-    private var attributeSlots: [InputAttributeReference: Int] = [:]
+    /// Each attribute reference's slot, by `attributeKey`.
+    private var attributeSlots: [String: Int] = [:]
     private var inputIds: [String: Int] = [:]
     private var timerIds: [String: Int] = [:]
 
@@ -48,10 +49,26 @@ package struct ExpressionSymbols: Sendable {
 
     package mutating func intern(input: String, path: [PathStep]) -> Int {
         let reference = InputAttributeReference(input: intern(input: input), inputName: input, path: path)
-        if let slot = attributeSlots[reference] { return slot }
+        let key = ExpressionSymbols.attributeKey(input: reference.input, path: path)
+        if let slot = attributeSlots[key] { return slot }
         inputAttributes.append(reference)
-        attributeSlots[reference] = inputAttributes.count - 1
+        attributeSlots[key] = inputAttributes.count - 1
         return inputAttributes.count - 1
+    }
+
+    /// A text that names one attribute reference and no other: the input's id, then each step,
+    /// a member as its UTF-8 length and its name, an index as `[n]`. Keyed by this text, the
+    /// slots share the `[String: Int]` code the other tables use: a dictionary keyed by the
+    /// reference itself was 2 KB of hash-table code of its own in Embedded Swift.
+    private static func attributeKey(input: Int, path: [PathStep]) -> String {
+        var key = "\(input)"
+        for step in path {
+            switch step {
+            case .member(let name): key += ".\(name.utf8.count):\(name)"
+            case .index(let i): key += "[\(i)]"
+            }
+        }
+        return key
     }
 
     package func variableSlot(_ name: String) -> Int? { variableSlots[name] }
