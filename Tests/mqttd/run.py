@@ -330,25 +330,15 @@ def make_ca(work):
             "client_cert": d + "/client.crt", "client_key": d + "/client.key"}
 
 
-def test_tls():
-    """The motor scenario over TLS, the broker requiring a client certificate; then a daemon
-    with another CA must not get in (it never consumes a message)."""
-    work = scratch("tls-pki")
-    tls = make_ca(work)
-    test_motor(tls=tls, name="tls")
-    other = make_ca(os.path.join(work, "other"))
-    broker = Broker(work, tls=tls)
-    broker.start()
-    config = base_config(broker, os.path.join(work, "state"), [MOTOR_MODELS],
-                         [{"topicFilter": "motors/+/pressure", "inputName": "PressureInput"}])
-    config["broker"]["tls"]["caFile"] = other["ca"]  # a broker this CA did not sign
-    daemon = Daemon(config, work, "wrong-ca")
+def expect_never_connects(broker, config, work, name):
+    """A daemon with `config` against `broker` fails every attempt and logs each one (whether
+    libmosquitto ends the handshake inside mosquitto_connect or later, in the connection's loop);
+    it never connects. Stops both."""
+    daemon = Daemon(config, work, name)
     daemon.start()
     try:
-        # every failed attempt is logged, whether libmosquitto ends the handshake inside
-        # mosquitto_connect or later, in the connection's loop
         try:
-            wait_for(lambda: daemon.log_text().count("cannot connect") >= 2, 30, "the daemon to fail the TLS handshake twice")
+            wait_for(lambda: daemon.log_text().count("cannot connect") >= 2, 30, "%s: two failed attempts logged" % name)
         except AssertionError as e:
             raise AssertionError("%s; the daemon's log:\n%s" % (e, daemon.log_text()))
         assert "connected to" not in daemon.log_text(), daemon.log_text()
@@ -356,27 +346,29 @@ def test_tls():
     finally:
         daemon.stop()
         broker.stop()
+
+
+def test_tls():
+    """The motor scenario over TLS, the broker requiring a client certificate; then a daemon
+    with another CA must not get in (it never consumes a message), nor one speaking TLS to a
+    plain broker (which closes the socket mid-handshake)."""
+    work = scratch("tls-pki")
+    tls = make_ca(work)
+    test_motor(tls=tls, name="tls")
+    rules = [{"topicFilter": "motors/+/pressure", "inputName": "PressureInput"}]
+    other = make_ca(os.path.join(work, "other"))
+    broker = Broker(work, tls=tls)
+    broker.start()
+    config = base_config(broker, os.path.join(work, "state"), [MOTOR_MODELS], rules)
+    config["broker"]["tls"]["caFile"] = other["ca"]  # a broker this CA did not sign
+    expect_never_connects(broker, config, work, "wrong-ca")
     print("tls: a daemon trusting another CA never connects")
-    # A daemon speaking TLS to a plain broker: the broker closes the socket mid-handshake, which
-    # libmosquitto reports only after mosquitto_connect returned; every attempt is still logged.
     plain = Broker(os.path.join(work, "plain"))
     plain.start()
-    config = base_config(plain, os.path.join(work, "plain-state"), [MOTOR_MODELS],
-                         [{"topicFilter": "motors/+/pressure", "inputName": "PressureInput"}])
+    config = base_config(plain, os.path.join(work, "plain-state"), [MOTOR_MODELS], rules)
     config["broker"]["tls"] = {"caFile": tls["ca"], "certFile": tls["client_cert"], "keyFile": tls["client_key"]}
-    daemon = Daemon(config, work, "tls-to-plain")
-    daemon.start()
-    try:
-        try:
-            wait_for(lambda: daemon.log_text().count("cannot connect") >= 2, 30, "the daemon to fail the handshake twice")
-        except AssertionError as e:
-            raise AssertionError("%s; the daemon's log:\n%s" % (e, daemon.log_text()))
-        assert "connected to" not in daemon.log_text(), daemon.log_text()
-        assert daemon.stop() == 0
-    finally:
-        daemon.stop()
-        plain.stop()
-    print("tls: a daemon speaking TLS to a plain broker logs every failed attempt")
+    expect_never_connects(plain, config, work, "tls-to-plain")
+    print("tls: a daemon speaking TLS to a plain broker never connects, and logs every failed attempt")
 
 
 def copy_counter_models(work):
