@@ -73,7 +73,7 @@ include Tests/hardening/hardening.mk   # check-bad-inputs, check-hostile-hosts
 # from mk/cross.mk (before, `make PROFILE=small TARGET=... build` had nothing to build).
 build: $(if $(TARGET),$(XLIB),$(LIB_$(PROFILE)))
 
-test: deps-test check-generated swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-mqttd check-cluster check-fuzz-regressions test-cross-all check-release check-phony
+test: deps-test check-generated swift-test c-test check-alarm-table python-test check-libc-shim check-libc-floor check-exports check-size check-jsonc check-jsonc-control check-install check-memcheck check-mutations check-durability test-tsan lua-test check-bad-inputs check-hostile-hosts check-soak check-mqttd check-cluster check-fuzz-regressions test-cross-all check-release check-phony
 	@echo "make test: all suites passed"
 
 # The first users' target (64-bit ARM gateways) alone, cross-built and tested under qemu (about
