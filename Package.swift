@@ -42,10 +42,10 @@ let small = environment["IOTEVENTS_PROFILE"] == "small"
 // builds (swift test, the ThreadSanitizer build) keep them (docs/decisions.md).
 // The small profile passes the flag too: Embedded Swift's swift_beginAccess does nothing, but
 // every dynamic access still called it (484 calls, 9 KB).
-// LLVM's machine outliner (small only): repeated instruction sequences become calls to one copy,
-// 11 KB of the small library for +0.5 % instructions on the message path.
+// Not LLVM's machine outliner: 11.6 KB of the small library, but +1 % instructions on model
+// creation, which took the small profile past 1.10x the standard one there (docs/decisions.md).
 let profileSwiftSettings: [SwiftSetting] = small
-    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections", "-Xcc", "-fno-asynchronous-unwind-tables", "-enforce-exclusivity=unchecked", "-Xllvm", "-enable-machine-outliner"])]
+    ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Osize", "-Xfrontend", "-function-sections", "-Xcc", "-fno-asynchronous-unwind-tables", "-enforce-exclusivity=unchecked"])]
     : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 // The shipped shared library: Swift runtime, libstdc++ and libgcc linked in; only iotevents_* exported.
