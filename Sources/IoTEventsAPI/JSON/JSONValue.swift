@@ -33,10 +33,14 @@ struct JSONValue {
 
     /// The member named by a static string (no String is built for the lookup).
     subscript(member key: StaticString) -> JSONValue? {
-        let raw = key.withUTF8Buffer { bytes in
-            bytes.baseAddress.map { json_object_get(self.raw, UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? nil
+        key.withUTF8Buffer { bytes in
+            bytes.baseAddress.flatMap { self[member: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)] }
         }
-        guard let member = JSONValue(raw), !member.isNull else { return nil }
+    }
+
+    /// The member named by a NUL-terminated C string.
+    subscript(member key: UnsafePointer<CChar>) -> JSONValue? {
+        guard let member = JSONValue(json_object_get(raw, key)), !member.isNull else { return nil }
         return member
     }
 
@@ -107,4 +111,3 @@ func jsonMember(_ object: UnsafeMutablePointer<json_t>, _ name: String) -> Unsaf
     }
     return name.withUTF8Bytes(lookup)
 }
-

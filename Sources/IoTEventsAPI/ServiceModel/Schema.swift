@@ -80,11 +80,7 @@ struct SchemaName {
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Whether the NUL-terminated `key` is this name, byte for byte.
-    func equals(_ key: UnsafePointer<CChar>) -> Bool {
-        let name = bytes
-        for i in 0..<name.count where UInt8(bitPattern: key[i]) != name[i] { return false }
-        return key[name.count] == 0
-    }
+    func equals(_ key: UnsafePointer<CChar>) -> Bool { StaticStrings.equal(bytes, key) }
 }
 
 extension Operation {
@@ -109,13 +105,13 @@ extension StaticStrings {
 enum StaticStrings {
     /// Whether a NUL-terminated C string equals a static string, byte for byte.
     static func equal(_ a: StaticString, _ b: UnsafePointer<CChar>) -> Bool {
-        a.withUTF8Buffer { bytes -> Bool in
-            var i = 0
-            for byte in bytes {
-                if UInt8(bitPattern: b[i]) != byte { return false }
-                i += 1
-            }
-            return b[i] == 0
-        }
+        a.withUTF8Buffer { equal($0, b) }
+    }
+
+    /// Whether a NUL-terminated C string is exactly `a`'s bytes (it stops at the first byte that
+    /// differs, so it never reads past `b`'s NUL).
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafePointer<CChar>) -> Bool {
+        for i in 0..<a.count where UInt8(bitPattern: b[i]) != a[i] { return false }
+        return b[a.count] == 0
     }
 }

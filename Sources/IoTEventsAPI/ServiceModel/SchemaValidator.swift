@@ -44,9 +44,7 @@ enum SchemaValidator {
             if requiredSeen == requiredTotal { return }
             for m in shape.members where schemaMembers[m].required {
                 let name = schemaMembers[m].name
-                if JSONValue(json_object_get(value.raw, name.cString)).map({ $0.isNull }) ?? true {
-                    throw SchemaViolation(missingMember: name)
-                }
+                if value[member: name.cString] == nil { throw SchemaViolation(missingMember: name) }
             }
         case .list:
             guard value.isArray else { throw SchemaViolation("must be a JSON array") }

@@ -98,14 +98,9 @@ extension DetectorCycle {
     private func explanationContext() -> RecordedExpressionContext {
         var pending: [Bool] = []
         for timer in detector.timers { pending.append(timer.pendingTimeout) }
-        let recorded: RecordedExpressionContext.RecordedTrigger
-        switch trigger {
-        case .message(let input, let inputName, _): recorded = .message(input: input, inputName: inputName)
-        case .timer: recorded = .timer
-        }
         return RecordedExpressionContext(
             variables: detector.variables, attributes: detector.attributes, pending: pending,
-            timerNames: version.timerNames, trigger: recorded, maxStringBytes: limits.maxStringBytes)
+            timerNames: version.timerNames, trigger: trigger, maxStringBytes: limits.maxStringBytes)
     }
 
     /// The DEBUG record that closes an evaluation: the state and variables before and after,
